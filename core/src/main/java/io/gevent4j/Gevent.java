@@ -1,0 +1,292 @@
+package io.gevent4j;
+
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.IdleWatcher;
+import io.gevent4j.hub.RawGreenlet;
+import io.gevent4j.hub.TimerWatcher;
+import io.gevent4j.hub.Waiter;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * gevent's module-level functions: spawn greenlets, sleep, wait for and kill groups of
+ * greenlets, and run code under a timeout.
+ *
+ * <p>Every method acts on the current thread's hub and must be called on a hub's thread
+ * (a platform thread, which becomes its hub's main greenlet, or a greenlet). A blocking
+ * method called on a platform thread runs that thread's hub until it returns; one called in
+ * a greenlet lets the hub's other greenlets run meanwhile.
+ */
+public final class Gevent {
+
+    private Gevent() {
+    }
+
+    /** Creates and starts a greenlet running {@code body}; it runs once the caller blocks. */
+    public static Greenlet<Void> spawn(Runnable body) {
+        return new Greenlet<Void>(body).start();
+    }
+
+    /** Creates and starts a greenlet whose value is what {@code body} returns. */
+    public static <T> Greenlet<T> spawn(Callable<T> body) {
+        return new Greenlet<>(body).start();
+    }
+
+    /** Creates a greenlet that starts after {@code delay}. */
+    public static Greenlet<Void> spawnLater(Duration delay, Runnable body) {
+        return new Greenlet<Void>(body).startLater(delay);
+    }
+
+    /** Creates a greenlet that starts after {@code delay} and whose value is what {@code body} returns. */
+    public static <T> Greenlet<T> spawnLater(Duration delay, Callable<T> body) {
+        return new Greenlet<>(body).startLater(delay);
+    }
+
+    /**
+     * Blocks the current greenlet for {@code duration}. Zero or negative lets every other
+     * greenlet that is ready now run once, then resumes (gevent's {@code sleep(0)}); a
+     * positive duration waits at least one loop iteration. A kill or Timeout is raised here.
+     */
+    public static void sleep(Duration duration) {
+        sleepNanos(duration.toNanos());
+    }
+
+    /** {@link #sleep(Duration)} in seconds, as gevent spells it. */
+    public static void sleep(double seconds) {
+        if (Double.isNaN(seconds)) {
+            throw new IllegalArgumentException("sleep(NaN)");
+        }
+        sleepNanos(seconds >= Long.MAX_VALUE / 1e9 ? Long.MAX_VALUE : (long) (seconds * 1e9));
+    }
+
+    private static void sleepNanos(long nanos) {
+        Hub hub = Hub.current();
+        Waiter<Void> waiter = new Waiter<>(hub);
+        if (nanos <= 0) {
+            hub.loop().runCallback(waiter);
+            waiter.get();
+            return;
+        }
+        TimerWatcher timer = hub.loop().timer(Duration.ofNanos(nanos));
+        timer.start(waiter);
+        try {
+            waiter.get();
+        } finally {
+            timer.close();
+        }
+    }
+
+    /** Blocks the current greenlet until the loop has nothing else to do (gevent's {@code idle()}). */
+    public static void idle() {
+        Hub hub = Hub.current();
+        IdleWatcher idle = hub.loop().idle();
+        try {
+            hub.await(idle);
+        } finally {
+            idle.close();
+        }
+    }
+
+    /**
+     * The greenlet running now, or {@code null} on a hub's platform thread (its main
+     * greenlet is {@link RawGreenlet#current()}).
+     */
+    public static Greenlet<?> getCurrent() {
+        return Greenlet.current();
+    }
+
+    /** The current thread's hub. */
+    public static Hub getHub() {
+        return Hub.current();
+    }
+
+    /** Waits until all of {@code greenlets} are dead; returns them in the order they finished. */
+    public static List<Greenlet<?>> joinAll(Greenlet<?>... greenlets) {
+        return joinAll(Arrays.asList(greenlets), null, false, 0);
+    }
+
+    /** Waits until all of {@code greenlets} are dead; returns them in the order they finished. */
+    public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets) {
+        return joinAll(greenlets, null, false, 0);
+    }
+
+    /** Waits at most {@code timeout} ({@code null}: no limit); returns those that finished, in that order. */
+    public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout) {
+        return joinAll(greenlets, timeout, false, 0);
+    }
+
+    /** As {@link #joinAll(Collection, Duration, boolean, int)} with no count. */
+    public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
+                                            boolean raiseError) {
+        return joinAll(greenlets, timeout, raiseError, 0);
+    }
+
+    /**
+     * Waits until {@code count} of {@code greenlets} (all of them when {@code count <= 0})
+     * are dead or {@code timeout} passed; never throws {@link Timeout}.
+     *
+     * @param raiseError rethrow, as {@link Greenlet#get()} does, the error of the first
+     *                   greenlet seen to fail, at once
+     * @return the greenlets that finished, in the order they finished
+     */
+    public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
+                                            boolean raiseError, int count) {
+        int want = count <= 0 ? greenlets.size() : Math.min(count, greenlets.size());
+        List<Greenlet<?>> done = new ArrayList<>(want);
+        List<Greenlet<?>> pending = new ArrayList<>();
+        for (Greenlet<?> g : greenlets) {
+            if (g.ready()) {
+                if (done.size() < want) {
+                    done.add(g);
+                    if (raiseError && !g.successful()) {
+                        g.getNow();
+                    }
+                }
+            } else {
+                pending.add(g);
+            }
+        }
+        if (done.size() >= want) {
+            return done;
+        }
+        Hub hub = Hub.current();
+        Waiter<Void> waiter = new Waiter<>(hub);
+        ArrayDeque<Greenlet<?>> finished = new ArrayDeque<>();
+        Consumer<Greenlet<?>> collect = g -> {
+            finished.addLast(g);
+            if (!waiter.ready()) {
+                waiter.switchTo(null);
+            }
+        };
+        boolean[] expired = {false};
+        TimerWatcher timer = null;
+        for (Greenlet<?> g : pending) {
+            link(g, collect);
+        }
+        try {
+            if (timeout != null) {
+                timer = hub.loop().timer(timeout);
+                timer.start(() -> {
+                    expired[0] = true;
+                    waiter.switchTo(null);
+                });
+            }
+            while (done.size() < want) {
+                Greenlet<?> g = finished.pollFirst();
+                if (g == null) {
+                    if (expired[0]) {
+                        break;
+                    }
+                    waiter.clear();
+                    waiter.get();
+                    continue;
+                }
+                done.add(g);
+                if (raiseError && !g.successful()) {
+                    g.getNow();
+                }
+            }
+        } finally {
+            if (timer != null) {
+                timer.close();
+            }
+            for (Greenlet<?> g : pending) {
+                unlink(g, collect);
+            }
+        }
+        return done;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void link(Greenlet<T> g, Consumer<Greenlet<?>> callback) {
+        g.link((Consumer<? super Greenlet<T>>) (Consumer<?>) callback);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void unlink(Greenlet<T> g, Consumer<Greenlet<?>> callback) {
+        g.unlink((Consumer<? super Greenlet<T>>) (Consumer<?>) callback);
+    }
+
+    /** Kills each greenlet with {@link GreenletExit} and waits until all are dead. */
+    public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
+        killAll(greenlets, new GreenletExit(), true, null);
+    }
+
+    /**
+     * Raises {@code exception} in each greenlet (those that never ran die at once); with
+     * {@code block}, waits until all are dead.
+     *
+     * @throws Timeout if {@code block} and {@code timeout} passed before all died
+     */
+    public static void killAll(Collection<? extends Greenlet<?>> greenlets, Throwable exception, boolean block,
+                               Duration timeout) {
+        List<Greenlet<?>> alive = new ArrayList<>();
+        for (Greenlet<?> g : greenlets) {
+            g.kill(exception, false, null);
+            if (!g.ready()) {
+                alive.add(g);
+            }
+        }
+        if (block && !alive.isEmpty()) {
+            List<Greenlet<?>> dead = joinAll(alive, timeout);
+            if (dead.size() < alive.size()) {
+                throw new Timeout(timeout);
+            }
+        }
+    }
+
+    /** Kills {@code greenlet} with {@link GreenletExit} without waiting (gevent's {@code gevent.kill}). */
+    public static void kill(Greenlet<?> greenlet) {
+        greenlet.kill(new GreenletExit(), false, null);
+    }
+
+    /** Raises {@code exception} in {@code greenlet} without waiting. */
+    public static void kill(Greenlet<?> greenlet, Throwable exception) {
+        greenlet.kill(exception, false, null);
+    }
+
+    /**
+     * Runs {@code body} in the current greenlet under a timeout.
+     *
+     * @throws Timeout if it takes longer than {@code timeout}
+     * @throws CompletionException wrapping a checked exception of the body
+     */
+    public static <T> T withTimeout(Duration timeout, Callable<T> body) {
+        try (Timeout ignored = Timeout.start(timeout)) {
+            return call(body);
+        }
+    }
+
+    /** Runs {@code body} under a timeout; returns {@code timeoutValue} if this timeout (not another) expired. */
+    public static <T> T withTimeout(Duration timeout, Callable<T> body, T timeoutValue) {
+        Timeout t = Timeout.start(timeout);
+        try {
+            return call(body);
+        } catch (Timeout e) {
+            if (e == t) {
+                return timeoutValue;
+            }
+            throw e;
+        } finally {
+            t.cancel();
+        }
+    }
+
+    private static <T> T call(Callable<T> body) {
+        try {
+            return body.call();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+}

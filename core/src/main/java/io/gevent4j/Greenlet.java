@@ -1,0 +1,535 @@
+package io.gevent4j;
+
+import io.gevent4j.hub.CallbackWatcher;
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.RawGreenlet;
+import io.gevent4j.hub.TimerWatcher;
+import io.gevent4j.hub.Waiter;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A unit of work that runs cooperatively on a hub (gevent's {@code Greenlet}): created
+ * with a body, scheduled by {@link #start()} (or {@link Gevent#spawn}), run when the
+ * greenlets before it have blocked, and observed through {@link #join()}, {@link #get()}
+ * and links.
+ *
+ * <p><b>Ending.</b> The body's return value becomes {@link #value()}. An exception that
+ * escapes the body ends the greenlet unsuccessfully: it does not propagate; the hub
+ * reports it once, {@link #exception()} holds it and {@link #get()} rethrows it.
+ * {@link GreenletExit} is a normal end: {@link #successful()} is true, {@link #value()} is
+ * {@code null} and {@link #killed()} tells it from a return.
+ *
+ * <p><b>Waiting.</b> {@code join} never throws the greenlet's error; {@code get} rethrows
+ * it as it is when unchecked, wrapped in {@link CompletionException} when checked; a
+ * {@code get(Duration)} that expires and {@link #getNow()} on a running greenlet throw
+ * {@link Timeout}. {@link #asFuture()} gives the {@link Future} contract instead.
+ *
+ * <p><b>Threads.</b> A greenlet belongs to the hub it was created on; every method must be
+ * called on that hub's thread (its greenlets or its platform thread) and throws
+ * {@link IllegalStateException} elsewhere, except the state queries {@link #ready()},
+ * {@link #isDead()}, {@link #successful()}, {@link #value()}, {@link #exception()} and
+ * {@link #name()}, which may be read from any thread once a link or join ordered them.
+ *
+ * <p><b>Implementation overview.</b> The greenlet is its virtual thread's record
+ * ({@link RawGreenlet}); {@code phase} goes NEW → SCHEDULED → RUNNING → DONE, and straight
+ * to DONE when killed before it ran, in which case its thread, if already queued, exits at
+ * once. Links, joiners included, sit in one FIFO and are notified by one loop callback
+ * after the end, so they run in the order added, from the hub.
+ */
+public class Greenlet<T> extends RawGreenlet implements Waitable {
+
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final byte NEW = 0;
+    private static final byte SCHEDULED = 1;
+    private static final byte RUNNING = 2;
+    private static final byte DONE = 3;
+
+    private final Callable<T> body;
+    private final RawGreenlet spawning;
+    private volatile byte phase;
+    private boolean killed;
+    private T value;
+    private Throwable exception;
+    private ArrayDeque<Link> links;
+    private CallbackWatcher notifier;
+    private TimerWatcher startTimer;
+    private String name;
+
+    /** An unstarted greenlet of the current hub that runs {@code body}. */
+    public Greenlet(Callable<T> body) {
+        this(Hub.current(), Objects.requireNonNull(body, "body"));
+    }
+
+    /** An unstarted greenlet of the current hub that runs {@code body} and has a {@code null} value. */
+    public Greenlet(Runnable body) {
+        this(Hub.current(), callable(body));
+    }
+
+    private Greenlet(Hub hub, Callable<T> body) {
+        super(hub);
+        this.body = body;
+        this.spawning = RawGreenlet.current();
+    }
+
+    private static <T> Callable<T> callable(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        return () -> {
+            body.run();
+            return null;
+        };
+    }
+
+    /**
+     * The greenlet running now, or {@code null} when the current thread is not a
+     * {@code Greenlet} (a hub's platform thread, a raw greenlet); see
+     * {@link RawGreenlet#current()} for those.
+     */
+    public static Greenlet<?> current() {
+        return RawGreenlet.current() instanceof Greenlet<?> g ? g : null;
+    }
+
+    /**
+     * Schedules the greenlet to run after those already ready; does nothing if it was
+     * started before or is dead.
+     */
+    public Greenlet<T> start() {
+        hub().checkCurrent(this);
+        if (phase == NEW) {
+            phase = SCHEDULED;
+            startThread(false);
+        }
+        return this;
+    }
+
+    /** Schedules the greenlet to start after {@code delay}; does nothing if it was started before. */
+    public Greenlet<T> startLater(Duration delay) {
+        hub().checkCurrent(this);
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("negative delay: " + delay);
+        }
+        if (phase == NEW) {
+            phase = SCHEDULED;
+            startTimer = hub().loop().timer(delay);
+            startTimer.start(() -> {
+                startTimer = null;
+                if (phase == SCHEDULED) {
+                    startThread(false);
+                }
+            });
+        }
+        return this;
+    }
+
+    /** Whether the greenlet has finished: returned, raised, or was killed. Any thread. */
+    @Override
+    public boolean ready() {
+        return phase == DONE;
+    }
+
+    /** Whether it is dead and will not run again (finished, or killed before it ran). Any thread. */
+    @Override
+    public boolean isDead() {
+        return phase == DONE;
+    }
+
+    /** Whether it is scheduled or running and not dead: gevent's {@code bool(greenlet)}. */
+    public boolean started() {
+        byte p = phase;
+        return p == SCHEDULED || p == RUNNING;
+    }
+
+    /** Whether it finished without an error; a {@link GreenletExit} counts as success. */
+    public boolean successful() {
+        return phase == DONE && exception == null;
+    }
+
+    /** Whether it ended with {@link GreenletExit} (killed), rather than by returning. */
+    public boolean killed() {
+        return phase == DONE && killed;
+    }
+
+    /** The body's return value; {@code null} until it returned, and after an error or a kill. */
+    public T value() {
+        return value;
+    }
+
+    /** The exception that ended it unsuccessfully, or {@code null}. */
+    public Throwable exception() {
+        return exception;
+    }
+
+    /** The name, {@code Greenlet-N} unless set. */
+    public String name() {
+        String n = name;
+        if (n == null) {
+            n = "Greenlet-" + IDS.incrementAndGet();
+            name = n;
+        }
+        return n;
+    }
+
+    /** Sets the name, also of the virtual thread once it exists. */
+    public Greenlet<T> setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        if (thread() != null) {
+            thread().setName(name);
+        }
+        return this;
+    }
+
+    /** The greenlet that created this one (the spawn tree); a hub's main greenlet for top-level ones. */
+    public RawGreenlet spawningGreenlet() {
+        return spawning;
+    }
+
+    /** Spawned greenlets have no parent: their end is reported to links, not switched. */
+    @Override
+    public RawGreenlet parent() {
+        return null;
+    }
+
+    /** Blocks the current greenlet until this one is dead. Never throws its error. */
+    public void join() {
+        join(null);
+    }
+
+    /**
+     * Blocks until this greenlet is dead or {@code timeout} passed ({@code null}: no limit).
+     *
+     * @return whether it is dead
+     */
+    public boolean join(Duration timeout) {
+        if (phase == DONE) {
+            return true;
+        }
+        hub().checkCurrent(this);
+        Waiter<Void> waiter = new Waiter<>(hub());
+        rawLink(waiter);
+        TimerWatcher timer = null;
+        try {
+            if (timeout != null) {
+                timer = hub().loop().timer(timeout);
+                timer.start(waiter);
+            }
+            waiter.get();
+        } finally {
+            if (timer != null) {
+                timer.close();
+            }
+            removeLink(waiter);
+        }
+        return phase == DONE;
+    }
+
+    /** Waits for the end and returns the value, or rethrows the error (checked ones in {@link CompletionException}). */
+    public T get() {
+        join(null);
+        return result();
+    }
+
+    /**
+     * Like {@link #get()} but waits at most {@code timeout}.
+     *
+     * @throws Timeout if the greenlet is still running then
+     */
+    public T get(Duration timeout) {
+        if (!join(Objects.requireNonNull(timeout, "timeout"))) {
+            throw new Timeout(timeout);
+        }
+        return result();
+    }
+
+    /**
+     * The result without blocking.
+     *
+     * @throws Timeout if the greenlet has not finished
+     */
+    public T getNow() {
+        if (phase != DONE) {
+            throw new Timeout();
+        }
+        return result();
+    }
+
+    private T result() {
+        Throwable e = exception;
+        if (e == null) {
+            return value;
+        }
+        if (e instanceof RuntimeException || e instanceof Error) {
+            throw (RuntimeException) sneakyCast(e);
+        }
+        throw new CompletionException(e);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneakyCast(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    /** Kills it with {@link GreenletExit} and waits for it to die. */
+    public void kill() {
+        kill(new GreenletExit(), true, null);
+    }
+
+    /**
+     * Raises {@code exception} in the greenlet where it blocks (now or at its next wait).
+     * A greenlet that has not run yet never runs: it is dead at once, and its links still
+     * fire. With {@code block}, waits until it is dead or {@code timeout} passed
+     * ({@code null}: no limit). Never throws the greenlet's error; does nothing on a dead one.
+     */
+    public void kill(Throwable exception, boolean block, Duration timeout) {
+        Objects.requireNonNull(exception, "exception");
+        hub().checkCurrent(this);
+        if (phase == DONE) {
+            return;
+        }
+        if (phase != RUNNING) {
+            if (startTimer != null) {
+                startTimer.close();
+                startTimer = null;
+            }
+            finish(null, exception);
+            return;
+        }
+        deliver(exception);
+        if (block) {
+            join(timeout);
+        }
+    }
+
+    private void deliver(Throwable exception) {
+        if (phase != DONE && !raiseLater(exception)) {
+            hub().loop().runCallback(() -> deliver(exception));
+        }
+    }
+
+    /** Calls {@code callback} with this greenlet from the hub when it is dead, in the order links were added. */
+    public Greenlet<T> link(Consumer<? super Greenlet<T>> callback) {
+        addLink(Objects.requireNonNull(callback, "callback"), Link.ALL);
+        return this;
+    }
+
+    /** Like {@link #link} but only if it ends successfully. */
+    public Greenlet<T> linkValue(Consumer<? super Greenlet<T>> callback) {
+        addLink(Objects.requireNonNull(callback, "callback"), Link.VALUE);
+        return this;
+    }
+
+    /** Like {@link #link} but only if it ends with an error. */
+    public Greenlet<T> linkException(Consumer<? super Greenlet<T>> callback) {
+        addLink(Objects.requireNonNull(callback, "callback"), Link.EXCEPTION);
+        return this;
+    }
+
+    /** Removes the first link with {@code callback}; returns whether there was one. */
+    public boolean unlink(Consumer<? super Greenlet<T>> callback) {
+        return removeLink(callback);
+    }
+
+    /** Runs {@code callback} from the hub once this greenlet is dead (gevent's {@code rawlink}). */
+    @Override
+    public void rawLink(Runnable callback) {
+        addLink(Objects.requireNonNull(callback, "callback"), Link.RAW);
+    }
+
+    /** Removes a callback added with {@link #rawLink}. */
+    @Override
+    public boolean unlinkRaw(Runnable callback) {
+        return removeLink(callback);
+    }
+
+    private boolean removeLink(Object callback) {
+        hub().checkCurrent(this);
+        if (links != null) {
+            for (var it = links.iterator(); it.hasNext(); ) {
+                if (it.next().target == callback) {
+                    it.remove();
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A {@link Future} view: {@code get} waits (cooperatively on this hub, by blocking
+     * elsewhere) and wraps an error in {@link ExecutionException}; a kill reads as a
+     * {@code null} result; {@code cancel} kills the greenlet. Create it on the hub's
+     * thread; the view may then be used from any thread.
+     */
+    public Future<T> asFuture() {
+        hub().checkCurrent(this);
+        CompletableFuture<T> done = new CompletableFuture<>();
+        link(g -> {
+            if (g.exception != null) {
+                done.completeExceptionally(g.exception);
+            } else {
+                done.complete(g.value);
+            }
+        });
+        return new FutureView(done);
+    }
+
+    @Override
+    protected final Object run(Object ignored) throws Throwable {
+        if (phase == DONE) {
+            return null;
+        }
+        phase = RUNNING;
+        if (name != null) {
+            thread().setName(name);
+        }
+        return body.call();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected final void exit(Object result, Throwable failure) {
+        if (phase != DONE) {
+            finish((T) result, failure);
+        }
+    }
+
+    private void finish(T result, Throwable failure) {
+        if (failure == null) {
+            value = result;
+        } else if (failure instanceof GreenletExit) {
+            killed = true;
+        } else {
+            exception = failure;
+            hub().handleError(this, failure);
+        }
+        phase = DONE;
+        scheduleNotify();
+    }
+
+    private void addLink(Object target, int kind) {
+        hub().checkCurrent(this);
+        if (links == null) {
+            links = new ArrayDeque<>(2);
+        }
+        links.addLast(new Link(target, kind));
+        if (phase == DONE) {
+            scheduleNotify();
+        }
+    }
+
+    private void scheduleNotify() {
+        if (links != null && !links.isEmpty() && (notifier == null || !notifier.isActive())) {
+            notifier = hub().loop().runCallback(this::notifyLinks);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void notifyLinks() {
+        Link link;
+        while (links != null && (link = links.pollFirst()) != null) {
+            boolean ok = exception == null;
+            if (link.kind == Link.VALUE && !ok || link.kind == Link.EXCEPTION && ok) {
+                continue;
+            }
+            try {
+                if (link.kind == Link.RAW) {
+                    ((Runnable) link.target).run();
+                } else {
+                    ((Consumer<Greenlet<T>>) link.target).accept(this);
+                }
+            } catch (Throwable t) {
+                hub().handleError(link.target, t);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        String state = switch (phase) {
+            case NEW -> "new";
+            case SCHEDULED -> "scheduled";
+            case RUNNING -> "running";
+            default -> exception != null ? "failed: " + exception : killed ? "killed" : "done";
+        };
+        return "Greenlet[" + name() + ", " + state + "]";
+    }
+
+    private record Link(Object target, int kind) {
+        static final int ALL = 0;
+        static final int VALUE = 1;
+        static final int EXCEPTION = 2;
+        static final int RAW = 3;
+    }
+
+    private final class FutureView implements Future<T> {
+        private final CompletableFuture<T> done;
+
+        FutureView(CompletableFuture<T> done) {
+            this.done = done;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (done.isDone()) {
+                return false;
+            }
+            if (hub().isCurrent()) {
+                kill(new GreenletExit(), false, null);
+            } else {
+                hub().loop().runCallbackThreadsafe(() -> kill(new GreenletExit(), false, null));
+            }
+            return done.cancel(false);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return done.isCancelled();
+        }
+
+        @Override
+        public boolean isDone() {
+            return done.isDone() || phase == DONE;
+        }
+
+        @Override
+        public T get() throws InterruptedException, ExecutionException {
+            if (hub().isCurrent()) {
+                join();
+                return now();
+            }
+            return done.get();
+        }
+
+        @Override
+        public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+            if (hub().isCurrent()) {
+                if (!join(Duration.ofNanos(unit.toNanos(timeout)))) {
+                    throw new TimeoutException();
+                }
+                return now();
+            }
+            return done.get(timeout, unit);
+        }
+
+        private T now() throws ExecutionException {
+            if (done.isCancelled()) {
+                throw new CancellationException();
+            }
+            if (exception != null) {
+                throw new ExecutionException(exception);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.gevent4j.hub;
+
+/**
+ * A callback queued to run once on the hub's thread, in order with the greenlets that are
+ * ready to run (gevent's {@code loop.run_callback}). {@link #stop()} before it ran cancels it.
+ * Created by {@link Loop#runCallback}; hub-thread only, except that
+ * {@link Loop#runCallbackThreadsafe} may queue one from any thread.
+ */
+public final class CallbackWatcher extends Watcher implements Runnable {
+
+    CallbackWatcher(Loop loop) {
+        super(loop);
+    }
+
+    @Override
+    void onStart() {
+        pending = true;
+    }
+
+    /** Runs the callback if it was not stopped; called by the loop. */
+    @Override
+    public void run() {
+        if (active && pending) {
+            Runnable cb = callback;
+            stop();
+            cb.run();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.gevent4j.hub;
+
+/**
+ * Runs its callback once per loop iteration, just after the loop polled for I/O (libev's {@code ev_check}).
+ * Hub-thread only.
+ */
+public final class CheckWatcher extends Watcher {
+
+    CheckWatcher(Loop loop) {
+        super(loop);
+    }
+
+    @Override
+    void onStart() {
+        loop.checkWatchers.add(this);
+    }
+
+    @Override
+    void onStop() {
+        loop.checkWatchers.remove(this);
+    }
+}

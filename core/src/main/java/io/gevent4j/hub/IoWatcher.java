@@ -1,0 +1,164 @@
+package io.gevent4j.hub;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+
+/**
+ * Fires when a non-blocking {@link SelectableChannel} is ready for some of its
+ * {@link SelectionKey} operations (libev's {@code ev_io}). Several watchers may watch one
+ * channel (a reader and a writer); they share the channel's registration in the loop's
+ * {@link java.nio.channels.Selector}, whose interest set is the union of the active
+ * watchers' operations. Readiness is level-triggered: an active watcher fires every
+ * iteration while its channel stays ready. Hub-thread only.
+ */
+public final class IoWatcher extends Watcher {
+
+    private final SelectableChannel channel;
+    private final int ops;
+    private int readyOps;
+    private Registration registration;
+
+    IoWatcher(Loop loop, SelectableChannel channel, int ops) {
+        super(loop);
+        if (ops == 0 || (ops & ~channel.validOps()) != 0) {
+            throw new IllegalArgumentException("operations " + ops + " are not valid for " + channel);
+        }
+        if (channel.isBlocking()) {
+            throw new IllegalArgumentException("the channel must be in non-blocking mode: " + channel);
+        }
+        this.channel = channel;
+        this.ops = ops;
+    }
+
+    /** The watched channel. */
+    public SelectableChannel channel() {
+        return channel;
+    }
+
+    /** The watched {@link SelectionKey} operations. */
+    public int ops() {
+        return ops;
+    }
+
+    /** The watched operations found ready when the watcher last fired. */
+    public int readyOps() {
+        return readyOps;
+    }
+
+    @Override
+    void onStart() {
+        if (registration == null) {
+            registration = register();
+        }
+        registration.add(this);
+    }
+
+    @Override
+    void onStop() {
+        registration.remove(this);
+    }
+
+    @Override
+    void onClose() {
+        if (registration != null) {
+            registration.release(this);
+            registration = null;
+        }
+    }
+
+    void ready(int ready) {
+        int mine = ready & ops;
+        if (mine != 0) {
+            readyOps = mine;
+            feed();
+        }
+    }
+
+    private Registration register() {
+        SelectionKey key = channel.keyFor(loop.selector);
+        if (key != null && !key.isValid()) {
+            loop.flushCancelledKeys();
+            key = null;
+        }
+        if (key == null) {
+            try {
+                Registration r = new Registration();
+                r.key = channel.register(loop.selector, 0, r);
+                return r;
+            } catch (ClosedChannelException e) {
+                throw new IllegalStateException("channel is closed: " + channel, e);
+            } catch (CancelledKeyException e) {
+                throw new IllegalStateException("channel registration was cancelled: " + channel, e);
+            }
+        }
+        Registration r = (Registration) key.attachment();
+        r.users++;
+        return r;
+    }
+
+    /**
+     * One channel's key in the loop's selector and the watchers that share it. The key is
+     * cancelled when the last watcher that uses it is closed.
+     */
+    static final class Registration {
+        SelectionKey key;
+        private IoWatcher[] watchers = new IoWatcher[2];
+        private int count;
+        private int users = 1;
+
+        void add(IoWatcher w) {
+            if (count == watchers.length) {
+                watchers = java.util.Arrays.copyOf(watchers, count * 2);
+            }
+            watchers[count++] = w;
+            updateInterest();
+        }
+
+        void remove(IoWatcher w) {
+            for (int i = 0; i < count; i++) {
+                if (watchers[i] == w) {
+                    System.arraycopy(watchers, i + 1, watchers, i, count - i - 1);
+                    watchers[--count] = null;
+                    break;
+                }
+            }
+            updateInterest();
+        }
+
+        void release(IoWatcher w) {
+            if (--users == 0) {
+                key.cancel();
+            }
+        }
+
+        void dispatch(int ready) {
+            for (int i = 0; i < count; i++) {
+                watchers[i].ready(ready);
+            }
+        }
+
+        private void updateInterest() {
+            int interest = 0;
+            for (int i = 0; i < count; i++) {
+                interest |= watchers[i].ops;
+            }
+            if (key.isValid()) {
+                try {
+                    if (key.interestOps() != interest) {
+                        key.interestOps(interest);
+                    }
+                } catch (CancelledKeyException e) {
+                    // the channel was closed under the watcher: nothing left to watch
+                }
+            }
+        }
+    }
+
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}

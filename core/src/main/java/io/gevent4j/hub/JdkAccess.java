@@ -1,0 +1,96 @@
+package io.gevent4j.hub;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.util.concurrent.Executor;
+
+/**
+ * The three JDK internals a hub needs, looked up once: the virtual-thread builder that
+ * takes a scheduler, the scheduler of a virtual thread, and the current carrier thread.
+ *
+ * <p>All three live in {@code java.lang}, so the JVM must run with
+ * {@value #FLAG} (or {@code =io.gevent4j} on the module path). Without it the lookup
+ * fails once, and every call that needs it throws an {@link IllegalStateException} that
+ * names the flag. Thread-safe: immutable after class initialisation.
+ */
+final class JdkAccess {
+
+    static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    private static final Constructor<?> BUILDER;
+    private static final MethodHandle SCHEDULER;
+    private static final MethodHandle CARRIER;
+    private static final RuntimeException FAILURE;
+
+    static {
+        Constructor<?> builder = null;
+        MethodHandle scheduler = null;
+        MethodHandle carrier = null;
+        RuntimeException failure = null;
+        try {
+            Class<?> builderClass = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            builder = builderClass.getDeclaredConstructor(Executor.class);
+            builder.setAccessible(true);
+            Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+            MethodHandles.Lookup vt = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup());
+            scheduler = vt.findGetter(virtualThread, "scheduler", Executor.class)
+                    .asType(MethodType.methodType(Executor.class, Thread.class));
+            MethodHandles.Lookup th = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            carrier = th.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            failure = new IllegalStateException(
+                    "gevent4j runs greenlets as virtual threads scheduled by a hub and needs the JVM flag "
+                            + FLAG + " (use =io.gevent4j instead of =ALL-UNNAMED on the module path)", e);
+        }
+        BUILDER = builder;
+        SCHEDULER = scheduler;
+        CARRIER = carrier;
+        FAILURE = failure;
+    }
+
+    private JdkAccess() {
+    }
+
+    /** Throws the one clear error when the JVM flag is missing. */
+    static void check() {
+        if (FAILURE != null) {
+            throw new IllegalStateException(FAILURE.getMessage(), FAILURE.getCause());
+        }
+    }
+
+    /** A builder of virtual threads whose continuations {@code scheduler} runs. */
+    static Thread.Builder.OfVirtual virtualThreadBuilder(Executor scheduler) {
+        check();
+        try {
+            return (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create a virtual-thread builder for a hub", e);
+        }
+    }
+
+    /** The scheduler of a virtual thread; {@code null} when the flag is missing. */
+    static Executor schedulerOf(Thread virtualThread) {
+        if (SCHEDULER == null) {
+            return null;
+        }
+        try {
+            return (Executor) SCHEDULER.invokeExact(virtualThread);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The OS (platform) thread the caller runs on: itself, or a virtual thread's carrier. */
+    static Thread currentCarrierThread() {
+        if (CARRIER == null) {
+            return Thread.currentThread();
+        }
+        try {
+            return (Thread) CARRIER.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,401 @@
+package io.gevent4j.hub;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * A hub's event loop, libev's role: a FIFO of ready tasks (greenlets to resume and
+ * callbacks), a heap of timers, a {@link Selector} for I/O, prepare/check/idle watchers,
+ * and a thread-safe inbox through which other threads hand it work.
+ *
+ * <p><b>Threads.</b> A loop belongs to its hub's platform thread. Every method must be
+ * called there (by a greenlet of the hub or by a loop callback), except
+ * {@link #runCallbackThreadsafe}, {@link AsyncWatcher#send()} and the hub's scheduler.
+ * A call from another thread throws {@link IllegalStateException}.
+ *
+ * <p><b>Implementation overview.</b> One iteration ({@link #runOnce}) is: move the inbox
+ * into the ready queue; run the tasks that were ready when the iteration began (tasks made
+ * ready meanwhile wait for the next iteration, so {@code sleep(0)} lets every ready
+ * greenlet run once); run prepare watchers; poll the selector, without sleeping if
+ * anything is ready, pending or idle-watched, else until the next timer; expire timers,
+ * dispatch I/O readiness, run check watchers and, if nothing else is pending, idle
+ * watchers; invoke the pending callbacks in that order. {@link #breakLoop()} makes
+ * {@code runOnce} return early; the next call resumes the iteration in the phase it left. The poll sleeps with a handshake: the
+ * loop publishes {@code sleeping = 1} and re-checks the inbox before it blocks; a producer
+ * offers to the inbox and wakes the selector only if it sees {@code sleeping == 1}, so a
+ * task is never left unseen and the selector is woken at most once per sleep.
+ */
+public final class Loop implements AutoCloseable {
+
+    private static final VarHandle SLEEPING;
+
+    static {
+        try {
+            SLEEPING = MethodHandles.lookup().findVarHandle(Loop.class, "sleeping", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Hub hub;
+    private final Thread thread;
+    final Selector selector;
+    final TimerHeap timers = new TimerHeap();
+    final ArrayList<Watcher> pendingWatchers = new ArrayList<>();
+    final ArrayList<Watcher> prepareWatchers = new ArrayList<>();
+    final ArrayList<Watcher> checkWatchers = new ArrayList<>();
+    final ArrayList<Watcher> idleWatchers = new ArrayList<>();
+    private final ArrayDeque<Runnable> ready = new ArrayDeque<>(256);
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final Consumer<SelectionKey> onSelected = Loop::dispatch;
+    int activeRefs;
+    private static final int PHASE_START = 0;
+    private static final int PHASE_READY = 1;
+    private static final int PHASE_PREPARE = 2;
+    private static final int PHASE_PENDING = 3;
+
+    private int phase = PHASE_START;
+    private int passRemaining;
+    private boolean runNext;
+    private boolean breakRequested;
+    private long now;
+    private long iteration;
+    @SuppressWarnings("unused") // accessed through SLEEPING
+    private volatile int sleeping;
+    private volatile boolean closed;
+
+    Loop(Hub hub, Thread thread) {
+        this.hub = hub;
+        this.thread = thread;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the loop's selector", e);
+        }
+        this.now = System.nanoTime();
+    }
+
+    /** The hub that owns this loop. */
+    public Hub hub() {
+        return hub;
+    }
+
+    /**
+     * The loop's cached monotonic time in nanoseconds ({@link System#nanoTime()} scale),
+     * updated once per iteration after polling (libev's {@code ev_now}).
+     */
+    public long now() {
+        return now;
+    }
+
+    /** Refreshes {@link #now()} from the clock (libev's {@code ev_now_update}). */
+    public void updateNow() {
+        now = System.nanoTime();
+    }
+
+    /** How many iterations the loop has run. */
+    public long iteration() {
+        return iteration;
+    }
+
+    /** An inactive watcher of {@code ops} ({@link SelectionKey} bits) on a non-blocking channel. */
+    public IoWatcher io(SelectableChannel channel, int ops) {
+        checkThread();
+        return new IoWatcher(this, Objects.requireNonNull(channel, "channel"), ops);
+    }
+
+    /** An inactive timer firing {@code after} from its start, then every {@code repeat} unless zero. */
+    public TimerWatcher timer(Duration after, Duration repeat) {
+        checkThread();
+        return new TimerWatcher(this, after.toNanos(), repeat.toNanos());
+    }
+
+    /** An inactive one-shot timer. */
+    public TimerWatcher timer(Duration after) {
+        return timer(after, Duration.ZERO);
+    }
+
+    /** An inactive prepare watcher. */
+    public PrepareWatcher prepare() {
+        checkThread();
+        return new PrepareWatcher(this);
+    }
+
+    /** An inactive check watcher. */
+    public CheckWatcher check() {
+        checkThread();
+        return new CheckWatcher(this);
+    }
+
+    /** An inactive idle watcher. */
+    public IdleWatcher idle() {
+        checkThread();
+        return new IdleWatcher(this);
+    }
+
+    /** An inactive async watcher, to be woken from any thread. */
+    public AsyncWatcher async() {
+        checkThread();
+        return new AsyncWatcher(this);
+    }
+
+    /** Queues {@code callback} behind the greenlets ready now; the returned watcher can cancel it. */
+    public CallbackWatcher runCallback(Runnable callback) {
+        CallbackWatcher w = new CallbackWatcher(this);
+        w.start(callback);
+        ready.addLast(w);
+        return w;
+    }
+
+    /**
+     * Queues {@code callback} from any thread; it runs on the hub's thread. Never blocks,
+     * never throws; after the loop closed the callback is dropped.
+     */
+    public void runCallbackThreadsafe(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        executeFromAnyThread(callback);
+    }
+
+    /** Makes the current iteration return as soon as the running task or callback returns. */
+    public void breakLoop() {
+        breakRequested = true;
+    }
+
+    /** Whether the loop was closed. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the selector; queued work is dropped. Idempotent; hub-thread only. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        checkThread();
+        closed = true;
+        try {
+            selector.close();
+        } catch (IOException e) {
+            hub.handleError(this, e);
+        }
+        ready.clear();
+    }
+
+    /** Whether some referenced watcher is active or something is queued: the loop has work. */
+    boolean alive() {
+        return activeRefs > 0 || !ready.isEmpty() || !pendingWatchers.isEmpty() || !inbox.isEmpty();
+    }
+
+    /** Whether tasks are waiting to run. */
+    boolean hasReadyTasks() {
+        return !ready.isEmpty() || !inbox.isEmpty();
+    }
+
+    void checkThread() {
+        if (JdkAccess.currentCarrierThread() != thread) {
+            throw new IllegalStateException("this loop belongs to hub thread " + thread.getName()
+                    + "; called from " + Thread.currentThread());
+        }
+    }
+
+    boolean onLoopThread() {
+        return JdkAccess.currentCarrierThread() == thread;
+    }
+
+    /**
+     * The hub's scheduler entry: from the loop thread the task joins the ready queue (at
+     * its head when {@link #runNext} is set, for an immediate switch); from another thread
+     * it goes through the inbox and wakes the selector if the loop sleeps.
+     */
+    void executeFromAnyThread(Runnable task) {
+        if (onLoopThread()) {
+            if (runNext) {
+                runNext = false;
+                ready.addFirst(task);
+            } else {
+                ready.addLast(task);
+            }
+        } else {
+            inbox.offer(task);
+            if (sleeping != 0 && SLEEPING.compareAndSet(this, 1, 0)) {
+                selector.wakeup();
+            }
+        }
+    }
+
+    /** The next task queued from this thread goes to the head of the ready queue. */
+    void setRunNext() {
+        runNext = true;
+    }
+
+    void clearRunNext() {
+        runNext = false;
+    }
+
+    /** Drops the selector's cancelled keys so that a channel can register again. */
+    void flushCancelledKeys() {
+        try {
+            selector.selectNow(onSelected);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs the loop until the end of the current iteration (see the class comment), or
+     * until {@link #breakLoop()}: then it returns at once, and the next call resumes the
+     * same iteration where it stopped, so a main greenlet that is woken and blocks again
+     * costs no extra poll. May block in the selector only when nothing is ready, pending or
+     * idle-watched.
+     */
+    void runOnce() {
+        breakRequested = false;
+        if (phase == PHASE_START) {
+            iteration++;
+            drainInbox();
+            passRemaining = ready.size();
+            phase = PHASE_READY;
+        }
+        if (phase == PHASE_READY) {
+            while (passRemaining > 0) {
+                passRemaining--;
+                runTask(ready.pollFirst());
+                if (breakRequested) {
+                    return;
+                }
+            }
+            feedEach(prepareWatchers);
+            phase = PHASE_PREPARE;
+        }
+        if (phase == PHASE_PREPARE) {
+            if (!invokePending()) {
+                return;
+            }
+            poll();
+            updateNow();
+            while (timers.size() > 0 && timers.peek().deadline - now <= 0) {
+                timers.poll().expire();
+            }
+            feedEach(checkWatchers);
+            if (pendingWatchers.isEmpty() && ready.isEmpty() && inbox.isEmpty()) {
+                feedEach(idleWatchers);
+            }
+            phase = PHASE_PENDING;
+        }
+        if (invokePending()) {
+            phase = PHASE_START;
+        }
+    }
+
+    private void poll() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (!ready.isEmpty() || !pendingWatchers.isEmpty() || !idleWatchers.isEmpty() || breakRequested) {
+                selector.selectNow(onSelected);
+                return;
+            }
+            long timeoutMillis = 0; // 0: no timer, sleep until woken
+            TimerWatcher first = timers.peek();
+            if (first == null && activeRefs == 0 && !hub.hasGreenletsInJdkCalls()) {
+                // nothing could wake a sleep: let the hub see that (LoopExit) instead of hanging
+                selector.selectNow(onSelected);
+                return;
+            }
+            if (first != null) {
+                long nanos = first.deadline - System.nanoTime();
+                if (nanos <= 0) {
+                    selector.selectNow(onSelected);
+                    return;
+                }
+                timeoutMillis = Math.max(1, (nanos + 999_999) / 1_000_000);
+            }
+            sleeping = 1;
+            if (!inbox.isEmpty()) {
+                sleeping = 0;
+                selector.selectNow(onSelected);
+                return;
+            }
+            selector.select(onSelected, timeoutMillis);
+            sleeping = 0;
+        } catch (IOException e) {
+            sleeping = 0;
+            hub.handleError(this, e);
+        }
+    }
+
+    private static void dispatch(SelectionKey key) {
+        ((IoWatcher.Registration) key.attachment()).dispatch(key.readyOps());
+    }
+
+    /** Hands what waits in the inbox to {@code executor}; used once the hub closed. Any thread. */
+    void drainInboxTo(Executor executor) {
+        Runnable task;
+        while ((task = inbox.poll()) != null) {
+            executor.execute(task);
+        }
+    }
+
+    private void drainInbox() {
+        Runnable task;
+        while ((task = inbox.poll()) != null) {
+            ready.addLast(task);
+        }
+    }
+
+    private void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            hub.handleError(task, t);
+        }
+    }
+
+    private static void feedEach(ArrayList<Watcher> watchers) {
+        for (int i = 0; i < watchers.size(); i++) {
+            watchers.get(i).feed();
+        }
+    }
+
+    /** Invokes pending callbacks in order; returns false if a break stopped it (the rest stay pending). */
+    private boolean invokePending() {
+        ArrayList<Watcher> pending = pendingWatchers;
+        int i = 0;
+        boolean completed = true;
+        while (i < pending.size()) {
+            Watcher w = pending.get(i++);
+            if (w.pending) {
+                w.pending = false;
+                try {
+                    w.invoke();
+                } catch (Throwable t) {
+                    hub.handleError(w, t);
+                }
+                if (breakRequested) {
+                    completed = i == pending.size();
+                    break;
+                }
+            }
+        }
+        if (i == pending.size()) {
+            pending.clear();
+        } else {
+            pending.subList(0, i).clear();
+        }
+        return completed;
+    }
+}

@@ -1,0 +1,22 @@
+package io.gevent4j.hub;
+
+/**
+ * Runs its callback once per loop iteration, just before the loop polls for I/O (libev's {@code ev_prepare}).
+ * Hub-thread only.
+ */
+public final class PrepareWatcher extends Watcher {
+
+    PrepareWatcher(Loop loop) {
+        super(loop);
+    }
+
+    @Override
+    void onStart() {
+        loop.prepareWatchers.add(this);
+    }
+
+    @Override
+    void onStop() {
+        loop.prepareWatchers.remove(this);
+    }
+}

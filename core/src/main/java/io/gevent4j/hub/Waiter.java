@@ -1,0 +1,130 @@
+package io.gevent4j.hub;
+
+import java.util.Objects;
+
+/**
+ * The one primitive everything in gevent4j blocks on (gevent's {@code Waiter}): one
+ * greenlet calls {@link #get()} and blocks until a callback calls {@link #switchTo} with a
+ * value or {@link #throwInto} with an exception. A value that arrives before {@code get()}
+ * is kept and returned at once.
+ *
+ * <p>A waiting greenlet can also be woken by an exception raised in it (kill, Timeout):
+ * {@code get()} then throws that exception, unless the waiter already has its value, which
+ * wins (the exception stays pending for the next wait), so a result is never lost.
+ * A waiter is also a {@link Runnable} that switches with {@code null}, to serve directly as
+ * a watcher's callback. Hub-thread only; one greenlet may wait at a time.
+ */
+public final class Waiter<T> implements Runnable {
+
+    private final Hub hub;
+    private RawGreenlet waiting;
+    private boolean ready;
+    private T value;
+    private Throwable exception;
+
+    /** A waiter on the current thread's hub. */
+    public Waiter() {
+        this(Hub.current());
+    }
+
+    /** A waiter on {@code hub}. */
+    public Waiter(Hub hub) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+    }
+
+    /**
+     * Blocks the current greenlet until the waiter is switched, then returns the value or
+     * throws the exception.
+     *
+     * @throws IllegalStateException if another greenlet already waits, or off the hub's thread
+     */
+    public T get() {
+        if (!ready) {
+            hub.checkCurrent(this);
+            if (waiting != null) {
+                throw new IllegalStateException("another greenlet already waits on this Waiter: " + waiting);
+            }
+            RawGreenlet self = RawGreenlet.current();
+            waiting = self;
+            try {
+                while (!ready) {
+                    self.throwPending();
+                    self.suspend();
+                }
+            } finally {
+                waiting = null;
+            }
+        }
+        if (exception != null) {
+            throw Hub.sneaky(exception);
+        }
+        return value;
+    }
+
+    /** Gives the waiter its value and resumes the waiting greenlet, if any, behind those already ready. */
+    public void switchTo(T value) {
+        this.value = value;
+        this.exception = null;
+        wake();
+    }
+
+    /** Makes {@link #get()} throw {@code error} and resumes the waiting greenlet, if any. */
+    public void throwInto(Throwable error) {
+        this.value = null;
+        this.exception = Objects.requireNonNull(error, "error");
+        wake();
+    }
+
+    /** Switches with {@code null}: lets the waiter be a watcher's callback. */
+    @Override
+    public void run() {
+        switchTo(null);
+    }
+
+    /** Whether a value or exception has arrived. */
+    public boolean ready() {
+        return ready;
+    }
+
+    /** Whether a value (not an exception) has arrived. */
+    public boolean successful() {
+        return ready && exception == null;
+    }
+
+    /** The value that arrived, or {@code null}. */
+    public T value() {
+        return value;
+    }
+
+    /** The exception that arrived, or {@code null}. */
+    public Throwable exception() {
+        return exception;
+    }
+
+    /** Forgets the value or exception so the waiter can be used again. */
+    public void clear() {
+        ready = false;
+        value = null;
+        exception = null;
+    }
+
+    /** The greenlet waiting now, or {@code null}. */
+    public RawGreenlet waiting() {
+        return waiting;
+    }
+
+    private void wake() {
+        hub.checkCurrent(this);
+        ready = true;
+        RawGreenlet g = waiting;
+        if (g != null) {
+            g.resume();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Waiter[" + (ready ? (exception != null ? "exception=" + exception : "value=" + value) : "empty")
+                + (waiting != null ? ", waiting=" + waiting : "") + "]";
+    }
+}

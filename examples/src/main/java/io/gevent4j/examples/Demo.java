@@ -1,0 +1,79 @@
+package io.gevent4j.examples;
+
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The demonstration {@code ./gevent4j demo} runs: cooperative scheduling made visible, then
+ * 100,000 greenlets that each sleep on one OS thread, with the time and memory they took.
+ * Runs on the main thread, which is its hub's main greenlet.
+ */
+public final class Demo {
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        Thread os = Thread.currentThread();
+
+        System.out.println("1. Two greenlets, switching only where they block (sleep(0)):");
+        StringBuilder order = new StringBuilder();
+        Greenlet<Void> a = Gevent.spawn(() -> step(order, "1A", "1B"));
+        Greenlet<Void> b = Gevent.spawn(() -> step(order, "2A", "2B"));
+        Gevent.joinAll(a, b);
+        System.out.println("   ran as:" + order);
+
+        System.out.println("2. A Timeout interrupts a slow wait; the greenlet decides what to do:");
+        Greenlet<String> slow = Gevent.spawn(() ->
+                Gevent.withTimeout(Duration.ofMillis(50), () -> {
+                    Gevent.sleep(10.0);
+                    return "finished";
+                }, "gave up after 50 ms"));
+        System.out.println("   result: " + slow.get());
+
+        System.out.printf("3. %,d greenlets, each sleeping 100 ms, on thread '%s':%n", count, os.getName());
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long heapBefore = memory.getHeapMemoryUsage().getUsed();
+        long start = System.nanoTime();
+        List<Greenlet<Void>> sleepers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            sleepers.add(Gevent.spawn(() -> {
+                Gevent.sleep(0.1);
+                if (Thread.currentThread().isVirtual() && !onThread(os)) {
+                    throw new AssertionError("a greenlet left its hub's thread");
+                }
+            }));
+        }
+        long spawned = System.nanoTime();
+        Gevent.sleep(0.05);
+        System.gc();
+        long heapBlocked = memory.getHeapMemoryUsage().getUsed();
+        Gevent.joinAll(sleepers);
+        long done = System.nanoTime();
+        long failed = sleepers.stream().filter(g -> !g.successful()).count();
+        System.out.printf("   spawned in %d ms, all joined after %d ms (100 ms of it is the sleep), %d failed%n",
+                (spawned - start) / 1_000_000, (done - start) / 1_000_000, failed);
+        System.out.printf("   heap while all %,d were blocked: %,d bytes per greenlet%n",
+                count, Math.max(0, heapBlocked - heapBefore) / count);
+        System.out.println("   OS threads that ran greenlets: 1 (" + os.getName() + ")");
+    }
+
+    private static void step(StringBuilder order, String first, String second) {
+        order.append(' ').append(first);
+        Gevent.sleep(0);
+        order.append(' ').append(second);
+    }
+
+    private static boolean onThread(Thread os) {
+        return io.gevent4j.hub.Hub.current().thread() == os;
+    }
+
+}
