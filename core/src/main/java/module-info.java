@@ -9,11 +9,4 @@
 module io.gevent4j {
     exports io.gevent4j;
     exports io.gevent4j.hub;
-    exports io.gevent4j.event;
-    exports io.gevent4j.queue;
-    exports io.gevent4j.lock;
-    exports io.gevent4j.pool;
-    exports io.gevent4j.socket;
-    exports io.gevent4j.threadpool;
-    exports io.gevent4j.resolver;
 }
