@@ -1,6 +1,7 @@
 package io.gevent4j.hub;
 
 import io.gevent4j.LoopExit;
+import io.gevent4j.threadpool.ThreadPool;
 
 import java.lang.System.Logger.Level;
 import java.util.Objects;
@@ -52,6 +53,7 @@ public final class Hub implements AutoCloseable {
     private final Thread.Builder.OfVirtual builder;
     private volatile BiConsumer<Object, Throwable> errorHandler;
     private volatile boolean closed;
+    private ThreadPool threadpool;
 
     private Hub(Thread thread) {
         this.builder = JdkAccess.virtualThreadBuilder(scheduler);
@@ -168,6 +170,19 @@ public final class Hub implements AutoCloseable {
         this.errorHandler = handler;
     }
 
+    /**
+     * The hub's own {@link ThreadPool} (gevent's {@code hub.threadpool}) of
+     * {@link ThreadPool#DEFAULT_SIZE} threads, created on first use and killed by
+     * {@link #close()}. Hub-thread only.
+     */
+    public ThreadPool threadpool() {
+        checkCurrent(this);
+        if (threadpool == null) {
+            threadpool = new ThreadPool(this, ThreadPool.DEFAULT_SIZE);
+        }
+        return threadpool;
+    }
+
     /** Whether {@link #close()} was called. Thread-safe. */
     public boolean isClosed() {
         return closed;
@@ -184,6 +199,9 @@ public final class Hub implements AutoCloseable {
             return;
         }
         checkCurrent(this);
+        if (threadpool != null) {
+            threadpool.close();
+        }
         closed = true;
         loop.close();
         loop.drainInboxTo(Scheduler.orphans());

@@ -1,0 +1,479 @@
+package io.gevent4j.threadpool;
+
+import io.gevent4j.Timeout;
+import io.gevent4j.hub.AsyncWatcher;
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.TimerWatcher;
+import io.gevent4j.hub.Waiter;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A pool of real platform threads whose results the greenlets of one hub wait for
+ * cooperatively (gevent's {@code ThreadPool}): the way to run what would block the whole
+ * hub inside a greenlet (file I/O, {@code InetAddress} lookups, native calls, CPU-heavy
+ * work) while the hub goes on serving its other greenlets.
+ *
+ * <p>{@link #spawn} queues a task and returns its {@link ThreadResult}; {@link #apply} waits
+ * for it; {@link #submit} returns a {@link Future} view. At most {@link #maxSize()} tasks are
+ * in the pool (queued or running) at a time: {@code spawn} waits cooperatively for a free
+ * slot, as gevent's does. Threads are started on demand up to {@code maxSize} and live
+ * until the pool shrinks or is {@linkplain #kill() killed}.
+ *
+ * <p>While a task is outstanding the hub's loop stays alive, so a main greenlet that waits
+ * for a result never gets {@code LoopExit}. A kill or {@link Timeout} of a waiting greenlet
+ * ends only its wait: the task's thread is not interrupted (use
+ * {@link ThreadResult#cancel(boolean)} for that).
+ *
+ * <p><b>Threads.</b> A pool belongs to the hub it was created on: every method must be
+ * called there (its platform thread or one of its greenlets) and throws
+ * {@link IllegalStateException} elsewhere, except {@link #apply} called from one of the
+ * pool's own worker threads, which runs the task at once in that thread (as gevent does).
+ *
+ * <p><b>Implementation overview.</b> Tasks go through one {@link LinkedBlockingQueue} that
+ * the workers take from. A worker never touches hub state: it hands each outcome to the
+ * hub with {@code runCallbackThreadsafe}, and {@link #finished} runs there, completes the
+ * result, frees a slot and wakes the greenlets that wait for a slot or for
+ * {@link #join()}. {@code outstanding} (hub-thread only) counts tasks queued or running;
+ * while it is positive a referenced {@link AsyncWatcher} is active, which keeps the loop
+ * alive. Shrinking offers {@code STOP} markers: a worker that takes one retires only if
+ * the pool still has more workers than {@code maxSize}, by a CAS on {@code workers}.
+ */
+public final class ThreadPool implements AutoCloseable {
+
+    /** The size of {@link Hub#threadpool()}, gevent's default. */
+    public static final int DEFAULT_SIZE = 10;
+
+    private static final Task<Void> STOP = new Task<>(null, () -> null);
+    private static final AtomicLong POOL_IDS = new AtomicLong();
+
+    private final Hub hub;
+    private final long id = POOL_IDS.incrementAndGet();
+    private final LinkedBlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger workers = new AtomicInteger();
+    private final AtomicInteger threadIds = new AtomicInteger();
+    private final ArrayDeque<Waiter<Void>> slotWaiters = new ArrayDeque<>();
+    private final ArrayDeque<Waiter<Void>> joinWaiters = new ArrayDeque<>();
+    private final Runnable keepAliveCallback = () -> { };
+    private volatile int maxSize;
+    private volatile boolean killed;
+    private boolean shutdown;
+    private int outstanding;
+    private AsyncWatcher keepAlive;
+
+    /** A pool of at most {@code maxSize} threads for the current thread's hub. */
+    public ThreadPool(int maxSize) {
+        this(Hub.current(), maxSize);
+    }
+
+    /**
+     * A pool of at most {@code maxSize} threads for {@code hub}; call it on that hub.
+     *
+     * @throws IllegalArgumentException if {@code maxSize} is negative
+     */
+    public ThreadPool(Hub hub, int maxSize) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        hub.checkCurrent(this);
+        this.maxSize = checkSize(maxSize);
+    }
+
+    /** The hub whose greenlets wait for this pool's results. */
+    public Hub hub() {
+        return hub;
+    }
+
+    /** The most tasks (queued or running) and threads the pool has at a time. */
+    public int maxSize() {
+        return maxSize;
+    }
+
+    /**
+     * Changes {@link #maxSize()}: growing wakes greenlets waiting in {@link #spawn} and
+     * starts threads for queued tasks; shrinking retires idle threads (busy ones retire
+     * after their task).
+     *
+     * @throws IllegalArgumentException if {@code maxSize} is negative
+     */
+    public void setMaxSize(int maxSize) {
+        hub.checkCurrent(this);
+        this.maxSize = checkSize(maxSize);
+        adjust();
+        wakeSlotWaiters();
+    }
+
+    /** How many worker threads exist now. */
+    public int size() {
+        return workers.get();
+    }
+
+    /** How many tasks are queued or running. */
+    public int taskCount() {
+        hub.checkCurrent(this);
+        return outstanding;
+    }
+
+    /** Whether {@link #kill()} was called. */
+    public boolean isKilled() {
+        return killed;
+    }
+
+    /**
+     * Queues {@code task} to run on a pool thread and returns its result. Waits
+     * cooperatively while {@link #maxSize()} tasks are already in the pool.
+     *
+     * @throws RejectedExecutionException if the pool was killed or shut down (also while waiting)
+     */
+    public <T> ThreadResult<T> spawn(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        hub.checkCurrent(this);
+        awaitSlot();
+        Task<T> t = new Task<>(this, task);
+        ThreadResult<T> result = new ThreadResult<>(hub, t);
+        t.result = result;
+        if (outstanding++ == 0) {
+            if (keepAlive == null) {
+                keepAlive = hub.loop().async();
+            }
+            keepAlive.start(keepAliveCallback);
+        }
+        queue.offer(t);
+        adjust();
+        return result;
+    }
+
+    /** As {@link #spawn(Callable)} for a task without a value. */
+    public ThreadResult<Void> spawn(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return spawn(() -> {
+            task.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code task} on a pool thread and waits cooperatively for its value (gevent's
+     * {@code apply}); from one of this pool's own threads it runs the task there at once.
+     *
+     * @throws java.util.concurrent.CompletionException wrapping a checked exception of the
+     *         task; its unchecked exceptions and errors are rethrown as they are
+     */
+    public <T> T apply(Callable<T> task) {
+        if (Thread.currentThread() instanceof Worker w && w.pool == this) {
+            try {
+                return task.call();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }
+        return spawn(task).get();
+    }
+
+    /** {@link #spawn} returning the {@link Future} view of the result. */
+    public <T> Future<T> submit(Callable<T> task) {
+        return spawn(task).asFuture();
+    }
+
+    /**
+     * Starts threads for queued tasks, up to {@link #maxSize()}, and retires the threads
+     * above it (gevent's {@code adjust}). {@link #spawn} and {@link #setMaxSize} call it.
+     */
+    public void adjust() {
+        hub.checkCurrent(this);
+        if (killed) {
+            return;
+        }
+        int size;
+        while ((size = workers.get()) < maxSize && size < outstanding) {
+            if (workers.compareAndSet(size, size + 1)) {
+                startWorker();
+            }
+        }
+        for (int excess = workers.get() - maxSize; excess > 0; excess--) {
+            queue.offer(STOP);
+        }
+    }
+
+    /**
+     * Waits cooperatively until no task is queued or running (gevent's {@code join}).
+     */
+    public void join() {
+        join(null);
+    }
+
+    /**
+     * As {@link #join()}, waiting at most {@code timeout} (none if {@code null}); returns
+     * whether the pool became idle.
+     */
+    public boolean join(Duration timeout) {
+        hub.checkCurrent(this);
+        if (outstanding == 0) {
+            return true;
+        }
+        Waiter<Void> w = new Waiter<>(hub);
+        joinWaiters.addLast(w);
+        TimerWatcher timer = null;
+        try {
+            if (timeout != null) {
+                timer = hub.loop().timer(timeout);
+                timer.start(w);
+            }
+            while (outstanding > 0) {
+                w.clear();
+                w.get();
+                if (timer != null && !timer.isActive()) {
+                    break;
+                }
+            }
+            return outstanding == 0;
+        } finally {
+            joinWaiters.remove(w);
+            if (timer != null) {
+                timer.close();
+            }
+        }
+    }
+
+    /**
+     * Stops the pool for good: queued tasks that no thread started fail with
+     * {@link CancellationException}, idle threads exit now and busy ones after their task
+     * (whose result is still delivered), and {@link #spawn} throws
+     * {@link RejectedExecutionException} from now on. Running tasks are not interrupted.
+     * Returns the tasks it cancelled. Idempotent.
+     */
+    public List<Callable<?>> kill() {
+        hub.checkCurrent(this);
+        List<Callable<?>> cancelled = new ArrayList<>();
+        if (killed) {
+            return cancelled;
+        }
+        killed = true;
+        maxSize = 0;
+        Task<?> t;
+        while ((t = queue.poll()) != null) {
+            if (t != STOP && t.cancel(false)) {
+                cancelled.add(t.body);
+            }
+        }
+        for (int n = workers.get(); n > 0; n--) {
+            queue.offer(STOP);
+        }
+        wakeSlotWaiters();
+        if (keepAlive != null && outstanding == 0) {
+            keepAlive.close();
+        }
+        return cancelled;
+    }
+
+    /** {@link #kill()}; the hub closes its own pool this way. */
+    @Override
+    public void close() {
+        kill();
+    }
+
+    /**
+     * An {@link ExecutorService} view for code written against {@code java.util.concurrent}:
+     * {@code submit} and {@code execute} spawn (an error of an {@code execute}d task is
+     * reported through {@link Hub#handleError}), futures and {@code invokeAll}/
+     * {@code invokeAny}/{@code awaitTermination} wait cooperatively, {@code shutdown} lets
+     * queued tasks finish and then kills the pool, {@code shutdownNow} kills it at once.
+     * Hub-thread only, like the pool.
+     */
+    public ExecutorService asExecutorService() {
+        hub.checkCurrent(this);
+        return new ThreadPoolExecutorView(this);
+    }
+
+    @Override
+    public String toString() {
+        return "ThreadPool[" + id + ", size=" + workers.get() + ", maxSize=" + maxSize
+                + (killed ? ", killed" : "") + ", " + hub + "]";
+    }
+
+    void shutdown() {
+        shutdown = true;
+        if (outstanding == 0) {
+            kill();
+        }
+    }
+
+    boolean isShutdown() {
+        return shutdown || killed;
+    }
+
+    private static int checkSize(int maxSize) {
+        if (maxSize < 0) {
+            throw new IllegalArgumentException("maxSize must not be negative: " + maxSize);
+        }
+        return maxSize;
+    }
+
+    private void awaitSlot() {
+        if (killed || shutdown) {
+            throw new RejectedExecutionException(this + " was " + (killed ? "killed" : "shut down"));
+        }
+        if (outstanding < maxSize) {
+            return;
+        }
+        Waiter<Void> w = new Waiter<>(hub);
+        slotWaiters.addLast(w);
+        try {
+            while (outstanding >= maxSize) {
+                w.clear();
+                w.get();
+                if (killed || shutdown) {
+                    throw new RejectedExecutionException(this + " was " + (killed ? "killed" : "shut down"));
+                }
+            }
+        } finally {
+            slotWaiters.remove(w);
+        }
+    }
+
+    private void wakeSlotWaiters() {
+        for (Waiter<Void> w : slotWaiters) {
+            w.switchTo(null);
+        }
+    }
+
+    private void startWorker() {
+        Worker w = new Worker(this, "gevent4j-threadpool-" + id + "-" + threadIds.incrementAndGet());
+        w.start();
+    }
+
+    /** On the hub's thread: a task ended (or was cancelled before it started). */
+    private <T> void finished(Task<T> task, T value, Throwable failure) {
+        if (!hub.isCurrent()) {
+            return; // the hub closed meanwhile: this ran on its orphan thread, nobody waits
+        }
+        task.result.complete(value, failure);
+        if (--outstanding == 0) {
+            keepAlive.stop();
+            for (Waiter<Void> w : joinWaiters) {
+                w.switchTo(null);
+            }
+            if (shutdown) {
+                kill();
+            }
+            if (killed) {
+                keepAlive.close();
+            }
+        }
+        Waiter<Void> next = slotWaiters.peekFirst();
+        if (next != null) {
+            next.switchTo(null);
+        }
+    }
+
+    /** Worker side: a worker may retire only while the pool has more workers than allowed. */
+    private boolean tryRetire() {
+        int n;
+        while ((n = workers.get()) > maxSize) {
+            if (workers.compareAndSet(n, n - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One queued task: NEW → RUNNING → DONE, or NEW → CANCELLED. */
+    static final class Task<T> {
+        private static final int NEW = 0;
+        private static final int RUNNING = 1;
+        private static final int DONE = 2;
+        private static final int CANCELLED = 3;
+
+        final ThreadPool pool;
+        final Callable<T> body;
+        final AtomicInteger state = new AtomicInteger(NEW);
+        ThreadResult<T> result;
+        private volatile Thread runner;
+
+        Task(ThreadPool pool, Callable<T> body) {
+            this.pool = pool;
+            this.body = body;
+        }
+
+        /** Runs on a worker thread; hands the outcome to the hub. */
+        void runOnWorker() {
+            if (!state.compareAndSet(NEW, RUNNING)) {
+                return;
+            }
+            runner = Thread.currentThread();
+            T value = null;
+            Throwable failure = null;
+            try {
+                value = body.call();
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                runner = null;
+                state.set(DONE);
+                Thread.interrupted(); // a cancel(true) must not leak into the next task
+            }
+            T v = value;
+            Throwable f = failure;
+            pool.hub.loop().runCallbackThreadsafe(() -> pool.finished(this, v, f));
+        }
+
+        /** On the hub's thread. */
+        boolean cancel(boolean mayInterruptIfRunning) {
+            if (state.compareAndSet(NEW, CANCELLED)) {
+                pool.queue.remove(this);
+                pool.finished(this, null, new CancellationException("task cancelled before it started"));
+                return true;
+            }
+            Thread t = runner;
+            if (mayInterruptIfRunning && t != null && state.get() == RUNNING) {
+                t.interrupt();
+            }
+            return false;
+        }
+    }
+
+    /** A pool thread: takes tasks until it takes a {@code STOP} it may honour. */
+    private static final class Worker extends Thread {
+        final ThreadPool pool;
+
+        Worker(ThreadPool pool, String name) {
+            super(name);
+            this.pool = pool;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Task<?> t;
+                try {
+                    t = pool.queue.take();
+                } catch (InterruptedException e) {
+                    continue;
+                }
+                if (t == STOP) {
+                    if (pool.tryRetire()) {
+                        return;
+                    }
+                    continue;
+                }
+                t.runOnWorker();
+                if (pool.killed && pool.tryRetire()) {
+                    return;
+                }
+            }
+        }
+    }
+}

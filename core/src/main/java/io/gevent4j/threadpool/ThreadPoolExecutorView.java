@@ -1,0 +1,198 @@
+package io.gevent4j.threadpool;
+
+import io.gevent4j.hub.Waiter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@link ExecutorService} view of a {@link ThreadPool} ({@link ThreadPool#asExecutorService()}).
+ * Hub-thread only; every wait is cooperative.
+ */
+final class ThreadPoolExecutorView implements ExecutorService {
+
+    private final ThreadPool pool;
+
+    ThreadPoolExecutorView(ThreadPool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "command");
+        ThreadResult<Void> r = pool.spawn(command);
+        r.rawLink(() -> {
+            if (r.exception() != null) {
+                pool.hub().handleError(command, r.exception());
+            }
+        });
+    }
+
+    @Override
+    public <T> Future<T> submit(Callable<T> task) {
+        return pool.submit(task);
+    }
+
+    @Override
+    public <T> Future<T> submit(Runnable task, T value) {
+        Objects.requireNonNull(task, "task");
+        return pool.submit(() -> {
+            task.run();
+            return value;
+        });
+    }
+
+    @Override
+    public Future<?> submit(Runnable task) {
+        return submit(task, null);
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) {
+        List<ThreadResult<T>> results = spawnAll(tasks);
+        List<Future<T>> futures = new ArrayList<>(results.size());
+        for (ThreadResult<T> r : results) {
+            r.await(null);
+            futures.add(r.asFuture());
+        }
+        return futures;
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit) {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<ThreadResult<T>> results = spawnAll(tasks);
+        List<Future<T>> futures = new ArrayList<>(results.size());
+        for (ThreadResult<T> r : results) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !r.await(Duration.ofNanos(left))) {
+                r.cancel(true);
+            }
+            futures.add(r.asFuture());
+        }
+        return futures;
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws ExecutionException {
+        try {
+            return invokeAny(tasks, null);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no timeout was given", e);
+        }
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws ExecutionException, TimeoutException {
+        return invokeAny(tasks, Duration.of(timeout, unit.toChronoUnit()));
+    }
+
+    private <T> T invokeAny(Collection<? extends Callable<T>> tasks, Duration timeout)
+            throws ExecutionException, TimeoutException {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("invokeAny needs at least one task");
+        }
+        List<ThreadResult<T>> results = spawnAll(tasks);
+        Waiter<Void> w = new Waiter<>(pool.hub());
+        for (ThreadResult<T> r : results) {
+            r.rawLink(w);
+        }
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        var timer = timeout == null ? null : pool.hub().loop().timer(timeout);
+        try {
+            if (timer != null) {
+                timer.start(w);
+            }
+            while (true) {
+                Throwable last = null;
+                int done = 0;
+                for (ThreadResult<T> r : results) {
+                    if (r.ready()) {
+                        if (r.successful()) {
+                            return r.value();
+                        }
+                        done++;
+                        last = r.exception();
+                    }
+                }
+                if (done == results.size()) {
+                    throw new ExecutionException("every task failed; the last error", last);
+                }
+                if (timer != null && System.nanoTime() - deadline >= 0) {
+                    throw new TimeoutException("no task succeeded within " + timeout);
+                }
+                w.clear();
+                w.get();
+            }
+        } finally {
+            if (timer != null) {
+                timer.close();
+            }
+            for (ThreadResult<T> r : results) {
+                r.unlinkRaw(w);
+                r.cancel(true);
+            }
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        pool.shutdown();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        List<Runnable> left = new ArrayList<>();
+        for (Callable<?> c : pool.kill()) {
+            left.add(() -> {
+                try {
+                    c.call();
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+        }
+        return left;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return pool.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return pool.isShutdown() && pool.taskCount() == 0;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+        return pool.join(Duration.of(timeout, unit.toChronoUnit())) && pool.isShutdown();
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+        pool.join();
+    }
+
+    private <T> List<ThreadResult<T>> spawnAll(Collection<? extends Callable<T>> tasks) {
+        List<ThreadResult<T>> results = new ArrayList<>(tasks.size());
+        for (Callable<T> t : tasks) {
+            results.add(pool.spawn(t));
+        }
+        return results;
+    }
+}
