@@ -1,0 +1,29 @@
+package io.gevent4j.integration;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/** Where .ci/services starts the real servers, and the skip-if-absent check. */
+final class Servers {
+
+    static final String PG_URL = System.getProperty("gevent4j.it.pgUrl", "jdbc:postgresql://127.0.0.1:5432/gevent4j");
+    static final String PG_USER = System.getProperty("gevent4j.it.pgUser", "gevent4j");
+    static final String PG_PASSWORD = System.getProperty("gevent4j.it.pgPassword", "gevent4j");
+    static final int REDIS_PORT = Integer.getInteger("gevent4j.it.redisPort", 6379);
+
+    private Servers() {
+    }
+
+    /** Skips the calling test unless something accepts TCP connections on 127.0.0.1:{@code port}. */
+    static void assumeListening(String what, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+        } catch (IOException e) {
+            Assumptions.abort(what + " is not reachable on 127.0.0.1:" + port + " (" + e.getMessage()
+                    + "); start it with `sudo .ci/services` to run this integration test");
+        }
+    }
+}
