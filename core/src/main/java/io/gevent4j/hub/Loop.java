@@ -29,7 +29,9 @@ import java.util.function.Consumer;
  * into the ready queue; run the tasks that were ready when the iteration began (tasks made
  * ready meanwhile wait for the next iteration, so {@code sleep(0)} lets every ready
  * greenlet run once); run prepare watchers; poll the selector, without sleeping if
- * anything is ready, pending or idle-watched, else until the next timer; expire timers,
+ * anything is ready, pending or idle-watched (and then only every 64 iterations or
+ * 50 µs, since a poll is a syscall and a switch between greenlets should not cost one),
+ * else until the next timer; expire timers,
  * dispatch I/O readiness, run check watchers and, if nothing else is pending, idle
  * watchers; invoke the pending callbacks in that order. {@link #breakLoop()} makes
  * {@code runOnce} return early; the next call resumes the iteration in the phase it left. The poll sleeps with a handshake: the
@@ -66,7 +68,13 @@ public final class Loop implements AutoCloseable {
     private static final int PHASE_PREPARE = 2;
     private static final int PHASE_PENDING = 3;
 
+    /** While greenlets are ready, I/O is polled at least this often (iterations or time). */
+    private static final int BUSY_POLL_ITERATIONS = 64;
+    private static final long BUSY_POLL_NANOS = 50_000;
+
     private int phase = PHASE_START;
+    private int busyIterations;
+    private long lastPoll;
     private int passRemaining;
     private boolean runNext;
     private boolean breakRequested;
@@ -306,9 +314,17 @@ public final class Loop implements AutoCloseable {
         }
         try {
             if (!ready.isEmpty() || !pendingWatchers.isEmpty() || !idleWatchers.isEmpty() || breakRequested) {
-                selector.selectNow(onSelected);
+                // Busy: greenlets wait to run. Polling costs a syscall, so while busy the
+                // loop polls only every BUSY_POLL_ITERATIONS iterations or BUSY_POLL_NANOS.
+                long t = System.nanoTime();
+                if (++busyIterations >= BUSY_POLL_ITERATIONS || t - lastPoll >= BUSY_POLL_NANOS) {
+                    busyIterations = 0;
+                    lastPoll = t;
+                    selector.selectNow(onSelected);
+                }
                 return;
             }
+            busyIterations = 0;
             long timeoutMillis = 0; // 0: no timer, sleep until woken
             TimerWatcher first = timers.peek();
             if (first == null && activeRefs == 0 && !hub.hasGreenletsInJdkCalls()) {
@@ -332,6 +348,7 @@ public final class Loop implements AutoCloseable {
             }
             selector.select(onSelected, timeoutMillis);
             sleeping = 0;
+            lastPoll = System.nanoTime();
         } catch (IOException e) {
             sleeping = 0;
             hub.handleError(this, e);
