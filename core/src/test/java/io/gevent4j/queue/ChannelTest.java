@@ -1,0 +1,136 @@
+package io.gevent4j.queue;
+
+import io.gevent4j.FreshHub;
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+import io.gevent4j.Timeout;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** gevent's Channel: a rendezvous, put waits for a getter. */
+class ChannelTest {
+
+    @Test
+    void putBlocksUntilAGetterTookTheItem() {
+        FreshHub.run(() -> {
+            Channel<String> ch = new Channel<>();
+            List<String> log = new ArrayList<>();
+            Greenlet<Void> putter = Gevent.spawn(() -> {
+                ch.put("x");
+                log.add("put returned");
+            });
+            Gevent.sleep(0.01);
+            assertTrue(log.isEmpty());
+            assertEquals(0, ch.size());
+            assertEquals(1, ch.putters());
+            assertEquals("x", ch.get());
+            putter.join();
+            assertEquals(List.of("put returned"), log);
+        });
+    }
+
+    @Test
+    void getBlocksUntilAPutterCame() {
+        FreshHub.run(() -> {
+            Channel<Integer> ch = new Channel<>();
+            Gevent.spawnLater(Duration.ofMillis(5), () -> ch.put(7));
+            assertEquals(7, ch.get());
+            assertEquals(0, ch.size());
+        });
+    }
+
+    @Test
+    void sizeIsAlwaysZeroAndItIsAlwaysFull() {
+        FreshHub.run(() -> {
+            Channel<Integer> ch = new Channel<>();
+            Gevent.spawn(() -> ch.put(1));
+            Gevent.spawn(() -> ch.put(2));
+            Gevent.sleep(0);
+            assertEquals(0, ch.size());
+            assertTrue(ch.isFull());
+            assertTrue(ch.isEmpty());
+            assertNull(ch.peek());
+            assertEquals(0, ch.remainingCapacity());
+            assertEquals(List.of(1, 2), List.of(ch.get(), ch.get()));
+        });
+    }
+
+    @Test
+    void nowaitNeedsACounterpartWaiting() {
+        FreshHub.run(() -> {
+            Channel<Integer> ch = new Channel<>();
+            assertThrows(Full.class, () -> ch.putNowait(1));
+            assertThrows(Empty.class, ch::getNowait);
+            assertFalse(ch.offer(1));
+            assertNull(ch.poll());
+            Greenlet<Integer> getter = Gevent.spawn(() -> ch.get());
+            Gevent.sleep(0);
+            ch.putNowait(5);
+            assertEquals(5, getter.get());
+            Greenlet<Void> putter = Gevent.spawn(() -> ch.put(6));
+            Gevent.sleep(0);
+            assertEquals(6, ch.getNowait());
+            putter.join();
+        });
+    }
+
+    @Test
+    void timeoutsThrowFullAndEmpty() {
+        FreshHub.run(() -> {
+            Channel<Integer> ch = new Channel<>();
+            assertThrows(Full.class, () -> ch.put(1, Duration.ofMillis(5)));
+            assertThrows(Empty.class, () -> ch.get(Duration.ofMillis(5)));
+            assertFalse(ch.offer(1, 5, TimeUnit.MILLISECONDS));
+            assertNull(ch.poll(5, TimeUnit.MILLISECONDS));
+            assertEquals(0, ch.putters());
+            assertEquals(0, ch.getters());
+            assertThrows(IllegalArgumentException.class, () -> ch.put(1, Duration.ofSeconds(-1)));
+        });
+    }
+
+    @Test
+    void aPutterTimedOutTakesItsItemBack() {
+        FreshHub.run(() -> {
+            Channel<String> ch = new Channel<>();
+            assertThrows(Timeout.class, () -> {
+                try (Timeout t = Timeout.start(Duration.ofMillis(5))) {
+                    ch.put("withdrawn");
+                }
+            });
+            assertNull(ch.poll());
+            Gevent.spawn(() -> ch.put("real"));
+            assertEquals("real", ch.get());
+        });
+    }
+
+    @Test
+    void gettersAndPuttersAreServedFifo() {
+        FreshHub.run(() -> {
+            Channel<String> ch = new Channel<>();
+            List<String> got = new ArrayList<>();
+            List<Greenlet<Void>> gs = new ArrayList<>();
+            for (String g : List.of("a", "b", "c")) {
+                gs.add(Gevent.spawn(() -> {
+                    got.add(g + ch.get());
+                }));
+            }
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                gs.add(Gevent.spawn(() -> ch.put(String.valueOf(n))));
+            }
+            Gevent.joinAll(gs);
+            assertEquals(List.of("a1", "b2", "c3"), got);
+        });
+    }
+}
