@@ -57,7 +57,9 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
     private static final byte RUNNING = 2;
     private static final byte DONE = 3;
 
-    private final Callable<T> body;
+    /** A {@link Callable} or a {@link Runnable}: kept as given, so a Runnable costs no adapter. */
+    private final Object body;
+    private final boolean returnsValue;
     private final RawGreenlet spawning;
     private volatile byte phase;
     private boolean killed;
@@ -70,26 +72,19 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
 
     /** An unstarted greenlet of the current hub that runs {@code body}. */
     public Greenlet(Callable<T> body) {
-        this(Hub.current(), Objects.requireNonNull(body, "body"));
+        this(Hub.current(), Objects.requireNonNull(body, "body"), true);
     }
 
     /** An unstarted greenlet of the current hub that runs {@code body} and has a {@code null} value. */
     public Greenlet(Runnable body) {
-        this(Hub.current(), callable(body));
+        this(Hub.current(), Objects.requireNonNull(body, "body"), false);
     }
 
-    private Greenlet(Hub hub, Callable<T> body) {
+    private Greenlet(Hub hub, Object body, boolean returnsValue) {
         super(hub);
         this.body = body;
+        this.returnsValue = returnsValue;
         this.spawning = RawGreenlet.current();
-    }
-
-    private static <T> Callable<T> callable(Runnable body) {
-        Objects.requireNonNull(body, "body");
-        return () -> {
-            body.run();
-            return null;
-        };
     }
 
     /**
@@ -393,7 +388,11 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         if (name != null) {
             thread().setName(name);
         }
-        return body.call();
+        if (returnsValue) {
+            return ((Callable<?>) body).call();
+        }
+        ((Runnable) body).run();
+        return null;
     }
 
     @Override
