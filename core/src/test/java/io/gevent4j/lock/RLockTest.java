@@ -1,0 +1,101 @@
+package io.gevent4j.lock;
+
+import io.gevent4j.FreshHub;
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** gevent's RLock: reentrant, owned by a greenlet, a java.util.concurrent.locks.Lock. */
+class RLockTest {
+
+    @Test
+    void countsReentriesPerOwningGreenlet() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            assertTrue(lock.acquire());
+            assertTrue(lock.acquire());
+            assertEquals(2, lock.holdCount());
+            Greenlet<Boolean> other = Gevent.spawn(() -> lock.acquire(Duration.ofMillis(5)));
+            assertFalse(other.get());
+            lock.release();
+            assertTrue(lock.locked());
+            Greenlet<Boolean> stillOut = Gevent.spawn(() -> lock.tryLock());
+            assertFalse(stillOut.get());
+            lock.release();
+            assertFalse(lock.locked());
+            Greenlet<Boolean> now = Gevent.spawn(() -> {
+                boolean got = lock.acquire(Duration.ofSeconds(5));
+                lock.release();
+                return got;
+            });
+            assertTrue(now.get());
+        });
+    }
+
+    @Test
+    void releaseByAnotherGreenletThrows() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            lock.acquire();
+            Gevent.getHub().setErrorHandler((ctx, t) -> { });
+            Greenlet<Void> intruder = Gevent.spawn(lock::release);
+            intruder.join();
+            assertTrue(intruder.exception() instanceof IllegalStateException);
+            assertTrue(lock.isOwned());
+            lock.release();
+            assertThrows(IllegalStateException.class, lock::release);
+        });
+    }
+
+    @Test
+    void excludesGreenletsOfOneHubAndServesThemFifo() {
+        FreshHub.run(() -> {
+            Lock lock = new RLock();
+            List<String> log = new ArrayList<>();
+            List<Greenlet<Void>> gs = new ArrayList<>();
+            for (String name : List.of("a", "b", "c")) {
+                gs.add(Gevent.spawn(() -> {
+                    lock.lock();
+                    try {
+                        log.add(name + " in");
+                        Gevent.sleep(0.001);
+                        log.add(name + " out");
+                    } finally {
+                        lock.unlock();
+                    }
+                }));
+            }
+            Gevent.joinAll(gs);
+            assertEquals(List.of("a in", "a out", "b in", "b out", "c in", "c out"), log);
+        });
+    }
+
+    @Test
+    void worksInTryWithResourcesAndAsALock() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            try (var held = lock.acquired()) {
+                try (var again = lock.acquired()) {
+                    assertEquals(2, lock.holdCount());
+                }
+                assertEquals(1, lock.holdCount());
+            }
+            assertFalse(lock.locked());
+            assertTrue(lock.tryLock(1, TimeUnit.MILLISECONDS));
+            lock.unlock();
+            assertThrows(UnsupportedOperationException.class, lock::newCondition);
+        });
+    }
+}
