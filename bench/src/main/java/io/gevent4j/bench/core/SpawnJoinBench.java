@@ -1,0 +1,79 @@
+package io.gevent4j.bench.core;
+
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+import io.gevent4j.hub.Hub;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Spawning and joining {@link #COUNT} green threads whose body is empty; the score is per
+ * greenlet. {@code spawnJoin}: {@link Gevent#spawn(Runnable)} each, then
+ * {@link Gevent#joinAll} on the main greenlet, which drives the hub meanwhile (peer:
+ * {@code gevent.spawn} then {@code gevent.joinall}). {@code spawnJoin_jdk}: virtual threads
+ * of the JDK's default scheduler, {@code Thread.ofVirtual().start} each, then {@code join}
+ * each.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsPrepend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
+public class SpawnJoinBench {
+
+    /** Greenlets (or virtual threads) per invocation. */
+    public static final int COUNT = 100_000;
+    private static final Runnable EMPTY = () -> { };
+
+    private Hub hub;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        hub = Hub.current();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        hub.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(COUNT)
+    public List<Greenlet<?>> spawnJoin() {
+        List<Greenlet<?>> all = new ArrayList<>(COUNT);
+        for (int i = 0; i < COUNT; i++) {
+            all.add(Gevent.spawn(EMPTY));
+        }
+        return Gevent.joinAll(all);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(COUNT)
+    public Thread[] spawnJoin_jdk() throws InterruptedException {
+        Thread[] all = new Thread[COUNT];
+        for (int i = 0; i < COUNT; i++) {
+            all[i] = Thread.ofVirtual().start(EMPTY);
+        }
+        for (Thread t : all) {
+            t.join();
+        }
+        return all;
+    }
+}
