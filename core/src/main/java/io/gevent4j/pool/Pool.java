@@ -1,0 +1,156 @@
+package io.gevent4j.pool;
+
+import io.gevent4j.Greenlet;
+import io.gevent4j.hub.TimerWatcher;
+import io.gevent4j.hub.Waiter;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * A {@link Group} of at most {@code size} greenlets (gevent's {@code Pool}):
+ * {@link #spawn} and {@link #add} block while it is full, and are served in the order they
+ * blocked; {@code add(g, false, null)} on a full pool throws {@link PoolFull};
+ * {@link #applyAsync} never blocks. {@code new Pool(0)} never admits anyone;
+ * {@code new Pool()} has no limit.
+ *
+ * <p><b>Threads.</b> Hub-thread only, as {@link Group}.
+ *
+ * <p><b>Implementation overview.</b> A slot is free when the members and the spawners
+ * already woken for a slot number less than {@code size}. Blocked spawners wait in a FIFO;
+ * each member's death wakes the first of them and reserves the slot for it until it runs,
+ * so a greenlet that did not wait cannot take it. A woken spawner that leaves without
+ * taking the slot (a kill, or {@link #waitAvailable}, which only looks) wakes the next.
+ */
+public class Pool extends Group {
+
+    private final int size;
+    private final ArrayDeque<Waiter<Boolean>> waiting = new ArrayDeque<>();
+    private int woken;
+
+    /** A pool without limit (gevent's {@code Pool(None)}). */
+    public Pool() {
+        this.size = -1;
+    }
+
+    /** A pool of at most {@code size} greenlets; 0 never admits. @throws IllegalArgumentException if negative */
+    public Pool(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("pool size must be >= 0: " + size);
+        }
+        this.size = size;
+    }
+
+    /** The limit, or -1 for a pool without one. */
+    public int capacity() {
+        return size;
+    }
+
+    /** Free slots now ({@link Integer#MAX_VALUE} without limit). */
+    @Override
+    public int freeCount() {
+        hub.checkCurrent(this);
+        return free();
+    }
+
+    private int free() {
+        return size < 0 ? Integer.MAX_VALUE : Math.max(0, size - greenletCount() - woken);
+    }
+
+    /** Adds {@code greenlet}, blocking while the pool is full. */
+    @Override
+    public void add(Greenlet<?> greenlet) {
+        add(greenlet, true, null);
+    }
+
+    /**
+     * Adds {@code greenlet}; with {@code blocking}, waits at most {@code timeout}
+     * ({@code null}: no limit) for a slot.
+     *
+     * @throws PoolFull if no slot was (or became) free
+     */
+    public void add(Greenlet<?> greenlet, boolean blocking, Duration timeout) {
+        Objects.requireNonNull(greenlet, "greenlet");
+        hub.checkCurrent(this);
+        if (contains(greenlet)) {
+            return;
+        }
+        if (!awaitSlot(blocking, timeout)) {
+            throw new PoolFull();
+        }
+        super.add(greenlet);
+    }
+
+    /** Blocks at most {@code timeout} ({@code null}: no limit) until a slot is free; returns {@link #freeCount()}. */
+    @Override
+    public int waitAvailable(Duration timeout) {
+        hub.checkCurrent(this);
+        awaitSlot(true, timeout);
+        balance();
+        return free();
+    }
+
+    @Override
+    void slotFreed() {
+        balance();
+    }
+
+    private void balance() {
+        while (!waiting.isEmpty() && free() > 0) {
+            woken++;
+            waiting.pollFirst().switchTo(Boolean.TRUE);
+        }
+    }
+
+    private boolean awaitSlot(boolean blocking, Duration timeout) {
+        if (free() > 0) {
+            return true;
+        }
+        if (!blocking || (timeout != null && !timeout.isPositive())) {
+            return false;
+        }
+        Waiter<Boolean> waiter = new Waiter<>(hub);
+        TimerWatcher timer = null;
+        try {
+            if (timeout != null) {
+                timer = hub.loop().timer(timeout);
+                timer.start(() -> {
+                    if (!waiter.ready()) {
+                        waiter.switchTo(Boolean.FALSE);
+                    }
+                });
+            }
+            while (true) {
+                waiter.clear();
+                waiting.addLast(waiter);
+                try {
+                    waiter.get();
+                } finally {
+                    if (!waiting.removeFirstOccurrence(waiter)) {
+                        woken--;
+                    }
+                }
+                if (free() > 0) {
+                    return true;
+                }
+                if (timer != null && !timer.isActive()) {
+                    return false;
+                }
+            }
+        } catch (Throwable t) {
+            balance();
+            throw t;
+        } finally {
+            if (timer != null) {
+                timer.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Pool[size=" + greenletCount() + ", capacity=" + (size < 0 ? "unlimited" : size)
+                + (waiting.isEmpty() ? "" : ", waiting=" + waiting.size()) + "]";
+    }
+}

@@ -1,0 +1,223 @@
+package io.gevent4j.pool;
+
+import io.gevent4j.FreshHub;
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+import io.gevent4j.Timeout;
+import io.gevent4j.event.AsyncResult;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** gevent's Pool: a bounded Group. */
+class PoolTest {
+
+    @Test
+    void spawnBlocksWhileFull() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(2);
+            List<String> log = new ArrayList<>();
+            pool.spawn(() -> Gevent.sleep(0.02));
+            pool.spawn(() -> Gevent.sleep(0.02));
+            assertTrue(pool.full());
+            assertEquals(0, pool.freeCount());
+            Greenlet<Void> spawner = Gevent.spawn(() -> {
+                pool.spawn(() -> log.add("third ran"));
+                log.add("third spawned");
+            });
+            Gevent.sleep(0.005);
+            assertTrue(log.isEmpty());
+            spawner.join();
+            pool.join();
+            assertEquals(List.of("third spawned", "third ran"), log);
+        });
+    }
+
+    @Test
+    void nonBlockingAddOnAFullPoolThrowsPoolFull() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(1);
+            pool.spawn(() -> Gevent.sleep(60));
+            Greenlet<Void> extra = new Greenlet<Void>(() -> { });
+            assertThrows(PoolFull.class, () -> pool.add(extra, false, null));
+            assertThrows(PoolFull.class, () -> pool.add(extra, true, Duration.ofMillis(5)));
+            assertFalse(pool.contains(extra));
+            pool.kill();
+        });
+    }
+
+    @Test
+    void poolZeroNeverAdmits() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(0);
+            assertTrue(pool.full());
+            assertThrows(PoolFull.class, () -> pool.add(new Greenlet<Void>(() -> { }), false, null));
+            assertThrows(Timeout.class, () -> {
+                try (Timeout t = Timeout.start(Duration.ofMillis(20))) {
+                    pool.spawn(() -> { });
+                }
+            });
+            assertEquals(0, pool.size());
+        });
+    }
+
+    @Test
+    void negativeSizeIsRejected() {
+        FreshHub.run(() -> assertThrows(IllegalArgumentException.class, () -> new Pool(-1)));
+    }
+
+    @Test
+    void unboundedPoolNeverBlocks() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool();
+            for (int i = 0; i < 100; i++) {
+                pool.spawn(() -> Gevent.sleep(0.001));
+            }
+            assertFalse(pool.full());
+            assertTrue(pool.join(Duration.ofSeconds(30)));
+        });
+    }
+
+    @Test
+    void waitAvailableBlocksUntilASlotFreesWithoutTakingIt() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(1);
+            pool.spawn(() -> Gevent.sleep(0.01));
+            assertEquals(0, pool.waitAvailable(Duration.ofMillis(1)));
+            assertEquals(1, pool.waitAvailable(Duration.ofSeconds(30)));
+            assertEquals(1, pool.freeCount());
+        });
+    }
+
+    @Test
+    void blockedSpawnersAreAdmittedFifo() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(1);
+            List<Integer> order = new ArrayList<>();
+            pool.spawn(() -> Gevent.sleep(0.005));
+            List<Greenlet<Void>> spawners = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                spawners.add(Gevent.spawn(() -> {
+                    pool.spawn(() -> order.add(n));
+                }));
+            }
+            Gevent.joinAll(spawners);
+            pool.join();
+            assertEquals(List.of(0, 1, 2, 3), order);
+        });
+    }
+
+    @Test
+    void applyAsyncNeverBlocksEvenWhenFull() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(1);
+            pool.spawn(() -> Gevent.sleep(0.01));
+            AsyncResult<String> r = pool.applyAsync(() -> "done");
+            assertFalse(r.ready());
+            assertEquals("done", r.get());
+        });
+    }
+
+    @Test
+    void applyFromInsideAFullPoolRunsInline() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(1);
+            Greenlet<Integer> g = pool.spawn(() -> pool.apply(() -> 7));
+            assertEquals(7, g.get(Duration.ofSeconds(30)));
+        });
+    }
+
+    @Test
+    void imapYieldsInInputOrderWithAFailureAtItsPosition() {
+        FreshHub.run(() -> {
+            Gevent.getHub().setErrorHandler((ctx, t) -> { });
+            Pool pool = new Pool(3);
+            IMap<Integer> results = pool.imap((Integer i) -> {
+                Gevent.sleep(0.001 * (10 - i));
+                if (i == 3) {
+                    throw new IllegalArgumentException("three");
+                }
+                return i * 10;
+            }, List.of(1, 2, 3, 4, 5));
+            List<Object> seen = new ArrayList<>();
+            while (results.hasNext()) {
+                try {
+                    seen.add(results.next());
+                } catch (IllegalArgumentException e) {
+                    seen.add(e.getMessage());
+                }
+            }
+            assertEquals(List.of(10, 20, "three", 40, 50), seen);
+        });
+    }
+
+    @Test
+    void imapRespectsThePoolSizeAndTheBufferBound() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(4);
+            int[] running = {0};
+            int[] maxRunning = {0};
+            int[] started = {0};
+            IMap<Integer> results = pool.imap((Integer i) -> {
+                started[0]++;
+                running[0]++;
+                maxRunning[0] = Math.max(maxRunning[0], running[0]);
+                Gevent.sleep(0);
+                running[0]--;
+                return i;
+            }, IntStream.range(0, 50).boxed().toList(), 2);
+            Gevent.sleep(0.02);
+            assertTrue(started[0] <= 2, "at most maxsize results started and unconsumed: " + started[0]);
+            int sum = 0;
+            int count = 0;
+            for (int r : results) {
+                sum += r;
+                count++;
+            }
+            assertEquals(50, count);
+            assertEquals(49 * 50 / 2, sum);
+            assertTrue(maxRunning[0] <= 2);
+        });
+    }
+
+    @Test
+    void mapOverManyItemsInABoundedPool() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(10);
+            List<Integer> out = pool.map((Integer i) -> {
+                Gevent.sleep(0);
+                return i + 1;
+            }, IntStream.range(0, 1000).boxed().toList());
+            assertEquals(1000, out.size());
+            assertEquals(1, out.get(0));
+            assertEquals(1000, out.get(999));
+        });
+    }
+
+    @Test
+    void useFromAnotherThreadThrowsIllegalState() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(1);
+            Throwable[] thrown = {null};
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    pool.freeCount();
+                } catch (Throwable x) {
+                    thrown[0] = x;
+                }
+            });
+            t.join();
+            assertTrue(thrown[0] instanceof IllegalStateException);
+        });
+    }
+}
