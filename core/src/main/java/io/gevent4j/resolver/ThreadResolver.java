@@ -1,0 +1,65 @@
+package io.gevent4j.resolver;
+
+import io.gevent4j.hub.Hub;
+import io.gevent4j.threadpool.ThreadPool;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The JDK's {@link InetAddress} lookups run on a {@link ThreadPool} (gevent's default
+ * {@code thread} resolver): the calling greenlet waits cooperatively while a pool thread
+ * blocks in the system resolver, so the hub serves its other greenlets meanwhile. As many
+ * lookups overlap as the pool has threads.
+ *
+ * <p>Hub-thread only: call it on the hub whose pool it uses (by default
+ * {@link Hub#threadpool()}), else {@link IllegalStateException}. A kill or Timeout of the
+ * caller ends its wait; the pool thread finishes the lookup and drops the answer.
+ */
+public final class ThreadResolver implements Resolver {
+
+    private final ThreadPool pool;
+
+    /** Uses the current hub's own pool, {@link Hub#threadpool()}. */
+    public ThreadResolver() {
+        this(Hub.current().threadpool());
+    }
+
+    /** Uses {@code pool}. */
+    public ThreadResolver(ThreadPool pool) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+    }
+
+    @Override
+    public List<InetAddress> lookupAll(String host) throws UnknownHostException {
+        BlockingResolver.checkHost(host);
+        return offload(() -> List.of(InetAddress.getAllByName(host)));
+    }
+
+    @Override
+    public String reverseLookup(InetAddress address) throws UnknownHostException {
+        Objects.requireNonNull(address, "address");
+        BlockingResolver blocking = new BlockingResolver();
+        return offload(() -> blocking.reverseLookup(address));
+    }
+
+    private <T> T offload(Callable<T> lookup) throws UnknownHostException {
+        try {
+            return pool.apply(lookup);
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UnknownHostException u) {
+                throw u;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ThreadResolver[" + pool + "]";
+    }
+}
