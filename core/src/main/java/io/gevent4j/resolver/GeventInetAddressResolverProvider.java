@@ -1,0 +1,83 @@
+package io.gevent4j.resolver;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.net.spi.InetAddressResolver;
+import java.net.spi.InetAddressResolverProvider;
+import java.util.stream.Stream;
+
+/**
+ * Routes every {@link InetAddress} lookup of the JVM, third-party libraries included,
+ * through {@link NativeResolver} (gevent's {@code patch_all(dns=True)}), so that lookups
+ * made inside greenlets wait on their hub instead of blocking it. Opt-in, since it
+ * replaces the system resolver for the whole JVM: it acts only when the system property
+ * {@value #PROPERTY} is {@code native} at the JVM's first lookup (e.g.
+ * {@code -Dgevent4j.dns=native}); otherwise it hands back the JDK's built-in resolver.
+ * The native resolver reads the files and port given by {@link NativeResolver}'s system
+ * properties.
+ *
+ * <p>Registered in {@code META-INF/services}. Lookups from greenlets wait cooperatively on
+ * their hub; from any other thread (platform threads, the JDK's own virtual threads) they
+ * wait in a private selector, blocking only that thread. Names the native resolver cannot
+ * resolve fail with {@link UnknownHostException}: there is no fallback to the system
+ * resolver (so nsswitch sources such as mDNS or LDAP are not consulted).
+ */
+public final class GeventInetAddressResolverProvider extends InetAddressResolverProvider {
+
+    /** The system property that enables the provider: {@code native}. */
+    public static final String PROPERTY = "gevent4j.dns";
+
+    /** Called by the JDK's service loader. */
+    public GeventInetAddressResolverProvider() {
+    }
+
+    @Override
+    public InetAddressResolver get(Configuration configuration) {
+        if (!"native".equalsIgnoreCase(System.getProperty(PROPERTY, ""))) {
+            return configuration.builtinResolver();
+        }
+        return new Adapter(NativeResolver.builder().fromSystemProperties().build());
+    }
+
+    @Override
+    public String name() {
+        return "gevent4j";
+    }
+
+    /** The {@link InetAddressResolver} face of a {@link NativeResolver}. */
+    private record Adapter(NativeResolver resolver) implements InetAddressResolver {
+
+        @Override
+        public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {
+            int c = policy.characteristics();
+            boolean v4 = (c & LookupPolicy.IPV4) != 0;
+            boolean v6 = (c & LookupPolicy.IPV6) != 0;
+            NativeResolver.Family family = v4 && !v6 ? NativeResolver.Family.IPV4
+                    : v6 && !v4 ? NativeResolver.Family.IPV6
+                    : (c & LookupPolicy.IPV6_FIRST) != 0 ? NativeResolver.Family.IPV6_FIRST
+                    : NativeResolver.Family.IPV4_FIRST;
+            return resolver.lookup(host, family, readiness()).stream();
+        }
+
+        @Override
+        public String lookupByAddress(byte[] addr) throws UnknownHostException {
+            if (addr.length != 4 && addr.length != 16) {
+                throw new IllegalArgumentException("an address has 4 or 16 bytes, not " + addr.length);
+            }
+            return resolver.reverse(addr, readiness());
+        }
+
+        /** A greenlet waits on its hub; other threads must not get a hub made for them. */
+        private static Readiness readiness() {
+            Thread t = Thread.currentThread();
+            if (t.isVirtual()) {
+                try {
+                    return new Readiness.OnHub(io.gevent4j.hub.Hub.current());
+                } catch (IllegalStateException notAGreenlet) {
+                    return new Readiness.OnSelector();
+                }
+            }
+            return new Readiness.OnSelector();
+        }
+    }
+}

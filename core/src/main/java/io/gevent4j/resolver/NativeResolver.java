@@ -1,0 +1,478 @@
+package io.gevent4j.resolver;
+
+import io.gevent4j.hub.Hub;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A pure-Java stub DNS resolver (the role of gevent's {@code ares} and {@code dnspython}
+ * resolvers): it reads a hosts file and a {@code resolv.conf}, and asks the name servers
+ * itself over non-blocking UDP channels, retrying over TCP when an answer is truncated.
+ * In a greenlet every wait is on the hub's loop, so a lookup never blocks the hub.
+ *
+ * <p>It resolves A and AAAA records following CNAME chains (within an answer and by
+ * further queries), applies the search list and {@code ndots}, tries each server for
+ * {@code timeout} per attempt for {@code attempts} rounds, answers PTR (reverse) lookups,
+ * and caches answers, positive and negative, for their TTL. The hosts file is consulted
+ * first and re-read when it changes; {@code resolv.conf} is read once, when built.
+ *
+ * <p><b>Errors.</b> A name that does not exist, a server that never answers, a malformed
+ * or failed (SERVFAIL, REFUSED) answer from every server: {@link UnknownHostException}
+ * naming the host and the cause; an invalid name: {@link UnknownHostException} too, as
+ * {@link InetAddress} does. A kill or {@code Timeout} of a waiting greenlet is raised
+ * where it waits and the query's channel is closed.
+ *
+ * <p><b>Threads.</b> Thread-safe. In a greenlet, or on a hub's platform thread, it waits
+ * cooperatively on that hub; on a virtual thread of the JDK's own scheduler it waits in a
+ * private selector.
+ *
+ * <p><b>Implementation overview.</b> {@link #lookupAll} goes literal → hosts file →
+ * each search candidate; a candidate asks A then AAAA (the other order when
+ * {@code java.net.preferIPv6Addresses=true}); {@code queryAddresses} consults the cache
+ * by (type, name), else {@code exchange} asks the servers ({@link DnsTransport}) and the
+ * answer's CNAME chain is followed. NXDOMAIN and "no records of this type" move on to the
+ * next candidate; any other failure ends the lookup at once with its cause.
+ */
+public final class NativeResolver implements Resolver {
+
+    /** System property: the resolv.conf to read (default {@code /etc/resolv.conf}). */
+    public static final String RESOLV_CONF_PROPERTY = "gevent4j.dns.resolvConf";
+    /** System property: the hosts file to read (default {@code /etc/hosts}). */
+    public static final String HOSTS_PROPERTY = "gevent4j.dns.hosts";
+    /** System property: the name servers' port (default 53). */
+    public static final String PORT_PROPERTY = "gevent4j.dns.port";
+
+    private static final int MAX_CNAME_DEPTH = 8;
+    private static final int RCODE_REFUSED = 5;
+
+    /** Which address families a lookup wants, in which order. */
+    enum Family {
+        IPV4, IPV6, IPV4_FIRST, IPV6_FIRST;
+
+        int[] types() {
+            return switch (this) {
+                case IPV4 -> new int[]{DnsMessage.TYPE_A};
+                case IPV6 -> new int[]{DnsMessage.TYPE_AAAA};
+                case IPV4_FIRST -> new int[]{DnsMessage.TYPE_A, DnsMessage.TYPE_AAAA};
+                case IPV6_FIRST -> new int[]{DnsMessage.TYPE_AAAA, DnsMessage.TYPE_A};
+            };
+        }
+
+        boolean accepts(InetAddress a) {
+            return this == IPV4 ? a instanceof Inet4Address : this != IPV6 || a instanceof Inet6Address;
+        }
+
+        static Family preferred() {
+            return Boolean.getBoolean("java.net.preferIPv6Addresses") ? IPV6_FIRST : IPV4_FIRST;
+        }
+    }
+
+    private final ResolvConf conf;
+    private final HostsFile hosts;
+    private final DnsCache cache;
+    private final AtomicInteger rotation = new AtomicInteger();
+
+    private NativeResolver(ResolvConf conf, HostsFile hosts, int cacheSize) {
+        this.conf = conf;
+        this.hosts = hosts;
+        this.cache = new DnsCache(cacheSize, System::nanoTime);
+    }
+
+    /** A builder starting from {@code /etc/resolv.conf}, {@code /etc/hosts} and port 53. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The resolv.conf settings in use. */
+    public ResolvConf resolvConf() {
+        return conf;
+    }
+
+    @Override
+    public List<InetAddress> lookupAll(String host) throws UnknownHostException {
+        BlockingResolver.checkHost(host);
+        return lookup(host, Family.preferred(), callerReadiness());
+    }
+
+    @Override
+    public String reverseLookup(InetAddress address) throws UnknownHostException {
+        Objects.requireNonNull(address, "address");
+        return reverse(address.getAddress(), callerReadiness());
+    }
+
+    /** Forgets every cached answer. */
+    public void clearCache() {
+        cache.clear();
+    }
+
+    /** How many answers are cached now. */
+    public int cacheSize() {
+        return cache.size();
+    }
+
+    @Override
+    public String toString() {
+        return "NativeResolver" + conf.nameservers();
+    }
+
+    /** Waits on the caller's hub; on a JDK-scheduled virtual thread, in a private selector. */
+    private static Readiness callerReadiness() {
+        Thread t = Thread.currentThread();
+        try {
+            return new Readiness.OnHub(Hub.current());
+        } catch (IllegalStateException e) {
+            if (t.isVirtual()) {
+                return new Readiness.OnSelector();
+            }
+            throw e;
+        }
+    }
+
+    List<InetAddress> lookup(String host, Family family, Readiness readiness) throws UnknownHostException {
+        InetAddress literal = ResolvConf.literal(host);
+        if (literal != null && !host.contains("%")) {
+            if (!family.accepts(literal)) {
+                throw new UnknownHostException(host + ": address of the wrong family for this lookup");
+            }
+            return List.of(literal);
+        }
+        String name;
+        try {
+            name = DnsMessage.asciiName(host);
+            DnsMessage.query(0, name, DnsMessage.TYPE_A);
+        } catch (IllegalArgumentException e) {
+            throw (UnknownHostException) new UnknownHostException(host + ": " + e.getMessage()).initCause(e);
+        }
+        List<InetAddress> listed = new ArrayList<>();
+        for (InetAddress a : hosts.lookup(name)) {
+            if (family.accepts(a)) {
+                listed.add(a);
+            }
+        }
+        if (!listed.isEmpty()) {
+            return withHostName(host, listed);
+        }
+        for (String candidate : conf.candidates(name)) {
+            List<InetAddress> found = new ArrayList<>();
+            for (int type : family.types()) {
+                List<byte[]> addresses = queryAddresses(host, candidate, type, readiness, 0);
+                if (addresses == null) {
+                    break; // NXDOMAIN: no record of any type
+                }
+                for (byte[] a : addresses) {
+                    found.add(InetAddress.getByAddress(host, a));
+                }
+            }
+            if (!found.isEmpty()) {
+                return List.copyOf(found);
+            }
+        }
+        throw new UnknownHostException(host + ": name does not exist (tried " + conf.candidates(name) + ")");
+    }
+
+    String reverse(byte[] address, Readiness readiness) throws UnknownHostException {
+        InetAddress plain = InetAddress.getByAddress(address);
+        String listed = hosts.reverse(plain);
+        if (listed != null) {
+            return listed;
+        }
+        String name = reverseName(address);
+        String key = "PTR " + name;
+        DnsCache.Entry hit = cache.get(key);
+        if (hit != null) {
+            if (hit.value() == null) {
+                throw new UnknownHostException(plain.getHostAddress() + ": no host name (cached)");
+            }
+            return (String) hit.value();
+        }
+        DnsMessage.Response r = exchange(plain.getHostAddress(), name, DnsMessage.TYPE_PTR, readiness);
+        if (r.rcode() == DnsMessage.RCODE_NXDOMAIN) {
+            cache.put(key, null, r.negativeTtl());
+            throw new UnknownHostException(plain.getHostAddress() + ": no host name (NXDOMAIN)");
+        }
+        Chain chain = follow(r, name, DnsMessage.TYPE_PTR);
+        if (chain.records.isEmpty()) {
+            throw new UnknownHostException(plain.getHostAddress() + ": no PTR record");
+        }
+        String target = chain.records.getFirst().target();
+        cache.put(key, target, chain.ttl);
+        return target;
+    }
+
+    /** The addresses of {@code name} of {@code type}: empty for none of that type, null for NXDOMAIN. */
+    private List<byte[]> queryAddresses(String host, String name, int type, Readiness readiness, int depth)
+            throws UnknownHostException {
+        String key = type + " " + name;
+        DnsCache.Entry hit = cache.get(key);
+        if (hit != null) {
+            @SuppressWarnings("unchecked")
+            List<byte[]> cached = (List<byte[]>) hit.value();
+            return cached;
+        }
+        DnsMessage.Response r = exchange(host, name, type, readiness);
+        if (r.rcode() == DnsMessage.RCODE_NXDOMAIN) {
+            cache.put(key, null, r.negativeTtl());
+            return null;
+        }
+        Chain chain = follow(r, name, type);
+        if (chain.records.isEmpty() && !chain.end.equals(name)) {
+            if (depth >= MAX_CNAME_DEPTH) {
+                throw new UnknownHostException(host + ": CNAME chain longer than " + MAX_CNAME_DEPTH + " queries");
+            }
+            return queryAddresses(host, chain.end, type, readiness, depth + 1);
+        }
+        List<byte[]> out = new ArrayList<>(chain.records.size());
+        for (DnsMessage.Record rec : chain.records) {
+            out.add(rec.data());
+        }
+        cache.put(key, List.copyOf(out), chain.records.isEmpty() ? r.negativeTtl() : chain.ttl);
+        return out;
+    }
+
+    /** The records of {@code type} at the end of the CNAME chain that starts at {@code name}. */
+    private record Chain(String end, List<DnsMessage.Record> records, long ttl) {
+    }
+
+    private static Chain follow(DnsMessage.Response r, String name, int type) throws UnknownHostException {
+        String current = name;
+        long ttl = Long.MAX_VALUE;
+        Set<String> seen = new HashSet<>();
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (DnsMessage.Record rec : r.answers()) {
+                if (rec.type() == DnsMessage.TYPE_CNAME && rec.name().equals(current) && type != DnsMessage.TYPE_CNAME) {
+                    if (!seen.add(current)) {
+                        throw new UnknownHostException(name + ": CNAME loop at " + current);
+                    }
+                    ttl = Math.min(ttl, rec.ttl());
+                    current = rec.target();
+                    moved = true;
+                    break;
+                }
+            }
+        }
+        List<DnsMessage.Record> records = new ArrayList<>();
+        for (DnsMessage.Record rec : r.answers()) {
+            if (rec.type() == type && rec.name().equals(current)) {
+                records.add(rec);
+                ttl = Math.min(ttl, rec.ttl());
+            }
+        }
+        return new Chain(current, records, ttl == Long.MAX_VALUE ? 0 : ttl);
+    }
+
+    /** Asks the servers until one gives a usable answer (NOERROR or NXDOMAIN). */
+    private DnsMessage.Response exchange(String host, String name, int type, Readiness readiness)
+            throws UnknownHostException {
+        int id = ThreadLocalRandom.current().nextInt(1 << 16);
+        byte[] query = DnsMessage.query(id, name, type);
+        List<InetSocketAddress> servers = conf.nameservers();
+        int first = conf.rotate() ? Math.floorMod(rotation.getAndIncrement(), servers.size()) : 0;
+        long timeout = conf.timeout().toNanos();
+        Exception last = null;
+        InetSocketAddress lastServer = null;
+        for (int attempt = 0; attempt < conf.attempts(); attempt++) {
+            for (int i = 0; i < servers.size(); i++) {
+                InetSocketAddress server = servers.get((first + i) % servers.size());
+                try {
+                    byte[] answer = DnsTransport.udp(server, query, id, System.nanoTime() + timeout, readiness);
+                    DnsMessage.Response r = check(DnsMessage.parse(answer, answer.length), id, name, type);
+                    if (r.truncated()) {
+                        answer = DnsTransport.tcp(server, query, System.nanoTime() + timeout, readiness);
+                        r = check(DnsMessage.parse(answer, answer.length), id, name, type);
+                    }
+                    if (r.rcode() == DnsMessage.RCODE_NOERROR || r.rcode() == DnsMessage.RCODE_NXDOMAIN) {
+                        return r;
+                    }
+                    last = new IOException("server answered " + rcodeName(r.rcode()));
+                } catch (IOException e) {
+                    last = e;
+                }
+                lastServer = server;
+            }
+        }
+        String what = last instanceof DnsMessage.MalformedException ? "malformed answer"
+                : last instanceof java.net.SocketTimeoutException ? "no answer within " + conf.timeout().toMillis() + " ms"
+                : "lookup failed";
+        UnknownHostException e = new UnknownHostException(host + ": " + what + " from " + lastServer + " (" + typeName(type)
+                + " " + name + ", " + conf.attempts() + " attempt(s) over " + servers.size() + " server(s))"
+                + (last != null && last.getMessage() != null ? ": " + last.getMessage() : ""));
+        e.initCause(last);
+        throw e;
+    }
+
+    private static DnsMessage.Response check(DnsMessage.Response r, int id, String name, int type)
+            throws DnsMessage.MalformedException {
+        if (!r.isResponse() || r.id() != id) {
+            throw new DnsMessage.MalformedException("not a response to this query");
+        }
+        if (r.qname() == null || !r.qname().equals(name) || r.qtype() != type) {
+            throw new DnsMessage.MalformedException("answer to another question: " + r.qname() + " type " + r.qtype());
+        }
+        return r;
+    }
+
+    private static String rcodeName(int rcode) {
+        return switch (rcode) {
+            case DnsMessage.RCODE_SERVFAIL -> "SERVFAIL";
+            case RCODE_REFUSED -> "REFUSED";
+            default -> "rcode " + rcode;
+        };
+    }
+
+    private static String typeName(int type) {
+        return switch (type) {
+            case DnsMessage.TYPE_A -> "A";
+            case DnsMessage.TYPE_AAAA -> "AAAA";
+            case DnsMessage.TYPE_PTR -> "PTR";
+            default -> "type " + type;
+        };
+    }
+
+    static String reverseName(byte[] address) {
+        StringBuilder b = new StringBuilder();
+        if (address.length == 4) {
+            for (int i = 3; i >= 0; i--) {
+                b.append(address[i] & 0xff).append('.');
+            }
+            return b.append("in-addr.arpa").toString();
+        }
+        for (int i = address.length - 1; i >= 0; i--) {
+            b.append(Character.forDigit(address[i] & 0xf, 16)).append('.')
+                    .append(Character.forDigit((address[i] >> 4) & 0xf, 16)).append('.');
+        }
+        return b.append("ip6.arpa").toString();
+    }
+
+    private static List<InetAddress> withHostName(String host, List<InetAddress> addresses) throws UnknownHostException {
+        List<InetAddress> out = new ArrayList<>(addresses.size());
+        for (InetAddress a : addresses) {
+            out.add(InetAddress.getByAddress(host, a.getAddress()));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Configures a {@link NativeResolver}: the files it reads (paths, so tests and
+     * containers can point elsewhere), the servers' port, and overrides of resolv.conf's
+     * timeout and attempts. Not thread-safe; {@link #build()} may be called more than once.
+     */
+    public static final class Builder {
+        static final int DEFAULT_CACHE = 10_000;
+
+        private Path resolvConf = Path.of("/etc/resolv.conf");
+        private Path hosts = Path.of("/etc/hosts");
+        private int port = ResolvConf.DNS_PORT;
+        private Duration timeout;
+        private Integer attempts;
+        private int cacheSize = DEFAULT_CACHE;
+
+        private Builder() {
+        }
+
+        /**
+         * Takes the files and the port from the system properties
+         * {@value NativeResolver#RESOLV_CONF_PROPERTY}, {@value NativeResolver#HOSTS_PROPERTY} and
+         * {@value NativeResolver#PORT_PROPERTY} where they are set.
+         */
+        public Builder fromSystemProperties() {
+            resolvConf = Path.of(System.getProperty(RESOLV_CONF_PROPERTY, resolvConf.toString()));
+            hosts = Path.of(System.getProperty(HOSTS_PROPERTY, hosts.toString()));
+            port = Integer.getInteger(PORT_PROPERTY, port);
+            return this;
+        }
+
+        /** The resolv.conf file to read. */
+        public Builder resolvConf(Path path) {
+            this.resolvConf = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** The hosts file to read. */
+        public Builder hostsFile(Path path) {
+            this.hosts = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** The port every name server listens on (default 53). */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Overrides resolv.conf's per-server timeout. */
+        public Builder timeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Overrides resolv.conf's number of attempts. */
+        public Builder attempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1: " + attempts);
+            }
+            this.attempts = attempts;
+            return this;
+        }
+
+        /** The most answers kept in the cache; 0 disables caching. */
+        public Builder cacheSize(int entries) {
+            if (entries < 0) {
+                throw new IllegalArgumentException("cache size must not be negative: " + entries);
+            }
+            this.cacheSize = entries;
+            return this;
+        }
+
+        /**
+         * Reads resolv.conf and builds the resolver.
+         *
+         * @throws UncheckedIOException if resolv.conf exists but cannot be read
+         */
+        public NativeResolver build() {
+            return new NativeResolver(conf(), hostsFile(), cacheSize);
+        }
+
+        ResolvConf conf() {
+            ResolvConf c;
+            try {
+                c = ResolvConf.read(resolvConf, port);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + resolvConf, e);
+            }
+            if (timeout != null) {
+                c = c.withTimeout(timeout);
+            }
+            if (attempts != null) {
+                c = c.withAttempts(attempts);
+            }
+            return c;
+        }
+
+        HostsFile hostsFile() {
+            return new HostsFile(hosts);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.gevent4j.resolver;
+
+import io.gevent4j.hub.Hub;
+
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The resolver a hub uses, chosen by configuration as gevent's {@code GEVENT_RESOLVER}:
+ * the system property {@value #PROPERTY} is {@code thread} (the default: JDK lookups on
+ * the hub's {@link io.gevent4j.threadpool.ThreadPool}, {@link ThreadResolver}),
+ * {@code native} (the pure-Java DNS client, {@link NativeResolver}, configured by its own
+ * system properties) or {@code blocking} ({@link BlockingResolver}). Read when a hub
+ * first asks.
+ *
+ * <p>{@link #current()} must be called on a hub's thread (a greenlet or its platform
+ * thread); it throws {@link IllegalArgumentException} for an unknown setting.
+ */
+public final class Resolvers {
+
+    /** The system property that chooses the resolver. */
+    public static final String PROPERTY = "gevent4j.resolver";
+
+    private static final Map<Hub, Resolver> BY_HUB = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private Resolvers() {
+    }
+
+    /** The resolver of the current hub, created on first use. */
+    public static Resolver current() {
+        Hub hub = Hub.current();
+        Resolver r = BY_HUB.get(hub);
+        if (r == null) {
+            r = create(System.getProperty(PROPERTY, "thread"));
+            BY_HUB.put(hub, r);
+        }
+        return r;
+    }
+
+    /**
+     * A new resolver of the named kind ({@code thread}, {@code native}, {@code blocking});
+     * {@code thread} uses the current hub's pool.
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public static Resolver create(String kind) {
+        return switch (kind.strip().toLowerCase(Locale.ROOT)) {
+            case "thread" -> new ThreadResolver();
+            case "native" -> NativeResolver.builder().fromSystemProperties().build();
+            case "blocking" -> new BlockingResolver();
+            default -> throw new IllegalArgumentException("unknown resolver '" + kind + "' in -D" + PROPERTY
+                    + ": use thread, native or blocking");
+        };
+    }
+}
