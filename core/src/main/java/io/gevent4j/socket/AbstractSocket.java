@@ -1,0 +1,150 @@
+package io.gevent4j.socket;
+
+import io.gevent4j.hub.Hub;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectableChannel;
+import java.time.Duration;
+
+/**
+ * What every cooperative socket has: a non-blocking NIO channel registered in the loop of
+ * the hub that created the socket, a timeout, socket options and {@link #close()}.
+ *
+ * <p><b>Blocking.</b> Operations that must wait (read, write, accept, connect) block the
+ * calling greenlet only: the hub runs other greenlets until the channel is ready. Each wait
+ * is limited by the socket's {@linkplain #setTimeout timeout} ({@link java.net.SocketTimeoutException})
+ * and can be interrupted by a {@code Timeout} or a kill, which leave the socket usable.
+ * One greenlet may wait to read and another to write at the same time; a second greenlet
+ * waiting in a direction already waited on gets {@link ConcurrentObjectUseException}.
+ * {@link #close()} wakes the greenlets waiting on the socket with
+ * {@link java.nio.channels.AsynchronousCloseException}.
+ *
+ * <p><b>Threads.</b> A socket belongs to the hub that created it: it must be used by that
+ * hub's greenlets (or its platform thread); a wait from another thread throws
+ * {@link IllegalStateException}.
+ */
+public abstract sealed class AbstractSocket implements AutoCloseable permits StreamSocket, ListeningSocket, UdpSocket {
+
+    final Hub hub;
+    final IoDirection reader;
+    final IoDirection writer;
+    private final SelectableChannel channel;
+    private Duration timeout;
+    private boolean closed;
+
+    AbstractSocket(SelectableChannel channel, int readOps, int writeOps) throws IOException {
+        this.hub = Hub.current();
+        this.channel = channel;
+        try {
+            channel.configureBlocking(false);
+            this.reader = new IoDirection(this, hub, channel, readOps);
+            this.writer = writeOps == 0 ? null : new IoDirection(this, hub, channel, writeOps);
+        } catch (IOException | RuntimeException | Error e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** The underlying non-blocking channel, for {@code select}, {@code waitRead} and options the class lacks. */
+    public SelectableChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Limits each wait of this socket to {@code timeout} (gevent's {@code settimeout}):
+     * {@code null} waits without limit (the default), {@link Duration#ZERO} never waits
+     * (an operation that would have to wait throws {@link java.net.SocketTimeoutException}
+     * at once), anything else throws {@link java.net.SocketTimeoutException} when a single
+     * wait lasts longer.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public void setTimeout(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("negative socket timeout: " + timeout);
+        }
+        this.timeout = timeout;
+    }
+
+    /** The timeout set with {@link #setTimeout}, or {@code null} for none. */
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    /** Sets a socket option ({@link java.net.StandardSocketOptions}); returns this socket. */
+    public <T> AbstractSocket setOption(SocketOption<T> name, T value) throws IOException {
+        ((NetworkChannel) channel).setOption(name, value);
+        return this;
+    }
+
+    /** The value of a socket option. */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return ((NetworkChannel) channel).getOption(name);
+    }
+
+    /** The address this socket is bound to, or {@code null} if it is not bound. */
+    public SocketAddress getLocalAddress() throws IOException {
+        return ((NetworkChannel) channel).getLocalAddress();
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the socket: greenlets waiting on it are woken with
+     * {@link java.nio.channels.AsynchronousCloseException}, its watchers are released and the
+     * channel is closed. Idempotent.
+     *
+     * @throws IllegalStateException if called off the socket's hub
+     */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        hub.checkCurrent(this);
+        closed = true;
+        try {
+            reader.close();
+            if (writer != null) {
+                writer.close();
+            }
+            onClose();
+        } finally {
+            channel.close();
+        }
+    }
+
+    /** Releases what a subclass holds besides the two directions; called once by {@link #close()}. */
+    void onClose() {
+    }
+
+    /** Waits until the channel can be read (or accepted from). */
+    final void awaitReadable() throws IOException {
+        ensureOpen();
+        reader.await(timeout, "reading");
+    }
+
+    /** Waits until the channel can be written. */
+    final void awaitWritable() throws IOException {
+        ensureOpen();
+        writer.await(timeout, "writing");
+    }
+
+    final void ensureOpen() throws ClosedChannelException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + (closed ? "closed" : channel.toString()) + "]";
+    }
+}

@@ -1,0 +1,189 @@
+package io.gevent4j.socket;
+
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.IoWatcher;
+import io.gevent4j.hub.TimerWatcher;
+import io.gevent4j.hub.Waiter;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The functions of gevent.socket: {@link #createConnection} and the waits on any
+ * non-blocking {@link SelectableChannel} ({@link #waitRead}, {@link #waitWrite},
+ * {@link #waitReadWrite}, {@link #cancelWait}), which block the calling greenlet only.
+ *
+ * <p>The waits register the channel in the current hub's selector for the duration of the
+ * wait; a {@code Timeout} or kill raised meanwhile ends the wait with that exception and
+ * leaves no registration behind. Several greenlets may wait on one channel at once.
+ * Hub-thread only: call them from a greenlet or a platform thread with a hub.
+ */
+public final class Sockets {
+
+    private static final Object TIMED_OUT = new Object();
+    /** The waits in progress per channel, for {@link #cancelWait}. */
+    private static final ConcurrentHashMap<SelectableChannel, List<Waiter<Object>>> WAITS = new ConcurrentHashMap<>();
+
+    private Sockets() {
+    }
+
+    /**
+     * Connects to {@code address}, trying each of its addresses in turn when it is an
+     * unresolved {@link InetSocketAddress} (gevent's {@code create_connection}).
+     *
+     * <p>The lookup of an unresolved host name uses {@link InetAddress#getAllByName}, which
+     * blocks the whole hub while it runs: pass resolved addresses on a busy hub.
+     *
+     * @param timeout limits each connect attempt and stays the returned socket's timeout
+     *                ({@code null}: none)
+     * @param source the local address to bind to first, or {@code null}
+     * @return the connected socket
+     * @throws IOException the last attempt's error if every address failed
+     */
+    public static StreamSocket createConnection(SocketAddress address, Duration timeout, SocketAddress source)
+            throws IOException {
+        Objects.requireNonNull(address, "address");
+        List<SocketAddress> candidates = new ArrayList<>();
+        if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            for (InetAddress a : InetAddress.getAllByName(inet.getHostString())) {
+                candidates.add(new InetSocketAddress(a, inet.getPort()));
+            }
+        } else {
+            candidates.add(address);
+        }
+        IOException last = null;
+        for (SocketAddress candidate : candidates) {
+            StreamSocket s = StreamSocket.open(StreamSocket.familyOf(candidate));
+            try {
+                s.setTimeout(timeout);
+                if (source != null) {
+                    s.bind(source);
+                }
+                s.connect(candidate);
+                return s;
+            } catch (IOException e) {
+                s.close();
+                if (last != null) {
+                    e.addSuppressed(last);
+                }
+                last = e;
+            } catch (RuntimeException | Error e) {
+                s.close();
+                throw e;
+            }
+        }
+        throw last;
+    }
+
+    /**
+     * Blocks the greenlet until {@code channel} can be read (or, for a
+     * {@link java.nio.channels.ServerSocketChannel}, accepted from) (gevent's {@code wait_read}).
+     *
+     * @param timeout {@code null}: no limit
+     * @throws SocketTimeoutException if {@code timeout} passes first
+     * @throws IllegalArgumentException if the channel is in blocking mode
+     */
+    public static void waitRead(SelectableChannel channel, Duration timeout) throws IOException {
+        await(channel, readOps(channel), timeout);
+    }
+
+    /** Blocks the greenlet until {@code channel} can be written (or finish connecting); see {@link #waitRead}. */
+    public static void waitWrite(SelectableChannel channel, Duration timeout) throws IOException {
+        await(channel, writeOps(channel), timeout);
+    }
+
+    /** Blocks the greenlet until {@code channel} can be read or written; see {@link #waitRead}. */
+    public static void waitReadWrite(SelectableChannel channel, Duration timeout) throws IOException {
+        await(channel, readOps(channel) | writeOps(channel), timeout);
+    }
+
+    /**
+     * Ends every wait on {@code channel} made with {@link #waitRead}, {@link #waitWrite} or
+     * {@link #waitReadWrite}: each waiting greenlet gets {@code error} (gevent's
+     * {@code cancel_wait}). Call it before closing a channel other greenlets wait on.
+     *
+     * @return how many waits were ended
+     */
+    public static int cancelWait(SelectableChannel channel, Throwable error) {
+        Objects.requireNonNull(error, "error");
+        List<Waiter<Object>> waiters = WAITS.get(Objects.requireNonNull(channel, "channel"));
+        if (waiters == null) {
+            return 0;
+        }
+        int n = 0;
+        for (Waiter<Object> w : List.copyOf(waiters)) {
+            if (!w.ready()) {
+                w.throwInto(error);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** {@link #cancelWait(SelectableChannel, Throwable)} with an {@link AsynchronousCloseException}. */
+    public static int cancelWait(SelectableChannel channel) {
+        return cancelWait(channel, new AsynchronousCloseException());
+    }
+
+    static int readOps(SelectableChannel channel) {
+        return channel.validOps() & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+    }
+
+    static int writeOps(SelectableChannel channel) {
+        if (channel instanceof SocketChannel s && s.isConnectionPending()) {
+            return SelectionKey.OP_CONNECT;
+        }
+        return channel.validOps() & SelectionKey.OP_WRITE;
+    }
+
+    private static void await(SelectableChannel channel, int ops, Duration timeout) throws IOException {
+        Objects.requireNonNull(channel, "channel");
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
+        Hub hub = Hub.current();
+        IoWatcher io = hub.loop().io(channel, ops);
+        Waiter<Object> waiter = new Waiter<>(hub);
+        TimerWatcher timer = null;
+        WAITS.computeIfAbsent(channel, c -> new ArrayList<>()).add(waiter);
+        try {
+            io.start(() -> {
+                if (!waiter.ready()) {
+                    waiter.switchTo(null);
+                }
+            });
+            if (timeout != null) {
+                timer = hub.loop().timer(timeout);
+                timer.start(() -> {
+                    if (!waiter.ready()) {
+                        waiter.switchTo(TIMED_OUT);
+                    }
+                });
+            }
+            if (waiter.get() == TIMED_OUT) {
+                throw new SocketTimeoutException("timed out");
+            }
+        } finally {
+            WAITS.computeIfPresent(channel, (c, list) -> {
+                list.remove(waiter);
+                return list.isEmpty() ? null : list;
+            });
+            io.close();
+            if (timer != null) {
+                timer.close();
+            }
+        }
+    }
+}

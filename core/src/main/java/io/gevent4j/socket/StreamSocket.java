@@ -1,0 +1,250 @@
+package io.gevent4j.socket;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A cooperative connected stream socket, TCP or UNIX-domain (gevent's {@code socket} with
+ * {@code SOCK_STREAM}), over a non-blocking {@link SocketChannel} registered in the hub's
+ * selector.
+ *
+ * <pre>{@code
+ * try (StreamSocket s = Sockets.createConnection(new InetSocketAddress("127.0.0.1", 8080), Duration.ofSeconds(5), null)) {
+ *     s.sendAll(ByteBuffer.wrap("ping\n".getBytes()));
+ *     var in = new BufferedReader(new InputStreamReader(s.getInputStream()));
+ *     String reply = in.readLine();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #read} waits until at least one byte arrives (or end of stream), {@link #write}
+ * until at least one byte is written, {@link #sendAll} until everything is; {@link #connect}
+ * until the connection is made. Each wait blocks the calling greenlet only, honours the
+ * socket's {@linkplain #setTimeout timeout} and can be interrupted by a {@code Timeout} or a
+ * kill without harming the socket (an interrupted {@code connect} leaves it unusable, as in
+ * gevent). Errors are the channel's: {@link java.net.ConnectException} for a refused
+ * connection, {@link java.net.SocketException} for a reset. Hub-thread only, see
+ * {@link AbstractSocket}.
+ */
+public final class StreamSocket extends AbstractSocket implements ByteChannel {
+
+    private final SocketChannel channel;
+    private IoDirection connecting;
+    private InputStream input;
+    private OutputStream output;
+
+    StreamSocket(SocketChannel channel) throws IOException {
+        super(channel, SelectionKey.OP_READ, SelectionKey.OP_WRITE);
+        this.channel = channel;
+    }
+
+    /** An unconnected TCP socket (IPv6 where the platform has it, accepting IPv4 too). */
+    public static StreamSocket open() throws IOException {
+        return new StreamSocket(SocketChannel.open());
+    }
+
+    /** An unconnected socket of {@code family}: {@link StandardProtocolFamily#INET}, {@code INET6} or {@code UNIX}. */
+    public static StreamSocket open(ProtocolFamily family) throws IOException {
+        return new StreamSocket(SocketChannel.open(Objects.requireNonNull(family, "family")));
+    }
+
+    /**
+     * A socket connected to {@code remote} (an {@link java.net.InetSocketAddress} with a
+     * resolved address, or a {@link UnixDomainSocketAddress}), without a timeout, as
+     * {@link SocketChannel#open(SocketAddress)}; see {@link Sockets#createConnection} for one
+     * with a timeout and a source address.
+     */
+    public static StreamSocket open(SocketAddress remote) throws IOException {
+        StreamSocket s = open(familyOf(remote));
+        try {
+            s.connect(remote);
+            return s;
+        } catch (IOException | RuntimeException | Error e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    static ProtocolFamily familyOf(SocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        if (address instanceof UnixDomainSocketAddress) {
+            return StandardProtocolFamily.UNIX;
+        }
+        if (address instanceof java.net.InetSocketAddress inet) {
+            if (inet.isUnresolved()) {
+                throw new IllegalArgumentException("unresolved address " + inet
+                        + ": resolve it first, or use Sockets.createConnection");
+            }
+            return inet.getAddress() instanceof java.net.Inet4Address
+                    ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        }
+        throw new IllegalArgumentException("unsupported address type: " + address.getClass().getName());
+    }
+
+    /** Binds the socket to a local address before connecting; returns this socket. */
+    public StreamSocket bind(SocketAddress local) throws IOException {
+        channel.bind(local);
+        return this;
+    }
+
+    /**
+     * Connects to {@code remote}, blocking the greenlet until the connection is made.
+     *
+     * @throws java.net.ConnectException if the peer refuses
+     * @throws java.net.SocketTimeoutException if the socket's timeout passes first
+     */
+    public void connect(SocketAddress remote) throws IOException {
+        ensureOpen();
+        Objects.requireNonNull(remote, "remote");
+        if (channel.connect(remote)) {
+            return;
+        }
+        if (connecting == null) {
+            connecting = new IoDirection(this, hub, channel, SelectionKey.OP_CONNECT);
+        }
+        while (!channel.finishConnect()) {
+            connecting.await(getTimeout(), "connecting");
+        }
+        connecting.close();
+        connecting = null;
+    }
+
+    /** Whether the socket is connected. */
+    public boolean isConnected() {
+        return channel.isConnected();
+    }
+
+    /** The address of the peer, or {@code null} if not connected. */
+    public SocketAddress getRemoteAddress() throws IOException {
+        return channel.getRemoteAddress();
+    }
+
+    /**
+     * Reads into {@code dst}, blocking the greenlet until at least one byte arrived.
+     *
+     * @return the number of bytes read, -1 at end of stream, 0 only if {@code dst} is full
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        ensureOpen();
+        int n;
+        while ((n = channel.read(dst)) == 0 && dst.hasRemaining()) {
+            awaitReadable();
+        }
+        return n;
+    }
+
+    /** Same as {@link #read}: gevent's {@code recv_into}. */
+    public int recvInto(ByteBuffer dst) throws IOException {
+        return read(dst);
+    }
+
+    /**
+     * Reads at most {@code maxBytes}, blocking until at least one byte arrived.
+     *
+     * @return the bytes read, empty at end of stream
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive
+     */
+    public byte[] recv(int maxBytes) throws IOException {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+        }
+        ByteBuffer b = ByteBuffer.allocate(maxBytes);
+        int n = read(b);
+        return n <= 0 ? new byte[0] : Arrays.copyOf(b.array(), n);
+    }
+
+    /**
+     * Writes from {@code src}, blocking the greenlet until at least one byte was written
+     * (gevent's {@code send}).
+     *
+     * @return the number of bytes written, 0 only if {@code src} was empty
+     */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        ensureOpen();
+        int n;
+        while ((n = channel.write(src)) == 0 && src.hasRemaining()) {
+            awaitWritable();
+        }
+        return n;
+    }
+
+    /**
+     * Writes all of {@code src}, blocking the greenlet while the peer does not read. Each
+     * wait is limited by the socket's timeout; on an exception {@code src}'s position tells
+     * how much was written.
+     */
+    public void sendAll(ByteBuffer src) throws IOException {
+        ensureOpen();
+        while (src.hasRemaining()) {
+            if (channel.write(src) == 0) {
+                awaitWritable();
+            }
+        }
+    }
+
+    /** Writes all of {@code data}; see {@link #sendAll(ByteBuffer)}. */
+    public void sendAll(byte[] data) throws IOException {
+        sendAll(ByteBuffer.wrap(data));
+    }
+
+    /** Ends the reading half: further reads return end of stream. */
+    public void shutdownInput() throws IOException {
+        ensureOpen();
+        channel.shutdownInput();
+    }
+
+    /** Ends the writing half (half-close): the peer reads end of stream; this side can still read. */
+    public void shutdownOutput() throws IOException {
+        ensureOpen();
+        channel.shutdownOutput();
+    }
+
+    /** Whether the socket is open. */
+    @Override
+    public boolean isOpen() {
+        return !isClosed();
+    }
+
+    /**
+     * The stream of bytes the peer sends (gevent's {@code makefile('rb')}), one per socket.
+     * Its reads block the greenlet as {@link #read} does; closing it closes the socket.
+     */
+    public InputStream getInputStream() {
+        if (input == null) {
+            input = ChannelStreams.input(this);
+        }
+        return input;
+    }
+
+    /**
+     * The stream of bytes sent to the peer (gevent's {@code makefile('wb')}), one per socket.
+     * Each write returns once all its bytes are written, as {@link #sendAll}; closing it
+     * closes the socket.
+     */
+    public OutputStream getOutputStream() {
+        if (output == null) {
+            output = ChannelStreams.output(this, this::sendAll);
+        }
+        return output;
+    }
+
+    @Override
+    void onClose() {
+        if (connecting != null) {
+            connecting.close();
+            connecting = null;
+        }
+    }
+}
