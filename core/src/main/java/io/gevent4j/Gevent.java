@@ -289,4 +289,61 @@ public final class Gevent {
             throw new CompletionException(e);
         }
     }
+
+    /**
+     * gevent's {@code wait(objects)}: blocks until every object is ready (a greenlet dead,
+     * an event set, a result there...); returns them in the order they became ready.
+     * See {@link Waiting}.
+     */
+    public static <T extends Waitable> List<T> wait(Collection<? extends T> objects) {
+        return Waiting.wait(objects, null, 0);
+    }
+
+    /** gevent's {@code wait(objects, timeout)}: the objects ready within {@code timeout}; never throws on expiry. */
+    public static <T extends Waitable> List<T> wait(Collection<? extends T> objects, Duration timeout) {
+        return Waiting.wait(objects, timeout, 0);
+    }
+
+    /**
+     * gevent's {@code wait(objects, timeout, count)}: blocks until {@code count} objects
+     * ({@code <= 0}: all) are ready or {@code timeout} passed ({@code null}: no limit).
+     */
+    public static <T extends Waitable> List<T> wait(Collection<? extends T> objects, Duration timeout, int count) {
+        return Waiting.wait(objects, timeout, count);
+    }
+
+    /** gevent's {@code iwait(objects)}: yields each object as it becomes ready. See {@link Waiting}. */
+    public static <T extends Waitable> Waiting<T> iwait(Collection<? extends T> objects) {
+        return Waiting.iwait(objects, null, 0);
+    }
+
+    /** gevent's {@code iwait(objects, timeout)}: the iteration ends when {@code timeout} passed. */
+    public static <T extends Waitable> Waiting<T> iwait(Collection<? extends T> objects, Duration timeout) {
+        return Waiting.iwait(objects, timeout, 0);
+    }
+
+    /** gevent's {@code iwait(objects, timeout, count)}: at most {@code count} objects ({@code <= 0}: all). */
+    public static <T extends Waitable> Waiting<T> iwait(Collection<? extends T> objects, Duration timeout, int count) {
+        return Waiting.iwait(objects, timeout, count);
+    }
+
+    /**
+     * gevent's {@code wait()} without arguments (Java's {@code Object.wait()} takes the
+     * name): runs the hub's loop until nothing is left to do, no greenlet able to run and no
+     * watcher active. Call it from the hub's platform thread.
+     *
+     * @throws IllegalStateException when called in a greenlet
+     */
+    public static void waitAll() {
+        Waiting.waitAll(null);
+    }
+
+    /**
+     * {@link #waitAll()} for at most {@code timeout} ({@code null}: no limit).
+     *
+     * @return true if the loop ran out of work, false if {@code timeout} passed first
+     */
+    public static boolean waitAll(Duration timeout) {
+        return Waiting.waitAll(timeout);
+    }
 }

@@ -1,0 +1,206 @@
+package io.gevent4j;
+
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.RawGreenlet;
+import io.gevent4j.hub.TimerWatcher;
+import io.gevent4j.hub.Waiter;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * gevent's {@code iwait}: an iteration over {@link Waitable} objects (greenlets, events,
+ * async results...) that yields each one as it becomes ready, in the order they become
+ * ready, until {@code count} were yielded (all of them when {@code count <= 0}) or the
+ * {@code timeout} passed. Obtained from {@link Gevent#iwait}; {@link Gevent#wait} collects
+ * it into a list, and {@link Gevent#waitAll()} is gevent's argument-less {@code wait()}.
+ *
+ * <p>{@link #hasNext()} blocks the current greenlet; it never throws on expiry, it returns
+ * false. A kill or {@link Timeout} raised meanwhile is thrown from it and the iteration
+ * stays usable. The iteration is one-shot ({@link #iterator()} returns itself); it
+ * unregisters from the objects when it ends, and {@link #close()} ends it early
+ * (try-with-resources, as gevent's {@code with iwait(...)}).
+ *
+ * <p>Hub-thread only: create and use it on the hub of the objects.
+ *
+ * <p><b>Implementation overview.</b> On creation it registers one raw link per object and
+ * starts the timer. A link appends its object to a FIFO of ready objects and wakes the
+ * reader's {@link Waiter}; the reader takes from the FIFO, and waits on the waiter when
+ * it is empty.
+ */
+public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<T>, AutoCloseable {
+
+    private final Hub hub;
+    private final List<T> objects;
+    private final List<Runnable> links;
+    private final ArrayDeque<T> ready = new ArrayDeque<>();
+    private final Waiter<Void> waiter;
+    private final TimerWatcher timer;
+    private int remaining;
+    private boolean expired;
+    private boolean closed;
+
+    private Waiting(Collection<? extends T> objects, Duration timeout, int count) {
+        Objects.requireNonNull(objects, "objects");
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
+        this.hub = Hub.current();
+        this.objects = new ArrayList<>(objects);
+        this.links = new ArrayList<>(this.objects.size());
+        this.waiter = new Waiter<>(hub);
+        this.remaining = count <= 0 ? this.objects.size() : Math.min(count, this.objects.size());
+        for (T object : this.objects) {
+            Runnable link = () -> {
+                ready.addLast(object);
+                if (!waiter.ready()) {
+                    waiter.switchTo(null);
+                }
+            };
+            links.add(link);
+            object.rawLink(link);
+        }
+        if (timeout != null && remaining > 0) {
+            timer = hub.loop().timer(timeout);
+            timer.start(() -> {
+                expired = true;
+                if (!waiter.ready()) {
+                    waiter.switchTo(null);
+                }
+            });
+        } else {
+            timer = null;
+        }
+    }
+
+    /**
+     * gevent's {@code iwait(objects, timeout, count)}.
+     *
+     * @param timeout {@code null}: no limit
+     * @param count   how many to yield at most; {@code <= 0}: all
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public static <T extends Waitable> Waiting<T> iwait(Collection<? extends T> objects, Duration timeout, int count) {
+        return new Waiting<>(objects, timeout, count);
+    }
+
+    /**
+     * gevent's {@code wait(objects, timeout, count)}: blocks until {@code count} of the
+     * objects (all when {@code count <= 0}) are ready or {@code timeout} passed
+     * ({@code null}: no limit).
+     *
+     * @return the ready objects, in the order they became ready; never throws on expiry
+     */
+    public static <T extends Waitable> List<T> wait(Collection<? extends T> objects, Duration timeout, int count) {
+        List<T> done = new ArrayList<>();
+        try (Waiting<T> it = iwait(objects, timeout, count)) {
+            while (it.hasNext()) {
+                done.add(it.next());
+            }
+        }
+        return done;
+    }
+
+    /**
+     * gevent's {@code wait()} without objects: runs the hub's loop until it has nothing left
+     * to do (no greenlet can run, no watcher is active) or {@code timeout} passed
+     * ({@code null}: no limit). Must be called by a hub's main greenlet (its platform
+     * thread).
+     *
+     * @return true if the loop ran out of work, false if the timeout passed first
+     * @throws IllegalStateException when called in a greenlet
+     */
+    public static boolean waitAll(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
+        RawGreenlet current = RawGreenlet.current();
+        if (!current.isMain()) {
+            throw new IllegalStateException("waitAll() runs the loop until it is empty: call it from the hub's "
+                    + "platform thread, not from a greenlet (" + current + ")");
+        }
+        Hub hub = current.hub();
+        Waiter<Void> waiter = new Waiter<>(hub);
+        TimerWatcher timer = null;
+        try {
+            if (timeout != null) {
+                timer = hub.loop().timer(timeout);
+                timer.unref();
+                timer.start(waiter);
+            }
+            waiter.get();
+            return false;
+        } catch (LoopExit e) {
+            return true;
+        } finally {
+            if (timer != null) {
+                timer.close();
+            }
+        }
+    }
+
+    /** Blocks until another object is ready; false once {@code count} were yielded or the timeout passed. */
+    @Override
+    public boolean hasNext() {
+        hub.checkCurrent(this);
+        while (true) {
+            if (remaining <= 0 || closed) {
+                close();
+                return false;
+            }
+            if (!ready.isEmpty()) {
+                return true;
+            }
+            if (expired) {
+                close();
+                return false;
+            }
+            waiter.get();
+            waiter.clear();
+        }
+    }
+
+    /** The next object to become ready. @throws NoSuchElementException if the iteration ended */
+    @Override
+    public T next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        remaining--;
+        return ready.pollFirst();
+    }
+
+    /** This iteration itself: it can be iterated once. */
+    @Override
+    public Iterator<T> iterator() {
+        return this;
+    }
+
+    /** Ends the iteration: unregisters from the objects and stops the timer. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        hub.checkCurrent(this);
+        closed = true;
+        for (int i = 0; i < objects.size(); i++) {
+            objects.get(i).unlinkRaw(links.get(i));
+        }
+        if (timer != null) {
+            timer.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Waiting[objects=" + objects.size() + ", ready=" + ready.size() + ", remaining=" + remaining
+                + (expired ? ", expired" : "") + (closed ? ", closed" : "") + "]";
+    }
+}
