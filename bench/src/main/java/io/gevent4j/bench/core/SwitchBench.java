@@ -20,6 +20,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -39,6 +41,10 @@ import java.util.concurrent.locks.LockSupport;
  *       control transfer to a named thread, as a raw switch is.</li>
  *   <li>{@code waiter_jdk}: the same through two {@link SynchronousQueue}s, the JDK's
  *       blocking hand-off of a value, as a Waiter is.</li>
+ *   <li>{@code rawSwitch_floor}: the floor of any switch between greenlets that are virtual
+ *       threads: two virtual threads whose scheduler is a bare FIFO run by the benchmark
+ *       thread, handing a turn over with park/unpark. No hub, no loop, no bookkeeping: what
+ *       is left is the JDK's unmount, yield, mount and continuation run.</li>
  * </ul>
  *
  * <p>The hub is the JMH worker thread's own (a platform thread, so {@link Hub#current()});
@@ -191,6 +197,56 @@ public class SwitchBench {
         });
         a.join();
         b.join();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2 * ROUNDS)
+    public void rawSwitch_floor() {
+        InlineScheduler scheduler = new InlineScheduler();
+        Thread.Builder.OfVirtual builder = scheduler.builder();
+        ParkPingPong p = new ParkPingPong();
+        Thread b = builder.unstarted(p::b);
+        p.b = b;
+        Thread a = builder.unstarted(p::a);
+        p.a = a;
+        a.start();
+        b.start();
+        scheduler.runAll();
+        if (a.isAlive() || b.isAlive()) {
+            throw new IllegalStateException("ping-pong did not finish");
+        }
+    }
+
+    /**
+     * The least a scheduler of virtual threads can be: a FIFO of continuations that the
+     * thread calling {@link #runAll()} runs in turn. Single-threaded: only that thread and
+     * the virtual threads it runs may submit.
+     */
+    private static final class InlineScheduler implements Executor {
+        private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+
+        Thread.Builder.OfVirtual builder() {
+            try {
+                var ctor = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
+                        .getDeclaredConstructor(Executor.class);
+                ctor.setAccessible(true);
+                return (Thread.Builder.OfVirtual) ctor.newInstance(this);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("needs --add-opens=java.base/java.lang=ALL-UNNAMED", e);
+            }
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.addLast(task);
+        }
+
+        void runAll() {
+            Runnable task;
+            while ((task = tasks.pollFirst()) != null) {
+                task.run();
+            }
+        }
     }
 
     /** Two virtual threads passing a turn back and forth with park/unpark. */
