@@ -1,0 +1,482 @@
+package io.gevent4j.socket;
+
+import io.gevent4j.hub.Waiter;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * TLS over a cooperative {@link StreamSocket} through the JDK's {@link SSLEngine} (gevent's
+ * {@code SSLSocket}): client and server side, SNI, hostname verification on by default,
+ * ALPN, {@code close_notify}, and streams over TLS.
+ *
+ * <pre>{@code
+ * StreamSocket tcp = Sockets.createConnection(new InetSocketAddress("example.org", 443), Duration.ofSeconds(10), null);
+ * try (TlsSocket tls = TlsSocket.client(tcp, SSLContext.getDefault(), "example.org")) {
+ *     tls.getOutputStream().write("GET / HTTP/1.0\r\nHost: example.org\r\n\r\n".getBytes());
+ *     byte[] reply = tls.getInputStream().readAllBytes();
+ * }
+ * }</pre>
+ *
+ * <p><b>Blocking.</b> Every call that needs the peer blocks the calling greenlet only, in
+ * the underlying socket's waits: it honours the socket's {@linkplain StreamSocket#setTimeout
+ * timeout}, and a {@code Timeout} or kill raised meanwhile ends the call with that exception
+ * (bytes already encrypted are kept and sent first by the next write). The handshake runs
+ * on the first read or write, or with {@link #handshake()}; greenlets that need it while
+ * another runs it wait for its outcome. One greenlet may read while another writes.
+ * The engine's delegated tasks run on the hub's thread.
+ *
+ * <p><b>Errors.</b> A failed handshake (untrusted certificate, wrong host name, a peer that
+ * does not speak TLS) throws {@link SSLHandshakeException} or {@link SSLException} in the
+ * calling greenlet; the socket is then unusable and must be closed. End of stream without
+ * {@code close_notify} reads as end of stream (gevent's {@code suppress_ragged_eofs}).
+ * Hub-thread only.
+ */
+public final class TlsSocket implements ByteChannel {
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final StreamSocket socket;
+    private final SSLEngine engine;
+    private ByteBuffer netIn;
+    private ByteBuffer netOut;
+    private ByteBuffer appIn;
+    private boolean handshakeDone;
+    private boolean handshaking;
+    private SSLException handshakeFailure;
+    private final List<Waiter<Void>> handshakeWaiters = new ArrayList<>(0);
+    private boolean inboundDone;
+    private boolean closed;
+    private InputStream input;
+    private OutputStream output;
+
+    private TlsSocket(StreamSocket socket, SSLEngine engine) {
+        this.socket = socket;
+        this.engine = engine;
+        SSLSession session = engine.getSession();
+        this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+        this.netOut = ByteBuffer.allocate(session.getPacketBufferSize());
+        this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
+    }
+
+    /** The client side of a TLS connection over {@code socket} to {@code host}; see {@link #client(StreamSocket, SSLContext, String, Consumer)}. */
+    public static TlsSocket client(StreamSocket socket, SSLContext context, String host) {
+        return client(socket, context, host, p -> { });
+    }
+
+    /**
+     * The client side of a TLS connection over the connected {@code socket}. {@code host}
+     * is the name the server's certificate must match (hostname verification, the
+     * {@code HTTPS} endpoint identification) and the SNI name sent (unless it is an IP
+     * literal). {@code configure} may change the parameters, which arrive with those set:
+     * {@link SSLParameters#setApplicationProtocols} for ALPN, protocols, cipher suites, or
+     * {@code setEndpointIdentificationAlgorithm(null)} to turn verification off.
+     */
+    public static TlsSocket client(StreamSocket socket, SSLContext context, String host, Consumer<SSLParameters> configure) {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(host, "host");
+        int port = -1;
+        try {
+            if (socket.getRemoteAddress() instanceof InetSocketAddress inet) {
+                port = inet.getPort();
+            }
+        } catch (IOException e) {
+            port = -1;
+        }
+        SSLEngine engine = Objects.requireNonNull(context, "context").createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        SSLParameters params = engine.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!isIpLiteral(host)) {
+            params.setServerNames(List.of(new SNIHostName(host)));
+        }
+        configure.accept(params);
+        engine.setSSLParameters(params);
+        return new TlsSocket(socket, engine);
+    }
+
+    /** The server side of a TLS connection over {@code socket}; see {@link #server(StreamSocket, SSLContext, Consumer)}. */
+    public static TlsSocket server(StreamSocket socket, SSLContext context) {
+        return server(socket, context, p -> { });
+    }
+
+    /**
+     * The server side of a TLS connection over the accepted {@code socket}, presenting the
+     * certificate of {@code context}'s key manager. {@code configure} may change the
+     * parameters: ALPN protocols the server accepts ({@link SSLParameters#setApplicationProtocols}),
+     * {@link SSLParameters#setNeedClientAuth}, SNI matchers...
+     */
+    public static TlsSocket server(StreamSocket socket, SSLContext context, Consumer<SSLParameters> configure) {
+        Objects.requireNonNull(socket, "socket");
+        SSLEngine engine = Objects.requireNonNull(context, "context").createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters params = engine.getSSLParameters();
+        configure.accept(params);
+        engine.setSSLParameters(params);
+        return new TlsSocket(socket, engine);
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
+    /** The socket this TLS connection runs over. */
+    public StreamSocket socket() {
+        return socket;
+    }
+
+    /** The engine, for what this class does not expose. */
+    public SSLEngine engine() {
+        return engine;
+    }
+
+    /** The session, complete once the handshake is done. */
+    public SSLSession getSession() {
+        return engine.getSession();
+    }
+
+    /** The protocol ALPN chose, {@code ""} if none, {@code null} before the handshake. */
+    public String applicationProtocol() {
+        return engine.getApplicationProtocol();
+    }
+
+    /**
+     * Runs the TLS handshake if it has not run yet, blocking the greenlet until it is done.
+     *
+     * @throws SSLHandshakeException if the peer's certificate is refused or the peer leaves
+     * @throws SSLException if the peer does not speak TLS
+     */
+    public void handshake() throws IOException {
+        while (!handshakeDone) {
+            if (handshakeFailure != null) {
+                throw new SSLException("the TLS handshake failed: " + handshakeFailure.getMessage(), handshakeFailure);
+            }
+            ensureOpen();
+            if (handshaking) {
+                Waiter<Void> w = new Waiter<>(socket.hub);
+                handshakeWaiters.add(w);
+                try {
+                    w.get();
+                } finally {
+                    handshakeWaiters.remove(w);
+                }
+                continue;
+            }
+            handshaking = true;
+            try {
+                engine.beginHandshake();
+                runHandshake();
+                handshakeDone = true;
+            } catch (SSLException e) {
+                handshakeFailure = e;
+                sendAlert();
+                throw e;
+            } finally {
+                handshaking = false;
+                for (Waiter<Void> w : List.copyOf(handshakeWaiters)) {
+                    w.switchTo(null);
+                }
+            }
+        }
+    }
+
+    private void runHandshake() throws IOException {
+        while (true) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_WRAP -> {
+                    wrap(EMPTY);
+                    flush();
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    if (unwrap() == SSLEngineResult.Status.BUFFER_UNDERFLOW && !fillNetIn()) {
+                        try {
+                            engine.closeInbound();
+                        } catch (SSLException ignored) {
+                            // the engine complains that close_notify is missing: the exception below says more
+                        }
+                        throw new SSLHandshakeException("the peer closed the connection during the TLS handshake");
+                    }
+                }
+                case NEED_TASK -> runTasks();
+                default -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** After a failed handshake, sends the alert the engine prepared; errors here are ignored. */
+    private void sendAlert() {
+        try {
+            engine.closeOutbound();
+            while (!engine.isOutboundDone() && !socket.writer.busy()) {
+                wrap(EMPTY);
+                flush();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the handshake error is the one to report
+        }
+    }
+
+    /**
+     * Reads decrypted bytes into {@code dst}, blocking the greenlet until at least one is
+     * available (running the handshake first if needed).
+     *
+     * @return the number of bytes read, -1 once the peer closed (with or without
+     *         {@code close_notify}), 0 only if {@code dst} is full
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        handshake();
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        while (true) {
+            if (appIn.position() > 0) {
+                appIn.flip();
+                int n = Math.min(appIn.remaining(), dst.remaining());
+                int limit = appIn.limit();
+                appIn.limit(appIn.position() + n);
+                dst.put(appIn);
+                appIn.limit(limit);
+                appIn.compact();
+                return n;
+            }
+            if (inboundDone) {
+                return -1;
+            }
+            ensureOpen();
+            SSLEngineResult.Status status = netIn.position() > 0 ? unwrap() : SSLEngineResult.Status.BUFFER_UNDERFLOW;
+            if (status == SSLEngineResult.Status.CLOSED) {
+                inboundDone = true;
+            } else if (status == SSLEngineResult.Status.BUFFER_UNDERFLOW && !fillNetIn()) {
+                inboundDone = true;
+                try {
+                    engine.closeInbound();
+                } catch (SSLException ragged) {
+                    // end of stream without close_notify reads as end of stream
+                }
+            }
+            afterUnwrap();
+        }
+    }
+
+    /** Handles what the engine asks for after a post-handshake message (tasks, a reply to send). */
+    private void afterUnwrap() throws IOException {
+        while (true) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_TASK -> runTasks();
+                case NEED_WRAP -> {
+                    if (engine.isOutboundDone()) {
+                        return;
+                    }
+                    wrap(EMPTY);
+                    flush();
+                }
+                default -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Encrypts and sends all of {@code src}, blocking the greenlet until the socket took it
+     * (running the handshake first if needed).
+     *
+     * @return the number of bytes written: all that remained
+     * @throws ClosedChannelException if this side sent {@code close_notify} or was closed
+     */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        handshake();
+        if (engine.isOutboundDone()) {
+            throw new ClosedChannelException();
+        }
+        int start = src.position();
+        if (netOut.position() > 0) {
+            flush();
+        }
+        while (src.hasRemaining()) {
+            wrap(src);
+            flush();
+        }
+        return src.position() - start;
+    }
+
+    /** Same as {@link #write}: encrypts and sends all of {@code src}. */
+    public void sendAll(ByteBuffer src) throws IOException {
+        write(src);
+    }
+
+    /** Encrypts and sends all of {@code data}. */
+    public void sendAll(byte[] data) throws IOException {
+        write(ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Sends {@code close_notify} and half-closes the socket: the peer reads end of stream,
+     * and this side can still read what the peer sends.
+     */
+    public void shutdownOutput() throws IOException {
+        ensureOpen();
+        sendCloseNotify();
+        socket.shutdownOutput();
+    }
+
+    private void sendCloseNotify() throws IOException {
+        engine.closeOutbound();
+        while (!engine.isOutboundDone()) {
+            wrap(EMPTY);
+            flush();
+        }
+    }
+
+    /** The decrypted stream from the peer, one per socket; closing it closes the connection. */
+    public InputStream getInputStream() {
+        if (input == null) {
+            input = ChannelStreams.input(this);
+        }
+        return input;
+    }
+
+    /** The stream to the peer, encrypted, one per socket; closing it closes the connection. */
+    public OutputStream getOutputStream() {
+        if (output == null) {
+            output = ChannelStreams.output(this, this::sendAll);
+        }
+        return output;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * Sends {@code close_notify} if the handshake was done and no other greenlet is writing
+     * (within the socket's timeout; failures are ignored), then closes the socket, which
+     * wakes the greenlets waiting on it. Idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (handshakeDone && !engine.isOutboundDone() && !socket.writer.busy() && !socket.isClosed()) {
+                sendCloseNotify();
+            }
+        } catch (IOException ignored) {
+            // the peer may already be gone: closing goes on
+        } finally {
+            socket.close();
+        }
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private void wrap(ByteBuffer src) throws IOException {
+        while (true) {
+            SSLEngineResult r = engine.wrap(src, netOut);
+            switch (r.getStatus()) {
+                case BUFFER_OVERFLOW -> {
+                    if (netOut.position() > 0) {
+                        flush();
+                    } else {
+                        netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, engine.getSession().getPacketBufferSize()));
+                    }
+                }
+                case CLOSED -> {
+                    if (src != EMPTY && src.hasRemaining()) {
+                        throw new ClosedChannelException();
+                    }
+                    return;
+                }
+                default -> {
+                    if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                        runTasks();
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Sends what {@link #wrap} produced; bytes left unsent by an exception stay for the next flush. */
+    private void flush() throws IOException {
+        netOut.flip();
+        try {
+            socket.sendAll(netOut);
+        } finally {
+            netOut.compact();
+        }
+    }
+
+    /** Decrypts what {@link #netIn} holds into {@link #appIn}. */
+    private SSLEngineResult.Status unwrap() throws IOException {
+        while (true) {
+            netIn.flip();
+            SSLEngineResult r;
+            try {
+                r = engine.unwrap(netIn, appIn);
+            } finally {
+                netIn.compact();
+            }
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                ByteBuffer bigger = ByteBuffer.allocate(appIn.position() + engine.getSession().getApplicationBufferSize());
+                appIn.flip();
+                appIn = bigger.put(appIn);
+                continue;
+            }
+            if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                runTasks();
+            }
+            return r.getStatus();
+        }
+    }
+
+    /** Reads more encrypted bytes; false at end of stream. */
+    private boolean fillNetIn() throws IOException {
+        if (!netIn.hasRemaining()) {
+            ByteBuffer bigger = ByteBuffer.allocate(netIn.capacity() + engine.getSession().getPacketBufferSize());
+            netIn.flip();
+            netIn = bigger.put(netIn);
+        }
+        return socket.read(netIn) >= 0;
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TlsSocket[" + (closed ? "closed" : socket + ", " + engine.getSession().getProtocol()) + "]";
+    }
+}
