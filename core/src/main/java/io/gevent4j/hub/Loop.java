@@ -2,8 +2,6 @@ package io.gevent4j.hub;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -11,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -34,22 +31,11 @@ import java.util.function.Consumer;
  * else until the next timer; expire timers,
  * dispatch I/O readiness, run check watchers and, if nothing else is pending, idle
  * watchers; invoke the pending callbacks in that order. {@link #breakLoop()} makes
- * {@code runOnce} return early; the next call resumes the iteration in the phase it left. The poll sleeps with a handshake: the
- * loop publishes {@code sleeping = 1} and re-checks the inbox before it blocks; a producer
- * offers to the inbox and wakes the selector only if it sees {@code sleeping == 1}, so a
- * task is never left unseen and the selector is woken at most once per sleep.
+ * {@code runOnce} return early; the next call resumes the iteration in the phase it left. The poll sleeps through the
+ * {@link Inbox}'s handshake, so a task handed over by another thread is never left unseen
+ * and the selector is woken at most once per sleep.
  */
 public final class Loop implements AutoCloseable {
-
-    private static final VarHandle SLEEPING;
-
-    static {
-        try {
-            SLEEPING = MethodHandles.lookup().findVarHandle(Loop.class, "sleeping", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final Hub hub;
     private final Thread thread;
@@ -60,7 +46,7 @@ public final class Loop implements AutoCloseable {
     final ArrayList<Watcher> checkWatchers = new ArrayList<>();
     final ArrayList<Watcher> idleWatchers = new ArrayList<>();
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>(256);
-    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final Inbox inbox = new Inbox();
     private final Consumer<SelectionKey> onSelected = Loop::dispatch;
     int activeRefs;
     private static final int PHASE_START = 0;
@@ -80,8 +66,6 @@ public final class Loop implements AutoCloseable {
     private boolean breakRequested;
     private long now;
     private long iteration;
-    @SuppressWarnings("unused") // accessed through SLEEPING
-    private volatile int sleeping;
     private volatile boolean closed;
 
     Loop(Hub hub, Thread thread) {
@@ -237,8 +221,7 @@ public final class Loop implements AutoCloseable {
                 ready.addLast(task);
             }
         } else {
-            inbox.offer(task);
-            if (sleeping != 0 && SLEEPING.compareAndSet(this, 1, 0)) {
+            if (inbox.offer(task)) {
                 selector.wakeup();
             }
         }
@@ -340,17 +323,17 @@ public final class Loop implements AutoCloseable {
                 }
                 timeoutMillis = Math.max(1, (nanos + 999_999) / 1_000_000);
             }
-            sleeping = 1;
-            if (!inbox.isEmpty()) {
-                sleeping = 0;
+            if (!inbox.prepareToSleep()) {
                 selector.selectNow(onSelected);
                 return;
             }
-            selector.select(onSelected, timeoutMillis);
-            sleeping = 0;
+            try {
+                selector.select(onSelected, timeoutMillis);
+            } finally {
+                inbox.awake();
+            }
             lastPoll = System.nanoTime();
         } catch (IOException e) {
-            sleeping = 0;
             hub.handleError(this, e);
         }
     }
@@ -361,10 +344,7 @@ public final class Loop implements AutoCloseable {
 
     /** Hands what waits in the inbox to {@code executor}; used once the hub closed. Any thread. */
     void drainInboxTo(Executor executor) {
-        Runnable task;
-        while ((task = inbox.poll()) != null) {
-            executor.execute(task);
-        }
+        inbox.drainTo(executor);
     }
 
     private void drainInbox() {
