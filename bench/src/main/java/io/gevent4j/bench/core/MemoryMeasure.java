@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * latch (which queues one node per waiter). The lists that hold the greenlets and threads
  * are allocated before the baseline.
  *
+ * <p>A blocked virtual thread's stack chunk is smaller once the frames on it are compiled
+ * (interpreted frames are larger), so each side runs {@value #ROUNDS} rounds and reports
+ * the last; the earlier rounds are printed as comments.
+ *
  * <p>Prints one {@code RESULT <benchmark> <implementation> <value> <unit>} line per
  * implementation (the format {@code bench/run} reads; see bench/README.md). Run with
  * {@code --add-opens=java.base/java.lang=ALL-UNNAMED}.
@@ -30,14 +34,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MemoryMeasure {
 
     private static final String KEY = "core.MemoryMeasure.blocked";
+    private static final int ROUNDS = 5;
 
     private MemoryMeasure() {
     }
 
     public static void main(String[] args) throws InterruptedException {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        System.out.printf("RESULT %s gevent4j %.1f B%n", KEY, greenlets(count));
-        System.out.printf("RESULT %s jdk %.1f B%n", KEY, virtualThreads(count));
+        double bytes = 0;
+        for (int round = 1; round <= ROUNDS; round++) {
+            bytes = greenlets(count);
+            System.out.printf("# gevent4j round %d: %.1f B per blocked greenlet%n", round, bytes);
+        }
+        System.out.printf("RESULT %s gevent4j %.1f B%n", KEY, bytes);
+        for (int round = 1; round <= ROUNDS; round++) {
+            bytes = virtualThreads(count);
+            System.out.printf("# jdk round %d: %.1f B per blocked virtual thread%n", round, bytes);
+        }
+        System.out.printf("RESULT %s jdk %.1f B%n", KEY, bytes);
     }
 
     private static double greenlets(int count) {
