@@ -41,7 +41,7 @@ class JdkCooperationTest {
             boolean[] done = {false};
             Greenlet<Integer> ticks = ticker(done);
             Greenlet<Void> sleeper = Gevent.spawn(() -> {
-                Thread.sleep(100);
+                Thread.sleep(500);
                 done[0] = true;
                 return null;
             });
@@ -120,7 +120,7 @@ class JdkCooperationTest {
             Greenlet<Integer> ticks = ticker(done);
             Greenlet<Void> holder = Gevent.spawn(() -> {
                 synchronized (monitor) {
-                    Thread.sleep(100);
+                    Thread.sleep(500);
                 }
                 done[0] = true;
                 return null;
@@ -135,7 +135,7 @@ class JdkCooperationTest {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread peer = Thread.ofPlatform().start(() -> {
                 try (Socket s = server.accept()) {
-                    Thread.sleep(100);
+                    Thread.sleep(500);
                     OutputStream out = s.getOutputStream();
                     out.write("hello\n".getBytes());
                     out.flush();

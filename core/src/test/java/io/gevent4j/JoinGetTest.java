@@ -107,7 +107,7 @@ class JoinGetTest {
     @Test
     void joinAllReturnsGreenletsInTheOrderTheyFinished() {
         run(() -> {
-            Greenlet<Void> slow = Gevent.spawn(() -> Gevent.sleep(0.05));
+            Greenlet<Void> slow = Gevent.spawn(() -> Gevent.sleep(0.5));
             Greenlet<Void> fast = Gevent.spawn(() -> Gevent.sleep(0.01));
             List<Greenlet<?>> done = Gevent.joinAll(slow, fast);
             assertEquals(List.of(fast, slow), done);

@@ -69,7 +69,7 @@ class TimeoutTest {
     void nestedTimeoutsEachRaiseTheirOwnInstance() {
         run(() -> {
             List<String> log = new ArrayList<>();
-            Timeout outer = Timeout.start(Duration.ofMillis(60));
+            Timeout outer = Timeout.start(Duration.ofMillis(500));
             try {
                 try (Timeout inner = Timeout.start(Duration.ofMillis(10))) {
                     Gevent.sleep(30.0);
