@@ -306,10 +306,22 @@ class JdkCallsTest {
     }
 
     @Test
-    void selectorSelectIsCooperative() {
+    void selectorSelectIsCooperativeAndAnInterruptWakesIt() {
         OnHub.run(() -> {
             try (Selector selector = Selector.open()) {
                 assertTrue(ticksDuring(() -> selector.select(500)) >= COOPERATIVE);
+                AtomicReference<Double> returnedAfter = new AtomicReference<>();
+                Greenlet<Object> g = Gevent.spawn(() -> {
+                    long start = System.nanoTime();
+                    selector.select(10_000);
+                    returnedAfter.set(OnHub.secondsSince(start)); // no exception: the interrupt is a wakeup
+                    Gevent.sleep(5); // the kill's GreenletExit is raised here
+                    return null;
+                });
+                Gevent.sleep(0.05);
+                g.kill();
+                assertTrue(g.killed());
+                assertTrue(returnedAfter.get() < 5, "select returned early: " + returnedAfter.get());
             }
         });
     }
