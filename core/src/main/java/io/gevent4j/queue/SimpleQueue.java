@@ -1,5 +1,6 @@
 package io.gevent4j.queue;
 
+import io.gevent4j.Waitable;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
@@ -52,6 +53,8 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
     private final Store<T> items;
     private final WaitList getters = new WaitList();
     private final WaitList putters = new WaitList();
+    private final Readiness readable;
+    private final Readiness writable;
     private int maxsize;
     boolean shutdown;
 
@@ -69,6 +72,22 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
         this.hub = Hub.current();
         this.maxsize = Math.max(maxsize, 0);
         this.items = items;
+        this.readable = new Readiness(hub, this, () -> available() > 0 || shutdown);
+        this.writable = new Readiness(hub, this, () -> freeSlots() > 0 || shutdown);
+    }
+
+    /**
+     * The queue's readiness to get, as a {@link Waitable} for {@code Gevent.wait}/{@code iwait}:
+     * ready while a get would not block (an item nobody was promised is there, or the queue
+     * is shut down). Its links fire only while that holds.
+     */
+    public Waitable readable() {
+        return readable;
+    }
+
+    /** The queue's readiness to put, as a {@link Waitable}: ready while a put would not block (or it is shut down). */
+    public Waitable writable() {
+        return writable;
     }
 
     /** The bound, 0 when unbounded. */
@@ -467,6 +486,8 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
         while (putters.hasWaiting() && freeSlots() > 0) {
             putters.wakeOne();
         }
+        readable.changed();
+        writable.changed();
     }
 
     /** Removes every item (an immediate shutdown); returns how many. */

@@ -309,4 +309,22 @@ class SimpleQueueTest {
     void mainGreenletGettingFromAQueueNobodyFillsGetsLoopExit() {
         FreshHub.run(() -> assertThrows(LoopExit.class, () -> new SimpleQueue<Integer>().get()));
     }
+
+    @Test
+    void readinessIsWaitableBesideGreenletsAndEvents() {
+        FreshHub.run(() -> {
+            SimpleQueue<Integer> in = new SimpleQueue<>();
+            SimpleQueue<Integer> out = new SimpleQueue<>(1);
+            out.put(0);
+            assertFalse(in.readable().ready());
+            assertFalse(out.writable().ready());
+            Gevent.spawnLater(Duration.ofMillis(5), () -> in.put(7));
+            List<io.gevent4j.Waitable> ready = Gevent.wait(List.of(in.readable(), out.writable()), null, 1);
+            assertEquals(List.of(in.readable()), ready);
+            assertEquals(7, in.getNowait());
+            Gevent.spawnLater(Duration.ofMillis(5), () -> out.get());
+            assertEquals(List.of(out.writable()), Gevent.wait(List.of(in.readable(), out.writable()), null, 1));
+            assertTrue(out.writable().ready());
+        });
+    }
 }
