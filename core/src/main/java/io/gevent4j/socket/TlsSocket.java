@@ -365,6 +365,11 @@ public final class TlsSocket implements ByteChannel {
         return output;
     }
 
+    /** Whether decrypted bytes wait in this object, so a read returns at once (gevent's {@code pending()}). */
+    boolean hasBufferedInput() {
+        return appIn.position() > 0 || (inboundDone && !closed);
+    }
+
     @Override
     public boolean isOpen() {
         return !closed;
