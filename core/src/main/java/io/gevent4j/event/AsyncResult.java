@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  * {@link Greenlet#get()} does (unchecked as it is, checked wrapped in
  * {@link CompletionException}); {@link #get(Duration)} and {@link #getNow()} throw
  * {@link Timeout} when no outcome is there; {@link #await()} blocks but never throws the
- * error nor on expiry. {@link #asFuture()} gives the {@link Future} contract.
+ * error nor on expiry. {@link #asFuture()} gives the {@link Future} contract. A greenlet
+ * that waits on a completed result while earlier waiters are still to be woken waits its
+ * turn behind them, as in gevent.
  *
  * <p><b>As a link.</b> It is a {@code Consumer} of greenlets, so
  * {@code greenlet.link(result)} makes it take the greenlet's value or error (a killed
@@ -180,7 +182,11 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
      */
     public T await(Duration timeout) {
         hub.checkCurrent(this);
-        if (outcome == null && (timeout == null || timeout.isPositive())) {
+        if (outcome != null) {
+            if (links.notifying()) {
+                block(null);
+            }
+        } else if (timeout == null || timeout.isPositive()) {
             block(timeout);
         }
         return value();

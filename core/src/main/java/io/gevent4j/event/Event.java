@@ -14,7 +14,8 @@ import java.util.Objects;
  * resets it so that later waits block again.
  *
  * <p>A waiter woken by {@code set()} returns {@code true} even if the event was cleared
- * again before it ran. {@code await} never throws on expiry: it returns the flag
+ * again before it ran. A greenlet that waits on a set event while earlier waiters are
+ * still to be woken waits its turn behind them (as in gevent), so wake-ups stay in order. {@code await} never throws on expiry: it returns the flag
  * ({@code false}). A kill or {@link io.gevent4j.Timeout} raised in a waiting greenlet is
  * thrown from {@code await}, and the event stays consistent.
  *
@@ -73,9 +74,11 @@ public final class Event implements Waitable {
     public boolean await(Duration timeout) {
         hub.checkCurrent(this);
         if (flag) {
-            return true;
-        }
-        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            if (!links.notifying()) {
+                return true;
+            }
+            timeout = null;
+        } else if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             return false;
         }
         Waiter<Boolean> waiter = new Waiter<>(hub);

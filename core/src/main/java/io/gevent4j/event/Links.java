@@ -46,6 +46,11 @@ final class Links {
         return false;
     }
 
+    /** Whether a notification is queued and has not started: a newcomer waits its turn behind it. */
+    boolean notifying() {
+        return notifier != null && notifier.isActive();
+    }
+
     int size() {
         return links.size();
     }

@@ -193,4 +193,54 @@ class EventTest {
             assertFalse(e.isSet());
         });
     }
+
+    @Test
+    void aNewWaiterOnASetEventWaitsBehindThoseStillToBeWoken() {
+        FreshHub.run(() -> {
+            Event e = new Event();
+            List<Integer> results = new ArrayList<>();
+            Gevent.spawn(() -> {
+                e.await();
+                results.add(1);
+            });
+            Gevent.spawn(() -> {
+                e.await();
+                results.add(2);
+            });
+            Gevent.sleep(0);
+            Greenlet<Void> late = Gevent.spawn(() -> {
+                e.set();
+                assertTrue(e.await());
+                results.add(3);
+            });
+            late.join();
+            assertEquals(List.of(1, 2, 3), results);
+        });
+    }
+
+    @Test
+    void waitingAgainAfterClearInsideAWakeUpDoesNotSeeTheOldSet() {
+        FreshHub.run(() -> {
+            Event e = new Event();
+            Greenlet<List<io.gevent4j.Waitable>> waiter = Gevent.spawn(() -> {
+                Greenlet<Void> setter = Gevent.spawn(e::set);
+                assertTrue(e.await());
+                setter.join();
+                e.clear();
+                return Gevent.wait(List.of(e), Duration.ofMillis(10));
+            });
+            assertEquals(List.of(), waiter.get());
+            assertFalse(e.isSet());
+        });
+    }
+
+    @Test
+    void gEventWaitTwiceOnASetEvent() {
+        FreshHub.run(() -> {
+            Event e = new Event();
+            e.set();
+            assertEquals(List.of(e), Gevent.wait(List.of(e)));
+            assertEquals(List.of(e), Gevent.wait(List.of(e)));
+        });
+    }
 }
