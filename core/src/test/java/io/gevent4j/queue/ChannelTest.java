@@ -133,4 +133,59 @@ class ChannelTest {
             assertEquals(List.of("a1", "b2", "c3"), got);
         });
     }
+
+    @Test
+    void sendInterleavesAsInGevent() {
+        FreshHub.run(() -> {
+            Channel<String> ch = new Channel<>();
+            List<String> events = new ArrayList<>();
+            Greenlet<Void> g = Gevent.spawn(() -> {
+                events.add(ch.get());
+                events.add(ch.get());
+            });
+            events.add("sending");
+            ch.put("hello");
+            events.add("sent hello");
+            ch.put("world");
+            events.add("sent world");
+            assertEquals(List.of("sending", "hello", "sent hello", "world", "sent world"), events);
+            g.get();
+        });
+    }
+
+    @Test
+    void receiveInterleavesAsInGevent() {
+        FreshHub.run(() -> {
+            Channel<String> ch = new Channel<>();
+            List<String> events = new ArrayList<>();
+            Greenlet<Void> g = Gevent.spawn(() -> {
+                events.add("sending hello");
+                ch.put("hello");
+                events.add("sending world");
+                ch.put("world");
+                events.add("sent world");
+            });
+            events.add("waiting");
+            events.add(ch.get());
+            events.add(ch.get());
+            assertEquals(List.of("waiting", "sending hello", "hello", "sending world", "world"), events);
+            Gevent.sleep(0);
+            assertEquals(List.of("waiting", "sending hello", "hello", "sending world", "world", "sent world"), events);
+            g.get();
+        });
+    }
+
+    @Test
+    void getNowaitFromALoopCallbackReleasesAWaitingPutter() {
+        FreshHub.run(() -> {
+            Channel<Integer> ch = new Channel<>();
+            Greenlet<Void> putter = Gevent.spawn(() -> ch.put(5));
+            Gevent.sleep(0.001);
+            List<Integer> result = new ArrayList<>();
+            Gevent.getHub().loop().runCallback(() -> result.add(ch.getNowait()));
+            Gevent.sleep(0.001);
+            assertEquals(List.of(5), result);
+            assertTrue(putter.isDead());
+        });
+    }
 }

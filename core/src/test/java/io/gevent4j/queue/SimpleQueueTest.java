@@ -327,4 +327,29 @@ class SimpleQueueTest {
             assertTrue(out.writable().ready());
         });
     }
+
+    @Test
+    void nowaitCallsWorkFromALoopCallback() {
+        FreshHub.run(() -> {
+            SimpleQueue<Integer> q = new SimpleQueue<>(1);
+            List<Object> result = new ArrayList<>();
+            Gevent.getHub().loop().runCallback(() -> q.putNowait(2));
+            Gevent.getHub().loop().runCallback(() -> {
+                try {
+                    q.putNowait(3);
+                } catch (Full e) {
+                    result.add("full");
+                }
+            });
+            Gevent.sleep(0);
+            assertEquals(List.of("full"), result);
+            Greenlet<Void> putter = Gevent.spawn(() -> q.put(5));
+            Gevent.sleep(0);
+            Gevent.getHub().loop().runCallback(() -> result.add(q.getNowait()));
+            Gevent.sleep(0.001);
+            putter.join();
+            assertEquals(List.of("full", 2), result);
+            assertEquals(5, q.getNowait());
+        });
+    }
 }
