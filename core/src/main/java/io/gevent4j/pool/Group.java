@@ -124,9 +124,9 @@ public class Group implements Iterable<Greenlet<?>> {
         return greenlets().iterator();
     }
 
-    /** Blocks until the group is empty. */
-    public void join() {
-        join(null);
+    /** Blocks until the group is empty; returns {@code true}, as gevent's {@code join()}. */
+    public boolean join() {
+        return join(null);
     }
 
     /**

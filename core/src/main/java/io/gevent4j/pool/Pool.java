@@ -82,6 +82,18 @@ public class Pool extends Group {
         super.add(greenlet);
     }
 
+    /**
+     * Adds the unstarted {@code greenlet} as {@link #add(Greenlet, boolean, Duration)} does,
+     * then starts it.
+     *
+     * @throws PoolFull if no slot was (or became) free
+     */
+    public <T> Greenlet<T> start(Greenlet<T> greenlet, boolean blocking, Duration timeout) {
+        add(greenlet, blocking, timeout);
+        greenlet.start();
+        return greenlet;
+    }
+
     /** Blocks at most {@code timeout} ({@code null}: no limit) until a slot is free; returns {@link #freeCount()}. */
     @Override
     public int waitAvailable(Duration timeout) {

@@ -64,9 +64,9 @@ public class Queue<T> extends SimpleQueue<T> {
         }
     }
 
-    /** Blocks until every item put has been marked done. */
-    public void join() {
-        join(null);
+    /** Blocks until every item put has been marked done; returns {@code true}, as gevent's {@code join()}. */
+    public boolean join() {
+        return join(null);
     }
 
     /**

@@ -220,4 +220,66 @@ class PoolTest {
             assertTrue(thrown[0] instanceof IllegalStateException);
         });
     }
+
+    @Test
+    void addTakesRunningGreenletsAndDiscardFreesTheSlot() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(1);
+            Greenlet<Void> first = Gevent.spawn(() -> Gevent.sleep(60));
+            Greenlet<Void> second = Gevent.spawn(() -> Gevent.sleep(60));
+            assertEquals(1, pool.freeCount());
+            pool.add(first);
+            assertEquals(0, pool.freeCount());
+            assertThrows(Timeout.class, () -> {
+                try (Timeout t = Timeout.start(Duration.ofMillis(20))) {
+                    pool.add(second);
+                }
+            });
+            assertEquals(1, pool.size());
+            Greenlet<Void> unstarted = new Greenlet<Void>(() -> { });
+            assertThrows(PoolFull.class, () -> pool.start(unstarted, true, Duration.ofMillis(10)));
+            pool.discard(first);
+            assertEquals(1, pool.freeCount());
+            pool.start(unstarted, false, null).join();
+            first.kill();
+            second.kill();
+            assertTrue(pool.join());
+        });
+    }
+
+    @Test
+    void poolZeroWaitAvailableReturnsZero() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(0);
+            assertEquals(0, pool.freeCount());
+            assertEquals(0, pool.waitAvailable(Duration.ofMillis(10)));
+        });
+    }
+
+    @Test
+    void emptyInputsGiveEmptyResults() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(2);
+            assertFalse(pool.imap((Integer i) -> i, List.<Integer>of()).hasNext());
+            assertFalse(pool.imapUnordered((Integer i) -> i, List.<Integer>of()).hasNext());
+            assertEquals(List.of(), pool.map((Integer i) -> i, List.<Integer>of()));
+        });
+    }
+
+    @Test
+    void mapRethrowsAndImapGoesOnAfterAFailure() {
+        FreshHub.run(() -> {
+            Gevent.getHub().setErrorHandler((ctx, t) -> { });
+            Pool pool = new Pool(1);
+            assertThrows(ArithmeticException.class, () -> pool.map((Integer i) -> 2 / i, List.of(1, 0, 2)));
+            for (IMap<Integer> it : List.of(pool.imap((Integer i) -> 2 / i, List.of(1, 0, 2)),
+                    pool.imapUnordered((Integer i) -> 2 / i, List.of(1, 0, 2)))) {
+                assertEquals(2, it.next());
+                assertThrows(ArithmeticException.class, it::next);
+                assertEquals(1, it.next());
+                assertFalse(it.hasNext());
+                assertThrows(java.util.NoSuchElementException.class, it::next);
+            }
+        });
+    }
 }
