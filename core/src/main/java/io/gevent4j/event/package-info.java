@@ -1,2 +1,2 @@
-/** Event and AsyncResult: one-shot and resettable signals between greenlets of a hub (gevent.event). */
+/** Event and AsyncResult: a resettable flag and a one-time result that greenlets wait for (gevent.event). */
 package io.gevent4j.event;

@@ -1,2 +1,2 @@
-/** Semaphore, BoundedSemaphore, DummySemaphore and RLock for greenlets (gevent.lock). */
+/** Semaphore, BoundedSemaphore, DummySemaphore and RLock (a java.util.concurrent.locks.Lock) for greenlets, thread-safe across hubs (gevent.lock). */
 package io.gevent4j.lock;

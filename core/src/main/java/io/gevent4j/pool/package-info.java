@@ -1,2 +1,2 @@
-/** Group and Pool: sets of greenlets, bounded or not, with map/imap helpers (gevent.pool). */
+/** Group and Pool: sets of greenlets, bounded or not, with apply, map, imap and imapUnordered (gevent.pool). */
 package io.gevent4j.pool;

@@ -188,4 +188,22 @@ class ChannelTest {
             assertTrue(putter.isDead());
         });
     }
+
+    @Test
+    void useFromAnotherThreadThrowsIllegalState() {
+        FreshHub.run(() -> {
+            Channel<Integer> ch = new Channel<>();
+            Throwable[] thrown = {null};
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    ch.offer(1);
+                } catch (Throwable x) {
+                    thrown[0] = x;
+                }
+            });
+            t.join();
+            assertTrue(thrown[0] instanceof IllegalStateException);
+            assertEquals(0, ch.putters());
+        });
+    }
 }
