@@ -268,6 +268,36 @@ class NativeResolverTest {
     }
 
     @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void failedAndKilledLookupsLeakNoFileDescriptor() throws Exception {
+        try (DnsTestServer server = new DnsTestServer(q -> q.name().startsWith("garbage")
+                ? new Reply(new byte[]{1, 2, 3}, new byte[]{1, 2, 3}, 0) : Reply.none())) {
+            NativeResolver r = server.resolver(dir, "", "").timeout(Duration.ofMillis(50)).attempts(1).build();
+            FreshHub.run(() -> {
+                // on a loaded machine a lookup may time out before its kill: that ends its greenlet with an error
+                io.gevent4j.hub.Hub.current().setErrorHandler((ctx, t) -> assertInstanceOf(UnknownHostException.class, t));
+                assertThrows(UnknownHostException.class, () -> r.lookupAll("warm.test")); // loads classes, opens the selector
+                long before = openFds();
+                for (int i = 0; i < 20; i++) {
+                    assertThrows(UnknownHostException.class, () -> r.lookupAll("silent.test"));
+                    assertThrows(UnknownHostException.class, () -> r.lookupAll("garbage.test"));
+                    Greenlet<List<InetAddress>> g = Gevent.spawn(() -> r.lookupAll("killed.test"));
+                    Gevent.sleep(0.005);
+                    g.kill();
+                }
+                long after = openFds();
+                assertTrue(after <= before + 3, "open file descriptors went from " + before + " to " + after);
+            });
+        }
+    }
+
+    private static long openFds() throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    @Test
     void aVirtualThreadOfTheDefaultSchedulerWaitsInItsOwnSelector() throws Exception {
         try (DnsTestServer server = new DnsTestServer(simple("vt.test", "10.6.0.1", 60))) {
             NativeResolver r = server.resolver(dir, "", "").build();
