@@ -18,10 +18,16 @@ import java.time.Duration;
  *
  * <p><b>Implementation overview.</b> The watcher, the waiter and the timer are made once
  * and reused, so a wait allocates nothing: {@link #await} starts the watcher (and the timer
- * when the socket has a timeout), parks on the waiter, and stops both in a {@code finally},
- * so an exception raised in the waiting greenlet (kill, {@code Timeout}) leaves the
- * direction idle and the socket usable. The watcher and timer callbacks only switch an
- * empty waiter: whichever fires first wins, the other is ignored. {@link #cancel} throws an
+ * when the socket has a timeout), parks on the waiter, and in a {@code finally} stops the
+ * timer and un-references the watcher, so an exception raised in the waiting greenlet
+ * (kill, {@code Timeout}) leaves the direction idle and the socket usable. The watcher is
+ * disarmed lazily: it stays in the selector's interest set after a wait, unreferenced (it
+ * keeps no loop alive), and stops itself the first time it fires with nobody waiting. A
+ * greenlet that reads, finds nothing and waits again within one turn of the loop (every
+ * request/response exchange) so changes no interest set: no {@code epoll_ctl} per wait. A
+ * wait may therefore be woken by readiness that an earlier read consumed; every caller
+ * retries its operation and waits again when it finds nothing. The watcher and timer
+ * callbacks only switch an empty waiter: whichever fires first wins, the other is ignored. {@link #cancel} throws an
  * exception into the waiting greenlet; a waiter that already has its value keeps it and its
  * greenlet finds the socket closed when it retries.
  */
@@ -49,10 +55,12 @@ final class IoDirection implements Runnable {
         };
     }
 
-    /** The I/O watcher's callback: the channel is ready. */
+    /** The I/O watcher's callback: the channel is ready; with nobody waiting, the watcher is disarmed. */
     @Override
     public void run() {
-        if (!waiter.ready()) {
+        if (waiter.waiting() == null || waiter.ready()) {
+            watcher.stop();
+        } else {
             waiter.switchTo(null);
         }
     }
@@ -79,7 +87,10 @@ final class IoDirection implements Runnable {
             throw new SocketTimeoutException("timed out");
         }
         waiter.clear();
-        watcher.start(this);
+        if (!watcher.isActive()) {
+            watcher.start(this);
+        }
+        watcher.ref();
         TimerWatcher t = null;
         if (timeout != null) {
             t = timer(timeout);
@@ -90,7 +101,7 @@ final class IoDirection implements Runnable {
                 throw new SocketTimeoutException("timed out");
             }
         } finally {
-            watcher.stop();
+            watcher.unref();
             if (t != null) {
                 t.stop();
             }

@@ -197,14 +197,15 @@ public final class TlsSocket implements ByteChannel {
         }
     }
 
+    /** Drives the engine through the handshake; the records of one flight go out in one write. */
     private void runHandshake() throws IOException {
         while (true) {
             switch (engine.getHandshakeStatus()) {
-                case NEED_WRAP -> {
-                    wrap(EMPTY);
-                    flush();
-                }
+                case NEED_WRAP -> wrap(EMPTY);
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    if (netOut.position() > 0) {
+                        flush();
+                    }
                     if (unwrap() == SSLEngineResult.Status.BUFFER_UNDERFLOW && !fillNetIn()) {
                         try {
                             engine.closeInbound();
@@ -216,6 +217,9 @@ public final class TlsSocket implements ByteChannel {
                 }
                 case NEED_TASK -> runTasks();
                 default -> {
+                    if (netOut.position() > 0) {
+                        flush();
+                    }
                     return;
                 }
             }
