@@ -365,6 +365,14 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
         return removed;
     }
 
+    /** Removes every item, also those promised to woken getters (they wait again); frees every slot. */
+    @Override
+    public void clear() {
+        hub.checkCurrent(this);
+        clearItems();
+        balance();
+    }
+
     @Override
     public boolean contains(Object o) {
         hub.checkCurrent(this);

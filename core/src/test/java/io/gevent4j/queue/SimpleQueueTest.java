@@ -352,4 +352,18 @@ class SimpleQueueTest {
             assertEquals(5, q.getNowait());
         });
     }
+
+    @Test
+    void clearRemovesEverythingAndReleasesPutters() {
+        FreshHub.run(() -> {
+            SimpleQueue<Integer> q = new SimpleQueue<>(1);
+            q.put(1);
+            Greenlet<Void> putter = Gevent.spawn(() -> q.put(2));
+            Gevent.sleep(0);
+            q.clear();
+            assertTrue(q.isEmpty());
+            putter.join();
+            assertEquals(List.of(2), new ArrayList<>(q));
+        });
+    }
 }
