@@ -4,9 +4,20 @@
  * runs at a time and switches only where it blocks.
  *
  * <p>Needs {@code --add-opens java.base/java.lang=io.gevent4j} (or {@code =ALL-UNNAMED} on
- * the class path).
+ * the class path). Provides an {@link java.net.spi.InetAddressResolverProvider} that takes
+ * over the JVM's name lookups only when {@code -Dgevent4j.dns=native} is set.
  */
 module io.gevent4j {
     exports io.gevent4j;
     exports io.gevent4j.hub;
+    exports io.gevent4j.event;
+    exports io.gevent4j.queue;
+    exports io.gevent4j.lock;
+    exports io.gevent4j.pool;
+    exports io.gevent4j.socket;
+    exports io.gevent4j.threadpool;
+    exports io.gevent4j.resolver;
+
+    provides java.net.spi.InetAddressResolverProvider
+            with io.gevent4j.resolver.GeventInetAddressResolverProvider;
 }

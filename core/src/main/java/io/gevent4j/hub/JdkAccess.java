@@ -11,13 +11,16 @@ import java.util.concurrent.Executor;
  * takes a scheduler, the scheduler of a virtual thread, and the current carrier thread.
  *
  * <p>All three live in {@code java.lang}, so the JVM must run with
- * {@value #FLAG} (or {@code =io.gevent4j} on the module path). Without it the lookup
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED} on the class path, or
+ * {@code =io.gevent4j} on the module path. Without it the lookup
  * fails once, and every call that needs it throws an {@link IllegalStateException} that
  * names the flag. Thread-safe: immutable after class initialisation.
  */
 final class JdkAccess {
 
-    static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    /** The flag this JVM needs: for the module {@code io.gevent4j}, or for the class path. */
+    static final String FLAG = "--add-opens java.base/java.lang="
+            + (JdkAccess.class.getModule().isNamed() ? JdkAccess.class.getModule().getName() : "ALL-UNNAMED");
 
     private static final Constructor<?> BUILDER;
     private static final MethodHandle SCHEDULER;
@@ -42,7 +45,7 @@ final class JdkAccess {
         } catch (ReflectiveOperationException | RuntimeException e) {
             failure = new IllegalStateException(
                     "gevent4j runs greenlets as virtual threads scheduled by a hub and needs the JVM flag "
-                            + FLAG + " (use =io.gevent4j instead of =ALL-UNNAMED on the module path)", e);
+                            + FLAG, e);
         }
         BUILDER = builder;
         SCHEDULER = scheduler;

@@ -3,15 +3,23 @@ package io.gevent4j.examples;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 
+import io.gevent4j.socket.ListeningSocket;
+import io.gevent4j.socket.StreamSocket;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The demonstration {@code ./gevent4j demo} runs: cooperative scheduling made visible, then
- * 100,000 greenlets that each sleep on one OS thread, with the time and memory they took.
+ * The demonstration {@code ./gevent4j demo} runs: cooperative scheduling made visible,
+ * 100,000 greenlets that each sleep on one OS thread, with the time and memory they took,
+ * then an echo server and 1,000 clients talking over 127.0.0.1, all on that same thread.
  * Runs on the main thread, which is its hub's main greenlet.
  */
 public final class Demo {
@@ -64,6 +72,65 @@ public final class Demo {
         System.out.printf("   heap while all %,d were blocked: %,d bytes per greenlet%n",
                 count, Math.max(0, heapBlocked - heapBefore) / count);
         System.out.println("   OS threads that ran greenlets: 1 (" + os.getName() + ")");
+
+        echo(1_000, 100);
+    }
+
+    /** An echo server and {@code clients} clients, each making {@code trips} 64-byte round trips. */
+    private static void echo(int clients, int trips) {
+        System.out.printf("4. An echo server and %,d clients on 127.0.0.1, %d round trips of 64 bytes each:%n",
+                clients, trips);
+        try (ListeningSocket server = ListeningSocket.bind(new InetSocketAddress("127.0.0.1", 0), clients)) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
+            Greenlet<Void> acceptor = Gevent.spawn(() -> {
+                while (true) {
+                    StreamSocket connection = server.accept();
+                    Gevent.spawn(() -> serve(connection));
+                }
+            });
+            long start = System.nanoTime();
+            List<Greenlet<Void>> talkers = new ArrayList<>(clients);
+            for (int i = 0; i < clients; i++) {
+                talkers.add(Gevent.spawn(() -> talk(address, trips)));
+            }
+            Gevent.joinAll(talkers);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long failed = talkers.stream().filter(g -> !g.successful()).count();
+            acceptor.kill();
+            System.out.printf("   %,d round trips in %.2f s: %,.0f per second, %d clients failed, one OS thread%n",
+                    (long) clients * trips, seconds, clients * trips / seconds, failed);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void serve(StreamSocket connection) {
+        try (connection) {
+            ByteBuffer buffer = ByteBuffer.allocate(4096);
+            while (connection.read(buffer.clear()) > 0) {
+                connection.sendAll(buffer.flip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void talk(InetSocketAddress address, int trips) {
+        try (StreamSocket socket = StreamSocket.open(address)) {
+            ByteBuffer message = ByteBuffer.allocate(64);
+            ByteBuffer reply = ByteBuffer.allocate(64);
+            for (int i = 0; i < trips; i++) {
+                socket.sendAll(message.clear());
+                reply.clear();
+                while (reply.hasRemaining()) {
+                    if (socket.read(reply) < 0) {
+                        throw new IOException("server closed the connection");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void step(StringBuilder order, String first, String second) {
