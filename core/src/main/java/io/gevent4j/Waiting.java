@@ -56,15 +56,20 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
         this.links = new ArrayList<>(this.objects.size());
         this.waiter = new Waiter<>(hub);
         this.remaining = count <= 0 ? this.objects.size() : Math.min(count, this.objects.size());
-        for (T object : this.objects) {
-            Runnable link = () -> {
-                ready.addLast(object);
-                if (!waiter.ready()) {
-                    waiter.switchTo(null);
-                }
-            };
-            links.add(link);
-            object.rawLink(link);
+        try {
+            for (T object : this.objects) {
+                Runnable link = () -> {
+                    ready.addLast(object);
+                    if (!waiter.ready()) {
+                        waiter.switchTo(null);
+                    }
+                };
+                object.rawLink(link);
+                links.add(link);
+            }
+        } catch (RuntimeException | Error e) {
+            unlinkAll();
+            throw e;
         }
         if (timeout != null && remaining > 0) {
             timer = hub.loop().timer(timeout);
@@ -190,11 +195,15 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
         }
         hub.checkCurrent(this);
         closed = true;
-        for (int i = 0; i < objects.size(); i++) {
-            objects.get(i).unlinkRaw(links.get(i));
-        }
+        unlinkAll();
         if (timer != null) {
             timer.close();
+        }
+    }
+
+    private void unlinkAll() {
+        for (int i = 0; i < links.size(); i++) {
+            objects.get(i).unlinkRaw(links.get(i));
         }
     }
 

@@ -143,4 +143,14 @@ class WaitingTest {
             assertTrue(g.exception() instanceof IllegalStateException);
         });
     }
+
+    @Test
+    void anObjectOfAnotherHubIsRefusedAndNothingStaysRegistered() {
+        Event foreign = FreshHub.call(Event::new);
+        FreshHub.run(() -> {
+            Event local = new Event();
+            assertThrows(IllegalStateException.class, () -> Gevent.iwait(List.of(local, foreign)));
+            assertEquals("Event[clear, waiters=0]", local.toString());
+        });
+    }
 }
