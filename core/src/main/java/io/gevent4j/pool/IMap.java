@@ -2,6 +2,7 @@ package io.gevent4j.pool;
 
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
+import io.gevent4j.GreenletExit;
 import io.gevent4j.queue.SimpleQueue;
 
 import java.util.HashMap;
@@ -19,6 +20,9 @@ import java.util.function.Function;
  * {@link Greenlet#get()} does, and the iteration goes on after it. The failing tasks are
  * also reported once by the hub, as every failing greenlet.
  *
+ * <p>A reader that stops early should {@link #close()} it, so that the input is not read
+ * further (with a bound, the spawner would otherwise wait for the reader forever).
+ *
  * <p>Hub-thread only, like its group.
  *
  * <p><b>Implementation overview.</b> A spawner greenlet (not a member of the group) walks
@@ -28,7 +32,7 @@ import java.util.function.Function;
  * death puts its index and greenlet in a queue the reader takes from; the ordered variant
  * keeps early arrivals in a map until their turn.
  */
-public final class IMap<R> implements Iterator<R>, Iterable<R> {
+public final class IMap<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
 
     private record Done(int index, Greenlet<?> greenlet) {
     }
@@ -43,12 +47,13 @@ public final class IMap<R> implements Iterator<R>, Iterable<R> {
     private int total = -1;
     private int returned;
     private Throwable spawnFailure;
+    private final Greenlet<Void> spawner;
 
     <A> IMap(Group group, Function<? super A, ? extends R> function, Iterable<? extends A> items, int maxsize,
              boolean ordered) {
         this.ordered = ordered;
         this.tokens = maxsize > 0 ? new SimpleQueue<>(maxsize) : null;
-        Gevent.spawn(() -> {
+        this.spawner = Gevent.spawn(() -> {
             int spawned = 0;
             try {
                 for (A item : items) {
@@ -125,6 +130,17 @@ public final class IMap<R> implements Iterator<R>, Iterable<R> {
             tokens.poll();
         }
         return (R) g.getNow();
+    }
+
+    /**
+     * Stops reading the input: no task is spawned after this (those running go on and
+     * their results are dropped with the iterator). Does not block; idempotent.
+     */
+    @Override
+    public void close() {
+        if (!spawner.isDead()) {
+            spawner.kill(new GreenletExit(), false, null);
+        }
     }
 
     /** This iterator itself: an {@code IMap} can be iterated once. */

@@ -282,4 +282,23 @@ class PoolTest {
             }
         });
     }
+
+    @Test
+    void closingAnImapStopsReadingTheInput() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(2);
+            int[] started = {0};
+            int first;
+            try (IMap<Integer> it = pool.imap((Integer i) -> {
+                started[0]++;
+                return i;
+            }, IntStream.range(0, 1000).boxed().toList(), 1)) {
+                first = it.next();
+            }
+            assertTrue(pool.join(Duration.ofSeconds(30)));
+            Gevent.sleep(0.01);
+            assertEquals(0, first);
+            assertTrue(started[0] <= 3, "stopped after the reader left: " + started[0]);
+        });
+    }
 }
