@@ -37,6 +37,9 @@ import java.util.function.Consumer;
  * {@code get(Duration)} that expires and {@link #getNow()} on a running greenlet throw
  * {@link Timeout}. {@link #asFuture()} gives the {@link Future} contract instead.
  *
+ * <p><b>Greenlet-local state.</b> A greenlet is a thread: a {@link ThreadLocal} or a bound
+ * {@link ScopedValue} is per greenlet, which is gevent's {@code local}.
+ *
  * <p><b>Threads.</b> A greenlet belongs to the hub it was created on; every method must be
  * called on that hub's thread (its greenlets or its platform thread) and throws
  * {@link IllegalStateException} elsewhere, except the state queries {@link #ready()},

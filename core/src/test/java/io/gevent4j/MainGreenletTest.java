@@ -40,6 +40,26 @@ class MainGreenletTest {
     }
 
     @Test
+    void theMainGreenletTakesItsTurnBehindGreenletsWokenBeforeIt() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Waiter<Void> forGreenlet = new Waiter<>();
+            Waiter<Void> forMain = new Waiter<>();
+            Gevent.spawn(() -> {
+                forGreenlet.get();
+                log.add("woken first");
+            });
+            Gevent.spawn(() -> {
+                forGreenlet.switchTo(null);
+                forMain.switchTo(null);
+            });
+            forMain.get();
+            log.add("main");
+            assertEquals(List.of("woken first", "main"), log);
+        });
+    }
+
+    @Test
     void aGreenletParkedInAJdkCallIsNotLoopExit() {
         run(() -> {
             Greenlet<String> sleeper = Gevent.spawn(() -> {

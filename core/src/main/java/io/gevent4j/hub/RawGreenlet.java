@@ -48,6 +48,8 @@ public class RawGreenlet {
     private final Function<Object, Object> run;
     private RawGreenlet parent;
     private Throwable pendingThrow;
+    private final Runnable mainWake;
+    private boolean mainWakeQueued;
     private boolean inboxFull;
     private Object inboxValue;
     private Throwable inboxThrow;
@@ -66,6 +68,7 @@ public class RawGreenlet {
             throw new IllegalArgumentException("the parent belongs to another hub");
         }
         this.main = false;
+        this.mainWake = null;
     }
 
     /** For subclasses that override {@link #run(Object)}: a greenlet of {@code hub} without a parent. */
@@ -73,6 +76,7 @@ public class RawGreenlet {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.run = null;
         this.main = false;
+        this.mainWake = null;
     }
 
     /** The record of a thread that already runs: the hub's main thread or an adopted virtual thread. */
@@ -82,6 +86,7 @@ public class RawGreenlet {
         this.main = main;
         this.run = null;
         this.state = RUNNING;
+        this.mainWake = main ? this::wakeMain : null;
     }
 
     /**
@@ -276,15 +281,31 @@ public class RawGreenlet {
         }
     }
 
-    /** Makes a suspended greenlet ready; it runs after the greenlets already ready. Hub thread only. */
+    /**
+     * Makes a suspended greenlet ready; it runs after the greenlets already ready. Hub
+     * thread only. The main greenlet takes its turn like the others: a task queued behind
+     * them ends its run of the loop.
+     */
     protected final void resume() {
         if (state == SUSPENDED) {
-            state = RESUMED;
             if (main) {
-                hub.loop.breakLoop();
+                if (!mainWakeQueued) {
+                    mainWakeQueued = true;
+                    hub.loop.executeFromAnyThread(mainWake);
+                }
             } else {
+                state = RESUMED;
                 LockSupport.unpark(thread);
             }
+        }
+    }
+
+    /** Main greenlets only: the queued task that ends the main greenlet's run of the loop. */
+    private void wakeMain() {
+        mainWakeQueued = false;
+        if (state == SUSPENDED) {
+            state = RESUMED;
+            hub.loop.breakLoop();
         }
     }
 
@@ -335,9 +356,7 @@ public class RawGreenlet {
         if (state == NEW) {
             startThread(true);
         } else if (state == SUSPENDED) {
-            if (!main) {
-                hub.loop.setRunNext();
-            }
+            hub.loop.setRunNext();
             resume();
             hub.loop.clearRunNext();
         }
