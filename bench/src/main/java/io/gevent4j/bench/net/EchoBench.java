@@ -1,0 +1,310 @@
+package io.gevent4j.bench.net;
+
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+import io.gevent4j.hub.Hub;
+import io.gevent4j.socket.ListeningSocket;
+import io.gevent4j.socket.StreamSocket;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * 64-byte echo over {@code conns} loopback connections: the client side sends 64 bytes and
+ * reads them back, {@link #ROUND_TRIPS} times per invocation, spread evenly over the
+ * connections, each connection driven by its own green thread. The score is per round trip:
+ * with one connection it is the latency of a round trip, with many the inverse of the
+ * throughput. {@code TCP_NODELAY} everywhere; client and server run in the same process.
+ *
+ * <ul>
+ *   <li>{@code echo}: gevent4j {@link StreamSocket}s registered in the hub's selector,
+ *       client and server greenlets on one hub (one OS thread).</li>
+ *   <li>{@code echoJavaNetInGreenlets}: the same greenlets on one hub, but through
+ *       {@link java.net.Socket} streams, which park the greenlet in the JDK's poller (the
+ *       cooperation every unmodified library gets).</li>
+ *   <li>{@code echo_jdk}: {@link java.net.Socket} streams in JDK virtual threads of the
+ *       default scheduler (as many carriers as cores), client and server.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsPrepend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
+public class EchoBench {
+
+    /** Round trips per invocation. */
+    public static final int ROUND_TRIPS = 10_000;
+    /** Bytes per message. */
+    public static final int SIZE = 64;
+
+    /** The number of connections. */
+    @State(Scope.Thread)
+    public static class Conns {
+        @Param({"1", "100"})
+        public int conns;
+    }
+
+    /** gevent4j sockets: a server and {@code conns} clients on the benchmark thread's hub. */
+    @State(Scope.Thread)
+    public static class Gevent4j {
+        Hub hub;
+        ListeningSocket server;
+        Greenlet<Void> acceptor;
+        StreamSocket[] clients;
+        int perClient;
+        final List<Greenlet<?>> running = new ArrayList<>();
+
+        @Setup(Level.Trial)
+        public void setUp(Conns c) throws IOException {
+            hub = Hub.current();
+            server = ListeningSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            acceptor = Gevent.spawn(() -> {
+                while (true) {
+                    StreamSocket s = server.accept();
+                    s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    Gevent.spawn(() -> echo(s));
+                }
+            });
+            clients = new StreamSocket[c.conns];
+            for (int i = 0; i < c.conns; i++) {
+                clients[i] = StreamSocket.open(server.getLocalAddress());
+                clients[i].setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            perClient = ROUND_TRIPS / c.conns;
+        }
+
+        private static Void echo(StreamSocket s) throws IOException {
+            try (s) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(4096);
+                while (s.read(buf) > 0) {
+                    buf.flip();
+                    s.sendAll(buf);
+                    buf.clear();
+                }
+            }
+            return null;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            for (StreamSocket s : clients) {
+                s.close();
+            }
+            acceptor.kill();
+            server.close();
+            Gevent.sleep(0.05);
+            hub.close();
+        }
+    }
+
+    /** {@code java.net.Socket}s in greenlets of the benchmark thread's hub. */
+    @State(Scope.Thread)
+    public static class JavaNetInGreenlets {
+        Hub hub;
+        ServerSocket server;
+        Greenlet<Void> acceptor;
+        Socket[] clients;
+        int perClient;
+        final List<Socket> accepted = new ArrayList<>();
+
+        @Setup(Level.Trial)
+        public void setUp(Conns c) throws IOException {
+            hub = Hub.current();
+            server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+            acceptor = Gevent.spawn(() -> {
+                while (true) {
+                    Socket s = server.accept();
+                    s.setTcpNoDelay(true);
+                    accepted.add(s);
+                    Gevent.spawn(() -> echoStream(s));
+                }
+            });
+            clients = new Socket[c.conns];
+            for (int i = 0; i < c.conns; i++) {
+                clients[i] = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                clients[i].setTcpNoDelay(true);
+            }
+            perClient = ROUND_TRIPS / c.conns;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            for (Socket s : clients) {
+                s.close();
+            }
+            Gevent.sleep(0.05);
+            server.close();
+            acceptor.kill();
+            for (Socket s : accepted) {
+                s.close();
+            }
+            Gevent.sleep(0.05);
+            hub.close();
+        }
+    }
+
+    /** {@code java.net.Socket}s in JDK virtual threads of the default scheduler. */
+    @State(Scope.Thread)
+    public static class Jdk {
+        ServerSocket server;
+        Thread acceptor;
+        Socket[] clients;
+        int perClient;
+        final List<Socket> accepted = new ArrayList<>();
+
+        @Setup(Level.Trial)
+        public void setUp(Conns c) throws IOException {
+            server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+            acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Socket s = server.accept();
+                        s.setTcpNoDelay(true);
+                        synchronized (accepted) {
+                            accepted.add(s);
+                        }
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                echoStream(s);
+                            } catch (IOException e) {
+                                // the connection was closed at tear-down
+                            }
+                        });
+                    }
+                } catch (IOException e) {
+                    // the server was closed at tear-down
+                }
+            });
+            clients = new Socket[c.conns];
+            for (int i = 0; i < c.conns; i++) {
+                clients[i] = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                clients[i].setTcpNoDelay(true);
+            }
+            perClient = ROUND_TRIPS / c.conns;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            for (Socket s : clients) {
+                s.close();
+            }
+            server.close();
+            acceptor.join();
+            synchronized (accepted) {
+                for (Socket s : accepted) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static Void echoStream(Socket s) throws IOException {
+        try (s) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] buf = new byte[4096];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+            }
+        }
+        return null;
+    }
+
+    private static void roundTrips(InputStream in, OutputStream out, int count) throws IOException {
+        byte[] msg = new byte[SIZE];
+        byte[] reply = new byte[SIZE];
+        for (int i = 0; i < count; i++) {
+            out.write(msg);
+            if (in.readNBytes(reply, 0, SIZE) != SIZE) {
+                throw new IOException("the echo server closed the connection");
+            }
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public void echo(Gevent4j st) {
+        st.running.clear();
+        for (StreamSocket s : st.clients) {
+            st.running.add(Gevent.spawn(() -> {
+                ByteBuffer msg = ByteBuffer.allocateDirect(SIZE);
+                ByteBuffer reply = ByteBuffer.allocateDirect(SIZE);
+                for (int i = 0; i < st.perClient; i++) {
+                    s.sendAll(msg.clear());
+                    reply.clear();
+                    while (reply.hasRemaining()) {
+                        if (s.read(reply) < 0) {
+                            throw new IOException("the echo server closed the connection");
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Greenlet<?> g : st.running) {
+            g.get();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public void echoJavaNetInGreenlets(JavaNetInGreenlets st) {
+        List<Greenlet<Void>> running = new ArrayList<>(st.clients.length);
+        for (Socket s : st.clients) {
+            running.add(Gevent.spawn(() -> {
+                roundTrips(s.getInputStream(), s.getOutputStream(), st.perClient);
+                return null;
+            }));
+        }
+        for (Greenlet<Void> g : running) {
+            g.get();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public void echo_jdk(Jdk st) throws InterruptedException {
+        Thread[] running = new Thread[st.clients.length];
+        for (int i = 0; i < running.length; i++) {
+            Socket s = st.clients[i];
+            running[i] = Thread.ofVirtual().start(() -> {
+                try {
+                    roundTrips(s.getInputStream(), s.getOutputStream(), st.perClient);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        for (Thread t : running) {
+            t.join();
+        }
+    }
+}
