@@ -1,6 +1,5 @@
 package io.gevent4j;
 
-import io.gevent4j.hub.CallbackWatcher;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
@@ -68,26 +67,27 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
     private boolean killed;
     private T value;
     private Throwable exception;
-    private ArrayDeque<Link> links;
-    private CallbackWatcher notifier;
+    /** null, one {@link Link}, or an {@code ArrayDeque<Link>} once a second is added. */
+    private Object links;
+    private boolean notifyScheduled;
     private TimerWatcher startTimer;
     private String name;
 
     /** An unstarted greenlet of the current hub that runs {@code body}. */
     public Greenlet(Callable<T> body) {
-        this(Hub.current(), Objects.requireNonNull(body, "body"), true);
+        this(RawGreenlet.current(), Objects.requireNonNull(body, "body"), true);
     }
 
     /** An unstarted greenlet of the current hub that runs {@code body} and has a {@code null} value. */
     public Greenlet(Runnable body) {
-        this(Hub.current(), Objects.requireNonNull(body, "body"), false);
+        this(RawGreenlet.current(), Objects.requireNonNull(body, "body"), false);
     }
 
-    private Greenlet(Hub hub, Object body, boolean returnsValue) {
-        super(hub);
+    private Greenlet(RawGreenlet spawning, Object body, boolean returnsValue) {
+        super(spawning.hub());
         this.body = body;
         this.returnsValue = returnsValue;
-        this.spawning = RawGreenlet.current();
+        this.spawning = spawning;
     }
 
     /**
@@ -350,10 +350,16 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         return removeLink(callback);
     }
 
+    @SuppressWarnings("unchecked")
     private boolean removeLink(Object callback) {
         hub().checkCurrent(this);
-        if (links != null) {
-            for (var it = links.iterator(); it.hasNext(); ) {
+        if (links instanceof Link single) {
+            if (single.target == callback) {
+                links = null;
+                return true;
+            }
+        } else if (links != null) {
+            for (var it = ((ArrayDeque<Link>) links).iterator(); it.hasNext(); ) {
                 if (it.next().target == callback) {
                     it.remove();
                     return true;
@@ -419,27 +425,46 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         scheduleNotify();
     }
 
+    @SuppressWarnings("unchecked")
     private void addLink(Object target, int kind) {
         hub().checkCurrent(this);
+        Link link = new Link(target, kind);
         if (links == null) {
-            links = new ArrayDeque<>(2);
+            links = link;
+        } else if (links instanceof Link first) {
+            ArrayDeque<Link> all = new ArrayDeque<>(4);
+            all.addLast(first);
+            all.addLast(link);
+            links = all;
+        } else {
+            ((ArrayDeque<Link>) links).addLast(link);
         }
-        links.addLast(new Link(target, kind));
         if (phase == DONE) {
             scheduleNotify();
         }
     }
 
     private void scheduleNotify() {
-        if (links != null && !links.isEmpty() && (notifier == null || !notifier.isActive())) {
-            notifier = hub().loop().runCallback(this::notifyLinks);
+        if (links != null && !notifyScheduled) {
+            notifyScheduled = true;
+            hub().loop().schedule(this::notifyLinks);
         }
     }
 
     @SuppressWarnings("unchecked")
+    private Link nextLink() {
+        if (links instanceof Link single) {
+            links = null;
+            return single;
+        }
+        return links == null ? null : ((ArrayDeque<Link>) links).pollFirst();
+    }
+
+    @SuppressWarnings("unchecked")
     private void notifyLinks() {
+        notifyScheduled = false;
         Link link;
-        while (links != null && (link = links.pollFirst()) != null) {
+        while ((link = nextLink()) != null) {
             boolean ok = exception == null;
             if (link.kind == Link.VALUE && !ok || link.kind == Link.EXCEPTION && ok) {
                 continue;

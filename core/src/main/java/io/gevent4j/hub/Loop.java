@@ -152,6 +152,17 @@ public final class Loop implements AutoCloseable {
     }
 
     /**
+     * Queues {@code task} to run once behind the greenlets ready now, like
+     * {@link #runCallback} but without a watcher to cancel it, so it costs no allocation.
+     * Hub-thread only.
+     */
+    public void schedule(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        checkThread();
+        ready.addLast(task);
+    }
+
+    /**
      * Queues {@code callback} from any thread; it runs on the hub's thread. Never blocks,
      * never throws; after the loop closed the callback is dropped.
      */
@@ -277,7 +288,7 @@ public final class Loop implements AutoCloseable {
             }
             poll();
             updateNow();
-            while (timers.size() > 0 && timers.peek().deadline - now <= 0) {
+            while (timers.size() > 0 && timers.firstDeadline() - now <= 0) {
                 timers.poll().expire();
             }
             feedEach(checkWatchers);
@@ -309,14 +320,14 @@ public final class Loop implements AutoCloseable {
             }
             busyIterations = 0;
             long timeoutMillis = 0; // 0: no timer, sleep until woken
-            TimerWatcher first = timers.peek();
-            if (first == null && activeRefs == 0 && !hub.hasGreenletsInJdkCalls()) {
+            boolean noTimer = timers.size() == 0;
+            if (noTimer && activeRefs == 0 && !hub.hasGreenletsInJdkCalls()) {
                 // nothing could wake a sleep: let the hub see that (LoopExit) instead of hanging
                 selector.selectNow(onSelected);
                 return;
             }
-            if (first != null) {
-                long nanos = first.deadline - System.nanoTime();
+            if (!noTimer) {
+                long nanos = timers.firstDeadline() - System.nanoTime();
                 if (nanos <= 0) {
                     selector.selectNow(onSelected);
                     return;

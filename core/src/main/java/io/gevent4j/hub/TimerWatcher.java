@@ -12,7 +12,6 @@ public final class TimerWatcher extends Watcher {
     private final long afterNanos;
     private final long repeatNanos;
     long deadline;
-    long sequence;
     int heapIndex = -1;
 
     TimerWatcher(Loop loop, long afterNanos, long repeatNanos) {
