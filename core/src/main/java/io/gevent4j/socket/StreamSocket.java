@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -39,6 +40,13 @@ import java.util.Objects;
 public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     private final SocketChannel channel;
+    /**
+     * The last read got fewer bytes than it had room for, so the kernel's buffer is almost
+     * surely empty: the next read waits for readiness first instead of spending a system
+     * call to learn that nothing is there. The selector is level-triggered, so bytes that
+     * arrived meanwhile wake the wait at the next poll.
+     */
+    private boolean drained;
     private IoDirection connecting;
     private InputStream input;
     private OutputStream output;
@@ -137,10 +145,16 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         ensureOpen();
+        if (drained && dst.hasRemaining() && !Duration.ZERO.equals(getTimeout())) {
+            drained = false;
+            awaitReadable();
+        }
+        int asked = dst.remaining();
         int n;
         while ((n = channel.read(dst)) == 0 && dst.hasRemaining()) {
             awaitReadable();
         }
+        drained = n > 0 && n < asked;
         return n;
     }
 
