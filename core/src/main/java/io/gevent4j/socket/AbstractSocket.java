@@ -1,6 +1,8 @@
 package io.gevent4j.socket;
 
+import io.gevent4j.Waitable;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.IoWatcher;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -9,6 +11,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What every cooperative socket has: a non-blocking NIO channel registered in the loop of
@@ -23,22 +27,33 @@ import java.time.Duration;
  * {@link #close()} wakes the greenlets waiting on the socket with
  * {@link java.nio.channels.AsynchronousCloseException}.
  *
+ * <p><b>Waiting for several.</b> A socket is a {@link Waitable} whose readiness is
+ * "readable" (a connection to accept, for a listening socket): {@code Gevent.wait} and
+ * {@code Gevent.iwait} over sockets return those that can be read, or are closed, without
+ * reading them. {@link #ready()} answers without a system call, so it only knows about a
+ * closed socket; {@link Select} tells which sockets are ready now.
+ *
  * <p><b>Threads.</b> A socket belongs to the hub that created it: it must be used by that
  * hub's greenlets (or its platform thread); a wait from another thread throws
  * {@link IllegalStateException}.
  */
-public abstract sealed class AbstractSocket implements AutoCloseable permits StreamSocket, ListeningSocket, UdpSocket {
+public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
+        permits StreamSocket, ListeningSocket, UdpSocket {
 
     final Hub hub;
     final IoDirection reader;
     final IoDirection writer;
     private final SelectableChannel channel;
+    private final int readOps;
     private Duration timeout;
     private boolean closed;
+    private final List<Runnable> links = new ArrayList<>(0);
+    private IoWatcher linkWatcher;
 
     AbstractSocket(SelectableChannel channel, int readOps, int writeOps) throws IOException {
         this.hub = Hub.current();
         this.channel = channel;
+        this.readOps = readOps;
         try {
             channel.configureBlocking(false);
             this.reader = new IoDirection(this, hub, channel, readOps);
@@ -111,6 +126,12 @@ public abstract sealed class AbstractSocket implements AutoCloseable permits Str
         hub.checkCurrent(this);
         closed = true;
         try {
+            if (linkWatcher != null) {
+                linkWatcher.close();
+            }
+            if (!links.isEmpty()) {
+                hub.loop().runCallback(this::fireLinks);
+            }
             reader.close();
             if (writer != null) {
                 writer.close();
@@ -118,6 +139,62 @@ public abstract sealed class AbstractSocket implements AutoCloseable permits Str
             onClose();
         } finally {
             channel.close();
+        }
+    }
+
+    /**
+     * Whether waiting on this socket would return at once. Without a system call this is
+     * only known for a closed socket; see the class comment.
+     */
+    @Override
+    public boolean ready() {
+        return closed;
+    }
+
+    /**
+     * Runs {@code callback} once, from a loop callback on the hub's thread, when the socket
+     * can be read (or accepted from) or is closed; it does not consume anything.
+     */
+    @Override
+    public void rawLink(Runnable callback) {
+        java.util.Objects.requireNonNull(callback, "callback");
+        hub.checkCurrent(this);
+        links.add(callback);
+        if (closed) {
+            if (links.size() == 1) {
+                hub.loop().runCallback(this::fireLinks);
+            }
+            return;
+        }
+        if (linkWatcher == null) {
+            linkWatcher = hub.loop().io(channel, readOps);
+        }
+        if (!linkWatcher.isActive()) {
+            linkWatcher.start(this::fireLinks);
+        }
+    }
+
+    @Override
+    public boolean unlinkRaw(Runnable callback) {
+        boolean removed = links.remove(callback);
+        if (links.isEmpty() && linkWatcher != null) {
+            linkWatcher.stop();
+        }
+        return removed;
+    }
+
+    private void fireLinks() {
+        if (linkWatcher != null) {
+            linkWatcher.stop();
+        }
+        List<Runnable> now = List.copyOf(links);
+        links.clear();
+        for (Runnable r : now) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                hub.handleError(r, t);
+            }
         }
     }
 
