@@ -47,10 +47,12 @@ public final class IMap<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
     private int total = -1;
     private int returned;
     private Throwable spawnFailure;
+    private boolean closed;
     private final Greenlet<Void> spawner;
 
     <A> IMap(Group group, Function<? super A, ? extends R> function, Iterable<? extends A> items, int maxsize,
              boolean ordered) {
+        group.hub.checkCurrent(group);
         this.ordered = ordered;
         this.tokens = maxsize > 0 ? new SimpleQueue<>(maxsize) : null;
         this.spawner = Gevent.spawn(() -> {
@@ -74,10 +76,10 @@ public final class IMap<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
         });
     }
 
-    /** Blocks until the next result is there; false when every item was consumed. */
+    /** Blocks until the next result is there; false when every item was consumed or after {@link #close()}. */
     @Override
     public boolean hasNext() {
-        while (true) {
+        while (!closed) {
             if (ordered ? early.containsKey(returned) : nextDone != null) {
                 return true;
             }
@@ -94,6 +96,7 @@ public final class IMap<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
                 nextDone = done.greenlet;
             }
         }
+        return false;
     }
 
     /**
@@ -133,11 +136,13 @@ public final class IMap<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
     }
 
     /**
-     * Stops reading the input: no task is spawned after this (those running go on and
-     * their results are dropped with the iterator). Does not block; idempotent.
+     * Ends the iteration ({@link #hasNext()} is false from now on) and stops reading the
+     * input: no task is spawned after this (those running go on and their results are
+     * dropped with the iterator). Does not block; idempotent.
      */
     @Override
     public void close() {
+        closed = true;
         if (!spawner.isDead()) {
             spawner.kill(new GreenletExit(), false, null);
         }

@@ -301,4 +301,22 @@ class PoolTest {
             assertTrue(started[0] <= 3, "stopped after the reader left: " + started[0]);
         });
     }
+
+    @Test
+    void anImapClosedWhileItsSpawnerWaitsEndsQuietly() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(1);
+            IMap<Integer> it = pool.imap((Integer i) -> i, IntStream.range(0, 10).boxed().toList(), 1);
+            assertEquals(0, it.next());
+            Gevent.sleep(0.01);
+            it.close();
+            Gevent.sleep(0.01);
+            List<Integer> rest = new ArrayList<>();
+            while (it.hasNext()) {
+                rest.add(it.next());
+            }
+            assertTrue(rest.isEmpty(), "after close() the iteration is over: " + rest);
+            assertTrue(pool.join(Duration.ofSeconds(30)));
+        });
+    }
 }
