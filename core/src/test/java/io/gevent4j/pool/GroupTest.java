@@ -161,4 +161,34 @@ class GroupTest {
             assertEquals(List.of(1, 2, 3), out);
         });
     }
+
+    @Test
+    void everyMethodOffTheHubThrowsIllegalState() {
+        FreshHub.run(() -> {
+            Group group = new Group();
+            List<Runnable> calls = List.of(
+                    group::freeCount,
+                    group::full,
+                    () -> group.imap((Integer i) -> i, List.of(1)),
+                    () -> group.imapUnordered((Integer i) -> i, List.of(1)),
+                    () -> group.map((Integer i) -> i, List.of(1)));
+            List<Throwable> thrown = new ArrayList<>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                for (Runnable call : calls) {
+                    try {
+                        call.run();
+                        thrown.add(null);
+                    } catch (Throwable x) {
+                        thrown.add(x);
+                    }
+                }
+            });
+            t.join();
+            assertEquals(calls.size(), thrown.size());
+            for (Throwable x : thrown) {
+                assertTrue(x instanceof IllegalStateException, String.valueOf(x));
+            }
+            assertEquals(0, group.size());
+        });
+    }
 }
