@@ -37,8 +37,9 @@ import java.util.function.Consumer;
  * greenlet gives {@code null}).
  *
  * <p><b>Threads.</b> It belongs to the hub it was created on. Completion
- * ({@link #set}, {@link #setException}, {@link #accept}) and the state queries
- * ({@link #ready()}, {@link #successful()}, {@link #value()}, {@link #exception()}) are
+ * ({@link #set}, {@link #setException}, {@link #accept}) and the non-blocking queries
+ * ({@link #ready()}, {@link #successful()}, {@link #value()}, {@link #exception()},
+ * {@link #getNow()}) are
  * thread-safe: a thread-pool worker may complete a result a greenlet waits for. Every
  * other method must be called on the hub's thread and throws {@link IllegalStateException}
  * elsewhere.
@@ -157,7 +158,7 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
     }
 
     /**
-     * The value without blocking, or the error rethrown.
+     * The value without blocking, or the error rethrown. Thread-safe.
      *
      * @throws Timeout if no outcome is there yet
      */

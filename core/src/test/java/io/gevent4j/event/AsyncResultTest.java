@@ -4,6 +4,7 @@ import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
+import io.gevent4j.LoopExit;
 import io.gevent4j.Timeout;
 
 import org.junit.jupiter.api.Test;
@@ -229,6 +230,30 @@ class AsyncResultTest {
             });
             Gevent.spawn(() -> r.set(1));
             assertEquals(1, r.get());
+        });
+    }
+
+    @Test
+    void aWaiterThatTimesOutOrIsKilledNoLongerKeepsTheHubAlive() {
+        FreshHub.run(() -> {
+            AsyncResult<String> r = new AsyncResult<>();
+            assertNull(r.await(Duration.ofMillis(5)));
+            assertThrows(Timeout.class, () -> r.get(Duration.ofMillis(5)));
+            Greenlet<String> killed = Gevent.spawn(() -> r.get());
+            Greenlet<String> timedOut = Gevent.spawn(() -> {
+                try (Timeout t = Timeout.start(Duration.ofMillis(5))) {
+                    return r.get();
+                }
+            });
+            hubIgnoringErrors();
+            Gevent.sleep(0);
+            killed.kill();
+            timedOut.join();
+            assertTrue(timedOut.exception() instanceof Timeout);
+            // no waiter is left: nothing may keep the loop alive any more
+            assertThrows(LoopExit.class, () -> new Event().await());
+            r.set("late");
+            assertEquals("late", r.get());
         });
     }
 }

@@ -3,6 +3,7 @@ package io.gevent4j.lock;
 import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
+import io.gevent4j.LoopExit;
 import io.gevent4j.Timeout;
 
 import org.junit.jupiter.api.Test;
@@ -215,5 +216,31 @@ class SemaphoreTest {
         assertEquals(0, overlap.get());
         assertEquals(1, s.counter());
         assertEquals(0, s.waiters());
+    }
+
+    @Test
+    void anAcquirerThatTimesOutOrIsKilledNoLongerKeepsTheHubAliveNorLosesAPermit() {
+        FreshHub.run(() -> {
+            Semaphore s = new Semaphore(0);
+            assertFalse(s.acquire(Duration.ofMillis(5)));
+            Greenlet<Boolean> killedWaiting = Gevent.spawn(() -> s.acquire());
+            Greenlet<Boolean> killedWhenGranted = Gevent.spawn(() -> s.acquire());
+            Greenlet<Boolean> timedOut = Gevent.spawn(() -> {
+                try (Timeout t = Timeout.start(Duration.ofMillis(5))) {
+                    return s.acquire();
+                }
+            });
+            Gevent.getHub().setErrorHandler((ctx, t) -> { });
+            Gevent.sleep(0);
+            killedWaiting.kill();
+            timedOut.join();
+            assertTrue(timedOut.exception() instanceof Timeout);
+            s.release();
+            killedWhenGranted.kill(new io.gevent4j.GreenletExit(), false, null);
+            killedWhenGranted.join();
+            assertEquals(0, s.waiters());
+            assertEquals(killedWhenGranted.killed() ? 1 : 0, s.counter(), "a permit granted to a killed acquirer is passed on");
+            assertThrows(LoopExit.class, () -> new io.gevent4j.event.Event().await());
+        });
     }
 }
