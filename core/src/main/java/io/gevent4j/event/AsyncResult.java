@@ -257,8 +257,9 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
     /**
      * A {@link Future} view: {@code get} waits (cooperatively on this hub's thread, by
      * blocking elsewhere) and wraps an error in {@link ExecutionException};
-     * {@code cancel} completes the result with a {@link CancellationException}. The view may
-     * be created and used from any thread.
+     * {@code cancel} completes the result with a {@link CancellationException}. The view
+     * completes once, with the first outcome: setting the result again does not change
+     * it. It may be created and used from any thread.
      */
     public Future<T> asFuture() {
         CompletableFuture<T> f = future;
@@ -303,7 +304,7 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            if (ready()) {
+            if (!done.cancel(mayInterruptIfRunning)) {
                 return false;
             }
             setException(new CancellationException());
@@ -312,7 +313,7 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
 
         @Override
         public boolean isCancelled() {
-            return exception() instanceof CancellationException;
+            return done.isCancelled();
         }
 
         @Override
@@ -324,40 +325,23 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
         public T get() throws InterruptedException, ExecutionException {
             if (hub.isCurrent()) {
                 await(null);
-                return now();
+                completeFuture(done, outcome);
             }
-            try {
-                return done.get();
-            } catch (ExecutionException e) {
-                return now();
-            }
+            return done.get();
         }
 
         @Override
         public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-            if (hub.isCurrent()) {
-                await(Duration.ofNanos(unit.toNanos(timeout)));
-                if (!ready()) {
-                    throw new TimeoutException();
-                }
-                return now();
-            }
-            try {
+            if (!hub.isCurrent()) {
                 return done.get(timeout, unit);
-            } catch (ExecutionException e) {
-                return now();
             }
-        }
-
-        private T now() throws ExecutionException {
-            Throwable e = exception();
-            if (e instanceof CancellationException c) {
-                throw c;
+            await(Duration.ofNanos(unit.toNanos(timeout)));
+            Outcome o = outcome;
+            if (o == null) {
+                throw new TimeoutException();
             }
-            if (e != null) {
-                throw new ExecutionException(e);
-            }
-            return value();
+            completeFuture(done, o);
+            return done.get();
         }
     }
 }

@@ -256,4 +256,25 @@ class AsyncResultTest {
             assertEquals("late", r.get());
         });
     }
+
+    @Test
+    void aCancelledFutureViewStaysCancelledEvenIfTheResultIsSetAgain() {
+        FreshHub.run(() -> {
+            AsyncResult<Integer> r = new AsyncResult<>();
+            Future<Integer> f = r.asFuture();
+            assertTrue(f.cancel(false));
+            r.set(5);
+            assertTrue(f.isCancelled(), "Future: once cancel() returned true, isCancelled() stays true");
+            assertTrue(f.isDone());
+            assertThrows(java.util.concurrent.CancellationException.class, f::get);
+            assertEquals(Future.State.CANCELLED, f.state());
+
+            AsyncResult<Integer> done = new AsyncResult<>();
+            done.set(1);
+            Future<Integer> fd = done.asFuture();
+            assertFalse(fd.cancel(true));
+            done.set(2);
+            assertEquals(1, fd.get(), "the view keeps the first outcome, as a Future completes once");
+        });
+    }
 }
