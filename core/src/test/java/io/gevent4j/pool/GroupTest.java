@@ -191,4 +191,31 @@ class GroupTest {
             assertEquals(0, group.size());
         });
     }
+
+    @Test
+    void anImapReadOffTheHubThrowsIllegalStateAndLosesNothing() {
+        FreshHub.run(() -> {
+            Group group = new Group();
+            IMap<Integer> it = group.imap((Integer i) -> i * 10, List.of(1, 2));
+            assertTrue(it.hasNext());
+            Throwable[] thrown = {null, null};
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    it.hasNext();
+                } catch (Throwable x) {
+                    thrown[0] = x;
+                }
+                try {
+                    it.next();
+                } catch (Throwable x) {
+                    thrown[1] = x;
+                }
+            });
+            t.join();
+            assertTrue(thrown[0] instanceof IllegalStateException, String.valueOf(thrown[0]));
+            assertTrue(thrown[1] instanceof IllegalStateException, String.valueOf(thrown[1]));
+            assertEquals(List.of(10, 20), List.of(it.next(), it.next()));
+            assertFalse(it.hasNext());
+        });
+    }
 }
