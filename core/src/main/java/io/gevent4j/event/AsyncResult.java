@@ -47,7 +47,8 @@ import java.util.function.Consumer;
  * <p><b>Implementation overview.</b> The outcome is one immutable record in a volatile
  * field, so completion is a single write visible to every thread; waiters are woken from
  * the hub, by a loop callback that a foreign thread queues with
- * {@code runCallbackThreadsafe}. While a greenlet waits and no outcome is there, the result
+ * {@code runCallbackThreadsafe}. While a greenlet waits or a raw link (as
+ * {@code Gevent.wait}/{@code iwait} register) is there and no outcome is, the result
  * keeps a referenced {@link AsyncWatcher} active: a completion may come from another
  * thread, so the hub's main greenlet must not get {@link io.gevent4j.LoopExit} meanwhile.
  * The price is that waiting forever on a result nobody completes blocks (until a timeout)
@@ -63,7 +64,6 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
     private volatile Outcome outcome;
     private volatile CompletableFuture<T> future;
     private AsyncWatcher keepAlive;
-    private int waiting;
 
     /** An empty result of the current thread's hub. */
     public AsyncResult() {
@@ -108,6 +108,24 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
         links.scheduleNotify();
         if (keepAlive != null) {
             keepAlive.stop();
+        }
+    }
+
+    /**
+     * Keeps the hub alive while links wait and no outcome is there (a completion may come
+     * from another thread); lets it go once no link is left. Only the notifier stops it
+     * for an outcome: it is queued by then, so the loop still has work.
+     */
+    private void linksChanged() {
+        if (links.size() == 0) {
+            if (keepAlive != null) {
+                keepAlive.stop();
+            }
+        } else if (outcome == null) {
+            if (keepAlive == null) {
+                keepAlive = hub.loop().async();
+            }
+            keepAlive.start(() -> { });
         }
     }
 
@@ -201,12 +219,7 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
             }
         };
         links.add(link);
-        if (waiting++ == 0) {
-            if (keepAlive == null) {
-                keepAlive = hub.loop().async();
-            }
-            keepAlive.start(() -> { });
-        }
+        linksChanged();
         TimerWatcher timer = null;
         try {
             if (timeout != null) {
@@ -215,10 +228,8 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
             }
             waiter.get();
         } finally {
-            if (--waiting == 0) {
-                keepAlive.stop();
-            }
             links.remove(link);
+            linksChanged();
             if (timer != null) {
                 timer.close();
             }
@@ -246,12 +257,15 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
         Objects.requireNonNull(callback, "callback");
         hub.checkCurrent(this);
         links.add(callback);
+        linksChanged();
     }
 
     @Override
     public boolean unlinkRaw(Runnable callback) {
         hub.checkCurrent(this);
-        return links.remove(callback);
+        boolean removed = links.remove(callback);
+        linksChanged();
+        return removed;
     }
 
     /**

@@ -277,4 +277,26 @@ class AsyncResultTest {
             assertEquals(1, fd.get(), "the view keeps the first outcome, as a Future completes once");
         });
     }
+
+    @Test
+    void gWaitAndIwaitOnAResultAThreadPoolWorkerCompletesKeepTheHubAliveUntilThen() {
+        FreshHub.run(() -> {
+            ScheduledExecutorService pool = Executors.newSingleThreadScheduledExecutor();
+            try {
+                AsyncResult<String> r = new AsyncResult<>();
+                pool.schedule(() -> r.set("from worker"), 50, TimeUnit.MILLISECONDS);
+                assertEquals(List.of(r), Gevent.wait(List.of(r)));
+                AsyncResult<String> r2 = new AsyncResult<>();
+                pool.schedule(() -> r2.set("again"), 50, TimeUnit.MILLISECONDS);
+                try (var it = Gevent.iwait(List.of(r2))) {
+                    assertSame(r2, it.next());
+                }
+                // a wait that ended unlinked: nothing keeps the loop alive any more
+                assertEquals(List.of(), Gevent.wait(List.of(new AsyncResult<String>()), Duration.ofMillis(5)));
+                assertThrows(LoopExit.class, () -> new Event().await());
+            } finally {
+                pool.shutdown();
+            }
+        });
+    }
 }
