@@ -37,8 +37,9 @@ import java.util.function.Consumer;
  * greenlet gives {@code null}).
  *
  * <p><b>Threads.</b> It belongs to the hub it was created on. Completion
- * ({@link #set}, {@link #setException}, {@link #accept}) and the state queries
- * ({@link #ready()}, {@link #successful()}, {@link #value()}, {@link #exception()}) are
+ * ({@link #set}, {@link #setException}, {@link #accept}) and the non-blocking queries
+ * ({@link #ready()}, {@link #successful()}, {@link #value()}, {@link #exception()},
+ * {@link #getNow()}) are
  * thread-safe: a thread-pool worker may complete a result a greenlet waits for. Every
  * other method must be called on the hub's thread and throws {@link IllegalStateException}
  * elsewhere.
@@ -46,7 +47,8 @@ import java.util.function.Consumer;
  * <p><b>Implementation overview.</b> The outcome is one immutable record in a volatile
  * field, so completion is a single write visible to every thread; waiters are woken from
  * the hub, by a loop callback that a foreign thread queues with
- * {@code runCallbackThreadsafe}. While a greenlet waits and no outcome is there, the result
+ * {@code runCallbackThreadsafe}. While a greenlet waits or a raw link (as
+ * {@code Gevent.wait}/{@code iwait} register) is there and no outcome is, the result
  * keeps a referenced {@link AsyncWatcher} active: a completion may come from another
  * thread, so the hub's main greenlet must not get {@link io.gevent4j.LoopExit} meanwhile.
  * The price is that waiting forever on a result nobody completes blocks (until a timeout)
@@ -62,7 +64,6 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
     private volatile Outcome outcome;
     private volatile CompletableFuture<T> future;
     private AsyncWatcher keepAlive;
-    private int waiting;
 
     /** An empty result of the current thread's hub. */
     public AsyncResult() {
@@ -107,6 +108,24 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
         links.scheduleNotify();
         if (keepAlive != null) {
             keepAlive.stop();
+        }
+    }
+
+    /**
+     * Keeps the hub alive while links wait and no outcome is there (a completion may come
+     * from another thread); lets it go once no link is left. Only the notifier stops it
+     * for an outcome: it is queued by then, so the loop still has work.
+     */
+    private void linksChanged() {
+        if (links.size() == 0) {
+            if (keepAlive != null) {
+                keepAlive.stop();
+            }
+        } else if (outcome == null) {
+            if (keepAlive == null) {
+                keepAlive = hub.loop().async();
+            }
+            keepAlive.start(() -> { });
         }
     }
 
@@ -157,7 +176,7 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
     }
 
     /**
-     * The value without blocking, or the error rethrown.
+     * The value without blocking, or the error rethrown. Thread-safe.
      *
      * @throws Timeout if no outcome is there yet
      */
@@ -200,12 +219,7 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
             }
         };
         links.add(link);
-        if (waiting++ == 0) {
-            if (keepAlive == null) {
-                keepAlive = hub.loop().async();
-            }
-            keepAlive.start(() -> { });
-        }
+        linksChanged();
         TimerWatcher timer = null;
         try {
             if (timeout != null) {
@@ -214,10 +228,8 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
             }
             waiter.get();
         } finally {
-            if (--waiting == 0) {
-                keepAlive.stop();
-            }
             links.remove(link);
+            linksChanged();
             if (timer != null) {
                 timer.close();
             }
@@ -245,19 +257,23 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
         Objects.requireNonNull(callback, "callback");
         hub.checkCurrent(this);
         links.add(callback);
+        linksChanged();
     }
 
     @Override
     public boolean unlinkRaw(Runnable callback) {
         hub.checkCurrent(this);
-        return links.remove(callback);
+        boolean removed = links.remove(callback);
+        linksChanged();
+        return removed;
     }
 
     /**
      * A {@link Future} view: {@code get} waits (cooperatively on this hub's thread, by
      * blocking elsewhere) and wraps an error in {@link ExecutionException};
-     * {@code cancel} completes the result with a {@link CancellationException}. The view may
-     * be created and used from any thread.
+     * {@code cancel} completes the result with a {@link CancellationException}. The view
+     * completes once, with the first outcome: setting the result again does not change
+     * it. It may be created and used from any thread.
      */
     public Future<T> asFuture() {
         CompletableFuture<T> f = future;
@@ -302,7 +318,7 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            if (ready()) {
+            if (!done.cancel(mayInterruptIfRunning)) {
                 return false;
             }
             setException(new CancellationException());
@@ -311,7 +327,7 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
 
         @Override
         public boolean isCancelled() {
-            return exception() instanceof CancellationException;
+            return done.isCancelled();
         }
 
         @Override
@@ -323,40 +339,23 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
         public T get() throws InterruptedException, ExecutionException {
             if (hub.isCurrent()) {
                 await(null);
-                return now();
+                completeFuture(done, outcome);
             }
-            try {
-                return done.get();
-            } catch (ExecutionException e) {
-                return now();
-            }
+            return done.get();
         }
 
         @Override
         public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-            if (hub.isCurrent()) {
-                await(Duration.ofNanos(unit.toNanos(timeout)));
-                if (!ready()) {
-                    throw new TimeoutException();
-                }
-                return now();
-            }
-            try {
+            if (!hub.isCurrent()) {
                 return done.get(timeout, unit);
-            } catch (ExecutionException e) {
-                return now();
             }
-        }
-
-        private T now() throws ExecutionException {
-            Throwable e = exception();
-            if (e instanceof CancellationException c) {
-                throw c;
+            await(Duration.ofNanos(unit.toNanos(timeout)));
+            Outcome o = outcome;
+            if (o == null) {
+                throw new TimeoutException();
             }
-            if (e != null) {
-                throw new ExecutionException(e);
-            }
-            return value();
+            completeFuture(done, o);
+            return done.get();
         }
     }
 }

@@ -172,6 +172,7 @@ public class Group implements Iterable<Greenlet<?>> {
 
     /** How many more greenlets can start without waiting: unlimited for a group. */
     public int freeCount() {
+        hub.checkCurrent(this);
         return Integer.MAX_VALUE;
     }
 

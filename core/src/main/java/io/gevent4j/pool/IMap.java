@@ -3,6 +3,7 @@ package io.gevent4j.pool;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
+import io.gevent4j.hub.Hub;
 import io.gevent4j.queue.SimpleQueue;
 
 import java.util.HashMap;
@@ -39,6 +40,7 @@ public final class IMap<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
 
     private static final Done END = new Done(-1, null);
 
+    private final Hub hub;
     private final boolean ordered;
     private final SimpleQueue<Done> finished = new SimpleQueue<>();
     private final SimpleQueue<Boolean> tokens;
@@ -47,10 +49,13 @@ public final class IMap<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
     private int total = -1;
     private int returned;
     private Throwable spawnFailure;
+    private boolean closed;
     private final Greenlet<Void> spawner;
 
     <A> IMap(Group group, Function<? super A, ? extends R> function, Iterable<? extends A> items, int maxsize,
              boolean ordered) {
+        group.hub.checkCurrent(group);
+        this.hub = group.hub;
         this.ordered = ordered;
         this.tokens = maxsize > 0 ? new SimpleQueue<>(maxsize) : null;
         this.spawner = Gevent.spawn(() -> {
@@ -74,10 +79,11 @@ public final class IMap<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
         });
     }
 
-    /** Blocks until the next result is there; false when every item was consumed. */
+    /** Blocks until the next result is there; false when every item was consumed or after {@link #close()}. */
     @Override
     public boolean hasNext() {
-        while (true) {
+        hub.checkCurrent(this);
+        while (!closed) {
             if (ordered ? early.containsKey(returned) : nextDone != null) {
                 return true;
             }
@@ -94,6 +100,7 @@ public final class IMap<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
                 nextDone = done.greenlet;
             }
         }
+        return false;
     }
 
     /**
@@ -133,11 +140,14 @@ public final class IMap<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
     }
 
     /**
-     * Stops reading the input: no task is spawned after this (those running go on and
-     * their results are dropped with the iterator). Does not block; idempotent.
+     * Ends the iteration ({@link #hasNext()} is false from now on) and stops reading the
+     * input: no task is spawned after this (those running go on and their results are
+     * dropped with the iterator). Does not block; idempotent.
      */
     @Override
     public void close() {
+        hub.checkCurrent(this);
+        closed = true;
         if (!spawner.isDead()) {
             spawner.kill(new GreenletExit(), false, null);
         }

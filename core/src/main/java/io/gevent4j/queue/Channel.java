@@ -253,6 +253,15 @@ public class Channel<T> extends AbstractQueue<T> implements BlockingQueue<T> {
         return offers.size();
     }
 
+    /**
+     * Does nothing, as {@code SynchronousQueue.clear()}: the items offered by waiting putters
+     * are not the channel's to drop ({@link #drainTo} takes them).
+     */
+    @Override
+    public void clear() {
+        hub.checkCurrent(this);
+    }
+
     /** Always 0. */
     @Override
     public int remainingCapacity() {

@@ -101,11 +101,26 @@ public class Queue<T> extends SimpleQueue<T> {
         hub.checkCurrent(this);
         shutdown = true;
         if (immediate) {
-            int dropped = clearItems();
-            for (int i = 0; i < dropped && unfinishedTasks > 0; i++) {
-                taskDone();
-            }
+            dropItems();
         }
         balance();
+    }
+
+    /**
+     * Removes every item and marks each done, as an immediate shutdown does: nobody can
+     * process an item dropped here, so {@link #join()} must not wait for it.
+     */
+    @Override
+    public void clear() {
+        hub.checkCurrent(this);
+        dropItems();
+        balance();
+    }
+
+    private void dropItems() {
+        int dropped = clearItems();
+        for (int i = 0; i < dropped && unfinishedTasks > 0; i++) {
+            taskDone();
+        }
     }
 }

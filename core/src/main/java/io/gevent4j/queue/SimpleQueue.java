@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * the items without taking them (weakly consistent, in the order gets would take them for
  * FIFO and LIFO queues), {@code null} items are refused. The {@code InterruptedException}
  * of {@code put}/{@code take} is never thrown: a greenlet's waits are ended by kill and
- * Timeout.
+ * Timeout. An item promised to a woken getter that has not run yet still counts in
+ * {@link #size()} and shows in {@link #peek()} and the iterator, but {@link #poll()},
+ * {@code remove()} and {@code drainTo} leave it to that getter.
  *
  * <p><b>Threads.</b> A queue belongs to the hub it was created on; every method must be
  * called on that hub's thread and throws {@link IllegalStateException} elsewhere.

@@ -4,6 +4,7 @@ import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
+import io.gevent4j.LoopExit;
 import io.gevent4j.Timeout;
 
 import org.junit.jupiter.api.Test;
@@ -229,6 +230,73 @@ class AsyncResultTest {
             });
             Gevent.spawn(() -> r.set(1));
             assertEquals(1, r.get());
+        });
+    }
+
+    @Test
+    void aWaiterThatTimesOutOrIsKilledNoLongerKeepsTheHubAlive() {
+        FreshHub.run(() -> {
+            AsyncResult<String> r = new AsyncResult<>();
+            assertNull(r.await(Duration.ofMillis(5)));
+            assertThrows(Timeout.class, () -> r.get(Duration.ofMillis(5)));
+            Greenlet<String> killed = Gevent.spawn(() -> r.get());
+            Greenlet<String> timedOut = Gevent.spawn(() -> {
+                try (Timeout t = Timeout.start(Duration.ofMillis(5))) {
+                    return r.get();
+                }
+            });
+            hubIgnoringErrors();
+            Gevent.sleep(0);
+            killed.kill();
+            timedOut.join();
+            assertTrue(timedOut.exception() instanceof Timeout);
+            // no waiter is left: nothing may keep the loop alive any more
+            assertThrows(LoopExit.class, () -> new Event().await());
+            r.set("late");
+            assertEquals("late", r.get());
+        });
+    }
+
+    @Test
+    void aCancelledFutureViewStaysCancelledEvenIfTheResultIsSetAgain() {
+        FreshHub.run(() -> {
+            AsyncResult<Integer> r = new AsyncResult<>();
+            Future<Integer> f = r.asFuture();
+            assertTrue(f.cancel(false));
+            r.set(5);
+            assertTrue(f.isCancelled(), "Future: once cancel() returned true, isCancelled() stays true");
+            assertTrue(f.isDone());
+            assertThrows(java.util.concurrent.CancellationException.class, f::get);
+            assertEquals(Future.State.CANCELLED, f.state());
+
+            AsyncResult<Integer> done = new AsyncResult<>();
+            done.set(1);
+            Future<Integer> fd = done.asFuture();
+            assertFalse(fd.cancel(true));
+            done.set(2);
+            assertEquals(1, fd.get(), "the view keeps the first outcome, as a Future completes once");
+        });
+    }
+
+    @Test
+    void gWaitAndIwaitOnAResultAThreadPoolWorkerCompletesKeepTheHubAliveUntilThen() {
+        FreshHub.run(() -> {
+            ScheduledExecutorService pool = Executors.newSingleThreadScheduledExecutor();
+            try {
+                AsyncResult<String> r = new AsyncResult<>();
+                pool.schedule(() -> r.set("from worker"), 50, TimeUnit.MILLISECONDS);
+                assertEquals(List.of(r), Gevent.wait(List.of(r)));
+                AsyncResult<String> r2 = new AsyncResult<>();
+                pool.schedule(() -> r2.set("again"), 50, TimeUnit.MILLISECONDS);
+                try (var it = Gevent.iwait(List.of(r2))) {
+                    assertSame(r2, it.next());
+                }
+                // a wait that ended unlinked: nothing keeps the loop alive any more
+                assertEquals(List.of(), Gevent.wait(List.of(new AsyncResult<String>()), Duration.ofMillis(5)));
+                assertThrows(LoopExit.class, () -> new Event().await());
+            } finally {
+                pool.shutdown();
+            }
         });
     }
 }

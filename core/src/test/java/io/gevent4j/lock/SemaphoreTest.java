@@ -3,6 +3,7 @@ package io.gevent4j.lock;
 import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
+import io.gevent4j.LoopExit;
 import io.gevent4j.Timeout;
 
 import org.junit.jupiter.api.Test;
@@ -214,6 +215,86 @@ class SemaphoreTest {
         assertEquals(hubs * 20, done.get());
         assertEquals(0, overlap.get());
         assertEquals(1, s.counter());
+        assertEquals(0, s.waiters());
+    }
+
+    @Test
+    void anAcquirerThatTimesOutOrIsKilledNoLongerKeepsTheHubAliveNorLosesAPermit() {
+        FreshHub.run(() -> {
+            Semaphore s = new Semaphore(0);
+            assertFalse(s.acquire(Duration.ofMillis(5)));
+            Greenlet<Boolean> killedWaiting = Gevent.spawn(() -> s.acquire());
+            Greenlet<Boolean> killedWhenGranted = Gevent.spawn(() -> s.acquire());
+            Greenlet<Boolean> timedOut = Gevent.spawn(() -> {
+                try (Timeout t = Timeout.start(Duration.ofMillis(5))) {
+                    return s.acquire();
+                }
+            });
+            Gevent.getHub().setErrorHandler((ctx, t) -> { });
+            Gevent.sleep(0);
+            killedWaiting.kill();
+            timedOut.join();
+            assertTrue(timedOut.exception() instanceof Timeout);
+            s.release();
+            killedWhenGranted.kill(new io.gevent4j.GreenletExit(), false, null);
+            killedWhenGranted.join();
+            assertEquals(0, s.waiters());
+            assertEquals(killedWhenGranted.killed() ? 1 : 0, s.counter(), "a permit granted to a killed acquirer is passed on");
+            assertThrows(LoopExit.class, () -> new io.gevent4j.event.Event().await());
+        });
+    }
+
+    @Test
+    void acquirersOfSeveralHubsTimedOutAndKilledAtRandomNeverLoseNorDuplicateAPermit() throws Exception {
+        int permits = 2;
+        Semaphore s = new Semaphore(permits);
+        AtomicInteger holding = new AtomicInteger();
+        AtomicInteger maxHolding = new AtomicInteger();
+        AtomicInteger acquired = new AtomicInteger();
+        List<Thread> hubs = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int h = 0; h < 3; h++) {
+            long seed = h;
+            hubs.add(Thread.ofPlatform().start(() -> {
+                try {
+                    FreshHub.run(() -> {
+                        Gevent.getHub().setErrorHandler((ctx, t) -> { });
+                        java.util.Random rnd = new java.util.Random(seed);
+                        List<Greenlet<Void>> workers = new ArrayList<>();
+                        for (int w = 0; w < 10; w++) {
+                            workers.add(Gevent.spawn(() -> {
+                                for (int round = 0; round < 100; round++) {
+                                    if (s.acquire(Duration.ofNanos(rnd.nextInt(500_000)))) {
+                                        try {
+                                            acquired.incrementAndGet();
+                                            maxHolding.accumulateAndGet(holding.incrementAndGet(), Math::max);
+                                            Gevent.sleep(0);
+                                        } finally {
+                                            holding.decrementAndGet();
+                                            s.release();
+                                        }
+                                    }
+                                }
+                            }));
+                        }
+                        for (int k = 0; k < 50; k++) {
+                            Gevent.sleep(0.0002);
+                            workers.get(rnd.nextInt(workers.size())).kill(new io.gevent4j.GreenletExit(), false, null);
+                        }
+                        Gevent.joinAll(workers);
+                    });
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        for (Thread t : hubs) {
+            t.join();
+        }
+        assertTrue(failures.isEmpty(), failures.toString());
+        assertTrue(acquired.get() > 0);
+        assertTrue(maxHolding.get() <= permits, "at most " + permits + " held at once: " + maxHolding);
+        assertEquals(permits, s.counter(), "every permit came back");
         assertEquals(0, s.waiters());
     }
 }

@@ -161,4 +161,61 @@ class GroupTest {
             assertEquals(List.of(1, 2, 3), out);
         });
     }
+
+    @Test
+    void everyMethodOffTheHubThrowsIllegalState() {
+        FreshHub.run(() -> {
+            Group group = new Group();
+            List<Runnable> calls = List.of(
+                    group::freeCount,
+                    group::full,
+                    () -> group.imap((Integer i) -> i, List.of(1)),
+                    () -> group.imapUnordered((Integer i) -> i, List.of(1)),
+                    () -> group.map((Integer i) -> i, List.of(1)));
+            List<Throwable> thrown = new ArrayList<>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                for (Runnable call : calls) {
+                    try {
+                        call.run();
+                        thrown.add(null);
+                    } catch (Throwable x) {
+                        thrown.add(x);
+                    }
+                }
+            });
+            t.join();
+            assertEquals(calls.size(), thrown.size());
+            for (Throwable x : thrown) {
+                assertTrue(x instanceof IllegalStateException, String.valueOf(x));
+            }
+            assertEquals(0, group.size());
+        });
+    }
+
+    @Test
+    void anImapReadOffTheHubThrowsIllegalStateAndLosesNothing() {
+        FreshHub.run(() -> {
+            Group group = new Group();
+            IMap<Integer> it = group.imap((Integer i) -> i * 10, List.of(1, 2));
+            assertTrue(it.hasNext());
+            Throwable[] thrown = {null, null};
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    it.hasNext();
+                } catch (Throwable x) {
+                    thrown[0] = x;
+                }
+                try {
+                    it.next();
+                } catch (Throwable x) {
+                    thrown[1] = x;
+                }
+            });
+            t.join();
+            assertTrue(thrown[0] instanceof IllegalStateException, String.valueOf(thrown[0]));
+            assertTrue(thrown[1] instanceof IllegalStateException, String.valueOf(thrown[1]));
+            assertEquals(List.of(10, 20), List.of(it.next(), it.next()));
+            assertFalse(it.hasNext());
+        });
+    }
 }

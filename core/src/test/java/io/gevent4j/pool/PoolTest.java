@@ -301,4 +301,62 @@ class PoolTest {
             assertTrue(started[0] <= 3, "stopped after the reader left: " + started[0]);
         });
     }
+
+    @Test
+    void anImapClosedWhileItsSpawnerWaitsEndsQuietly() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(1);
+            IMap<Integer> it = pool.imap((Integer i) -> i, IntStream.range(0, 10).boxed().toList(), 1);
+            assertEquals(0, it.next());
+            Gevent.sleep(0.01);
+            it.close();
+            Gevent.sleep(0.01);
+            List<Integer> rest = new ArrayList<>();
+            while (it.hasNext()) {
+                rest.add(it.next());
+            }
+            assertTrue(rest.isEmpty(), "after close() the iteration is over: " + rest);
+            assertTrue(pool.join(Duration.ofSeconds(30)));
+        });
+    }
+
+    @Test
+    void spawnersTimedOutAndKilledAtRandomNeitherOverfillNorLeakASlot() {
+        FreshHub.run(() -> {
+            Gevent.getHub().setErrorHandler((ctx, t) -> { });
+            Pool pool = new Pool(2);
+            java.util.Random rnd = new java.util.Random(3);
+            int[] maxSize = {0};
+            int[] ran = {0};
+            List<Greenlet<Void>> spawners = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int mode = rnd.nextInt(3);
+                spawners.add(Gevent.spawn(() -> {
+                    Runnable task = () -> {
+                        ran[0]++;
+                        maxSize[0] = Math.max(maxSize[0], pool.size());
+                        Gevent.sleep(0.0002);
+                    };
+                    if (mode == 0) {
+                        pool.spawn(task);
+                    } else if (mode == 1) {
+                        pool.start(new Greenlet<Void>(task), true, Duration.ofNanos(300_000));
+                    } else {
+                        pool.waitAvailable(Duration.ofNanos(300_000));
+                    }
+                }));
+            }
+            for (int k = 0; k < 100; k++) {
+                spawners.get(rnd.nextInt(spawners.size())).kill(new io.gevent4j.GreenletExit(), false, null);
+                Gevent.sleep(rnd.nextBoolean() ? 0 : 0.0001);
+            }
+            Gevent.joinAll(spawners);
+            assertTrue(pool.join(Duration.ofSeconds(30)));
+            assertTrue(ran[0] > 10, "some tasks ran: " + ran[0]);
+            assertTrue(maxSize[0] <= 2, "never more than the pool's size: " + maxSize[0]);
+            assertEquals(2, pool.freeCount(), "no slot stays reserved for a spawner that left");
+            Greenlet<Integer> after = pool.spawn(() -> 1);
+            assertEquals(1, after.get());
+        });
+    }
 }

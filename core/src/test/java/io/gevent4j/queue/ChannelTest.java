@@ -206,4 +206,18 @@ class ChannelTest {
             assertEquals(0, ch.putters());
         });
     }
+
+    @Test
+    void clearDoesNothingAndLosesNoItemOfAWaitingPutter() {
+        FreshHub.run(() -> {
+            Channel<String> ch = new Channel<>();
+            Greenlet<Void> putter = Gevent.spawn(() -> ch.put("kept"));
+            Gevent.sleep(0);
+            ch.clear();
+            assertFalse(putter.ready(), "the putter still waits for a getter");
+            assertEquals(1, ch.putters());
+            assertEquals("kept", ch.get());
+            putter.join();
+        });
+    }
 }

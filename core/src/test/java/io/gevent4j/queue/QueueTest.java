@@ -176,4 +176,20 @@ class QueueTest {
             assertEquals("a", byLength.get());
         });
     }
+
+    @Test
+    void clearMarksTheDroppedItemsDoneSoJoinDoesNotWaitForThem() {
+        FreshHub.run(() -> {
+            Queue<Integer> q = new Queue<>();
+            q.put(1);
+            q.put(2);
+            q.put(3);
+            assertEquals(1, q.get());
+            q.clear();
+            assertEquals(1, q.unfinishedTasks(), "the item got and not yet done still counts");
+            assertFalse(q.join(Duration.ZERO));
+            q.taskDone();
+            assertTrue(q.join(Duration.ZERO));
+        });
+    }
 }
