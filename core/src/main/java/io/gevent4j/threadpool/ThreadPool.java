@@ -9,8 +9,10 @@ import io.gevent4j.hub.Waiter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * A pool of real platform threads whose results the greenlets of one hub wait for
@@ -66,6 +69,7 @@ public final class ThreadPool implements AutoCloseable {
     private final AtomicInteger threadIds = new AtomicInteger();
     private final ArrayDeque<Waiter<Void>> slotWaiters = new ArrayDeque<>();
     private final ArrayDeque<Waiter<Void>> joinWaiters = new ArrayDeque<>();
+    private final Set<Task<?>> live = new HashSet<>();
     private final Runnable keepAliveCallback = () -> { };
     private volatile int maxSize;
     private volatile boolean killed;
@@ -142,6 +146,7 @@ public final class ThreadPool implements AutoCloseable {
         Task<T> t = new Task<>(this, task);
         ThreadResult<T> result = new ThreadResult<>(hub, t);
         t.result = result;
+        live.add(t);
         if (outstanding++ == 0) {
             if (keepAlive == null) {
                 keepAlive = hub.loop().async();
@@ -220,7 +225,12 @@ public final class ThreadPool implements AutoCloseable {
      */
     public boolean join(Duration timeout) {
         hub.checkCurrent(this);
-        if (outstanding == 0) {
+        return await(timeout, () -> outstanding == 0);
+    }
+
+    /** Waits until {@code done} holds, at most {@code timeout} if not null; woken whenever the pool empties or stops. */
+    private boolean await(Duration timeout, BooleanSupplier done) {
+        if (done.getAsBoolean()) {
             return true;
         }
         Waiter<Void> w = new Waiter<>(hub);
@@ -231,14 +241,14 @@ public final class ThreadPool implements AutoCloseable {
                 timer = hub.loop().timer(timeout);
                 timer.start(w);
             }
-            while (outstanding > 0) {
+            while (!done.getAsBoolean()) {
                 w.clear();
                 w.get();
                 if (timer != null && !timer.isActive()) {
                     break;
                 }
             }
-            return outstanding == 0;
+            return done.getAsBoolean();
         } finally {
             joinWaiters.remove(w);
             if (timer != null) {
@@ -271,9 +281,18 @@ public final class ThreadPool implements AutoCloseable {
         for (int n = workers.get(); n > 0; n--) {
             queue.offer(STOP);
         }
-        wakeSlotWaiters();
+        wakeWaiters();
         if (keepAlive != null && outstanding == 0) {
             keepAlive.close();
+        }
+        return cancelled;
+    }
+
+    /** {@link #kill()}, and the threads still running a task are interrupted ({@code shutdownNow}). */
+    List<Callable<?>> killNow() {
+        List<Callable<?>> cancelled = kill();
+        for (Task<?> t : live) {
+            t.interrupt();
         }
         return cancelled;
     }
@@ -289,7 +308,9 @@ public final class ThreadPool implements AutoCloseable {
      * {@code submit} and {@code execute} spawn (an error of an {@code execute}d task is
      * reported through {@link Hub#handleError}), futures and {@code invokeAll}/
      * {@code invokeAny}/{@code awaitTermination} wait cooperatively, {@code shutdown} lets
-     * queued tasks finish and then kills the pool, {@code shutdownNow} kills it at once.
+     * queued tasks finish and then kills the pool, {@code shutdownNow} kills it at once and
+     * interrupts the threads still running a task; tasks that {@code invokeAll}/{@code invokeAny}
+     * leave unfinished (timeout, kill, Timeout) are cancelled.
      * Hub-thread only, like the pool.
      */
     public ExecutorService asExecutorService() {
@@ -304,10 +325,19 @@ public final class ThreadPool implements AutoCloseable {
     }
 
     void shutdown() {
+        hub.checkCurrent(this);
         shutdown = true;
         if (outstanding == 0) {
             kill();
+        } else {
+            wakeWaiters();
         }
+    }
+
+    /** Waits until the pool is shut down or killed and no task is left, at most {@code timeout}. */
+    boolean awaitTermination(Duration timeout) {
+        hub.checkCurrent(this);
+        return await(timeout, () -> isShutdown() && outstanding == 0);
     }
 
     boolean isShutdown() {
@@ -349,6 +379,14 @@ public final class ThreadPool implements AutoCloseable {
         }
     }
 
+    /** Wakes every greenlet waiting in {@code spawn}, {@code join} or {@code awaitTermination}: the pool stopped. */
+    private void wakeWaiters() {
+        wakeSlotWaiters();
+        for (Waiter<Void> w : joinWaiters) {
+            w.switchTo(null);
+        }
+    }
+
     private void startWorker() {
         Worker w = new Worker(this, "gevent4j-threadpool-" + id + "-" + threadIds.incrementAndGet());
         w.start();
@@ -360,6 +398,7 @@ public final class ThreadPool implements AutoCloseable {
             return; // the hub closed meanwhile: this ran on its orphan thread, nobody waits
         }
         task.result.complete(value, failure);
+        live.remove(task);
         if (--outstanding == 0) {
             keepAlive.stop();
             for (Waiter<Void> w : joinWaiters) {
@@ -389,7 +428,11 @@ public final class ThreadPool implements AutoCloseable {
         return false;
     }
 
-    /** One queued task: NEW → RUNNING → DONE, or NEW → CANCELLED. */
+    /**
+     * One queued task: NEW → RUNNING → DONE, or NEW/RUNNING → CANCELLED. The state and
+     * the running thread are guarded by the task's lock, so an interrupt reaches the
+     * thread only while it runs this task, never the next one.
+     */
     static final class Task<T> {
         private static final int NEW = 0;
         private static final int RUNNING = 1;
@@ -398,9 +441,9 @@ public final class ThreadPool implements AutoCloseable {
 
         final ThreadPool pool;
         final Callable<T> body;
-        final AtomicInteger state = new AtomicInteger(NEW);
         ThreadResult<T> result;
-        private volatile Thread runner;
+        private int state = NEW;
+        private Thread runner;
 
         Task(ThreadPool pool, Callable<T> body) {
             this.pool = pool;
@@ -409,10 +452,13 @@ public final class ThreadPool implements AutoCloseable {
 
         /** Runs on a worker thread; hands the outcome to the hub. */
         void runOnWorker() {
-            if (!state.compareAndSet(NEW, RUNNING)) {
-                return;
+            synchronized (this) {
+                if (state != NEW) {
+                    return;
+                }
+                state = RUNNING;
+                runner = Thread.currentThread();
             }
-            runner = Thread.currentThread();
             T value = null;
             Throwable failure = null;
             try {
@@ -420,8 +466,12 @@ public final class ThreadPool implements AutoCloseable {
             } catch (Throwable t) {
                 failure = t;
             } finally {
-                runner = null;
-                state.set(DONE);
+                synchronized (this) {
+                    runner = null;
+                    if (state == RUNNING) {
+                        state = DONE;
+                    }
+                }
                 Thread.interrupted(); // a cancel(true) must not leak into the next task
             }
             T v = value;
@@ -429,18 +479,37 @@ public final class ThreadPool implements AutoCloseable {
             pool.hub.loop().runCallbackThreadsafe(() -> pool.finished(this, v, f));
         }
 
-        /** On the hub's thread. */
+        /**
+         * On the hub's thread. A task not started yet never runs; a running one, optionally
+         * interrupted, runs on but its outcome is dropped: either way the result fails with
+         * {@link CancellationException} at once. The slot is freed when the thread is.
+         */
         boolean cancel(boolean mayInterruptIfRunning) {
-            if (state.compareAndSet(NEW, CANCELLED)) {
+            int was;
+            synchronized (this) {
+                was = state;
+                if (was != NEW && was != RUNNING) {
+                    return false;
+                }
+                state = CANCELLED;
+                if (mayInterruptIfRunning && runner != null) {
+                    runner.interrupt();
+                }
+            }
+            if (was == NEW) {
                 pool.queue.remove(this);
                 pool.finished(this, null, new CancellationException("task cancelled before it started"));
-                return true;
+            } else {
+                result.complete(null, new CancellationException("task cancelled while running"));
             }
-            Thread t = runner;
-            if (mayInterruptIfRunning && t != null && state.get() == RUNNING) {
-                t.interrupt();
+            return true;
+        }
+
+        /** Interrupts the thread running this task, if any. */
+        synchronized void interrupt() {
+            if (runner != null) {
+                runner.interrupt();
             }
-            return false;
         }
     }
 
