@@ -9,6 +9,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -59,6 +59,8 @@ public final class NativeResolver implements Resolver {
 
     private static final int MAX_CNAME_DEPTH = 8;
     private static final int RCODE_REFUSED = 5;
+    /** Unpredictable query ids, so that an off-path spoofer must guess them (RFC 5452). */
+    private static final SecureRandom QUERY_IDS = new SecureRandom();
 
     /** Which address families a lookup wants, in which order. */
     enum Family {
@@ -159,18 +161,29 @@ public final class NativeResolver implements Resolver {
             throw (UnknownHostException) new UnknownHostException(host + ": " + e.getMessage()).initCause(e);
         }
         List<InetAddress> listed = new ArrayList<>();
-        for (InetAddress a : hosts.lookup(name)) {
-            if (family.accepts(a)) {
-                listed.add(a);
+        for (int type : family.types()) {
+            for (InetAddress a : hosts.lookup(name)) {
+                if (type == DnsMessage.TYPE_A ? a instanceof Inet4Address : a instanceof Inet6Address) {
+                    listed.add(a);
+                }
             }
         }
         if (!listed.isEmpty()) {
             return withHostName(host, listed);
         }
-        for (String candidate : conf.candidates(name)) {
+        List<String> candidates = new ArrayList<>(conf.candidates(host.endsWith(".") ? name + "." : name));
+        candidates.removeIf(c -> DnsMessage.nameError(c) != null); // a search domain made it too long
+        for (String candidate : candidates) {
             List<InetAddress> found = new ArrayList<>();
+            UnknownHostException failed = null;
             for (int type : family.types()) {
-                List<byte[]> addresses = queryAddresses(host, candidate, type, readiness, 0);
+                List<byte[]> addresses;
+                try {
+                    addresses = queryAddresses(host, candidate, type, readiness, 0);
+                } catch (UnknownHostException e) {
+                    failed = e; // the other family's addresses still do
+                    continue;
+                }
                 if (addresses == null) {
                     break; // NXDOMAIN: no record of any type
                 }
@@ -181,8 +194,11 @@ public final class NativeResolver implements Resolver {
             if (!found.isEmpty()) {
                 return List.copyOf(found);
             }
+            if (failed != null) {
+                throw failed;
+            }
         }
-        throw new UnknownHostException(host + ": name does not exist (tried " + conf.candidates(name) + ")");
+        throw new UnknownHostException(host + ": name does not exist (tried " + candidates + ")");
     }
 
     String reverse(byte[] address, Readiness readiness) throws UnknownHostException {
@@ -280,8 +296,9 @@ public final class NativeResolver implements Resolver {
     /** Asks the servers until one gives a usable answer (NOERROR or NXDOMAIN). */
     private DnsMessage.Response exchange(String host, String name, int type, Readiness readiness)
             throws UnknownHostException {
-        int id = ThreadLocalRandom.current().nextInt(1 << 16);
+        int id = QUERY_IDS.nextInt(1 << 16);
         byte[] query = DnsMessage.query(id, name, type);
+        DnsTransport.Matcher matcher = m -> check(DnsMessage.parse(m, m.length), id, name, type);
         List<InetSocketAddress> servers = conf.nameservers();
         int first = conf.rotate() ? Math.floorMod(rotation.getAndIncrement(), servers.size()) : 0;
         long timeout = conf.timeout().toNanos();
@@ -291,11 +308,9 @@ public final class NativeResolver implements Resolver {
             for (int i = 0; i < servers.size(); i++) {
                 InetSocketAddress server = servers.get((first + i) % servers.size());
                 try {
-                    byte[] answer = DnsTransport.udp(server, query, id, System.nanoTime() + timeout, readiness);
-                    DnsMessage.Response r = check(DnsMessage.parse(answer, answer.length), id, name, type);
+                    DnsMessage.Response r = DnsTransport.udp(server, query, System.nanoTime() + timeout, readiness, matcher);
                     if (r.truncated()) {
-                        answer = DnsTransport.tcp(server, query, System.nanoTime() + timeout, readiness);
-                        r = check(DnsMessage.parse(answer, answer.length), id, name, type);
+                        r = DnsTransport.tcp(server, query, System.nanoTime() + timeout, readiness, matcher);
                     }
                     if (r.rcode() == DnsMessage.RCODE_NOERROR || r.rcode() == DnsMessage.RCODE_NXDOMAIN) {
                         return r;
