@@ -225,6 +225,9 @@ final class DnsMessage {
             }
             for (int i = 0; i < len; i++) {
                 char c = (char) (message[pos + i] & 0xff);
+                if (c == '.') {
+                    throw new MalformedException("a label contains a dot"); // it would read as two labels
+                }
                 name.append(Character.toLowerCase(c));
             }
             if (name.length() > MAX_NAME) {

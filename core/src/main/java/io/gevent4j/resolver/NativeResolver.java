@@ -46,7 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code java.net.preferIPv6Addresses=true}); {@code queryAddresses} consults the cache
  * by (type, name), else {@code exchange} asks the servers ({@link DnsTransport}) and the
  * answer's CNAME chain is followed. NXDOMAIN and "no records of this type" move on to the
- * next candidate; any other failure ends the lookup at once with its cause.
+ * next candidate; any other failure ends the lookup with its cause, unless the other
+ * family's query of the same candidate found addresses. {@link DnsTransport} ignores UDP
+ * answers that do not match the query (id, question, format) and waits on for the real one.
  */
 public final class NativeResolver implements Resolver {
 
