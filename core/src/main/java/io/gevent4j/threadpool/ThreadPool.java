@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -32,8 +33,11 @@ import java.util.function.BooleanSupplier;
  * <p>{@link #spawn} queues a task and returns its {@link ThreadResult}; {@link #apply} waits
  * for it; {@link #submit} returns a {@link Future} view. At most {@link #maxSize()} tasks are
  * in the pool (queued or running) at a time: {@code spawn} waits cooperatively for a free
- * slot, as gevent's does. Threads are started on demand up to {@code maxSize} and live
- * until the pool shrinks or is {@linkplain #kill() killed}.
+ * slot, as gevent's does. Threads are started on demand up to {@code maxSize} and exit
+ * when the pool shrinks or is {@linkplain #kill() killed}, or after {@code idleTimeout}
+ * without a task ({@link #DEFAULT_IDLE_TIMEOUT} unless given: gevent's
+ * {@code idle_task_timeout}, whose default is "never", which would keep a burst's threads
+ * for the hub's whole life).
  *
  * <p>While a task is outstanding the hub's loop stays alive, so a main greenlet that waits
  * for a result never gets {@code LoopExit}. A kill or {@link Timeout} of a waiting greenlet
@@ -52,12 +56,17 @@ import java.util.function.BooleanSupplier;
  * {@link #join()}. {@code outstanding} (hub-thread only) counts tasks queued or running;
  * while it is positive a referenced {@link AsyncWatcher} is active, which keeps the loop
  * alive. Shrinking offers {@code STOP} markers: a worker that takes one retires only if
- * the pool still has more workers than {@code maxSize}, by a CAS on {@code workers}.
+ * the pool still has more workers than {@code maxSize}, by a CAS on {@code workers}. An
+ * idle worker leaves {@code workers} first and then looks at the queue: {@code spawn}
+ * queues first and then reads {@code workers}, so either it sees the worker gone and
+ * starts another, or the worker sees the task and stays (if there is room).
  */
 public final class ThreadPool implements AutoCloseable {
 
     /** The size of {@link Hub#threadpool()}, gevent's default. */
     public static final int DEFAULT_SIZE = 10;
+    /** How long a thread waits for a task before it exits, unless the constructor says otherwise. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Task<Void> STOP = new Task<>(null, () -> null);
     private static final AtomicLong POOL_IDS = new AtomicLong();
@@ -71,6 +80,7 @@ public final class ThreadPool implements AutoCloseable {
     private final ArrayDeque<Waiter<Void>> joinWaiters = new ArrayDeque<>();
     private final Set<Task<?>> live = new HashSet<>();
     private final Runnable keepAliveCallback = () -> { };
+    private final long idleNanos;
     private volatile int maxSize;
     private volatile boolean killed;
     private boolean shutdown;
@@ -83,14 +93,29 @@ public final class ThreadPool implements AutoCloseable {
     }
 
     /**
-     * A pool of at most {@code maxSize} threads for {@code hub}; call it on that hub.
+     * A pool of at most {@code maxSize} threads for {@code hub}, which exit after
+     * {@link #DEFAULT_IDLE_TIMEOUT} without a task; call it on that hub.
      *
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public ThreadPool(Hub hub, int maxSize) {
+        this(hub, maxSize, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * A pool of at most {@code maxSize} threads for {@code hub}, which exit after
+     * {@code idleTimeout} without a task ({@code null}: never); call it on that hub.
+     *
+     * @throws IllegalArgumentException if {@code maxSize} is negative or {@code idleTimeout} not positive
+     */
+    public ThreadPool(Hub hub, int maxSize, Duration idleTimeout) {
         this.hub = Objects.requireNonNull(hub, "hub");
         hub.checkCurrent(this);
         this.maxSize = checkSize(maxSize);
+        if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero())) {
+            throw new IllegalArgumentException("idleTimeout must be positive (or null for never): " + idleTimeout);
+        }
+        this.idleNanos = idleTimeout == null ? 0 : idleTimeout.toNanos();
     }
 
     /** The hub whose greenlets wait for this pool's results. */
@@ -417,6 +442,21 @@ public final class ThreadPool implements AutoCloseable {
         }
     }
 
+    /** Worker side, after {@code idleNanos} without a task: whether to exit. */
+    private boolean retireIdle() {
+        workers.decrementAndGet();
+        if (queue.isEmpty()) {
+            return true;
+        }
+        int n;
+        while ((n = workers.get()) < maxSize) { // a task came: stay, unless spawn started another thread for it
+            if (workers.compareAndSet(n, n + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Worker side: a worker may retire only while the pool has more workers than allowed. */
     private boolean tryRetire() {
         int n;
@@ -513,7 +553,7 @@ public final class ThreadPool implements AutoCloseable {
         }
     }
 
-    /** A pool thread: takes tasks until it takes a {@code STOP} it may honour. */
+    /** A pool thread: takes tasks until it takes a {@code STOP} it may honour or stays idle too long. */
     private static final class Worker extends Thread {
         final ThreadPool pool;
 
@@ -528,8 +568,14 @@ public final class ThreadPool implements AutoCloseable {
             while (true) {
                 Task<?> t;
                 try {
-                    t = pool.queue.take();
+                    t = pool.idleNanos > 0 ? pool.queue.poll(pool.idleNanos, TimeUnit.NANOSECONDS) : pool.queue.take();
                 } catch (InterruptedException e) {
+                    continue;
+                }
+                if (t == null) {
+                    if (pool.retireIdle()) {
+                        return;
+                    }
                     continue;
                 }
                 if (t == STOP) {

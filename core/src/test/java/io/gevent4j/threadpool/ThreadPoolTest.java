@@ -274,6 +274,36 @@ class ThreadPoolTest {
     }
 
     @Test
+    void idleThreadsExitAndNewTasksStartNewOnes() {
+        FreshHub.run(() -> {
+            ThreadPool pool = new ThreadPool(Hub.current(), 3, Duration.ofMillis(200));
+            CountDownLatch all = new CountDownLatch(3);
+            List<ThreadResult<Boolean>> rs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                rs.add(pool.spawn(() -> {
+                    all.countDown();
+                    return all.await(10, TimeUnit.SECONDS);
+                }));
+            }
+            for (ThreadResult<Boolean> r : rs) {
+                assertTrue(r.get());
+            }
+            assertEquals(3, pool.size());
+            for (int i = 0; i < 1000 && pool.size() > 0; i++) {
+                Gevent.sleep(0.01);
+            }
+            assertEquals(0, pool.size(), "idle threads exited");
+            for (int i = 0; i < 20; i++) { // tasks racing with threads timing out are never stranded
+                int k = i;
+                assertEquals(k, pool.apply(() -> k));
+                Gevent.sleep(0.19 + (i % 3) * 0.01);
+            }
+            assertThrows(IllegalArgumentException.class, () -> new ThreadPool(Hub.current(), 1, Duration.ZERO));
+            pool.kill();
+        });
+    }
+
+    @Test
     void applyFromAWorkerRunsInline() {
         FreshHub.run(() -> {
             ThreadPool pool = new ThreadPool(1);
