@@ -32,6 +32,13 @@ class ResolvConfTest {
     }
 
     @Test
+    void atMostThreeServersAsTheCLibraryReads() {
+        ResolvConf c = ResolvConf.parse("nameserver 10.0.0.1\nnameserver 10.0.0.2\nnameserver 10.0.0.3\nnameserver 10.0.0.4\n", 53);
+        assertEquals(3, c.nameservers().size());
+        assertEquals(new InetSocketAddress("10.0.0.3", 53), c.nameservers().getLast());
+    }
+
+    @Test
     void defaultsAndCandidates() throws Exception {
         ResolvConf c = ResolvConf.read(Path.of("/nonexistent/resolv.conf"), 53);
         assertTrue(c.nameservers().getFirst().getAddress().isLoopbackAddress());
