@@ -34,11 +34,12 @@ final class DnsTestServer implements AutoCloseable {
 
     /**
      * What to send back: {@code udp}/{@code tcp} bytes (null: never answer), after
-     * {@code delayMs}; over UDP, {@code decoy} (if not null) first and at once.
+     * {@code delayMs}; over UDP, {@code decoy} (if not null) first and at once, from the
+     * server's port or, with {@code decoyFromOtherPort}, from another one.
      */
-    record Reply(byte[] decoy, byte[] udp, byte[] tcp, long delayMs) {
+    record Reply(byte[] decoy, boolean decoyFromOtherPort, byte[] udp, byte[] tcp, long delayMs) {
         Reply(byte[] udp, byte[] tcp, long delayMs) {
-            this(null, udp, tcp, delayMs);
+            this(null, false, udp, tcp, delayMs);
         }
 
         static Reply none() {
@@ -50,11 +51,11 @@ final class DnsTestServer implements AutoCloseable {
         }
 
         Reply delayed(long ms) {
-            return new Reply(decoy, udp, tcp, ms);
+            return new Reply(decoy, decoyFromOtherPort, udp, tcp, ms);
         }
 
-        Reply withDecoy(byte[] datagram) {
-            return new Reply(datagram, udp, tcp, delayMs);
+        Reply withDecoy(byte[] datagram, boolean fromOtherPort) {
+            return new Reply(datagram, fromOtherPort, udp, tcp, delayMs);
         }
     }
 
@@ -128,8 +129,15 @@ final class DnsTestServer implements AutoCloseable {
             Reply r = handler.apply(q);
             InetSocketAddress to = (InetSocketAddress) p.getSocketAddress();
             if (r.decoy() != null) {
+                DatagramPacket decoy = new DatagramPacket(r.decoy(), r.decoy().length, to);
                 try {
-                    udp.send(new DatagramPacket(r.decoy(), r.decoy().length, to));
+                    if (r.decoyFromOtherPort()) {
+                        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                            other.send(decoy);
+                        }
+                    } else {
+                        udp.send(decoy);
+                    }
                 } catch (IOException e) {
                     return;
                 }

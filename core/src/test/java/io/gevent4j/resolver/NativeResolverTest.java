@@ -303,7 +303,19 @@ class NativeResolverTest {
         try (DnsTestServer server = new DnsTestServer(q -> {
             Query other = new Query(q.id(), "evil.test", q.type(), false); // the right id, the wrong question
             byte[] spoofed = new Answer(other).a("evil.test", 60, "6.6.6.6").bytes();
-            return simple("good.test", "10.0.0.1", 60).apply(q).delayed(100).withDecoy(spoofed);
+            return simple("good.test", "10.0.0.1", 60).apply(q).delayed(100).withDecoy(spoofed, false);
+        })) {
+            NativeResolver r = server.resolver(dir, "", "").timeout(Duration.ofSeconds(5)).attempts(1).build();
+            FreshHub.run(() -> assertEquals(List.of("10.0.0.1"), ips(r.lookupAll("good.test"))));
+        }
+    }
+
+    @Test
+    void aPerfectAnswerFromAnotherPortIsNeverAccepted() throws Exception {
+        try (DnsTestServer server = new DnsTestServer(q -> {
+            byte[] spoofed = q.type() == DnsMessage.TYPE_A
+                    ? new Answer(q).a(q.name(), 60, "6.6.6.6").bytes() : new Answer(q).bytes(); // right id and question
+            return simple("good.test", "10.0.0.1", 60).apply(q).delayed(100).withDecoy(spoofed, true);
         })) {
             NativeResolver r = server.resolver(dir, "", "").timeout(Duration.ofSeconds(5)).attempts(1).build();
             FreshHub.run(() -> assertEquals(List.of("10.0.0.1"), ips(r.lookupAll("good.test"))));
