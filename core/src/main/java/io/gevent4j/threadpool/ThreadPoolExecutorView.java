@@ -64,7 +64,7 @@ final class ThreadPoolExecutorView implements ExecutorService {
 
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit) {
-        return invokeAll(tasks, Duration.of(timeout, unit.toChronoUnit()));
+        return invokeAll(tasks, ThreadResult.duration(timeout, unit));
     }
 
     /** Tasks not done by the deadline, or when the wait ends by a kill or Timeout, are cancelled. */
@@ -105,7 +105,7 @@ final class ThreadPoolExecutorView implements ExecutorService {
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws ExecutionException, TimeoutException {
-        return invokeAny(tasks, Duration.of(timeout, unit.toChronoUnit()));
+        return invokeAny(tasks, ThreadResult.duration(timeout, unit));
     }
 
     /** The first successful value; every other task is cancelled, however the wait ends. */
@@ -193,7 +193,7 @@ final class ThreadPoolExecutorView implements ExecutorService {
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) {
-        return pool.awaitTermination(Duration.of(timeout, unit.toChronoUnit()));
+        return pool.awaitTermination(ThreadResult.duration(timeout, unit));
     }
 
     @Override

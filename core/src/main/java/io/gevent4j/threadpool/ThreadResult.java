@@ -191,6 +191,11 @@ public final class ThreadResult<T> implements Waitable {
         }
     }
 
+    /** A {@code java.util.concurrent} timeout as a Duration, saturating (Long.MAX_VALUE DAYS is "forever", not an overflow). */
+    static Duration duration(long timeout, TimeUnit unit) {
+        return Duration.ofNanos(unit.toNanos(timeout));
+    }
+
     private T valueOrThrow() {
         if (exception == null) {
             return value;
@@ -237,7 +242,7 @@ public final class ThreadResult<T> implements Waitable {
         @Override
         public T get(long timeout, TimeUnit unit) throws ExecutionException, TimeoutException {
             hub.checkCurrent(ThreadResult.this);
-            if (!awaitReady(Duration.of(timeout, unit.toChronoUnit()))) {
+            if (!awaitReady(duration(timeout, unit))) {
                 throw new TimeoutException("task did not end within " + timeout + " " + unit);
             }
             return futureValue();

@@ -414,6 +414,19 @@ class ThreadPoolTest {
     }
 
     @Test
+    void theForeverTimeoutIdiomDoesNotOverflow() {
+        FreshHub.run(() -> {
+            ThreadPool pool = new ThreadPool(2);
+            ExecutorService ex = pool.asExecutorService();
+            assertEquals("f", ex.submit(() -> "f").get(Long.MAX_VALUE, TimeUnit.DAYS));
+            assertEquals("a", ex.invokeAny(List.of(() -> "a"), Long.MAX_VALUE, TimeUnit.DAYS));
+            assertEquals("b", ex.invokeAll(List.of(() -> "b"), Long.MAX_VALUE, TimeUnit.DAYS).getFirst().get());
+            Gevent.spawn(ex::shutdown);
+            assertTrue(ex.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS));
+        });
+    }
+
+    @Test
     void shutdownNowInterruptsRunningTasks() {
         FreshHub.run(() -> {
             ThreadPool pool = new ThreadPool(1);
