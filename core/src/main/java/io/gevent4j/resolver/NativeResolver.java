@@ -436,10 +436,11 @@ public final class NativeResolver implements Resolver {
             return this;
         }
 
-        /** Overrides resolv.conf's per-server timeout. */
+        /** Overrides resolv.conf's per-server timeout: positive, at most {@link ResolvConf#MAX_TIMEOUT}. */
         public Builder timeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(ResolvConf.MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("timeout must be positive and at most " + ResolvConf.MAX_TIMEOUT
+                        + ": " + timeout);
             }
             this.timeout = timeout;
             return this;

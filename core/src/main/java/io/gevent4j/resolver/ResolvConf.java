@@ -33,6 +33,8 @@ public record ResolvConf(List<InetSocketAddress> nameservers, List<String> searc
 
     /** The standard DNS port. */
     public static final int DNS_PORT = 53;
+    /** The longest per-server timeout accepted (resolv.conf itself allows 30 s). */
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     /** The C library's {@code MAXNS}: further {@code nameserver} lines are ignored. */
     public static final int MAX_NAMESERVERS = 3;
 
@@ -44,7 +46,7 @@ public record ResolvConf(List<InetSocketAddress> nameservers, List<String> searc
         if (nameservers.isEmpty()) {
             throw new IllegalArgumentException("at least one name server is needed");
         }
-        if (ndots < 0 || attempts < 1 || timeout.isNegative() || timeout.isZero()) {
+        if (ndots < 0 || attempts < 1 || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
             throw new IllegalArgumentException("bad resolver options: ndots=" + ndots + ", attempts=" + attempts
                     + ", timeout=" + timeout);
         }

@@ -50,6 +50,9 @@ class ResolvConfTest {
         assertEquals(List.of("a.b", "a.b.x.test", "a.b.y.test"), s.candidates("a.b"));
         assertEquals(List.of("abs.test"), s.candidates("abs.test."));
         assertThrows(IllegalArgumentException.class, () -> ResolvConf.parse("", 0));
+        // a timeout whose nanoseconds overflow is refused when configured, not at the first lookup
+        assertThrows(IllegalArgumentException.class, () -> NativeResolver.builder().timeout(Duration.ofDays(365L * 300)));
+        assertThrows(IllegalArgumentException.class, () -> s.withTimeout(Duration.ofDays(365L * 300)));
     }
 
     @Test
