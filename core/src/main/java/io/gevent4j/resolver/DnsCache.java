@@ -6,11 +6,16 @@ import java.util.function.LongSupplier;
 /**
  * Answers of the native resolver kept for their TTL: positive answers (addresses, a PTR
  * name) for the smallest TTL of the records that made them, negative answers (the name
- * does not exist) for the SOA's negative TTL (RFC 2308). A TTL of zero is not cached.
- * At most {@code maxEntries}: when full, expired entries go, then everything.
+ * does not exist) for the SOA's negative TTL (RFC 2308). A TTL of zero is not cached,
+ * and none is kept longer than {@link #MAX_TTL_SECONDS} (c-ares' default cap), so a
+ * huge TTL cannot pin a stale answer. At most {@code maxEntries}: when full, expired
+ * entries go, then everything.
  * Thread-safe.
  */
 final class DnsCache {
+
+    /** The longest any answer is kept, in seconds: one hour. */
+    static final long MAX_TTL_SECONDS = 3600;
 
     /** A cached answer: {@code value} is null for "the name does not exist". */
     record Entry(Object value, long expires) {
@@ -50,7 +55,7 @@ final class DnsCache {
                 map.clear();
             }
         }
-        map.put(key, new Entry(value, clock.getAsLong() + ttlSeconds * 1_000_000_000L));
+        map.put(key, new Entry(value, clock.getAsLong() + Math.min(ttlSeconds, MAX_TTL_SECONDS) * 1_000_000_000L));
     }
 
     int size() {

@@ -79,21 +79,32 @@ final class DnsMessage {
         return n.toLowerCase(Locale.ROOT);
     }
 
-    private static void writeName(ByteBuffer b, String name) {
+    /** Why {@code name} (ASCII, no trailing dot) cannot be sent in a query, or null if it can. */
+    static String nameError(String name) {
         if (name.isEmpty()) {
-            b.put((byte) 0);
-            return;
+            return null;
         }
-        int start = b.position();
+        int wire = 1;
         for (String label : name.split("\\.", -1)) {
-            byte[] bytes = label.getBytes(StandardCharsets.US_ASCII);
-            if (bytes.length == 0 || bytes.length > 63) {
-                throw new IllegalArgumentException("not a valid host name (label of " + bytes.length + " bytes): " + name);
+            int length = label.length();
+            if (length == 0 || length > 63) {
+                return "not a valid host name (label of " + length + " bytes): " + name;
             }
-            if (b.position() - start + 1 + bytes.length + 1 > MAX_NAME) {
-                throw new IllegalArgumentException("host name longer than 255 bytes: " + name);
+            wire += 1 + length;
+        }
+        return wire > MAX_NAME ? "host name longer than 255 bytes: " + name : null;
+    }
+
+    private static void writeName(ByteBuffer b, String name) {
+        String error = nameError(name);
+        if (error != null) {
+            throw new IllegalArgumentException(error);
+        }
+        if (!name.isEmpty()) {
+            for (String label : name.split("\\.")) {
+                byte[] bytes = label.getBytes(StandardCharsets.US_ASCII);
+                b.put((byte) bytes.length).put(bytes);
             }
-            b.put((byte) bytes.length).put(bytes);
         }
         b.put((byte) 0);
     }
@@ -214,6 +225,9 @@ final class DnsMessage {
             }
             for (int i = 0; i < len; i++) {
                 char c = (char) (message[pos + i] & 0xff);
+                if (c == '.') {
+                    throw new MalformedException("a label contains a dot"); // it would read as two labels
+                }
                 name.append(Character.toLowerCase(c));
             }
             if (name.length() > MAX_NAME) {

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -19,19 +20,28 @@ final class DnsTransport {
 
     private static final int MAX_UDP = 65_535;
 
+    /** Parses a message and checks that it answers the query; throws for one that does not. */
+    @FunctionalInterface
+    interface Matcher {
+        DnsMessage.Response match(byte[] message) throws DnsMessage.MalformedException;
+    }
+
     private DnsTransport() {
     }
 
     /**
-     * Sends {@code query} over UDP and returns the first datagram whose id matches
-     * ({@code id}); datagrams with another id are dropped, as late answers to an earlier
-     * try may arrive.
+     * Sends {@code query} over UDP and returns the first answer {@code matcher} accepts.
+     * The channel is connected, so only datagrams from the server's address and port
+     * arrive; among those, one with another id, malformed or answering another question
+     * (late, stale or spoofed) is ignored and the wait goes on, as the C library does.
      *
-     * @throws java.net.SocketTimeoutException at the deadline
+     * @throws java.net.SocketTimeoutException at the deadline if nothing arrived
+     * @throws DnsMessage.MalformedException at the deadline if only rejected answers arrived
      * @throws PortUnreachableException if the server's port refused the datagram
      */
-    static byte[] udp(InetSocketAddress server, byte[] query, int id, long deadline, Readiness readiness)
-            throws IOException {
+    static DnsMessage.Response udp(InetSocketAddress server, byte[] query, long deadline, Readiness readiness,
+                                   Matcher matcher) throws IOException {
+        int id = (query[0] & 0xff) << 8 | (query[1] & 0xff);
         StandardProtocolFamily family = server.getAddress() instanceof java.net.Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         try (DatagramChannel ch = DatagramChannel.open(family)) {
@@ -39,26 +49,38 @@ final class DnsTransport {
             ch.connect(server);
             ch.write(ByteBuffer.wrap(query));
             ByteBuffer buf = ByteBuffer.allocate(MAX_UDP);
+            DnsMessage.MalformedException rejected = null;
             while (true) {
-                readiness.await(ch, SelectionKey.OP_READ, deadline);
+                try {
+                    readiness.await(ch, SelectionKey.OP_READ, deadline);
+                } catch (SocketTimeoutException e) {
+                    throw rejected != null ? rejected : e;
+                }
                 buf.clear();
                 int n = ch.read(buf);
                 if (n >= 2 && ((buf.get(0) & 0xff) << 8 | (buf.get(1) & 0xff)) == id) {
-                    byte[] out = new byte[n];
-                    buf.flip().get(out);
-                    return out;
+                    byte[] message = new byte[n];
+                    buf.flip().get(message);
+                    try {
+                        return matcher.match(message);
+                    } catch (DnsMessage.MalformedException e) {
+                        rejected = e;
+                    }
                 }
             }
         }
     }
 
     /**
-     * Sends {@code query} over TCP (two-byte length prefix) and reads one answer.
+     * Sends {@code query} over TCP (two-byte length prefix) and reads one answer, which
+     * {@code matcher} must accept.
      *
      * @throws java.net.SocketTimeoutException at the deadline
      * @throws EOFException if the server closes before a whole answer arrived
+     * @throws DnsMessage.MalformedException if the answer is malformed or answers another query
      */
-    static byte[] tcp(InetSocketAddress server, byte[] query, long deadline, Readiness readiness) throws IOException {
+    static DnsMessage.Response tcp(InetSocketAddress server, byte[] query, long deadline, Readiness readiness,
+                                   Matcher matcher) throws IOException {
         try (SocketChannel ch = SocketChannel.open()) {
             ch.configureBlocking(false);
             if (!ch.connect(server)) {
@@ -76,7 +98,7 @@ final class DnsTransport {
             readFully(ch, len, deadline, readiness);
             ByteBuffer answer = ByteBuffer.allocate(len.flip().getShort() & 0xffff);
             readFully(ch, answer, deadline, readiness);
-            return answer.array();
+            return matcher.match(answer.array());
         }
     }
 

@@ -18,7 +18,9 @@ import java.util.stream.Stream;
  *
  * <p>Registered in {@code META-INF/services}. Lookups from greenlets wait cooperatively on
  * their hub; from any other thread (platform threads, the JDK's own virtual threads) they
- * wait in a private selector, blocking only that thread. Names the native resolver cannot
+ * wait in a private selector, blocking only that thread. That includes a hub's own
+ * platform thread (its main greenlet), whose lookups block its hub for their duration:
+ * the provider cannot tell it from a thread without a hub without making one. Names the native resolver cannot
  * resolve fail with {@link UnknownHostException}: there is no fallback to the system
  * resolver (so nsswitch sources such as mDNS or LDAP are not consulted).
  */

@@ -9,6 +9,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,7 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code java.net.preferIPv6Addresses=true}); {@code queryAddresses} consults the cache
  * by (type, name), else {@code exchange} asks the servers ({@link DnsTransport}) and the
  * answer's CNAME chain is followed. NXDOMAIN and "no records of this type" move on to the
- * next candidate; any other failure ends the lookup at once with its cause.
+ * next candidate; any other failure ends the lookup with its cause, unless the other
+ * family's query of the same candidate found addresses. {@link DnsTransport} ignores UDP
+ * answers that do not match the query (id, question, format) and waits on for the real one.
  */
 public final class NativeResolver implements Resolver {
 
@@ -59,6 +61,8 @@ public final class NativeResolver implements Resolver {
 
     private static final int MAX_CNAME_DEPTH = 8;
     private static final int RCODE_REFUSED = 5;
+    /** Unpredictable query ids, so that an off-path spoofer must guess them (RFC 5452). */
+    private static final SecureRandom QUERY_IDS = new SecureRandom();
 
     /** Which address families a lookup wants, in which order. */
     enum Family {
@@ -159,18 +163,29 @@ public final class NativeResolver implements Resolver {
             throw (UnknownHostException) new UnknownHostException(host + ": " + e.getMessage()).initCause(e);
         }
         List<InetAddress> listed = new ArrayList<>();
-        for (InetAddress a : hosts.lookup(name)) {
-            if (family.accepts(a)) {
-                listed.add(a);
+        for (int type : family.types()) {
+            for (InetAddress a : hosts.lookup(name)) {
+                if (type == DnsMessage.TYPE_A ? a instanceof Inet4Address : a instanceof Inet6Address) {
+                    listed.add(a);
+                }
             }
         }
         if (!listed.isEmpty()) {
             return withHostName(host, listed);
         }
-        for (String candidate : conf.candidates(name)) {
+        List<String> candidates = new ArrayList<>(conf.candidates(host.endsWith(".") ? name + "." : name));
+        candidates.removeIf(c -> DnsMessage.nameError(c) != null); // a search domain made it too long
+        for (String candidate : candidates) {
             List<InetAddress> found = new ArrayList<>();
+            UnknownHostException failed = null;
             for (int type : family.types()) {
-                List<byte[]> addresses = queryAddresses(host, candidate, type, readiness, 0);
+                List<byte[]> addresses;
+                try {
+                    addresses = queryAddresses(host, candidate, type, readiness, 0);
+                } catch (UnknownHostException e) {
+                    failed = e; // the other family's addresses still do
+                    continue;
+                }
                 if (addresses == null) {
                     break; // NXDOMAIN: no record of any type
                 }
@@ -181,8 +196,11 @@ public final class NativeResolver implements Resolver {
             if (!found.isEmpty()) {
                 return List.copyOf(found);
             }
+            if (failed != null) {
+                throw failed;
+            }
         }
-        throw new UnknownHostException(host + ": name does not exist (tried " + conf.candidates(name) + ")");
+        throw new UnknownHostException(host + ": name does not exist (tried " + candidates + ")");
     }
 
     String reverse(byte[] address, Readiness readiness) throws UnknownHostException {
@@ -280,8 +298,9 @@ public final class NativeResolver implements Resolver {
     /** Asks the servers until one gives a usable answer (NOERROR or NXDOMAIN). */
     private DnsMessage.Response exchange(String host, String name, int type, Readiness readiness)
             throws UnknownHostException {
-        int id = ThreadLocalRandom.current().nextInt(1 << 16);
+        int id = QUERY_IDS.nextInt(1 << 16);
         byte[] query = DnsMessage.query(id, name, type);
+        DnsTransport.Matcher matcher = m -> check(DnsMessage.parse(m, m.length), id, name, type);
         List<InetSocketAddress> servers = conf.nameservers();
         int first = conf.rotate() ? Math.floorMod(rotation.getAndIncrement(), servers.size()) : 0;
         long timeout = conf.timeout().toNanos();
@@ -291,11 +310,9 @@ public final class NativeResolver implements Resolver {
             for (int i = 0; i < servers.size(); i++) {
                 InetSocketAddress server = servers.get((first + i) % servers.size());
                 try {
-                    byte[] answer = DnsTransport.udp(server, query, id, System.nanoTime() + timeout, readiness);
-                    DnsMessage.Response r = check(DnsMessage.parse(answer, answer.length), id, name, type);
+                    DnsMessage.Response r = DnsTransport.udp(server, query, System.nanoTime() + timeout, readiness, matcher);
                     if (r.truncated()) {
-                        answer = DnsTransport.tcp(server, query, System.nanoTime() + timeout, readiness);
-                        r = check(DnsMessage.parse(answer, answer.length), id, name, type);
+                        r = DnsTransport.tcp(server, query, System.nanoTime() + timeout, readiness, matcher);
                     }
                     if (r.rcode() == DnsMessage.RCODE_NOERROR || r.rcode() == DnsMessage.RCODE_NXDOMAIN) {
                         return r;
@@ -419,10 +436,11 @@ public final class NativeResolver implements Resolver {
             return this;
         }
 
-        /** Overrides resolv.conf's per-server timeout. */
+        /** Overrides resolv.conf's per-server timeout: positive, at most {@link ResolvConf#MAX_TIMEOUT}. */
         public Builder timeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(ResolvConf.MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("timeout must be positive and at most " + ResolvConf.MAX_TIMEOUT
+                        + ": " + timeout);
             }
             this.timeout = timeout;
             return this;

@@ -16,7 +16,8 @@ import java.util.Objects;
 /**
  * What {@code resolv.conf(5)} says to a stub resolver: the name servers (each on
  * {@code port}), the search list, and the options {@code ndots}, {@code timeout},
- * {@code attempts} and {@code rotate}. Unknown lines and options are ignored, as the C
+ * {@code attempts} and {@code rotate}; at most {@value #MAX_NAMESERVERS} servers, the last
+ * {@code search} or {@code domain} line wins. Unknown lines and options are ignored, as the C
  * library does; a missing file means the defaults (a server on 127.0.0.1, no search
  * list, ndots 1, timeout 5 s, 2 attempts). Immutable and thread-safe.
  *
@@ -32,6 +33,10 @@ public record ResolvConf(List<InetSocketAddress> nameservers, List<String> searc
 
     /** The standard DNS port. */
     public static final int DNS_PORT = 53;
+    /** The longest per-server timeout accepted (resolv.conf itself allows 30 s). */
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+    /** The C library's {@code MAXNS}: further {@code nameserver} lines are ignored. */
+    public static final int MAX_NAMESERVERS = 3;
 
     /** The checks of the canonical constructor. */
     public ResolvConf {
@@ -41,7 +46,7 @@ public record ResolvConf(List<InetSocketAddress> nameservers, List<String> searc
         if (nameservers.isEmpty()) {
             throw new IllegalArgumentException("at least one name server is needed");
         }
-        if (ndots < 0 || attempts < 1 || timeout.isNegative() || timeout.isZero()) {
+        if (ndots < 0 || attempts < 1 || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
             throw new IllegalArgumentException("bad resolver options: ndots=" + ndots + ", attempts=" + attempts
                     + ", timeout=" + timeout);
         }
@@ -81,7 +86,7 @@ public record ResolvConf(List<InetSocketAddress> nameservers, List<String> searc
                 case "nameserver" -> {
                     if (words.length > 1) {
                         InetAddress address = literal(words[1]);
-                        if (address != null) {
+                        if (address != null && servers.size() < MAX_NAMESERVERS) {
                             servers.add(new InetSocketAddress(address, port));
                         }
                     }

@@ -16,17 +16,19 @@ import java.util.concurrent.CompletionException;
  * blocks in the system resolver, so the hub serves its other greenlets meanwhile. As many
  * lookups overlap as the pool has threads.
  *
- * <p>Hub-thread only: call it on the hub whose pool it uses (by default
- * {@link Hub#threadpool()}), else {@link IllegalStateException}. A kill or Timeout of the
+ * <p>Hub-thread only: one made with a pool must be called on that pool's hub, else
+ * {@link IllegalStateException}; the default one uses the calling hub's
+ * {@link Hub#threadpool()} and holds no reference to any hub. A kill or Timeout of the
  * caller ends its wait; the pool thread finishes the lookup and drops the answer.
  */
 public final class ThreadResolver implements Resolver {
 
+    /** The pool, or null for the calling hub's own (so that this resolver keeps no hub alive). */
     private final ThreadPool pool;
 
-    /** Uses the current hub's own pool, {@link Hub#threadpool()}. */
+    /** Uses the calling hub's own pool, {@link Hub#threadpool()}, at each lookup. */
     public ThreadResolver() {
-        this(Hub.current().threadpool());
+        this.pool = null;
     }
 
     /** Uses {@code pool}. */
@@ -49,7 +51,7 @@ public final class ThreadResolver implements Resolver {
 
     private <T> T offload(Callable<T> lookup) throws UnknownHostException {
         try {
-            return pool.apply(lookup);
+            return (pool != null ? pool : Hub.current().threadpool()).apply(lookup);
         } catch (CompletionException e) {
             if (e.getCause() instanceof UnknownHostException u) {
                 throw u;
@@ -60,6 +62,6 @@ public final class ThreadResolver implements Resolver {
 
     @Override
     public String toString() {
-        return "ThreadResolver[" + pool + "]";
+        return "ThreadResolver[" + (pool != null ? pool : "the hub's threadpool") + "]";
     }
 }

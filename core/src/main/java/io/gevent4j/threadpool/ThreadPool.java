@@ -9,16 +9,20 @@ import io.gevent4j.hub.Waiter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * A pool of real platform threads whose results the greenlets of one hub wait for
@@ -29,8 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link #spawn} queues a task and returns its {@link ThreadResult}; {@link #apply} waits
  * for it; {@link #submit} returns a {@link Future} view. At most {@link #maxSize()} tasks are
  * in the pool (queued or running) at a time: {@code spawn} waits cooperatively for a free
- * slot, as gevent's does. Threads are started on demand up to {@code maxSize} and live
- * until the pool shrinks or is {@linkplain #kill() killed}.
+ * slot, as gevent's does. Threads are started on demand up to {@code maxSize} and exit
+ * when the pool shrinks or is {@linkplain #kill() killed}, or after {@code idleTimeout}
+ * without a task ({@link #DEFAULT_IDLE_TIMEOUT} unless given: gevent's
+ * {@code idle_task_timeout}, whose default is "never", which would keep a burst's threads
+ * for the hub's whole life).
  *
  * <p>While a task is outstanding the hub's loop stays alive, so a main greenlet that waits
  * for a result never gets {@code LoopExit}. A kill or {@link Timeout} of a waiting greenlet
@@ -49,12 +56,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #join()}. {@code outstanding} (hub-thread only) counts tasks queued or running;
  * while it is positive a referenced {@link AsyncWatcher} is active, which keeps the loop
  * alive. Shrinking offers {@code STOP} markers: a worker that takes one retires only if
- * the pool still has more workers than {@code maxSize}, by a CAS on {@code workers}.
+ * the pool still has more workers than {@code maxSize}, by a CAS on {@code workers}. An
+ * idle worker leaves {@code workers} first and then looks at the queue: {@code spawn}
+ * queues first and then reads {@code workers}, so either it sees the worker gone and
+ * starts another, or the worker sees the task and stays (if there is room).
  */
 public final class ThreadPool implements AutoCloseable {
 
     /** The size of {@link Hub#threadpool()}, gevent's default. */
     public static final int DEFAULT_SIZE = 10;
+    /** How long a thread waits for a task before it exits, unless the constructor says otherwise. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Task<Void> STOP = new Task<>(null, () -> null);
     private static final AtomicLong POOL_IDS = new AtomicLong();
@@ -66,7 +78,9 @@ public final class ThreadPool implements AutoCloseable {
     private final AtomicInteger threadIds = new AtomicInteger();
     private final ArrayDeque<Waiter<Void>> slotWaiters = new ArrayDeque<>();
     private final ArrayDeque<Waiter<Void>> joinWaiters = new ArrayDeque<>();
+    private final Set<Task<?>> live = new HashSet<>();
     private final Runnable keepAliveCallback = () -> { };
+    private final long idleNanos;
     private volatile int maxSize;
     private volatile boolean killed;
     private boolean shutdown;
@@ -79,14 +93,29 @@ public final class ThreadPool implements AutoCloseable {
     }
 
     /**
-     * A pool of at most {@code maxSize} threads for {@code hub}; call it on that hub.
+     * A pool of at most {@code maxSize} threads for {@code hub}, which exit after
+     * {@link #DEFAULT_IDLE_TIMEOUT} without a task; call it on that hub.
      *
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public ThreadPool(Hub hub, int maxSize) {
+        this(hub, maxSize, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * A pool of at most {@code maxSize} threads for {@code hub}, which exit after
+     * {@code idleTimeout} without a task ({@code null}: never); call it on that hub.
+     *
+     * @throws IllegalArgumentException if {@code maxSize} is negative or {@code idleTimeout} not positive
+     */
+    public ThreadPool(Hub hub, int maxSize, Duration idleTimeout) {
         this.hub = Objects.requireNonNull(hub, "hub");
         hub.checkCurrent(this);
         this.maxSize = checkSize(maxSize);
+        if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero())) {
+            throw new IllegalArgumentException("idleTimeout must be positive (or null for never): " + idleTimeout);
+        }
+        this.idleNanos = idleTimeout == null ? 0 : idleTimeout.toNanos();
     }
 
     /** The hub whose greenlets wait for this pool's results. */
@@ -142,6 +171,7 @@ public final class ThreadPool implements AutoCloseable {
         Task<T> t = new Task<>(this, task);
         ThreadResult<T> result = new ThreadResult<>(hub, t);
         t.result = result;
+        live.add(t);
         if (outstanding++ == 0) {
             if (keepAlive == null) {
                 keepAlive = hub.loop().async();
@@ -220,7 +250,12 @@ public final class ThreadPool implements AutoCloseable {
      */
     public boolean join(Duration timeout) {
         hub.checkCurrent(this);
-        if (outstanding == 0) {
+        return await(timeout, () -> outstanding == 0);
+    }
+
+    /** Waits until {@code done} holds, at most {@code timeout} if not null; woken whenever the pool empties or stops. */
+    private boolean await(Duration timeout, BooleanSupplier done) {
+        if (done.getAsBoolean()) {
             return true;
         }
         Waiter<Void> w = new Waiter<>(hub);
@@ -231,14 +266,14 @@ public final class ThreadPool implements AutoCloseable {
                 timer = hub.loop().timer(timeout);
                 timer.start(w);
             }
-            while (outstanding > 0) {
+            while (!done.getAsBoolean()) {
                 w.clear();
                 w.get();
                 if (timer != null && !timer.isActive()) {
                     break;
                 }
             }
-            return outstanding == 0;
+            return done.getAsBoolean();
         } finally {
             joinWaiters.remove(w);
             if (timer != null) {
@@ -271,9 +306,18 @@ public final class ThreadPool implements AutoCloseable {
         for (int n = workers.get(); n > 0; n--) {
             queue.offer(STOP);
         }
-        wakeSlotWaiters();
+        wakeWaiters();
         if (keepAlive != null && outstanding == 0) {
             keepAlive.close();
+        }
+        return cancelled;
+    }
+
+    /** {@link #kill()}, and the threads still running a task are interrupted ({@code shutdownNow}). */
+    List<Callable<?>> killNow() {
+        List<Callable<?>> cancelled = kill();
+        for (Task<?> t : live) {
+            t.interrupt();
         }
         return cancelled;
     }
@@ -289,7 +333,9 @@ public final class ThreadPool implements AutoCloseable {
      * {@code submit} and {@code execute} spawn (an error of an {@code execute}d task is
      * reported through {@link Hub#handleError}), futures and {@code invokeAll}/
      * {@code invokeAny}/{@code awaitTermination} wait cooperatively, {@code shutdown} lets
-     * queued tasks finish and then kills the pool, {@code shutdownNow} kills it at once.
+     * queued tasks finish and then kills the pool, {@code shutdownNow} kills it at once and
+     * interrupts the threads still running a task; tasks that {@code invokeAll}/{@code invokeAny}
+     * leave unfinished (timeout, kill, Timeout) are cancelled.
      * Hub-thread only, like the pool.
      */
     public ExecutorService asExecutorService() {
@@ -304,10 +350,19 @@ public final class ThreadPool implements AutoCloseable {
     }
 
     void shutdown() {
+        hub.checkCurrent(this);
         shutdown = true;
         if (outstanding == 0) {
             kill();
+        } else {
+            wakeWaiters();
         }
+    }
+
+    /** Waits until the pool is shut down or killed and no task is left, at most {@code timeout}. */
+    boolean awaitTermination(Duration timeout) {
+        hub.checkCurrent(this);
+        return await(timeout, () -> isShutdown() && outstanding == 0);
     }
 
     boolean isShutdown() {
@@ -349,6 +404,14 @@ public final class ThreadPool implements AutoCloseable {
         }
     }
 
+    /** Wakes every greenlet waiting in {@code spawn}, {@code join} or {@code awaitTermination}: the pool stopped. */
+    private void wakeWaiters() {
+        wakeSlotWaiters();
+        for (Waiter<Void> w : joinWaiters) {
+            w.switchTo(null);
+        }
+    }
+
     private void startWorker() {
         Worker w = new Worker(this, "gevent4j-threadpool-" + id + "-" + threadIds.incrementAndGet());
         w.start();
@@ -360,6 +423,7 @@ public final class ThreadPool implements AutoCloseable {
             return; // the hub closed meanwhile: this ran on its orphan thread, nobody waits
         }
         task.result.complete(value, failure);
+        live.remove(task);
         if (--outstanding == 0) {
             keepAlive.stop();
             for (Waiter<Void> w : joinWaiters) {
@@ -378,6 +442,21 @@ public final class ThreadPool implements AutoCloseable {
         }
     }
 
+    /** Worker side, after {@code idleNanos} without a task: whether to exit. */
+    private boolean retireIdle() {
+        workers.decrementAndGet();
+        if (queue.isEmpty()) {
+            return true;
+        }
+        int n;
+        while ((n = workers.get()) < maxSize) { // a task came: stay, unless spawn started another thread for it
+            if (workers.compareAndSet(n, n + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Worker side: a worker may retire only while the pool has more workers than allowed. */
     private boolean tryRetire() {
         int n;
@@ -389,7 +468,11 @@ public final class ThreadPool implements AutoCloseable {
         return false;
     }
 
-    /** One queued task: NEW → RUNNING → DONE, or NEW → CANCELLED. */
+    /**
+     * One queued task: NEW → RUNNING → DONE, or NEW/RUNNING → CANCELLED. The state and
+     * the running thread are guarded by the task's lock, so an interrupt reaches the
+     * thread only while it runs this task, never the next one.
+     */
     static final class Task<T> {
         private static final int NEW = 0;
         private static final int RUNNING = 1;
@@ -398,9 +481,9 @@ public final class ThreadPool implements AutoCloseable {
 
         final ThreadPool pool;
         final Callable<T> body;
-        final AtomicInteger state = new AtomicInteger(NEW);
         ThreadResult<T> result;
-        private volatile Thread runner;
+        private int state = NEW;
+        private Thread runner;
 
         Task(ThreadPool pool, Callable<T> body) {
             this.pool = pool;
@@ -409,10 +492,13 @@ public final class ThreadPool implements AutoCloseable {
 
         /** Runs on a worker thread; hands the outcome to the hub. */
         void runOnWorker() {
-            if (!state.compareAndSet(NEW, RUNNING)) {
-                return;
+            synchronized (this) {
+                if (state != NEW) {
+                    return;
+                }
+                state = RUNNING;
+                runner = Thread.currentThread();
             }
-            runner = Thread.currentThread();
             T value = null;
             Throwable failure = null;
             try {
@@ -420,8 +506,12 @@ public final class ThreadPool implements AutoCloseable {
             } catch (Throwable t) {
                 failure = t;
             } finally {
-                runner = null;
-                state.set(DONE);
+                synchronized (this) {
+                    runner = null;
+                    if (state == RUNNING) {
+                        state = DONE;
+                    }
+                }
                 Thread.interrupted(); // a cancel(true) must not leak into the next task
             }
             T v = value;
@@ -429,22 +519,41 @@ public final class ThreadPool implements AutoCloseable {
             pool.hub.loop().runCallbackThreadsafe(() -> pool.finished(this, v, f));
         }
 
-        /** On the hub's thread. */
+        /**
+         * On the hub's thread. A task not started yet never runs; a running one, optionally
+         * interrupted, runs on but its outcome is dropped: either way the result fails with
+         * {@link CancellationException} at once. The slot is freed when the thread is.
+         */
         boolean cancel(boolean mayInterruptIfRunning) {
-            if (state.compareAndSet(NEW, CANCELLED)) {
+            int was;
+            synchronized (this) {
+                was = state;
+                if (was != NEW && was != RUNNING) {
+                    return false;
+                }
+                state = CANCELLED;
+                if (mayInterruptIfRunning && runner != null) {
+                    runner.interrupt();
+                }
+            }
+            if (was == NEW) {
                 pool.queue.remove(this);
                 pool.finished(this, null, new CancellationException("task cancelled before it started"));
-                return true;
+            } else {
+                result.complete(null, new CancellationException("task cancelled while running"));
             }
-            Thread t = runner;
-            if (mayInterruptIfRunning && t != null && state.get() == RUNNING) {
-                t.interrupt();
+            return true;
+        }
+
+        /** Interrupts the thread running this task, if any. */
+        synchronized void interrupt() {
+            if (runner != null) {
+                runner.interrupt();
             }
-            return false;
         }
     }
 
-    /** A pool thread: takes tasks until it takes a {@code STOP} it may honour. */
+    /** A pool thread: takes tasks until it takes a {@code STOP} it may honour or stays idle too long. */
     private static final class Worker extends Thread {
         final ThreadPool pool;
 
@@ -459,8 +568,14 @@ public final class ThreadPool implements AutoCloseable {
             while (true) {
                 Task<?> t;
                 try {
-                    t = pool.queue.take();
+                    t = pool.idleNanos > 0 ? pool.queue.poll(pool.idleNanos, TimeUnit.NANOSECONDS) : pool.queue.take();
                 } catch (InterruptedException e) {
+                    continue;
+                }
+                if (t == null) {
+                    if (pool.retireIdle()) {
+                        return;
+                    }
                     continue;
                 }
                 if (t == STOP) {

@@ -1,5 +1,6 @@
 package io.gevent4j.threadpool;
 
+import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
 
 import java.time.Duration;
@@ -58,25 +59,35 @@ final class ThreadPoolExecutorView implements ExecutorService {
 
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) {
-        List<ThreadResult<T>> results = spawnAll(tasks);
-        List<Future<T>> futures = new ArrayList<>(results.size());
-        for (ThreadResult<T> r : results) {
-            r.await(null);
-            futures.add(r.asFuture());
-        }
-        return futures;
+        return invokeAll(tasks, null);
     }
 
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit) {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        List<ThreadResult<T>> results = spawnAll(tasks);
-        List<Future<T>> futures = new ArrayList<>(results.size());
-        for (ThreadResult<T> r : results) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !r.await(Duration.ofNanos(left))) {
+        return invokeAll(tasks, ThreadResult.duration(timeout, unit));
+    }
+
+    /** Tasks not done by the deadline, or when the wait ends by a kill or Timeout, are cancelled. */
+    private <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, Duration timeout) {
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        List<ThreadResult<T>> results = new ArrayList<>(tasks.size());
+        try {
+            for (Callable<T> t : tasks) {
+                results.add(pool.spawn(t));
+            }
+            for (ThreadResult<T> r : results) {
+                long left = deadline - System.nanoTime();
+                if (!r.await(timeout == null ? null : Duration.ofNanos(Math.max(0, left)))) {
+                    break;
+                }
+            }
+        } finally {
+            for (ThreadResult<T> r : results) {
                 r.cancel(true);
             }
+        }
+        List<Future<T>> futures = new ArrayList<>(results.size());
+        for (ThreadResult<T> r : results) {
             futures.add(r.asFuture());
         }
         return futures;
@@ -94,23 +105,26 @@ final class ThreadPoolExecutorView implements ExecutorService {
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws ExecutionException, TimeoutException {
-        return invokeAny(tasks, Duration.of(timeout, unit.toChronoUnit()));
+        return invokeAny(tasks, ThreadResult.duration(timeout, unit));
     }
 
+    /** The first successful value; every other task is cancelled, however the wait ends. */
     private <T> T invokeAny(Collection<? extends Callable<T>> tasks, Duration timeout)
             throws ExecutionException, TimeoutException {
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("invokeAny needs at least one task");
         }
-        List<ThreadResult<T>> results = spawnAll(tasks);
+        List<ThreadResult<T>> results = new ArrayList<>(tasks.size());
         Waiter<Void> w = new Waiter<>(pool.hub());
-        for (ThreadResult<T> r : results) {
-            r.rawLink(w);
-        }
-        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-        var timer = timeout == null ? null : pool.hub().loop().timer(timeout);
+        TimerWatcher timer = null;
         try {
-            if (timer != null) {
+            for (Callable<T> t : tasks) {
+                ThreadResult<T> r = pool.spawn(t);
+                results.add(r);
+                r.rawLink(w);
+            }
+            if (timeout != null) {
+                timer = pool.hub().loop().timer(timeout);
                 timer.start(w);
             }
             while (true) {
@@ -128,7 +142,7 @@ final class ThreadPoolExecutorView implements ExecutorService {
                 if (done == results.size()) {
                     throw new ExecutionException("every task failed; the last error", last);
                 }
-                if (timer != null && System.nanoTime() - deadline >= 0) {
+                if (timer != null && !timer.isActive()) {
                     throw new TimeoutException("no task succeeded within " + timeout);
                 }
                 w.clear();
@@ -153,7 +167,7 @@ final class ThreadPoolExecutorView implements ExecutorService {
     @Override
     public List<Runnable> shutdownNow() {
         List<Runnable> left = new ArrayList<>();
-        for (Callable<?> c : pool.kill()) {
+        for (Callable<?> c : pool.killNow()) {
             left.add(() -> {
                 try {
                     c.call();
@@ -179,20 +193,12 @@ final class ThreadPoolExecutorView implements ExecutorService {
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) {
-        return pool.join(Duration.of(timeout, unit.toChronoUnit())) && pool.isShutdown();
+        return pool.awaitTermination(ThreadResult.duration(timeout, unit));
     }
 
     @Override
     public void close() {
         shutdown();
         pool.join();
-    }
-
-    private <T> List<ThreadResult<T>> spawnAll(Collection<? extends Callable<T>> tasks) {
-        List<ThreadResult<T>> results = new ArrayList<>(tasks.size());
-        for (Callable<T> t : tasks) {
-            results.add(pool.spawn(t));
-        }
-        return results;
     }
 }

@@ -105,10 +105,11 @@ public final class ThreadResult<T> implements Waitable {
     }
 
     /**
-     * Cancels the task if no thread has started it: the result then fails with
-     * {@link CancellationException}. With {@code mayInterruptIfRunning}, a running task's
-     * thread is interrupted instead (the task decides what that means). Returns whether
-     * the task was cancelled before it started.
+     * Cancels the task, as {@link java.util.concurrent.FutureTask} does: unless it has
+     * ended, the result fails with {@link CancellationException} at once and this returns
+     * true. A task no thread has started never runs; a running one runs on (its thread
+     * interrupted if {@code mayInterruptIfRunning}) and its outcome is dropped; it keeps
+     * its slot in the pool until its thread is free.
      */
     public boolean cancel(boolean mayInterruptIfRunning) {
         hub.checkCurrent(this);
@@ -190,6 +191,11 @@ public final class ThreadResult<T> implements Waitable {
         }
     }
 
+    /** A {@code java.util.concurrent} timeout as a Duration, saturating (Long.MAX_VALUE DAYS is "forever", not an overflow). */
+    static Duration duration(long timeout, TimeUnit unit) {
+        return Duration.ofNanos(unit.toNanos(timeout));
+    }
+
     private T valueOrThrow() {
         if (exception == null) {
             return value;
@@ -236,7 +242,7 @@ public final class ThreadResult<T> implements Waitable {
         @Override
         public T get(long timeout, TimeUnit unit) throws ExecutionException, TimeoutException {
             hub.checkCurrent(ThreadResult.this);
-            if (!awaitReady(Duration.of(timeout, unit.toChronoUnit()))) {
+            if (!awaitReady(duration(timeout, unit))) {
                 throw new TimeoutException("task did not end within " + timeout + " " + unit);
             }
             return futureValue();

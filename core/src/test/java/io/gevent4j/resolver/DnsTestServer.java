@@ -32,8 +32,16 @@ final class DnsTestServer implements AutoCloseable {
     record Query(int id, String name, int type, boolean tcp) {
     }
 
-    /** What to send back: {@code udp}/{@code tcp} bytes (null: never answer), after {@code delayMs}. */
-    record Reply(byte[] udp, byte[] tcp, long delayMs) {
+    /**
+     * What to send back: {@code udp}/{@code tcp} bytes (null: never answer), after
+     * {@code delayMs}; over UDP, {@code decoy} (if not null) first and at once, from the
+     * server's port or, with {@code decoyFromOtherPort}, from another one.
+     */
+    record Reply(byte[] decoy, boolean decoyFromOtherPort, byte[] udp, byte[] tcp, long delayMs) {
+        Reply(byte[] udp, byte[] tcp, long delayMs) {
+            this(null, false, udp, tcp, delayMs);
+        }
+
         static Reply none() {
             return new Reply(null, null, 0);
         }
@@ -43,7 +51,11 @@ final class DnsTestServer implements AutoCloseable {
         }
 
         Reply delayed(long ms) {
-            return new Reply(udp, tcp, ms);
+            return new Reply(decoy, decoyFromOtherPort, udp, tcp, ms);
+        }
+
+        Reply withDecoy(byte[] datagram, boolean fromOtherPort) {
+            return new Reply(datagram, fromOtherPort, udp, tcp, delayMs);
         }
     }
 
@@ -115,10 +127,24 @@ final class DnsTestServer implements AutoCloseable {
             Query q = parse(p.getData(), p.getLength(), false);
             queries.add(q);
             Reply r = handler.apply(q);
+            InetSocketAddress to = (InetSocketAddress) p.getSocketAddress();
+            if (r.decoy() != null) {
+                DatagramPacket decoy = new DatagramPacket(r.decoy(), r.decoy().length, to);
+                try {
+                    if (r.decoyFromOtherPort()) {
+                        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                            other.send(decoy);
+                        }
+                    } else {
+                        udp.send(decoy);
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
             if (r.udp() == null) {
                 continue;
             }
-            InetSocketAddress to = (InetSocketAddress) p.getSocketAddress();
             Runnable send = () -> {
                 try {
                     udp.send(new DatagramPacket(r.udp(), r.udp().length, to));

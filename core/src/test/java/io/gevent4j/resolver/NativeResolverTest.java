@@ -124,7 +124,8 @@ class NativeResolverTest {
                 UnknownHostException e = assertThrows(UnknownHostException.class, () -> r.lookupAll("bad.test"));
                 assertTrue(e.getMessage().contains("malformed answer"), e.getMessage());
                 assertInstanceOf(DnsMessage.MalformedException.class, e.getCause());
-                assertEquals(2, server.queries().size(), "one query per attempt");
+                assertEquals(2, server.queries().stream().filter(q -> q.type() == DnsMessage.TYPE_A).count(),
+                        "one query per attempt (a malformed answer is ignored until the attempt's timeout)");
             });
         }
     }
@@ -294,6 +295,85 @@ class NativeResolverTest {
     private static long openFds() throws java.io.IOException {
         try (var s = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
             return s.count();
+        }
+    }
+
+    @Test
+    void anAnswerToAnotherQuestionIsIgnoredAndTheRealOneAwaited() throws Exception {
+        try (DnsTestServer server = new DnsTestServer(q -> {
+            Query other = new Query(q.id(), "evil.test", q.type(), false); // the right id, the wrong question
+            byte[] spoofed = new Answer(other).a("evil.test", 60, "6.6.6.6").bytes();
+            return simple("good.test", "10.0.0.1", 60).apply(q).delayed(100).withDecoy(spoofed, false);
+        })) {
+            NativeResolver r = server.resolver(dir, "", "").timeout(Duration.ofSeconds(5)).attempts(1).build();
+            FreshHub.run(() -> assertEquals(List.of("10.0.0.1"), ips(r.lookupAll("good.test"))));
+        }
+    }
+
+    @Test
+    void aPerfectAnswerFromAnotherPortIsNeverAccepted() throws Exception {
+        try (DnsTestServer server = new DnsTestServer(q -> {
+            byte[] spoofed = q.type() == DnsMessage.TYPE_A
+                    ? new Answer(q).a(q.name(), 60, "6.6.6.6").bytes() : new Answer(q).bytes(); // right id and question
+            return simple("good.test", "10.0.0.1", 60).apply(q).delayed(100).withDecoy(spoofed, true);
+        })) {
+            NativeResolver r = server.resolver(dir, "", "").timeout(Duration.ofSeconds(5)).attempts(1).build();
+            FreshHub.run(() -> assertEquals(List.of("10.0.0.1"), ips(r.lookupAll("good.test"))));
+        }
+    }
+
+    @Test
+    void aNameEndingInADotSkipsTheSearchList() throws Exception {
+        try (DnsTestServer server = new DnsTestServer(q -> switch (q.name()) {
+            case "db" -> simple("db", "10.8.0.1", 60).apply(q);
+            case "db.s.test" -> simple("db.s.test", "10.8.0.2", 60).apply(q);
+            default -> answer(new Answer(q).rcode(DnsMessage.RCODE_NXDOMAIN));
+        })) {
+            NativeResolver r = server.resolver(dir, "search s.test\n", "").build();
+            FreshHub.run(() -> {
+                assertEquals(List.of("10.8.0.1"), ips(r.lookupAll("db.")));
+                assertTrue(server.queries().stream().allMatch(q -> q.name().equals("db")), "only the absolute name: " + server.queries());
+                assertEquals(List.of("10.8.0.2"), ips(r.lookupAll("db")));
+            });
+        }
+    }
+
+    @Test
+    void aSearchDomainThatMakesTheNameTooLongIsSkipped() throws Exception {
+        String label = "d".repeat(60);
+        String longDomain = String.join(".", label, label, label, label); // 243 bytes
+        try (DnsTestServer server = new DnsTestServer(simple("short-host-name", "10.8.0.3", 60))) {
+            NativeResolver r = server.resolver(dir, "search " + longDomain + "\n", "").build();
+            FreshHub.run(() -> assertEquals(List.of("10.8.0.3"), ips(r.lookupAll("short-host-name"))));
+        }
+    }
+
+    @Test
+    void hostsFileAnswersFollowTheFamilyPreference() throws Exception {
+        try (DnsTestServer server = new DnsTestServer(q -> answer(new Answer(q).rcode(DnsMessage.RCODE_NXDOMAIN)))) {
+            NativeResolver r = server.resolver(dir, "", "::1 both.example\n10.0.0.1 both.example\n").build();
+            FreshHub.run(() -> {
+                var onHub = new Readiness.OnHub(io.gevent4j.hub.Hub.current());
+                assertEquals(List.of("10.0.0.1", "0:0:0:0:0:0:0:1"),
+                        ips(r.lookup("both.example", NativeResolver.Family.IPV4_FIRST, onHub)));
+                assertEquals(List.of("0:0:0:0:0:0:0:1", "10.0.0.1"),
+                        ips(r.lookup("both.example", NativeResolver.Family.IPV6_FIRST, onHub)));
+            });
+        }
+    }
+
+    @Test
+    void addressesOfOneFamilyAreReturnedWhenTheOtherFamilysQueryFails() throws Exception {
+        try (DnsTestServer server = new DnsTestServer(q -> q.type() == DnsMessage.TYPE_AAAA
+                ? Reply.none() : simple("half.test", "10.0.0.4", 60).apply(q))) {
+            NativeResolver r = server.resolver(dir, "", "").timeout(Duration.ofMillis(200)).attempts(1).build();
+            FreshHub.run(() -> {
+                assertEquals(List.of("10.0.0.4"), ips(r.lookupAll("half.test")));
+                var onHub = new Readiness.OnHub(io.gevent4j.hub.Hub.current());
+                UnknownHostException e = assertThrows(UnknownHostException.class,
+                        () -> r.lookup("half.test", NativeResolver.Family.IPV6, onHub));
+                assertTrue(e.getMessage().contains("no answer within 200 ms"), e.getMessage());
+            });
         }
     }
 

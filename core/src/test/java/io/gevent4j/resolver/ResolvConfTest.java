@@ -32,6 +32,13 @@ class ResolvConfTest {
     }
 
     @Test
+    void atMostThreeServersAsTheCLibraryReads() {
+        ResolvConf c = ResolvConf.parse("nameserver 10.0.0.1\nnameserver 10.0.0.2\nnameserver 10.0.0.3\nnameserver 10.0.0.4\n", 53);
+        assertEquals(3, c.nameservers().size());
+        assertEquals(new InetSocketAddress("10.0.0.3", 53), c.nameservers().getLast());
+    }
+
+    @Test
     void defaultsAndCandidates() throws Exception {
         ResolvConf c = ResolvConf.read(Path.of("/nonexistent/resolv.conf"), 53);
         assertTrue(c.nameservers().getFirst().getAddress().isLoopbackAddress());
@@ -43,6 +50,9 @@ class ResolvConfTest {
         assertEquals(List.of("a.b", "a.b.x.test", "a.b.y.test"), s.candidates("a.b"));
         assertEquals(List.of("abs.test"), s.candidates("abs.test."));
         assertThrows(IllegalArgumentException.class, () -> ResolvConf.parse("", 0));
+        // a timeout whose nanoseconds overflow is refused when configured, not at the first lookup
+        assertThrows(IllegalArgumentException.class, () -> NativeResolver.builder().timeout(Duration.ofDays(365L * 300)));
+        assertThrows(IllegalArgumentException.class, () -> s.withTimeout(Duration.ofDays(365L * 300)));
     }
 
     @Test

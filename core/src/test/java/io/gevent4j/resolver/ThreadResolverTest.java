@@ -48,4 +48,17 @@ class ThreadResolverTest {
             assertTrue(e.getMessage().contains("thread, native or blocking"));
         });
     }
+
+    @Test
+    void aClosedHubIsNotKeptAliveByItsResolver() throws Exception {
+        java.lang.ref.WeakReference<Hub> ref = FreshHub.call(() -> {
+            Resolvers.current().lookupAll("127.0.0.1"); // the default (thread) resolver, on the hub's pool
+            return new java.lang.ref.WeakReference<>(Hub.current());
+        });
+        for (int i = 0; i < 100 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertNull(ref.get(), "the closed hub was collected");
+    }
 }

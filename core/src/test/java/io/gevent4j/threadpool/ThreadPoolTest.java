@@ -179,19 +179,25 @@ class ThreadPoolTest {
         FreshHub.run(() -> {
             ThreadPool pool = new ThreadPool(1);
             CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch interrupted = new CountDownLatch(1);
             ThreadResult<String> running = pool.spawn(() -> {
                 started.countDown();
                 try {
                     Thread.sleep(20_000);
                     return "slept";
                 } catch (InterruptedException e) {
+                    interrupted.countDown();
                     return "interrupted";
                 }
             });
             pool.setMaxSize(2); // a second slot, but one thread still busy
             assertTrue(pool.apply(() -> started.await(10, TimeUnit.SECONDS)));
-            assertFalse(running.cancel(true));
-            assertEquals("interrupted", running.get());
+            assertTrue(running.cancel(true), "a running task is cancelled, as FutureTask's");
+            assertTrue(running.asFuture().isDone() && running.asFuture().isCancelled(), "done at once: Future's contract");
+            assertThrows(CancellationException.class, running::get);
+            assertFalse(running.cancel(true), "cancelled once");
+            assertTrue(pool.apply(() -> interrupted.await(10, TimeUnit.SECONDS)), "its thread was interrupted");
+            assertTrue(pool.join(Duration.ofSeconds(10)));
             pool.setMaxSize(1);
             CountDownLatch block = new CountDownLatch(1);
             ThreadResult<Object> busy = pool.spawn(() -> { block.await(); return null; });
@@ -268,6 +274,36 @@ class ThreadPoolTest {
     }
 
     @Test
+    void idleThreadsExitAndNewTasksStartNewOnes() {
+        FreshHub.run(() -> {
+            ThreadPool pool = new ThreadPool(Hub.current(), 3, Duration.ofMillis(200));
+            CountDownLatch all = new CountDownLatch(3);
+            List<ThreadResult<Boolean>> rs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                rs.add(pool.spawn(() -> {
+                    all.countDown();
+                    return all.await(10, TimeUnit.SECONDS);
+                }));
+            }
+            for (ThreadResult<Boolean> r : rs) {
+                assertTrue(r.get());
+            }
+            assertEquals(3, pool.size());
+            for (int i = 0; i < 1000 && pool.size() > 0; i++) {
+                Gevent.sleep(0.01);
+            }
+            assertEquals(0, pool.size(), "idle threads exited");
+            for (int i = 0; i < 20; i++) { // tasks racing with threads timing out are never stranded
+                int k = i;
+                assertEquals(k, pool.apply(() -> k));
+                Gevent.sleep(0.19 + (i % 3) * 0.01);
+            }
+            assertThrows(IllegalArgumentException.class, () -> new ThreadPool(Hub.current(), 1, Duration.ZERO));
+            pool.kill();
+        });
+    }
+
+    @Test
     void applyFromAWorkerRunsInline() {
         FreshHub.run(() -> {
             ThreadPool pool = new ThreadPool(1);
@@ -302,6 +338,111 @@ class ThreadPoolTest {
             assertTrue(ex.awaitTermination(10, TimeUnit.SECONDS));
             assertTrue(ex.isTerminated());
             assertEquals(1, ran.get());
+        });
+    }
+
+    @Test
+    void invokeAllWithATimeoutReturnsOnlyDoneFutures() {
+        FreshHub.run(() -> {
+            ThreadPool pool = new ThreadPool(2);
+            ExecutorService ex = pool.asExecutorService();
+            List<Future<String>> fs = ex.invokeAll(List.of(() -> "quick", () -> {
+                Thread.sleep(20_000);
+                return "slow";
+            }), 300, TimeUnit.MILLISECONDS);
+            assertEquals("quick", fs.get(0).get());
+            assertTrue(fs.get(1).isDone(), "invokeAll's contract: every returned future is done");
+            assertTrue(fs.get(1).isCancelled());
+            assertThrows(CancellationException.class, () -> fs.get(1).get());
+            assertTrue(pool.join(Duration.ofSeconds(10)), "the slow task's thread was interrupted");
+            pool.kill();
+        });
+    }
+
+    @Test
+    void aKilledInvokeAllCancelsItsTasks() {
+        FreshHub.run(() -> {
+            ThreadPool pool = new ThreadPool(2);
+            ExecutorService ex = pool.asExecutorService();
+            CountDownLatch started = new CountDownLatch(1);
+            Greenlet<List<Future<String>>> g = Gevent.spawn(() -> ex.invokeAll(List.of(() -> {
+                started.countDown();
+                Thread.sleep(20_000);
+                return "slow";
+            })));
+            assertTrue(pool.apply(() -> started.await(10, TimeUnit.SECONDS)));
+            g.kill();
+            assertTrue(pool.join(Duration.ofSeconds(10)), "the task of the killed invokeAll was cancelled and interrupted");
+            pool.kill();
+        });
+    }
+
+    @Test
+    void awaitTerminationWaitsForAShutdownStillToCome() {
+        FreshHub.run(() -> {
+            ThreadPool pool = new ThreadPool(1);
+            ExecutorService ex = pool.asExecutorService();
+            Gevent.spawn(() -> {
+                Gevent.sleep(0.2);
+                ex.shutdown();
+            });
+            assertTrue(ex.awaitTermination(10, TimeUnit.SECONDS), "an idle pool terminates once shut down");
+            assertTrue(ex.isTerminated());
+        });
+    }
+
+    @Test
+    void shutdownRejectsTheGreenletsWaitingForASlotAtOnce() {
+        FreshHub.run(() -> {
+            ThreadPool pool = new ThreadPool(1);
+            ExecutorService ex = pool.asExecutorService();
+            CountDownLatch block = new CountDownLatch(1);
+            Future<Boolean> busy = ex.submit(() -> block.await(20, TimeUnit.SECONDS));
+            List<Throwable> reported = new ArrayList<>();
+            Hub.current().setErrorHandler((ctx, t) -> reported.add(t));
+            Greenlet<Future<String>> waiting = Gevent.spawn(() -> ex.submit(() -> "late"));
+            Gevent.sleep(0.05);
+            assertFalse(waiting.ready(), "it waits for a slot");
+            ex.shutdown();
+            waiting.join(Duration.ofSeconds(1));
+            assertTrue(waiting.ready(), "shutdown woke it while the busy task still runs");
+            assertInstanceOf(RejectedExecutionException.class, waiting.exception());
+            block.countDown();
+            assertTrue(busy.get());
+            assertTrue(ex.awaitTermination(10, TimeUnit.SECONDS));
+        });
+    }
+
+    @Test
+    void theForeverTimeoutIdiomDoesNotOverflow() {
+        FreshHub.run(() -> {
+            ThreadPool pool = new ThreadPool(2);
+            ExecutorService ex = pool.asExecutorService();
+            assertEquals("f", ex.submit(() -> "f").get(Long.MAX_VALUE, TimeUnit.DAYS));
+            assertEquals("a", ex.invokeAny(List.of(() -> "a"), Long.MAX_VALUE, TimeUnit.DAYS));
+            assertEquals("b", ex.invokeAll(List.of(() -> "b"), Long.MAX_VALUE, TimeUnit.DAYS).getFirst().get());
+            Gevent.spawn(ex::shutdown);
+            assertTrue(ex.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS));
+        });
+    }
+
+    @Test
+    void shutdownNowInterruptsRunningTasks() {
+        FreshHub.run(() -> {
+            ThreadPool pool = new ThreadPool(1);
+            ExecutorService ex = pool.asExecutorService();
+            CountDownLatch started = new CountDownLatch(1);
+            Future<String> f = ex.submit(() -> {
+                started.countDown();
+                Thread.sleep(20_000);
+                return "slept";
+            });
+            for (int i = 0; i < 1000 && started.getCount() > 0; i++) {
+                Gevent.sleep(0.01);
+            }
+            assertEquals(List.of(), ex.shutdownNow());
+            assertTrue(ex.awaitTermination(10, TimeUnit.SECONDS), "the running task was interrupted");
+            assertThrows(ExecutionException.class, f::get);
         });
     }
 
