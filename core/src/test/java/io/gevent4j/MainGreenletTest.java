@@ -60,6 +60,38 @@ class MainGreenletTest {
     }
 
     @Test
+    void aMainThreadWaitingInsideReenteredMonitorsStillRunsItsGreenlets() {
+        run(() -> {
+            Object outer = new Object();
+            Object inner = new Object();
+            Greenlet<String> g = Gevent.spawn(() -> {
+                synchronized (inner) {
+                    synchronized (inner) {
+                        Gevent.sleep(0.01);
+                        return "parked and resumed inside two monitors";
+                    }
+                }
+            });
+            synchronized (outer) {
+                synchronized (outer) {
+                    assertEquals("parked and resumed inside two monitors", g.get());
+                }
+            }
+        });
+    }
+
+    @Test
+    void greenletsRunOnTheHubsCarrierNotOnTheMainThread() {
+        run(() -> {
+            Hub hub = Hub.current();
+            assertSame(Thread.currentThread(), hub.thread());
+            Gevent.spawn(() -> { }).join();
+            assertTrue(hub.carrierThread().isAlive());
+            assertTrue(hub.carrierThread().isDaemon());
+        });
+    }
+
+    @Test
     void aGreenletParkedInAJdkCallIsNotLoopExit() {
         run(() -> {
             Greenlet<String> sleeper = Gevent.spawn(() -> {

@@ -17,17 +17,21 @@ import java.util.function.BiConsumer;
  *
  * <p>{@link #current()} on a platform thread returns that thread's hub, created on first
  * use; in a greenlet it returns the greenlet's hub. The platform thread is the hub's
- * <em>main greenlet</em>: when it calls a blocking gevent4j API it runs the loop until it is
- * woken, so greenlets never run concurrently with it. If it waits while nothing can ever
- * wake it (nothing ready, no referenced active watcher, no greenlet parked in a JDK call
- * that another thread may end) it gets {@link LoopExit}.
+ * <em>main greenlet</em>: when it calls a blocking gevent4j API it hands its turn to the
+ * hub's {@linkplain #carrierThread() carrier}, which runs the loop and the greenlets until
+ * the main greenlet is woken; the two take turns, so greenlets never run concurrently with
+ * it, and every greenlet of the hub runs on the carrier's one OS thread. If the main
+ * greenlet waits while nothing can ever wake it (nothing ready, no referenced active
+ * watcher, no greenlet parked in a JDK call that another thread may end) it gets
+ * {@link LoopExit}.
  *
- * <p>Hub-thread only, except {@link #current()}, {@link #isClosed()}, {@link #thread()} and
+ * <p>Hub-thread only (the owner thread, the carrier, the greenlets), except
+ * {@link #current()}, {@link #isClosed()}, {@link #thread()}, {@link #carrierThread()} and
  * the thread-safe entries of the loop ({@link Loop#runCallbackThreadsafe},
  * {@link AsyncWatcher#send()}).
  *
  * <p><b>Implementation overview.</b> The JDK hands the hub every continuation of its
- * virtual threads through {@link Scheduler#execute}: on the hub's OS thread the task joins
+ * virtual threads through {@link Scheduler#execute}: on the hub's threads the task joins
  * the loop's ready queue without a lock; from any other OS thread (JDK pollers and timer
  * threads, other hubs) it goes through the loop's inbox, which never rejects. After the hub
  * closed, such tasks are handed to one daemon thread so that the JDK's shared threads are
@@ -49,6 +53,7 @@ public final class Hub implements AutoCloseable {
     int liveGreenlets;
     int suspendedGreenlets;
     private final Thread thread;
+    private final Carrier carrier;
     private final Scheduler scheduler = new Scheduler(this);
     private final Thread.Builder.OfVirtual builder;
     private volatile BiConsumer<Object, Throwable> errorHandler;
@@ -58,7 +63,8 @@ public final class Hub implements AutoCloseable {
     private Hub(Thread thread) {
         this.builder = JdkAccess.virtualThreadBuilder(scheduler);
         this.thread = thread;
-        this.loop = new Loop(this, thread);
+        this.carrier = new Carrier(this, thread);
+        this.loop = new Loop(this, thread, carrier.thread);
         this.main = new RawGreenlet(this, thread, true);
     }
 
@@ -100,9 +106,17 @@ public final class Hub implements AutoCloseable {
         return loop;
     }
 
-    /** The platform thread that runs this hub. Thread-safe. */
+    /** The platform thread this hub belongs to: its main greenlet. Thread-safe. */
     public Thread thread() {
         return thread;
+    }
+
+    /**
+     * The platform thread that runs this hub's loop and carries its greenlets while the main
+     * greenlet waits: every greenlet of the hub runs on this one OS thread. Thread-safe.
+     */
+    public Thread carrierThread() {
+        return carrier.thread;
     }
 
     /** The hub's main greenlet: its platform thread. */
@@ -110,7 +124,7 @@ public final class Hub implements AutoCloseable {
         return main;
     }
 
-    /** Whether the calling thread runs on this hub (its platform thread or one of its greenlets). */
+    /** Whether the calling thread runs on this hub (its platform thread, its carrier, or one of its greenlets). */
     public boolean isCurrent() {
         return loop.onLoopThread();
     }
@@ -205,6 +219,7 @@ public final class Hub implements AutoCloseable {
         closed = true;
         loop.close();
         loop.drainInboxTo(Scheduler.orphans());
+        carrier.wake();
         if (PLATFORM_HUB.get() == this) {
             PLATFORM_HUB.remove();
         }
@@ -215,9 +230,17 @@ public final class Hub implements AutoCloseable {
         return "Hub[" + thread.getName() + (closed ? ", closed]" : "]");
     }
 
-    /** Runs the loop for the main greenlet until it is resumed. */
+    /** Owner thread: the main greenlet waits while the carrier runs the loop until it is resumed. */
     void drive(RawGreenlet mainGreenlet) {
-        while (mainGreenlet.isSuspended()) {
+        if (closed) {
+            throw new IllegalStateException("hub is closed: " + this);
+        }
+        carrier.runLoopForOwner();
+    }
+
+    /** Carrier thread: runs the loop until the main greenlet is resumed or can never be. */
+    void runLoopForMain() {
+        while (main.isSuspended()) {
             if (closed) {
                 throw new IllegalStateException("hub is closed: " + this);
             }
@@ -228,6 +251,11 @@ public final class Hub implements AutoCloseable {
             }
             loop.runOnce();
         }
+    }
+
+    /** Carrier thread: callbacks that run on it find this hub as their thread's hub. */
+    void adoptCarrier() {
+        PLATFORM_HUB.set(this);
     }
 
     /** Whether some greenlet is parked in a JDK call, which another thread may end. */

@@ -39,6 +39,7 @@ public final class Loop implements AutoCloseable {
 
     private final Hub hub;
     private final Thread thread;
+    private final Thread carrier;
     final Selector selector;
     final TimerHeap timers = new TimerHeap();
     final ArrayList<Watcher> pendingWatchers = new ArrayList<>();
@@ -68,9 +69,10 @@ public final class Loop implements AutoCloseable {
     private long iteration;
     private volatile boolean closed;
 
-    Loop(Hub hub, Thread thread) {
+    Loop(Hub hub, Thread thread, Thread carrier) {
         this.hub = hub;
         this.thread = thread;
+        this.carrier = carrier;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -208,14 +210,19 @@ public final class Loop implements AutoCloseable {
     }
 
     void checkThread() {
-        if (JdkAccess.currentCarrierThread() != thread) {
+        if (!onLoopThread()) {
             throw new IllegalStateException("this loop belongs to hub thread " + thread.getName()
                     + "; called from " + Thread.currentThread());
         }
     }
 
+    /**
+     * Whether the caller runs on this loop's hub: its owner thread, or its carrier (loop
+     * callbacks and greenlets). The two take turns and never run at once.
+     */
     boolean onLoopThread() {
-        return JdkAccess.currentCarrierThread() == thread;
+        Thread t = JdkAccess.currentCarrierThread();
+        return t == carrier || t == thread;
     }
 
     /**

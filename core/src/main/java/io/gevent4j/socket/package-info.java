@@ -22,11 +22,5 @@
  * second waiter in the same direction gets {@link io.gevent4j.socket.ConcurrentObjectUseException}.
  * Closing a socket wakes its waiters with {@link java.nio.channels.AsynchronousCloseException}.
  * Everything here is hub-thread only.
- *
- * <p>Known problem: a hub's platform thread that reads a socket through a
- * {@link java.io.BufferedReader} while a greenlet of the same hub does the same was seen to
- * spin in {@code BufferedReader.readLine} (which holds a monitor while it reads) after the
- * greenlet answered. Run stream conversations in greenlets, not in the hub's platform
- * thread.
  */
 package io.gevent4j.socket;

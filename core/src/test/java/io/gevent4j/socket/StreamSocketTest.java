@@ -43,6 +43,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamSocketTest {
 
     @Test
+    void theMainThreadAndAGreenletBothTalkLinesThroughBufferedReaders() {
+        FreshHub.run(() -> {
+            StreamSocket[] p = Net.pair();
+            Greenlet<Void> echo = Gevent.spawn(() -> {
+                BufferedReader in = new BufferedReader(new InputStreamReader(p[1].getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter out = new PrintWriter(new OutputStreamWriter(p[1].getOutputStream(), StandardCharsets.UTF_8), true);
+                String line;
+                while ((line = in.readLine()) != null) {
+                    out.println("echo " + line);
+                }
+                return null;
+            });
+            BufferedReader in = new BufferedReader(new InputStreamReader(p[0].getInputStream(), StandardCharsets.UTF_8));
+            PrintWriter out = new PrintWriter(new OutputStreamWriter(p[0].getOutputStream(), StandardCharsets.UTF_8), true);
+            for (int i = 0; i < 20; i++) {
+                out.println("line " + i);
+                assertEquals("echo line " + i, in.readLine());
+            }
+            p[0].shutdownOutput();
+            echo.join();
+            assertTrue(echo.successful());
+            p[0].close();
+            p[1].close();
+        });
+    }
+
+    @Test
     void echoBetweenTwoGreenletsOfOneHub() {
         FreshHub.run(() -> {
             try (ListeningSocket server = Net.listen()) {
