@@ -39,6 +39,11 @@ public final class FreshHub {
         });
     }
 
+    /** Seconds since {@code startNanos}, a {@link System#nanoTime()} reading. */
+    public static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
     /** Runs {@code body} as the main greenlet of a fresh hub and returns its result. */
     public static <T> T call(Callable<T> body) {
         AtomicReference<T> result = new AtomicReference<>();

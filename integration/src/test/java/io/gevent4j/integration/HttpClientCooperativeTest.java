@@ -1,5 +1,6 @@
 package io.gevent4j.integration;
 
+import io.gevent4j.FreshHub;
 import com.sun.net.httpserver.HttpServer;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
@@ -43,7 +44,7 @@ class HttpClientCooperativeTest {
         server.start();
         try {
             int port = server.getAddress().getPort();
-            OnHub.run(() -> {
+            FreshHub.run(() -> {
                 try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                     int n = 20;
                     long start = System.nanoTime();
@@ -56,7 +57,7 @@ class HttpClientCooperativeTest {
                     for (int i = 0; i < n; i++) {
                         assertEquals("hello " + i, greenlets.get(i).get());
                     }
-                    double took = OnHub.secondsSince(start);
+                    double took = FreshHub.secondsSince(start);
                     assertTrue(took < 6.0, n + " x 0.5 s requests took " + took + " s (serially: " + n * 0.5 + " s)");
                 }
             });

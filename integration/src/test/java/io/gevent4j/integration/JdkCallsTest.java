@@ -1,5 +1,6 @@
 package io.gevent4j.integration;
 
+import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.Timeout;
@@ -65,7 +66,7 @@ class JdkCallsTest {
 
     @Test
     void threadSleepIsCooperativeAndAKillInterruptsIt() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             assertTrue(ticksDuring(() -> {
                 Thread.sleep(500);
                 return null;
@@ -81,14 +82,14 @@ class JdkCallsTest {
             Gevent.sleep(0.05);
             long start = System.nanoTime();
             g.kill();
-            assertTrue(OnHub.secondsSince(start) < 5);
+            assertTrue(FreshHub.secondsSince(start) < 5);
             assertInstanceOf(InterruptedException.class, seen.get(), "the kill reached Thread.sleep as an interrupt");
         });
     }
 
     @Test
     void socketStreamReadIsCooperativeAndATimeoutClosesTheSocket() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
                  Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
                  Socket peer = server.accept()) {
@@ -114,7 +115,7 @@ class JdkCallsTest {
 
     @Test
     void blockingSocketChannelIsCooperativeAndAnInterruptClosesIt() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                  SocketChannel client = SocketChannel.open(server.getLocalAddress());
                  SocketChannel peer = server.accept()) {
@@ -138,7 +139,7 @@ class JdkCallsTest {
 
     @Test
     void reentrantLockIsCooperativeAndIgnoresAKill() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             ReentrantLock lock = new ReentrantLock();
             Greenlet<Void> holder = Gevent.spawn(() -> {
                 lock.lock();
@@ -177,7 +178,7 @@ class JdkCallsTest {
 
     @Test
     void blockingQueueAndFuturesAreCooperative() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             BlockingQueue<String> q = new ArrayBlockingQueue<>(1);
             Thread producer = Thread.ofPlatform().start(() -> {
                 try {
@@ -215,7 +216,7 @@ class JdkCallsTest {
 
     @Test
     void synchronizedAndObjectWaitAreCooperative() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             Object monitor = new Object();
             Greenlet<Void> holder = Gevent.spawn(() -> {
                 synchronized (monitor) {
@@ -255,7 +256,7 @@ class JdkCallsTest {
         Path fifo = dir.resolve("fifo");
         try {
             assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-            OnHub.run(() -> {
+            FreshHub.run(() -> {
                 Thread writer = writeAfter(fifo, 500);
                 int blocked = ticksDuring(() -> {
                     try (InputStream in = new FileInputStream(fifo.toFile())) {
@@ -293,7 +294,7 @@ class JdkCallsTest {
     @Test
     @EnabledOnOs(OS.LINUX)
     void processWaitForIsCooperativeButReadingItsOutputBlocksTheHub() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             assertTrue(ticksDuring(() -> new ProcessBuilder("sleep", "0.5").start().waitFor()) >= COOPERATIVE);
             int reading = ticksDuring(() -> {
                 Process p = new ProcessBuilder("sh", "-c", "sleep 0.5; echo hi").start();
@@ -307,14 +308,14 @@ class JdkCallsTest {
 
     @Test
     void selectorSelectIsCooperativeAndAnInterruptWakesIt() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             try (Selector selector = Selector.open()) {
                 assertTrue(ticksDuring(() -> selector.select(500)) >= COOPERATIVE);
                 AtomicReference<Double> returnedAfter = new AtomicReference<>();
                 Greenlet<Object> g = Gevent.spawn(() -> {
                     long start = System.nanoTime();
                     selector.select(10_000);
-                    returnedAfter.set(OnHub.secondsSince(start)); // no exception: the interrupt is a wakeup
+                    returnedAfter.set(FreshHub.secondsSince(start)); // no exception: the interrupt is a wakeup
                     Gevent.sleep(5); // the kill's GreenletExit is raised here
                     return null;
                 });
@@ -328,7 +329,7 @@ class JdkCallsTest {
 
     @Test
     void inetAddressLiteralAndHostsLookupsDoNotWait() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             // Only local answers here (no traffic leaves 127.0.0.1): a literal and "localhost".
             assertTrue(InetAddress.getByName("localhost").isLoopbackAddress());
             assertEquals("127.0.0.1", InetAddress.getByName("127.0.0.1").getHostAddress());

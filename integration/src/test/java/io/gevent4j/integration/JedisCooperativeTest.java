@@ -1,5 +1,6 @@
 package io.gevent4j.integration;
 
+import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +26,7 @@ class JedisCooperativeTest {
 
     @Test
     void fiftyBlpopTimeoutsOnOneHubOverlap() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             int n = 50;
             String prefix = "gevent4j-it-" + UUID.randomUUID() + "-";
             long start = System.nanoTime();
@@ -41,7 +42,7 @@ class JedisCooperativeTest {
             for (Greenlet<List<String>> g : greenlets) {
                 assertNull(g.get());
             }
-            double took = OnHub.secondsSince(start);
+            double took = FreshHub.secondsSince(start);
             assertTrue(took < 15.0, n + " x BLPOP(timeout 1 s) took " + took + " s (serially: " + n + " s)");
             System.out.printf("Redis: %d x BLPOP 1 s on one hub in %.2f s%n", n, took);
         });
@@ -49,7 +50,7 @@ class JedisCooperativeTest {
 
     @Test
     void aPushFromAnotherGreenletOfTheSameHubWakesTheBlpop() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             String key = "gevent4j-it-" + UUID.randomUUID();
             Greenlet<List<String>> popper = Gevent.spawn(() -> {
                 try (Jedis jedis = new Jedis("127.0.0.1", Servers.REDIS_PORT)) {
@@ -65,7 +66,7 @@ class JedisCooperativeTest {
             long start = System.nanoTime();
             assertEquals(List.of(key, "hello"), popper.get());
             assertEquals(1L, pusher.get());
-            assertTrue(OnHub.secondsSince(start) < 10.0);
+            assertTrue(FreshHub.secondsSince(start) < 10.0);
         });
     }
 }

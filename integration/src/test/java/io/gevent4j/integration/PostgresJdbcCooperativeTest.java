@@ -1,5 +1,6 @@
 package io.gevent4j.integration;
 
+import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.hub.Hub;
@@ -37,7 +38,7 @@ class PostgresJdbcCooperativeTest {
 
     @Test
     void fiftyPgSleepsOnOneHubOverlap() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             int n = 50;
             AtomicInteger ticks = new AtomicInteger();
             Greenlet<Void> ticker = Gevent.spawn(() -> {
@@ -62,7 +63,7 @@ class PostgresJdbcCooperativeTest {
             for (int i = 0; i < n; i++) {
                 assertEquals(i, greenlets.get(i).get());
             }
-            double took = OnHub.secondsSince(start);
+            double took = FreshHub.secondsSince(start);
             int ticked = ticks.get();
             ticker.kill();
             assertTrue(took < 10.0, n + " x pg_sleep(0.5) took " + took + " s (serially: " + n * 0.5 + " s)");
@@ -73,7 +74,7 @@ class PostgresJdbcCooperativeTest {
 
     @Test
     void aKillInterruptsTheDriverCallWhichClosesTheConnection() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             List<Throwable> reported = new ArrayList<>();
             Hub.current().setErrorHandler((ctx, t) -> reported.add(t));
             try (Connection c = DriverManager.getConnection(Servers.PG_URL, Servers.PG_USER, Servers.PG_PASSWORD)) {
@@ -87,7 +88,7 @@ class PostgresJdbcCooperativeTest {
                 assertFalse(g.join(java.time.Duration.ofMillis(200)));
                 g.kill();
                 assertTrue(g.isDead());
-                assertTrue(OnHub.secondsSince(start) < 4.0, "the kill ended the 5 s query early");
+                assertTrue(FreshHub.secondsSince(start) < 4.0, "the kill ended the 5 s query early");
                 // JDK semantics: the kill is an interrupt, which closes the socket under the driver
                 assertEquals(1, reported.size(), "the driver's error ends the greenlet: " + reported);
                 Throwable cause = reported.get(0);

@@ -1,5 +1,6 @@
 package io.gevent4j.integration;
 
+import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class SocketStreamsCooperativeTest {
 
     @Test
     void lineEchoWithClientsAndServerOnOneHub() {
-        OnHub.run(() -> {
+        FreshHub.run(() -> {
             int clients = 20;
             int lines = 50;
             try (ServerSocket listener = new ServerSocket()) {
