@@ -5,14 +5,12 @@ import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
 
 import java.time.Duration;
-import java.util.AbstractQueue;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A rendezvous between greenlets of one hub (gevent's {@code Channel}, the JDK's
@@ -36,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * getter that finds an offer not promised to a woken getter removes it, takes its item and
  * wakes its putter. Every change wakes one getter per offer not yet promised.
  */
-public class Channel<T> extends AbstractQueue<T> implements BlockingQueue<T> {
+public class Channel<T> extends BlockingQueueAdapter<T> {
 
     private record Offer<T>(T item, Waiter<Boolean> putter) {
     }
@@ -50,23 +48,13 @@ public class Channel<T> extends AbstractQueue<T> implements BlockingQueue<T> {
         this.hub = Hub.current();
     }
 
-    /** Hands {@code item} to a getter, blocking until one took it. */
-    @Override
-    public void put(T item) {
-        put(item, true, null);
-    }
-
-    /** Hands {@code item} to a getter, blocking at most {@code timeout}. @throws Full on expiry */
-    public void put(T item, Duration timeout) {
-        put(item, true, timeout);
-    }
-
     /**
      * gevent's {@code put(item, block, timeout)}: without {@code block}, succeeds only if a
      * getter waits now.
      *
      * @throws Full if no getter took the item in time
      */
+    @Override
     public void put(T item, boolean block, Duration timeout) {
         Objects.requireNonNull(item, "item");
         hub.checkCurrent(this);
@@ -104,47 +92,13 @@ public class Channel<T> extends AbstractQueue<T> implements BlockingQueue<T> {
         }
     }
 
-    /** Hands {@code item} over if a getter waits now. @throws Full otherwise */
-    public void putNowait(T item) {
-        put(item, false, null);
-    }
-
-    @Override
-    public boolean offer(T item) {
-        try {
-            put(item, false, null);
-            return true;
-        } catch (Full e) {
-            return false;
-        }
-    }
-
-    @Override
-    public boolean offer(T item, long timeout, TimeUnit unit) {
-        try {
-            put(item, true, Duration.ofNanos(Math.max(0, unit.toNanos(timeout))));
-            return true;
-        } catch (Full e) {
-            return false;
-        }
-    }
-
-    /** Takes an item from a putter, blocking until one comes. */
-    public T get() {
-        return get(true, null);
-    }
-
-    /** Takes an item, blocking at most {@code timeout}. @throws Empty on expiry */
-    public T get(Duration timeout) {
-        return get(true, timeout);
-    }
-
     /**
      * gevent's {@code get(block, timeout)}: without {@code block}, succeeds only if a putter
      * waits now.
      *
      * @throws Empty if no putter came in time
      */
+    @Override
     public T get(boolean block, Duration timeout) {
         hub.checkCurrent(this);
         checkTimeout(block, timeout);
@@ -182,29 +136,10 @@ public class Channel<T> extends AbstractQueue<T> implements BlockingQueue<T> {
         }
     }
 
-    /** Takes an item if a putter waits now. @throws Empty otherwise */
-    public T getNowait() {
-        return get(false, null);
-    }
-
-    @Override
-    public T take() {
-        return get();
-    }
-
     @Override
     public T poll() {
         hub.checkCurrent(this);
         return offers.size() > getters.woken ? takeOffer() : null;
-    }
-
-    @Override
-    public T poll(long timeout, TimeUnit unit) {
-        try {
-            return get(true, Duration.ofNanos(Math.max(0, unit.toNanos(timeout))));
-        } catch (Empty e) {
-            return null;
-        }
     }
 
     private T takeOffer() {
@@ -266,11 +201,6 @@ public class Channel<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     @Override
     public int remainingCapacity() {
         return 0;
-    }
-
-    @Override
-    public int drainTo(Collection<? super T> c) {
-        return drainTo(c, Integer.MAX_VALUE);
     }
 
     @Override

@@ -6,14 +6,12 @@ import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
 
 import java.time.Duration;
-import java.util.AbstractQueue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A FIFO queue between greenlets of one hub (gevent's {@code SimpleQueue}), bounded by
@@ -49,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * takes the item (or slot) itself when it runs; until then it is reserved, so a greenlet
  * that did not wait cannot overtake it.
  */
-public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
+public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
 
     final Hub hub;
     private final Store<T> items;
@@ -132,21 +130,6 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
 
     // ---------------------------------------------------------------- put
 
-    /** Puts {@code item}, blocking while the queue is full. */
-    @Override
-    public void put(T item) {
-        put(item, true, null);
-    }
-
-    /**
-     * Puts {@code item}, blocking at most {@code timeout} ({@code null}: no limit).
-     *
-     * @throws Full if no slot became free in time
-     */
-    public void put(T item, Duration timeout) {
-        put(item, true, timeout);
-    }
-
     /**
      * gevent's {@code put(item, block, timeout)}: without {@code block}, puts only if a slot
      * is free now ({@code timeout} ignored).
@@ -155,6 +138,7 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
      * @throws ShutDown        if the queue is shut down
      * @throws IllegalArgumentException if {@code block} and {@code timeout} is negative
      */
+    @Override
     public void put(T item, boolean block, Duration timeout) {
         Objects.requireNonNull(item, "item");
         hub.checkCurrent(this);
@@ -193,33 +177,6 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
         }
     }
 
-    /** Puts {@code item} if a slot is free now. @throws Full otherwise */
-    public void putNowait(T item) {
-        put(item, false, null);
-    }
-
-    /** {@link BlockingQueue#offer(Object)}: puts if a slot is free now; {@code false} otherwise. */
-    @Override
-    public boolean offer(T item) {
-        try {
-            put(item, false, null);
-            return true;
-        } catch (Full e) {
-            return false;
-        }
-    }
-
-    /** {@link BlockingQueue#offer(Object, long, TimeUnit)}: blocks at most the timeout; {@code false} on expiry. */
-    @Override
-    public boolean offer(T item, long timeout, TimeUnit unit) {
-        try {
-            put(item, true, Duration.ofNanos(Math.max(0, unit.toNanos(timeout))));
-            return true;
-        } catch (Full e) {
-            return false;
-        }
-    }
-
     private void add0(T item) {
         items.add(item);
         didPut();
@@ -232,20 +189,6 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
 
     // ---------------------------------------------------------------- get and peek
 
-    /** Removes and returns the next item, blocking while the queue is empty. */
-    public T get() {
-        return take(true, true, null);
-    }
-
-    /**
-     * Removes and returns the next item, blocking at most {@code timeout} ({@code null}: no limit).
-     *
-     * @throws Empty if no item arrived in time
-     */
-    public T get(Duration timeout) {
-        return take(true, true, timeout);
-    }
-
     /**
      * gevent's {@code get(block, timeout)}: without {@code block}, takes an item only if
      * one is there now.
@@ -253,13 +196,9 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
      * @throws Empty    if no item was (or came) there
      * @throws ShutDown if the queue is shut down and empty (or shut down immediately)
      */
+    @Override
     public T get(boolean block, Duration timeout) {
         return take(true, block, timeout);
-    }
-
-    /** Removes and returns an item if one is there now. @throws Empty otherwise */
-    public T getNowait() {
-        return take(true, false, null);
     }
 
     /** gevent's blocking {@code peek}: the next item, left in the queue, waiting at most {@code timeout}. */
@@ -277,27 +216,11 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
         return take(false, false, null);
     }
 
-    /** {@link BlockingQueue#take()}: same as {@link #get()}. */
-    @Override
-    public T take() {
-        return get();
-    }
-
     /** {@link java.util.Queue#poll()}: an item if one is there now, else {@code null}. Never blocks. */
     @Override
     public T poll() {
         hub.checkCurrent(this);
         return available() > 0 ? remove0() : null;
-    }
-
-    /** {@link BlockingQueue#poll(long, TimeUnit)}: waits at most the timeout; {@code null} on expiry. */
-    @Override
-    public T poll(long timeout, TimeUnit unit) {
-        try {
-            return take(true, true, Duration.ofNanos(Math.max(0, unit.toNanos(timeout))));
-        } catch (Empty e) {
-            return null;
-        }
     }
 
     /** {@link java.util.Queue#peek()}: the next item or {@code null}. Never blocks (the JDK's contract). */
@@ -379,11 +302,6 @@ public class SimpleQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
     public boolean contains(Object o) {
         hub.checkCurrent(this);
         return items.contains(o);
-    }
-
-    @Override
-    public int drainTo(Collection<? super T> c) {
-        return drainTo(c, Integer.MAX_VALUE);
     }
 
     @Override
