@@ -93,6 +93,20 @@ public final class Hub implements AutoCloseable {
         return hub;
     }
 
+    /**
+     * The hub of the calling thread if it has one, without creating one: the hub of a
+     * platform thread that used gevent4j (or of its carrier), or a greenlet's hub;
+     * {@code null} otherwise. Any thread.
+     */
+    public static Hub currentIfExists() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            return ofVirtualThread(t);
+        }
+        Hub hub = PLATFORM_HUB.get();
+        return hub == null || hub.closed ? null : hub;
+    }
+
     /** The hub that schedules a virtual thread, or {@code null}. */
     static Hub ofVirtualThread(Thread t) {
         if (t.getUncaughtExceptionHandler() instanceof RawGreenlet.Handle h) {

@@ -1,5 +1,7 @@
 package io.gevent4j.resolver;
 
+import io.gevent4j.hub.Hub;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.spi.InetAddressResolver;
@@ -16,11 +18,10 @@ import java.util.stream.Stream;
  * The native resolver reads the files and port given by {@link NativeResolver}'s system
  * properties.
  *
- * <p>Registered in {@code META-INF/services}. Lookups from greenlets wait cooperatively on
- * their hub; from any other thread (platform threads, the JDK's own virtual threads) they
- * wait in a private selector, blocking only that thread. That includes a hub's own
- * platform thread (its main greenlet), whose lookups block its hub for their duration:
- * the provider cannot tell it from a thread without a hub without making one. Names the native resolver cannot
+ * <p>Registered in {@code META-INF/services}. Lookups from greenlets and from a hub's own
+ * platform thread (its main greenlet) wait cooperatively on their hub; from any other
+ * thread (platform threads without a hub, the JDK's own virtual threads) they wait in a
+ * private selector, blocking only that thread. Names the native resolver cannot
  * resolve fail with {@link UnknownHostException}: there is no fallback to the system
  * resolver (so nsswitch sources such as mDNS or LDAP are not consulted).
  */
@@ -69,15 +70,16 @@ public final class GeventInetAddressResolverProvider extends InetAddressResolver
             return resolver.reverse(addr, readiness());
         }
 
-        /** A greenlet waits on its hub; other threads must not get a hub made for them. */
+        /**
+         * A greenlet, or a hub's own platform thread (its main greenlet), waits on its hub;
+         * other threads (and a hub's carrier, whose callbacks must not block) wait in a
+         * private selector, and never get a hub made for them.
+         */
         private static Readiness readiness() {
             Thread t = Thread.currentThread();
-            if (t.isVirtual()) {
-                try {
-                    return new Readiness.OnHub(io.gevent4j.hub.Hub.current());
-                } catch (IllegalStateException notAGreenlet) {
-                    return new Readiness.OnSelector();
-                }
+            Hub hub = Hub.currentIfExists();
+            if (hub != null && (t.isVirtual() || t == hub.thread())) {
+                return new Readiness.OnHub(hub);
             }
             return new Readiness.OnSelector();
         }

@@ -62,6 +62,10 @@ class InetAddressProviderTest {
             assertTrue(greenlet.startsWith("greenlet 10.8.0.1 ticks "), out);
             int ticks = Integer.parseInt(greenlet.substring(greenlet.lastIndexOf(' ') + 1));
             assertTrue(ticks >= 5, "the hub ran the ticker during the 300 ms lookup: " + out);
+            String main = lines.stream().filter(l -> l.startsWith("main ")).findFirst().orElse("");
+            assertTrue(main.startsWith("main 10.8.0.1 ticks "), out);
+            assertTrue(Integer.parseInt(main.substring(main.lastIndexOf(' ') + 1)) >= 5,
+                    "the hub ran the ticker during the main greenlet's 300 ms lookup: " + out);
             assertTrue(lines.contains("reverse ptr.probe.test"), out);
             assertTrue(out.contains("missing missing-probe.test"), out);
             assertTrue(server.queries().stream().anyMatch(q -> q.name().equals("probe.test")));

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Run in a separate JVM by {@link InetAddressProviderTest}: resolves its argument through
- * plain {@link InetAddress} calls on a platform thread and inside a greenlet, and prints
- * what it saw.
+ * plain {@link InetAddress} calls on a platform thread, inside a greenlet and on the hub's
+ * own platform thread (its main greenlet), and prints what it saw.
  */
 public final class ProviderProbe {
 
@@ -26,6 +26,9 @@ public final class ProviderProbe {
         });
         Greenlet<String> g = Gevent.spawn(() -> InetAddress.getByName("slow-" + name).getHostAddress());
         System.out.println("greenlet " + g.get() + " ticks " + ticks.get());
+        int before = ticks.get();
+        String onMain = InetAddress.getByName("slow-main-" + name).getHostAddress();
+        System.out.println("main " + onMain + " ticks " + (ticks.get() - before));
         ticker.kill();
         System.out.println("reverse " + InetAddress.getByAddress(new byte[]{10, 0, 0, 5}).getCanonicalHostName());
         try {
