@@ -32,8 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * two switches each; the score is per switch.
  *
  * <ul>
- *   <li>{@code rawSwitch}: two raw greenlets calling {@link RawGreenlet#switchTo} on each
- *       other, the cheapest primitive (gevent's peer: {@code greenlet.switch}).</li>
+ *   <li>{@code rawSwitch}: a driver greenlet and a raw greenlet calling
+ *       {@link RawGreenlet#switchTo} on each other, the cheapest primitive (gevent's peer:
+ *       {@code greenlet.switch}).</li>
  *   <li>{@code waiter}: two spawned greenlets waking each other through a {@link Waiter}
  *       each, the primitive every gevent4j object blocks on (peer: a gevent Event set/wait).</li>
  *   <li>{@code rawSwitch_jdk}: two virtual threads of the JDK's default scheduler handing a
@@ -45,12 +46,18 @@ import java.util.concurrent.locks.LockSupport;
  *       threads: two virtual threads whose scheduler is a bare FIFO run by the benchmark
  *       thread, handing a turn over with park/unpark. No hub, no loop, no bookkeeping: what
  *       is left is the JDK's unmount, yield, mount and continuation run.</li>
+ *   <li>{@code mainWake}: not a switch between greenlets but the hand-off between the hub's
+ *       owner thread (the main greenlet, here the JMH thread) and its carrier: the main
+ *       greenlet calls {@code Gevent.sleep(0)}, which hands its turn to the carrier, lets
+ *       the loop run once and hands the turn back: two OS-thread hand-offs. No peer: gevent
+ *       and the JDK's virtual threads have no second OS thread to hand over to.</li>
  * </ul>
  *
- * <p>The hub is the JMH worker thread's own (a platform thread, so {@link Hub#current()});
- * its main greenlet starts each invocation and drives the loop while the two greenlets
- * ping-pong. The greenlets live for the whole trial; the JDK's virtual threads are started
- * per invocation (about 1 µs against the {@code 2 × ROUNDS} switches measured).
+ * <p>The hub is the JMH worker thread's own (a platform thread, so {@link Hub#current()}).
+ * Both sides of every ping-pong are greenlets on the hub's carrier, started per invocation;
+ * the main greenlet only starts them and joins, so it is woken once per invocation (one
+ * carrier hand-off, about 10 µs, against the {@code 2 × ROUNDS} switches measured). The
+ * JDK's virtual threads are likewise started per invocation and joined by the JMH thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,61 +72,10 @@ public class SwitchBench {
     private static final Object STOP = new Object();
 
     private Hub hub;
-    private RawGreenlet rawA;
-    private RawGreenlet rawB;
-    private Waiter<Integer> start;
-    private Waiter<Void> done;
-    private Waiter<Void> toA;
-    private Waiter<Void> toB;
-    private Greenlet<Void> waiterA;
-    private Greenlet<Void> waiterB;
 
     @Setup(Level.Trial)
     public void setUp() {
         hub = Hub.current();
-        RawGreenlet main = RawGreenlet.current();
-        rawB = new RawGreenlet(arg -> {
-            Object v = arg;
-            while (v != STOP) {
-                v = rawA.switchTo(v);
-            }
-            return null;
-        });
-        rawA = new RawGreenlet(arg -> {
-            Object v = arg;
-            while (v != STOP) {
-                int rounds = (Integer) v;
-                for (int i = 0; i < rounds; i++) {
-                    rawB.switchTo(i);
-                }
-                v = main.switchTo(null);
-            }
-            return null;
-        });
-
-        start = new Waiter<>(hub);
-        done = new Waiter<>(hub);
-        toA = new Waiter<>(hub);
-        toB = new Waiter<>(hub);
-        waiterA = Gevent.spawn(() -> {
-            while (true) {
-                int rounds = start.get();
-                start.clear();
-                for (int i = 0; i < rounds; i++) {
-                    toB.switchTo(null);
-                    toA.get();
-                    toA.clear();
-                }
-                done.switchTo(null);
-            }
-        });
-        waiterB = Gevent.spawn(() -> {
-            while (true) {
-                toB.get();
-                toB.clear();
-                toA.switchTo(null);
-            }
-        });
     }
 
     @Setup(Level.Iteration)
@@ -132,29 +88,55 @@ public class SwitchBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (!rawB.isDead() && rawB.thread() != null) {
-            rawB.switchTo(STOP);
-        }
-        if (!rawA.isDead() && rawA.thread() != null) {
-            rawA.switchTo(STOP);
-        }
-        waiterA.kill();
-        waiterB.kill();
         hub.close();
     }
 
     @Benchmark
     @OperationsPerInvocation(2 * ROUNDS)
-    public void rawSwitch() {
-        rawA.switchTo(ROUNDS);
+    public Object rawSwitch() {
+        return Gevent.spawn(() -> {
+            RawGreenlet driver = RawGreenlet.current();
+            RawGreenlet other = new RawGreenlet(arg -> {
+                Object v = arg;
+                while (v != STOP) {
+                    v = driver.switchTo(v);
+                }
+                return null;
+            });
+            Object last = null;
+            for (int i = 0; i < ROUNDS; i++) {
+                last = other.switchTo(i);
+            }
+            other.switchTo(STOP);
+            return last;
+        }).get();
     }
 
     @Benchmark
     @OperationsPerInvocation(2 * ROUNDS)
     public void waiter() {
-        start.switchTo(ROUNDS);
-        done.get();
-        done.clear();
+        Waiter<Void> toA = new Waiter<>(hub);
+        Waiter<Void> toB = new Waiter<>(hub);
+        Greenlet<Void> a = Gevent.spawn(() -> {
+            for (int i = 0; i < ROUNDS; i++) {
+                toB.switchTo(null);
+                toA.get();
+                toA.clear();
+            }
+        });
+        Greenlet<Void> b = Gevent.spawn(() -> {
+            for (int i = 0; i < ROUNDS; i++) {
+                toB.get();
+                toB.clear();
+                toA.switchTo(null);
+            }
+        });
+        Gevent.joinAll(a, b);
+    }
+
+    @Benchmark
+    public void mainWake() {
+        Gevent.sleep(0);
     }
 
     @Benchmark

@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -46,9 +47,13 @@ import java.util.concurrent.TimeUnit;
  * default on both sides.
  *
  * <ul>
- *   <li>{@code handshake}: gevent4j {@link TlsSocket}s, client in the main greenlet, server
- *       greenlets, all on one hub (one OS thread does both sides' crypto).</li>
- *   <li>{@code handshake_jdk}: {@link SSLSocket} client on the benchmark thread,
+ *   <li>{@code handshake}: gevent4j {@link TlsSocket}s, the client a driver greenlet that
+ *       makes {@link #CONNECTIONS} connections one after the other, server greenlets, all on
+ *       one hub (one OS thread does both sides' crypto). The main greenlet (the JMH thread)
+ *       only joins the driver: in it, each of a handshake's waits would be a carrier
+ *       hand-off.</li>
+ *   <li>{@code handshake_jdk}: {@link SSLSocket} client on the benchmark thread, the same
+ *       {@link #CONNECTIONS} connections one after the other,
  *       {@link SSLServerSocket} served by JDK virtual threads of the default scheduler
  *       (whose carriers may use the other core).</li>
  * </ul>
@@ -60,6 +65,8 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsPrepend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
 public class TlsHandshakeBench {
 
+    /** Connections (handshakes) per invocation. */
+    public static final int CONNECTIONS = 10;
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     /** The server's and the client's contexts, from a keystore keytool makes. */
@@ -175,7 +182,18 @@ public class TlsHandshakeBench {
     }
 
     @Benchmark
-    public int handshake(Gevent4j st, Contexts ctx) throws IOException {
+    @OperationsPerInvocation(CONNECTIONS)
+    public int handshake(Gevent4j st, Contexts ctx) {
+        return Gevent.spawn(() -> {
+            int sum = 0;
+            for (int i = 0; i < CONNECTIONS; i++) {
+                sum += handshakeOnce(st, ctx);
+            }
+            return sum;
+        }).get();
+    }
+
+    private static int handshakeOnce(Gevent4j st, Contexts ctx) throws IOException {
         StreamSocket tcp = StreamSocket.open(st.server.getLocalAddress());
         tcp.setOption(StandardSocketOptions.TCP_NODELAY, true);
         try (TlsSocket tls = TlsSocket.client(tcp, ctx.client, "localhost")) {
@@ -187,7 +205,16 @@ public class TlsHandshakeBench {
     }
 
     @Benchmark
+    @OperationsPerInvocation(CONNECTIONS)
     public int handshake_jdk(Jdk st, Contexts ctx) throws IOException {
+        int sum = 0;
+        for (int i = 0; i < CONNECTIONS; i++) {
+            sum += handshakeOnceJdk(st, ctx);
+        }
+        return sum;
+    }
+
+    private static int handshakeOnceJdk(Jdk st, Contexts ctx) throws IOException {
         try (SSLSocket s = (SSLSocket) ctx.client.getSocketFactory()
                 .createSocket(InetAddress.getLoopbackAddress(), st.server.getLocalPort())) {
             s.setTcpNoDelay(true);
