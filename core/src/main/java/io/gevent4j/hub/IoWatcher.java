@@ -1,7 +1,5 @@
 package io.gevent4j.hub;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
@@ -156,9 +154,5 @@ public final class IoWatcher extends Watcher {
                 }
             }
         }
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

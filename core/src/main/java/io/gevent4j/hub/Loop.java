@@ -204,11 +204,6 @@ public final class Loop implements AutoCloseable {
         return activeRefs > 0 || !ready.isEmpty() || !pendingWatchers.isEmpty() || !inbox.isEmpty();
     }
 
-    /** Whether tasks are waiting to run. */
-    boolean hasReadyTasks() {
-        return !ready.isEmpty() || !inbox.isEmpty();
-    }
-
     void checkThread() {
         if (!onLoopThread()) {
             throw new IllegalStateException("this loop belongs to hub thread " + thread.getName()
