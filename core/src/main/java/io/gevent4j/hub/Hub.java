@@ -245,7 +245,7 @@ public final class Hub implements AutoCloseable {
     }
 
     /** Owner thread: the main greenlet waits while the carrier runs the loop until it is resumed. */
-    void drive(RawGreenlet mainGreenlet) {
+    void drive() {
         if (closed) {
             throw new IllegalStateException("hub is closed: " + this);
         }

@@ -26,7 +26,8 @@ import java.util.function.Function;
  * <p><b>Implementation overview.</b> {@code state} is NEW → RUNNING ⇄ SUSPENDED/RESUMED
  * → DEAD and is only touched on the hub's OS thread. A greenlet blocks in the library by
  * {@link #suspend()}: a virtual thread parks until {@link #resume()} unparks it; the main
- * greenlet runs the hub's loop until resumed. A switch puts the value in the target's
+ * greenlet hands its turn to the hub's carrier, which runs the loop until the task that
+ * {@code resume()} queued (behind the greenlets woken before it) hands the turn back. A switch puts the value in the target's
  * one-slot inbox and resumes it at the head of the run queue. An asynchronous exception
  * (kill, Timeout) waits in {@code pendingThrow}: it resumes a suspended greenlet, interrupts
  * one parked in a JDK call, and is raised at the greenlet's next library wait.
@@ -256,7 +257,7 @@ public class RawGreenlet {
             }
             state = SUSPENDED;
             try {
-                hub.drive(this);
+                hub.drive();
             } finally {
                 state = RUNNING;
             }
