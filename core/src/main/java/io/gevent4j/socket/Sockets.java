@@ -4,6 +4,7 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.IoWatcher;
 import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
+import io.gevent4j.resolver.Resolvers;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -43,8 +44,9 @@ public final class Sockets {
      * Connects to {@code address}, trying each of its addresses in turn when it is an
      * unresolved {@link InetSocketAddress} (gevent's {@code create_connection}).
      *
-     * <p>The lookup of an unresolved host name uses {@link InetAddress#getAllByName}, which
-     * blocks the whole hub while it runs: pass resolved addresses on a busy hub.
+     * <p>An unresolved host name is looked up through the hub's resolver
+     * ({@link Resolvers#current()}: by default on the hub's threadpool), so the lookup blocks
+     * only the calling greenlet.
      *
      * @param timeout limits each connect attempt and stays the returned socket's timeout
      *                ({@code null}: none)
@@ -57,7 +59,7 @@ public final class Sockets {
         Objects.requireNonNull(address, "address");
         List<SocketAddress> candidates = new ArrayList<>();
         if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
-            for (InetAddress a : InetAddress.getAllByName(inet.getHostString())) {
+            for (InetAddress a : Resolvers.current().lookupAll(inet.getHostString())) {
                 candidates.add(new InetSocketAddress(a, inet.getPort()));
             }
         } else {
