@@ -34,8 +34,8 @@ import java.util.List;
  * closed socket; {@link Select} tells which sockets are ready now.
  *
  * <p><b>Threads.</b> A socket belongs to the hub that created it: it must be used by that
- * hub's greenlets (or its platform thread); a wait from another thread throws
- * {@link IllegalStateException}.
+ * hub's greenlets (or its platform thread); an operation from another thread throws
+ * {@link IllegalStateException}, whether or not it would have to wait.
  */
 public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         permits StreamSocket, ListeningSocket, UdpSocket {
@@ -214,7 +214,9 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         writer.await(timeout, "writing");
     }
 
+    /** Every operation starts here: on the socket's hub, and the socket open. */
     final void ensureOpen() throws ClosedChannelException {
+        hub.checkCurrent(this);
         if (closed) {
             throw new ClosedChannelException();
         }

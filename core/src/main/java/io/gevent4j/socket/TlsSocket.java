@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -47,7 +48,7 @@ import java.util.function.Consumer;
  * does not speak TLS) throws {@link SSLHandshakeException} or {@link SSLException} in the
  * calling greenlet; the socket is then unusable and must be closed. End of stream without
  * {@code close_notify} reads as end of stream (gevent's {@code suppress_ragged_eofs}).
- * Hub-thread only.
+ * Hub-thread only: any method but the getters throws {@link IllegalStateException} elsewhere.
  */
 public final class TlsSocket implements ByteChannel {
 
@@ -186,7 +187,7 @@ public final class TlsSocket implements ByteChannel {
                 handshakeDone = true;
             } catch (SSLException e) {
                 handshakeFailure = e;
-                sendAlert();
+                closeOutboundNow();
                 throw e;
             } finally {
                 handshaking = false;
@@ -226,16 +227,30 @@ public final class TlsSocket implements ByteChannel {
         }
     }
 
-    /** After a failed handshake, sends the alert the engine prepared; errors here are ignored. */
-    private void sendAlert() {
+    /**
+     * Closes the engine's outbound side and sends what it produces ({@code close_notify}, or
+     * the alert of a failed handshake) as far as the socket takes it without waiting: a peer
+     * that does not read cannot block a close. Errors are ignored: the peer may be gone.
+     */
+    private void closeOutboundNow() {
         try {
             engine.closeOutbound();
-            while (!engine.isOutboundDone() && !socket.writer.busy()) {
+            while (!engine.isOutboundDone()) {
                 wrap(EMPTY);
-                flush();
             }
+            sendNow();
         } catch (IOException | RuntimeException ignored) {
-            // the handshake error is the one to report
+            // closing goes on
+        }
+    }
+
+    /** Sends what {@link #netOut} holds as far as the socket takes it without waiting. */
+    private void sendNow() throws IOException {
+        netOut.flip();
+        try {
+            ((SocketChannel) socket.channel()).write(netOut);
+        } finally {
+            netOut.compact();
         }
     }
 
@@ -248,6 +263,7 @@ public final class TlsSocket implements ByteChannel {
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        ensureOpen();
         handshake();
         if (!dst.hasRemaining()) {
             return 0;
@@ -282,17 +298,23 @@ public final class TlsSocket implements ByteChannel {
         }
     }
 
-    /** Handles what the engine asks for after a post-handshake message (tasks, a reply to send). */
+    /**
+     * Handles what the engine asks for after a post-handshake message (tasks, a reply to
+     * send). A reader never waits to send the reply: it would share {@link #netOut} with a
+     * writer. The reply goes out as far as the socket takes it now; a writer's next
+     * {@link #write} (or {@link #close}) sends the rest, or produces it itself when a writer
+     * is flushing meanwhile.
+     */
     private void afterUnwrap() throws IOException {
         while (true) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> runTasks();
                 case NEED_WRAP -> {
-                    if (engine.isOutboundDone()) {
+                    if (engine.isOutboundDone() || socket.writer.busy()) {
                         return;
                     }
                     wrap(EMPTY);
-                    flush();
+                    sendNow();
                 }
                 default -> {
                     return;
@@ -310,6 +332,7 @@ public final class TlsSocket implements ByteChannel {
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
+        ensureOpen();
         handshake();
         if (engine.isOutboundDone()) {
             throw new ClosedChannelException();
@@ -380,43 +403,44 @@ public final class TlsSocket implements ByteChannel {
     }
 
     /**
-     * Sends {@code close_notify} if the handshake was done and no other greenlet is writing
-     * (within the socket's timeout; failures are ignored), then closes the socket, which
-     * wakes the greenlets waiting on it. Idempotent.
+     * Sends {@code close_notify} if the handshake was done and no other greenlet is writing,
+     * as far as the socket takes it without waiting (use {@link #shutdownOutput} to wait until
+     * it is sent), then closes the socket, which wakes the greenlets waiting on it. Never
+     * blocks. Idempotent.
+     *
+     * @throws IllegalStateException if called off the socket's hub
      */
     @Override
     public void close() throws IOException {
         if (closed) {
             return;
         }
+        socket.hub.checkCurrent(this);
         closed = true;
         try {
-            if (handshakeDone && !engine.isOutboundDone() && !socket.writer.busy() && !socket.isClosed()) {
-                sendCloseNotify();
+            if (handshakeDone && !socket.writer.busy() && !socket.isClosed()) {
+                closeOutboundNow();
             }
-        } catch (IOException ignored) {
-            // the peer may already be gone: closing goes on
         } finally {
             socket.close();
         }
     }
 
     private void ensureOpen() throws ClosedChannelException {
+        socket.hub.checkCurrent(this);
         if (closed) {
             throw new ClosedChannelException();
         }
     }
 
+    /** Encrypts from {@code src} into {@link #netOut}, growing it as needed: never waits. */
     private void wrap(ByteBuffer src) throws IOException {
         while (true) {
             SSLEngineResult r = engine.wrap(src, netOut);
             switch (r.getStatus()) {
                 case BUFFER_OVERFLOW -> {
-                    if (netOut.position() > 0) {
-                        flush();
-                    } else {
-                        netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, engine.getSession().getPacketBufferSize()));
-                    }
+                    netOut.flip();
+                    netOut = ByteBuffer.allocate(netOut.limit() + engine.getSession().getPacketBufferSize()).put(netOut);
                 }
                 case CLOSED -> {
                     if (src != EMPTY && src.hasRemaining()) {
