@@ -151,11 +151,7 @@ public class EchoBench {
                     Gevent.spawn(() -> echoStream(s));
                 }
             });
-            clients = new Socket[c.conns];
-            for (int i = 0; i < c.conns; i++) {
-                clients[i] = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
-                clients[i].setTcpNoDelay(true);
-            }
+            clients = connect(server.getLocalPort(), c.conns);
             perClient = ROUND_TRIPS / c.conns;
         }
 
@@ -207,11 +203,7 @@ public class EchoBench {
                     // the server was closed at tear-down
                 }
             });
-            clients = new Socket[c.conns];
-            for (int i = 0; i < c.conns; i++) {
-                clients[i] = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
-                clients[i].setTcpNoDelay(true);
-            }
+            clients = connect(server.getLocalPort(), c.conns);
             perClient = ROUND_TRIPS / c.conns;
         }
 
@@ -328,5 +320,15 @@ public class EchoBench {
             }
         });
         driver.join();
+    }
+
+    /** {@code conns} blocking {@code java.net.Socket} clients of a server on 127.0.0.1, with TCP_NODELAY. */
+    private static Socket[] connect(int port, int conns) throws IOException {
+        Socket[] clients = new Socket[conns];
+        for (int i = 0; i < conns; i++) {
+            clients[i] = new Socket(InetAddress.getLoopbackAddress(), port);
+            clients[i].setTcpNoDelay(true);
+        }
+        return clients;
     }
 }
