@@ -144,11 +144,15 @@ public class EchoBench {
             hub = Hub.current();
             server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
             acceptor = Gevent.spawn(() -> {
-                while (true) {
-                    Socket s = server.accept();
-                    s.setTcpNoDelay(true);
-                    accepted.add(s);
-                    Gevent.spawn(() -> echoStream(s));
+                try {
+                    while (true) {
+                        Socket s = server.accept();
+                        s.setTcpNoDelay(true);
+                        accepted.add(s);
+                        Gevent.spawn(() -> echoStream(s));
+                    }
+                } catch (IOException e) {
+                    // the server was closed at tear-down
                 }
             });
             clients = connect(server.getLocalPort(), c.conns);
