@@ -21,6 +21,7 @@ module io.gevent4j {
     exports io.gevent4j.resolver;
     exports io.gevent4j.config;
     exports io.gevent4j.fileobject;
+    exports io.gevent4j.subprocess;
 
     provides java.net.spi.InetAddressResolverProvider
             with io.gevent4j.resolver.GeventInetAddressResolverProvider;
