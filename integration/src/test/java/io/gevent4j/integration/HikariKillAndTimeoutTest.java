@@ -7,6 +7,7 @@ import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
 import io.gevent4j.Timeout;
+import io.gevent4j.event.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class HikariKillAndTimeoutTest {
     private HikariDataSource pool;
 
     @BeforeEach
-    void openPool() {
+    void openPool() throws InterruptedException {
         Servers.assumePostgres();
         HikariConfig config = new HikariConfig();
         config.setDataSource(counting(physicalConnections));
@@ -50,6 +51,11 @@ class HikariKillAndTimeoutTest {
         config.setMinimumIdle(POOL_SIZE);
         config.setConnectionTimeout(10_000);
         pool = new HikariDataSource(config);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (pool.getHikariPoolMXBean().getTotalConnections() < POOL_SIZE) {
+            assertTrue(System.nanoTime() < deadline, "HikariCP did not open its " + POOL_SIZE + " connections");
+            Thread.sleep(10);
+        }
     }
 
     @AfterEach
@@ -107,6 +113,39 @@ class HikariKillAndTimeoutTest {
         });
         assertTrue(physicalConnections.get() <= POOL_SIZE + 1,
                 "only the interrupted connection was replaced: " + physicalConnections.get() + " opened");
+    }
+
+    @Test
+    void aTimeoutWhileWaitingForAConnectionIsClearedThoughHikariReassertsTheInterrupt() {
+        FreshHub.run(() -> {
+            Event release = new Event();
+            List<Greenlet<Integer>> holders = new ArrayList<>();
+            for (int i = 0; i < POOL_SIZE; i++) {
+                holders.add(Gevent.spawn(() -> {
+                    try (Connection c = pool.getConnection()) {
+                        release.await();
+                        return c.isValid(5) ? 1 : 0;
+                    }
+                }));
+            }
+            Greenlet<List<String>> waiter = Gevent.spawn(() -> {
+                List<String> log = new ArrayList<>();
+                try (Timeout t = Timeout.start(Duration.ofMillis(100)); Connection c = pool.getConnection()) {
+                    log.add("got a connection from an exhausted pool");
+                } catch (SQLException e) {
+                    log.add(e.getMessage().contains("Interrupted") ? "interrupted in getConnection" : e.getMessage());
+                }
+                log.add(Thread.currentThread().isInterrupted() ? "status left set" : "status clear");
+                release.set();
+                log.add("query " + query("SELECT 7"));
+                return log;
+            });
+            assertEquals(List.of("interrupted in getConnection", "status clear", "query 7"), waiter.get());
+            for (Greenlet<Integer> h : holders) {
+                assertEquals(1, h.get(), "the holders' connections stayed valid");
+            }
+        });
+        assertEquals(POOL_SIZE, physicalConnections.get(), "no connection was broken");
     }
 
     @Test
