@@ -266,25 +266,6 @@ public class RawGreenlet {
         return pendingThrow != null;
     }
 
-    /**
-     * Throws the first pending asynchronous exception, if any, clearing it, and clears the
-     * interrupt status {@link #raiseLater} set once nothing is left pending. Every gevent4j
-     * wait calls it; code that offers a point where a kill may surface calls it too. Only on
-     * this greenlet's own thread.
-     */
-    public final void throwPending() {
-        Throwable t = pendingThrow;
-        if (t == null) {
-            consumeInterrupt();
-            return;
-        }
-        pendingThrow = nextLaterThrow();
-        if (pendingThrow == null) {
-            consumeInterrupt();
-        }
-        throw Hub.sneaky(t);
-    }
-
     private Throwable nextLaterThrow() {
         return laterThrows == null ? null : laterThrows.pollFirst();
     }
@@ -319,6 +300,25 @@ public class RawGreenlet {
         } else if (failure != null) {
             hub.handleError(this, failure);
         }
+    }
+
+    /**
+     * Throws the first pending asynchronous exception, if any, clearing it, and clears the
+     * interrupt status {@link #raiseLater} set once nothing is left pending. Every gevent4j
+     * wait calls it; code that offers a point where a kill may surface calls it too. Only on
+     * this greenlet's own thread.
+     */
+    public final void throwPending() {
+        Throwable t = pendingThrow;
+        if (t == null) {
+            consumeInterrupt();
+            return;
+        }
+        pendingThrow = nextLaterThrow();
+        if (pendingThrow == null) {
+            consumeInterrupt();
+        }
+        throw Hub.sneaky(t);
     }
 
     /**
