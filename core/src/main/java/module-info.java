@@ -20,6 +20,7 @@ module io.gevent4j {
     exports io.gevent4j.threadpool;
     exports io.gevent4j.resolver;
     exports io.gevent4j.config;
+    exports io.gevent4j.server;
 
     provides java.net.spi.InetAddressResolverProvider
             with io.gevent4j.resolver.GeventInetAddressResolverProvider;
