@@ -22,8 +22,8 @@ import java.util.Objects;
  * blocking call it is parked in, or the next one it makes, ends with the JDK's semantics
  * for the call (a {@code java.net.Socket} read, for instance, closes its socket), and the
  * timeout is then raised at its next gevent4j call ({@link #start()} of any timeout
- * included), or ends the greenlet if its body finishes first, unless it was cancelled
- * first. {@link #cancel()} and {@link #close()} on the greenlet withdraw a timeout that
+ * included), or replaces the exception the greenlet's body ends with if that comes first,
+ * unless it was cancelled. {@link #cancel()} and {@link #close()} on the greenlet withdraw a timeout that
  * fired but was not raised, and clear the interrupt status it caused, so the greenlet's
  * next JDK call starts clean (see {@code docs/jdk-calls.md}). A {@code null} duration
  * never fires; zero fires on the next loop turn. Nested timeouts each raise their own

@@ -218,7 +218,7 @@ class RaiseInJdkCallsTest {
     }
 
     @Test
-    void aKillPendingWhenTheBodyEndsIsItsOutcome() {
+    void aKillPendingWhenTheBodyEndsByAnExceptionIsItsOutcomeAndAReturnKeepsItsValue() {
         run(() -> {
             Greenlet<Void> failing = Gevent.spawn(() -> {
                 try {
@@ -241,8 +241,8 @@ class RaiseInJdkCallsTest {
             assertTrue(failing.killed());
             assertTrue(failing.successful());
             assertNull(failing.exception());
-            assertTrue(returning.killed());
-            assertNull(returning.value());
+            assertFalse(returning.killed());
+            assertEquals("swallowed the interrupt", returning.value());
         });
     }
 

@@ -41,8 +41,9 @@ import java.util.function.Function;
  *     {@code laterThrows} in arrival order; never refused, so nothing is retried or lost).
  *     {@link #throwPending()}, which every gevent4j wait, {@code Timeout.start} and the end of
  *     the body run on the greenlet's thread, throws the first one. A raise still pending
- *     when the body ends becomes the greenlet's outcome, in place of its return value or
- *     of the exception the body ended with (the JDK call's, which the raise caused).</li>
+ *     when the body ends with an exception replaces that exception (typically the JDK
+ *     call's, which the raise caused), so a kill reads as a kill; a body that returns keeps
+ *     its value, as a gevent4j wait whose value arrived first does.</li>
  * <li><em>Interrupt.</em> A greenlet suspended in gevent4j is {@linkplain #resume() resumed}
  *     to throw. Any other greenlet but a main one has its thread interrupted, whatever it
  *     is doing: parked in a JDK call (the call ends as the JDK specifies), or runnable in
@@ -210,7 +211,8 @@ public class RawGreenlet {
      * it waits in gevent4j; otherwise its thread is interrupted, so the JDK blocking call it
      * is parked in, or the next one it makes, ends as the JDK specifies for interrupts, and
      * the exception itself is thrown at its next gevent4j call (any wait,
-     * {@code Timeout.start}, {@code sleep(0)}) or, at the latest, ends the body. Exceptions
+     * {@code Timeout.start}, {@code sleep(0)}), or replaces the exception the body ends
+     * with if it ends by one first. Exceptions
      * raised while one is pending queue behind it. The exception kill and Timeout use.
      * Hub thread only; does nothing on a dead greenlet.
      */
@@ -484,11 +486,10 @@ public class RawGreenlet {
             hub.liveGreenlets--;
         }
         Throwable undelivered = pendingThrow;
-        if (undelivered != null) {
-            pendingThrow = null;
-            laterThrows = null;
-            consumeInterrupt();
-            result = null;
+        pendingThrow = null;
+        laterThrows = null;
+        consumeInterrupt();
+        if (undelivered != null && failure != null) {
             failure = undelivered;
         }
         exit(result, failure);
