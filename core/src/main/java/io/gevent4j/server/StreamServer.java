@@ -75,7 +75,9 @@ public final class StreamServer extends BaseServer<StreamServer> {
 
     /**
      * A server that will listen on {@code address} (an {@link java.net.InetSocketAddress},
-     * port 0 for any free port, or a {@link java.net.UnixDomainSocketAddress}) once started.
+     * port 0 for any free port, or a {@link java.net.UnixDomainSocketAddress}, whose file
+     * must not exist and stays after the server is closed, as with the JDK's channels) once
+     * started.
      */
     public StreamServer(SocketAddress address, Handler handler) {
         this(Objects.requireNonNull(address, "address"), null, plain(handler));
