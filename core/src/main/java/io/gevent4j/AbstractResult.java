@@ -267,7 +267,8 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
 
         @Override
         public boolean isCancelled() {
-            return cancelled;
+            Outcome o = first;
+            return cancelled || o != null && !o.hasValue && o.exception instanceof CancellationException;
         }
 
         @Override
@@ -299,10 +300,10 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
 
         @SuppressWarnings("unchecked")
         private T report() throws ExecutionException {
-            Outcome o = first;
-            if (cancelled || !o.hasValue && o.exception instanceof CancellationException) {
+            if (isCancelled()) {
                 throw new CancellationException();
             }
+            Outcome o = first;
             if (!o.hasValue) {
                 throw new ExecutionException(o.exception);
             }

@@ -33,9 +33,10 @@ import java.util.function.Predicate;
  * {@link Waiter}s of blocked greenlets. The notifier switches a waiter with {@code TRUE}
  * (counting it in {@code woken}) unless the waiter already has a value: its timeout fired
  * first, and it then just leaves the list. A blocked greenlet always leaves the list in
- * {@code finally}: woken ones uncount their reservation, the others remove themselves;
- * one that leaves without having been notified (timeout, kill) calls {@code changed()} so
- * that a state it did not use reaches the next link.
+ * {@code finally}: woken ones uncount their reservation, the others remove themselves,
+ * and each calls {@code changed()}, so that what it leaves unused (it timed out, was
+ * killed, or only looked) reaches the next link; the notifier runs after the greenlet
+ * took what it came for, so this never wakes a link for nothing.
  */
 public abstract class Linkable {
 
@@ -157,9 +158,7 @@ public abstract class Linkable {
             } else if (waiter.value() == Boolean.TRUE) {
                 woken--;
             }
-            if (!notified) {
-                changed();
-            }
+            changed();
         }
     }
 
