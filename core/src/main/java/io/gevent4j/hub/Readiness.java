@@ -40,6 +40,15 @@ public final class Readiness extends Linkable {
         changed();
     }
 
+    /**
+     * Whether a greenlet that comes now may go ahead without waiting: the condition holds
+     * and no greenlet waits before it. What the non-blocking forms ({@code poll},
+     * {@code tryAcquire}) test.
+     */
+    public boolean canProceed() {
+        return waiting() == 0 && ready();
+    }
+
     /** How many greenlets were woken for the condition and have not run yet. */
     public int reserved() {
         return woken();
@@ -61,7 +70,7 @@ public final class Readiness extends Linkable {
      */
     public boolean await(Duration timeout) {
         hub().checkCurrent(this);
-        if (ready() && waiting() == 0) {
+        if (canProceed()) {
             return true;
         }
         long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
