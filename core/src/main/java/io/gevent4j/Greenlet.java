@@ -311,6 +311,12 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         return end.asFuture();
     }
 
+    /** The hub closes: the greenlet is killed with {@link GreenletExit}, without waiting. */
+    @Override
+    protected void hubClosing() {
+        kill(new GreenletExit(), false, null);
+    }
+
     @Override
     protected final Object run(Object ignored) throws Throwable {
         if (phase == DONE) {

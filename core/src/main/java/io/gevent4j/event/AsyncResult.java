@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  * <p><b>LoopExit.</b> While a greenlet waits or a raw link (as {@code Gevent.wait}/{@code
  * iwait} register) is there and no outcome is, the result keeps a referenced
  * {@link AsyncWatcher} active, so the hub's main greenlet does not get
- * {@code io.gevent4j.LoopExit} meanwhile: any thread holding a reference may complete it,
+ * {@code io.gevent4j.hub.LoopExit} meanwhile: any thread holding a reference may complete it,
  * and which threads hold one cannot be known. Waiting forever on a result nobody
  * completes therefore blocks (bound it with a timeout) where gevent, whose results only
  * its own hub completes, raises {@code LoopExit}.

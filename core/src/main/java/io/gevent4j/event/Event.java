@@ -20,7 +20,7 @@ import java.time.Duration;
  * <p><b>Threads.</b> An event belongs to the hub it was created on; every method except
  * {@link #isSet()} must be called on that hub's thread and throws
  * {@link IllegalStateException} elsewhere. A platform thread that waits runs its hub's
- * loop meanwhile, and gets {@link io.gevent4j.LoopExit} if nothing could ever set the event.
+ * loop meanwhile, and gets {@link io.gevent4j.hub.LoopExit} if nothing could ever set the event.
  */
 public final class Event extends Linkable implements Waitable {
 

@@ -29,7 +29,7 @@ import java.util.Objects;
  * <p><b>Threads.</b> Thread-safe: greenlets of different hubs and plain platform threads
  * may share a semaphore (a platform thread that blocks runs its own hub's loop
  * meanwhile). Because any thread may release it, a greenlet blocked here keeps its hub
- * alive: its hub's main greenlet does not get {@link io.gevent4j.LoopExit} meanwhile,
+ * alive: its hub's main greenlet does not get {@link io.gevent4j.hub.LoopExit} meanwhile,
  * even when no other thread holds the semaphore (which threads hold a reference cannot be
  * known), where gevent, whose semaphores belong to one hub, raises it. Bound such waits
  * with a timeout.

@@ -60,7 +60,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ThreadPool implements AutoCloseable {
 
-    /** The size of {@link Hub#threadpool()}, gevent's default. */
+    /** The size of {@link #of(Hub)}, gevent's default. */
     public static final int DEFAULT_SIZE = 10;
     /** How long a thread waits for a task before it exits, unless the constructor says otherwise. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -84,6 +84,16 @@ public final class ThreadPool implements AutoCloseable {
     private boolean shutdown;
     private int outstanding;
     private AsyncWatcher keepAlive;
+
+    /**
+     * The hub's own pool (gevent's {@code hub.threadpool}) of {@link #DEFAULT_SIZE}
+     * threads: created on first use, the same pool afterwards, killed when the hub
+     * closes. Hub-thread only.
+     */
+    public static ThreadPool of(Hub hub) {
+        hub.checkCurrent(hub);
+        return hub.service(ThreadPool.class, h -> new ThreadPool(h, DEFAULT_SIZE));
+    }
 
     /** A pool of at most {@code maxSize} threads for the current thread's hub. */
     public ThreadPool(int maxSize) {
