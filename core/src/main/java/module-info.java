@@ -22,6 +22,7 @@ module io.gevent4j {
     exports io.gevent4j.config;
     exports io.gevent4j.fileobject;
     exports io.gevent4j.subprocess;
+    exports io.gevent4j.server;
 
     provides java.net.spi.InetAddressResolverProvider
             with io.gevent4j.resolver.GeventInetAddressResolverProvider;

@@ -8,15 +8,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 
 /**
  * Opens files for cooperative access from greenlets (gevent's {@code gevent.fileobject}): the
  * open and every later operation run on the current hub's
- * {@linkplain Hub#threadpool() threadpool} while the calling greenlet waits, so a slow disk
+ * {@linkplain ThreadPool#of(Hub) threadpool} while the calling greenlet waits, so a slow disk
  * or a network file system stalls only that greenlet. File I/O called directly in a greenlet
  * ({@code Files.readAllBytes}, {@code FileInputStream}) blocks the whole hub instead.
  *
@@ -25,26 +22,24 @@ import java.util.concurrent.Callable;
  */
 public final class FileObjects {
 
-    private static final Map<Hub, ThreadedInputStream> STDIN = Collections.synchronizedMap(new WeakHashMap<>());
-
     private FileObjects() {
     }
 
     /** Opens {@code path} as {@link FileChannel#open(Path, OpenOption...)} does, for cooperative use. */
     public static ThreadedFileChannel open(Path path, OpenOption... options) throws IOException {
-        ThreadPool pool = Hub.current().threadpool();
+        ThreadPool pool = ThreadPool.of(Hub.current());
         return new ThreadedFileChannel(offload(pool, () -> FileChannel.open(path, options)), pool);
     }
 
     /** Opens {@code path} for reading as {@link Files#newInputStream} does, for cooperative use. */
     public static ThreadedInputStream newInputStream(Path path, OpenOption... options) throws IOException {
-        ThreadPool pool = Hub.current().threadpool();
+        ThreadPool pool = ThreadPool.of(Hub.current());
         return new ThreadedInputStream(offload(pool, () -> Files.newInputStream(path, options)), pool);
     }
 
     /** Opens {@code path} for writing as {@link Files#newOutputStream} does, for cooperative use. */
     public static ThreadedOutputStream newOutputStream(Path path, OpenOption... options) throws IOException {
-        ThreadPool pool = Hub.current().threadpool();
+        ThreadPool pool = ThreadPool.of(Hub.current());
         return new ThreadedOutputStream(offload(pool, () -> Files.newOutputStream(path, options)), pool);
     }
 
@@ -55,8 +50,14 @@ public final class FileObjects {
      * get part of it. Closing the returned stream closes {@code System.in}.
      */
     public static ThreadedInputStream stdin() {
-        Hub hub = Hub.current();
-        return STDIN.computeIfAbsent(hub, h -> new ThreadedInputStream(System.in, h.threadpool()));
+        return Hub.current().service(Stdin.class, h -> new Stdin(new ThreadedInputStream(System.in, ThreadPool.of(h)))).in();
+    }
+
+    /** A hub's {@link #stdin()}, a hub service; the hub's close leaves {@code System.in} open. */
+    private record Stdin(ThreadedInputStream in) implements AutoCloseable {
+        @Override
+        public void close() {
+        }
     }
 
     private static <T> T offload(ThreadPool pool, Callable<T> open) throws IOException {

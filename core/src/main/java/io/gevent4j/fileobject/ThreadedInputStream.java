@@ -27,9 +27,9 @@ public final class ThreadedInputStream extends InputStream {
     private final InputStream in;
     private final Offload io;
 
-    /** Reads {@code in} on the current hub's {@linkplain Hub#threadpool() threadpool}. */
+    /** Reads {@code in} on the current hub's {@linkplain ThreadPool#of(Hub) threadpool}. */
     public ThreadedInputStream(InputStream in) {
-        this(in, Hub.current().threadpool());
+        this(in, ThreadPool.of(Hub.current()));
     }
 
     /** Reads {@code in} on {@code pool}, whose hub's greenlets then may use the stream. */

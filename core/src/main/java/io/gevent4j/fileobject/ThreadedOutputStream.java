@@ -27,9 +27,9 @@ public final class ThreadedOutputStream extends OutputStream {
     private final OutputStream out;
     private final Offload io;
 
-    /** Writes {@code out} on the current hub's {@linkplain Hub#threadpool() threadpool}. */
+    /** Writes {@code out} on the current hub's {@linkplain ThreadPool#of(Hub) threadpool}. */
     public ThreadedOutputStream(OutputStream out) {
-        this(out, Hub.current().threadpool());
+        this(out, ThreadPool.of(Hub.current()));
     }
 
     /** Writes {@code out} on {@code pool}, whose hub's greenlets then may use the stream. */

@@ -30,7 +30,7 @@ import java.util.concurrent.CompletionException;
  * on threads of a small pool of its own (so a process's pipes never wait for another's, nor
  * for the hub's threadpool), and its exit is learnt from a {@link ChildWatcher}. While the
  * process runs, its hub's loop stays alive, so a main greenlet waiting for it never gets
- * {@link io.gevent4j.LoopExit}. A {@code Popen} is {@link Waitable}: {@code Gevent.wait} and
+ * {@link io.gevent4j.hub.LoopExit}. A {@code Popen} is {@link Waitable}: {@code Gevent.wait} and
  * {@code iwait} take it, ready once the process exited.
  *
  * <p>Exit statuses are the JDK's: the exit code, or 128 plus the number of the signal that
