@@ -45,6 +45,7 @@ public final class Popen implements Waitable, AutoCloseable {
     /** How long an idle pipe thread lingers before it exits. */
     private static final Duration PIPE_THREAD_IDLE = Duration.ofSeconds(1);
 
+    private final Hub hub;
     private final List<String> command;
     private final Process process;
     private final ChildWatcher exitWatcher;
@@ -77,7 +78,7 @@ public final class Popen implements Waitable, AutoCloseable {
      * @throws IOException as {@link ProcessBuilder#start()} throws it (no such program, ...)
      */
     public Popen(ProcessBuilder builder) throws IOException {
-        Hub hub = Hub.current();
+        this.hub = Hub.current();
         this.command = List.copyOf(builder.command());
         this.stdinPiped = builder.redirectInput() == Redirect.PIPE;
         this.stdoutPiped = builder.redirectOutput() == Redirect.PIPE;
@@ -142,7 +143,7 @@ public final class Popen implements Waitable, AutoCloseable {
 
     /** Looks, without waiting, whether the process exited; returns {@link #returncode()}. */
     public OptionalInt poll() {
-        exitWatcher.loop().hub().checkCurrent(this);
+        hub.checkCurrent(this);
         if (returncode == null && !process.isAlive()) {
             returncode = process.exitValue();
         }
@@ -184,7 +185,7 @@ public final class Popen implements Waitable, AutoCloseable {
      * @throws IOException if reading stdout or stderr fails
      */
     public CompletedProcess communicate(byte[] input, Duration timeout) throws IOException {
-        exitWatcher.loop().hub().checkCurrent(this);
+        hub.checkCurrent(this);
         if (input != null && !stdinPiped) {
             throw new IllegalArgumentException("input given but the stdin of " + command + " is not a pipe");
         }
