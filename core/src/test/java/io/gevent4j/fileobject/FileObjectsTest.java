@@ -7,7 +7,9 @@ import io.gevent4j.Timeout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -121,7 +124,53 @@ class FileObjectsTest {
     }
 
     @Test
-    void stdinIsOneStreamPerHub() {
-        FreshHub.run(() -> assertSame(FileObjects.stdin(), FileObjects.stdin()));
+    void aWriteATimeoutAbandonedCompletesBeforeTheNextOne() {
+        byte[] big = new byte[1 << 20];
+        Arrays.fill(big, (byte) 'x');
+        FreshHub.run(() -> {
+            Pipe pipe = Pipe.open();
+            ThreadedOutputStream out = new ThreadedOutputStream(Channels.newOutputStream(pipe.sink()));
+            ThreadedInputStream in = new ThreadedInputStream(Channels.newInputStream(pipe.source()));
+            assertThrows(Timeout.class, () -> Gevent.withTimeout(Duration.ofMillis(50), () -> {
+                out.write(big);
+                return null;
+            }));
+            Greenlet<byte[]> reader = Gevent.spawn(() -> in.readAllBytes());
+            out.write("tail".getBytes(StandardCharsets.US_ASCII));
+            out.close();
+            byte[] all = reader.get();
+            assertEquals(big.length + 4, all.length);
+            assertArrayEquals(big, Arrays.copyOf(all, big.length));
+            assertEquals("tail", new String(all, big.length, 4, StandardCharsets.US_ASCII));
+            in.close();
+        });
+    }
+
+    @Test
+    void stdinIsReadWithoutStallingTheHub() throws Exception {
+        InputStream original = System.in;
+        try {
+            Pipe pipe = Pipe.open();
+            System.setIn(Channels.newInputStream(pipe.source()));
+            FreshHub.run(() -> {
+                assertSame(FileObjects.stdin(), FileObjects.stdin());
+                Greenlet<String> reader = Gevent.spawn(() ->
+                        new BufferedReader(new InputStreamReader(FileObjects.stdin(), StandardCharsets.UTF_8)).readLine());
+                int[] ticks = {0};
+                Greenlet<Void> ticker = Gevent.spawn(() -> {
+                    while (ticks[0] < 3) {
+                        Gevent.sleep(0.01);
+                        ticks[0]++;
+                    }
+                });
+                ticker.join();
+                assertFalse(reader.ready(), "the reader waits for a line while the ticker ran");
+                pipe.sink().write(ByteBuffer.wrap("a line\n".getBytes(StandardCharsets.UTF_8)));
+                assertEquals("a line", reader.get());
+                pipe.sink().close();
+            });
+        } finally {
+            System.setIn(original);
+        }
     }
 }
