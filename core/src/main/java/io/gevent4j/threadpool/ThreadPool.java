@@ -1,5 +1,6 @@
 package io.gevent4j.threadpool;
 
+import io.gevent4j.AbstractResult;
 import io.gevent4j.Timeout;
 import io.gevent4j.hub.AsyncWatcher;
 import io.gevent4j.hub.Hub;
@@ -212,13 +213,7 @@ public final class ThreadPool implements AutoCloseable {
      */
     public <T> T apply(Callable<T> task) {
         if (Thread.currentThread() instanceof Worker w && w.pool == this) {
-            try {
-                return task.call();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
+            return AbstractResult.call(task);
         }
         return spawn(task).get();
     }
