@@ -172,21 +172,31 @@ public class Group implements Iterable<Greenlet<?>> {
     }
 
     /**
-     * Raises {@code exception} in every member; with {@code block}, waits until the group is
-     * empty or {@code timeout} passed ({@code null}: no limit). Never throws on expiry.
+     * Raises {@code exception} in every member not already dying; with {@code block}, waits
+     * until the members die or {@code timeout} passed ({@code null}: no limit), and kills
+     * the members added meanwhile too, until the group is empty (gevent's loop). Never
+     * throws on expiry.
      */
     public void kill(Throwable exception, boolean block, Duration timeout) {
         Objects.requireNonNull(exception, "exception");
         hub.checkCurrent(this);
-        List<Greenlet<?>> targets = new ArrayList<>();
-        for (Greenlet<?> g : members.keySet()) {
-            if (dying.add(g)) {
-                targets.add(g);
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Greenlet<?>> targets = new ArrayList<>();
+            for (Greenlet<?> g : members.keySet()) {
+                if (dying.add(g)) {
+                    targets.add(g);
+                }
             }
-        }
-        Gevent.killAll(targets, exception, false, null);
-        if (block) {
-            join(timeout);
+            Gevent.killAll(targets, exception, false, null);
+            if (!block || members.isEmpty()) {
+                return;
+            }
+            Duration left = timeout == null ? null : Duration.ofNanos(deadline - System.nanoTime());
+            List<Greenlet<?>> all = greenlets();
+            if (left != null && !left.isPositive() || Gevent.joinAll(all, left).size() < all.size()) {
+                return;
+            }
         }
     }
 
