@@ -1,5 +1,7 @@
 package io.gevent4j.hub;
 
+import io.gevent4j.config.Config;
+
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +77,7 @@ public final class Hub implements AutoCloseable {
     private final Map<Class<?>, AutoCloseable> services = new LinkedHashMap<>();
 
     private Hub(Thread thread) {
+        Config.get();
         this.builder = JdkAccess.virtualThreadBuilder(scheduler);
         this.thread = thread;
         this.carrier = new Carrier(this, thread);

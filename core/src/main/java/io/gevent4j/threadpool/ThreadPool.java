@@ -1,6 +1,7 @@
 package io.gevent4j.threadpool;
 
 import io.gevent4j.AbstractResult;
+import io.gevent4j.config.Config;
 import io.gevent4j.Timeout;
 import io.gevent4j.hub.AsyncWatcher;
 import io.gevent4j.hub.Hub;
@@ -61,7 +62,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ThreadPool implements AutoCloseable {
 
-    /** The size of {@link #of(Hub)}, gevent's default. */
+    /** The size of {@link #of(Hub)} unless the setting {@code threadpoolSize} says otherwise: gevent's default. */
     public static final int DEFAULT_SIZE = 10;
     /** How long a thread waits for a task before it exits, unless the constructor says otherwise. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -93,7 +94,7 @@ public final class ThreadPool implements AutoCloseable {
      */
     public static ThreadPool of(Hub hub) {
         hub.checkCurrent(hub);
-        return hub.service(ThreadPool.class, h -> new ThreadPool(h, DEFAULT_SIZE));
+        return hub.service(ThreadPool.class, h -> new ThreadPool(h, Config.get().threadpoolSize()));
     }
 
     /** A pool of at most {@code maxSize} threads for the current thread's hub. */
