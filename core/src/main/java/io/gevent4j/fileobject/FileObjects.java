@@ -47,7 +47,8 @@ public final class FileObjects {
      * {@code System.in} for the greenlets of the current hub: the same stream on every call
      * from one hub, read on its threadpool, so a greenlet waiting for a line of input lets
      * the others run. Read standard input from one hub only: two hubs reading it would each
-     * get part of it. Closing the returned stream closes {@code System.in}.
+     * get part of it. A read waiting for input holds one thread of the hub's threadpool. Closing
+     * the returned stream closes {@code System.in}.
      */
     public static ThreadedInputStream stdin() {
         return Hub.current().service(Stdin.class, h -> new Stdin(new ThreadedInputStream(System.in, ThreadPool.of(h)))).in();

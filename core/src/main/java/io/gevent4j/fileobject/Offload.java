@@ -20,9 +20,9 @@ import java.util.concurrent.CompletionException;
  * greenlet ends its wait, not the operation, which stays {@code pending}: the next operation
  * first waits for it. A pending read's chunk ({@code pendingChunk}) becomes {@code leftover},
  * returned by the next read (or its end of stream, {@code endPending}, is); a pending write's
- * error is thrown by the next operation. So nothing read or
- * written is lost or reordered. Reads go into a private buffer, and writes copy the caller's
- * bytes, because an abandoned operation outlives the caller's buffer.
+ * error is thrown by the next operation. So nothing read or written is lost or reordered.
+ * Reads go into a private buffer, and writes copy the caller's bytes, because an abandoned
+ * operation outlives the caller's buffer.
  */
 final class Offload {
 
