@@ -355,13 +355,11 @@ public final class Hub implements AutoCloseable {
         carrier.runLoopForOwner();
     }
 
-    /** Owner thread, on its first wait: whether the carrier must be started (the hub was new). */
-    boolean markRunning() {
-        if (state != State.NEW) {
-            return false;
+    /** Owner thread, on its first wait: the loop starts running (unless the hub is closing already). */
+    void markRunning() {
+        if (state == State.NEW) {
+            state = State.RUNNING;
         }
-        state = State.RUNNING;
-        return true;
     }
 
     /** Records a greenlet whose thread starts, until {@link #ended}. */

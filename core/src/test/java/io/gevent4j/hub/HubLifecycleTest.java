@@ -76,6 +76,20 @@ class HubLifecycleTest {
     }
 
     @Test
+    void closingAHubWhoseLoopNeverRanStillEndsItsGreenlets() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            List<String> log = new ArrayList<>();
+            Greenlet<Boolean> queued = Gevent.spawn(() -> log.add("ran"));
+            assertEquals(Hub.State.NEW, hub.state());
+            hub.close();
+            assertTrue(queued.killed());
+            assertEquals(List.of(), log);
+            assertEquals(0, hub.greenletCount(), "its thread ran once, to exit");
+        });
+    }
+
+    @Test
     void aHubClosedByOneOfItsGreenletsIsNotSilentlyReplacedOnItsThread() {
         FreshHub.run(() -> {
             Hub hub = Hub.current();
