@@ -59,6 +59,9 @@ public final class Hub implements AutoCloseable {
     private static final ThreadLocal<Hub> PLATFORM_HUB = new ThreadLocal<>();
     private static final Duration CLOSE_TICK = Duration.ofMillis(1);
 
+    /** How long {@link #close()} waits for the greenlets it ends. */
+    public static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
+
     static {
         startJdkPoller();
     }
@@ -288,9 +291,6 @@ public final class Hub implements AutoCloseable {
             PLATFORM_HUB.remove();
         }
     }
-
-    /** How long {@link #close()} waits for the greenlets it ends. */
-    public static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
 
     private void endGreenlets() {
         RawGreenlet self = Thread.currentThread() == carrier.thread ? null : RawGreenlet.current();
