@@ -40,11 +40,13 @@ class LettuceKillAndTimeoutTest {
         key = "gevent4j-it-" + UUID.randomUUID();
     }
 
-    /** Creates the client and opens its first connection on the hub's threadpool, off the hub. */
+    /** Creates the client and runs its first command on the hub's threadpool, off the hub. */
     private static RedisClient warmedClient() {
         return Hub.current().threadpool().apply(() -> {
             RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", Servers.REDIS_PORT));
-            client.connect().close();
+            try (StatefulRedisConnection<String, String> first = client.connect()) {
+                first.sync().ping();
+            }
             return client;
         });
     }
