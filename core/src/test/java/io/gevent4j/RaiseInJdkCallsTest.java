@@ -66,6 +66,27 @@ class RaiseInJdkCallsTest {
     }
 
     @Test
+    void aKillAGreenletRaisesInItselfReachesItsNextJdkCall() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Greenlet<Void> self = Gevent.spawn(() -> {
+                Greenlet.current().kill(new GreenletExit(), false, null);
+                try {
+                    Thread.sleep(ONE_HOUR);
+                    log.add("slept");
+                } catch (InterruptedException e) {
+                    log.add("interrupted");
+                }
+                Gevent.sleep(0);
+                log.add("survived");
+            });
+            assertTrue(self.join(BOUND));
+            assertTrue(self.killed());
+            assertEquals(List.of("interrupted"), log);
+        });
+    }
+
+    @Test
     void aTimeoutFiringWhileTheGreenletIsQueuedIsNotLost() {
         run(() -> {
             Event go = new Event();
