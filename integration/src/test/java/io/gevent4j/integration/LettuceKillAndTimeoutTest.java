@@ -6,6 +6,7 @@ import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
 import io.gevent4j.Timeout;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.threadpool.ThreadPool;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
@@ -42,7 +43,7 @@ class LettuceKillAndTimeoutTest {
 
     /** Creates the client and runs its first command on the hub's threadpool, off the hub. */
     private static RedisClient warmedClient() {
-        return Hub.current().threadpool().apply(() -> {
+        return ThreadPool.of(Hub.current()).apply(() -> {
             RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", Servers.REDIS_PORT));
             try (StatefulRedisConnection<String, String> first = client.connect()) {
                 first.sync().ping();
@@ -73,7 +74,7 @@ class LettuceKillAndTimeoutTest {
                 assertTrue(connection.isOpen(), "the interrupt cancelled the wait, not the connection");
                 redis.del(key);
             } finally {
-                Hub.current().threadpool().apply(() -> {
+                ThreadPool.of(Hub.current()).apply(() -> {
                     client.shutdown();
                     return null;
                 });
@@ -103,7 +104,7 @@ class LettuceKillAndTimeoutTest {
                 assertTrue(worker.killed(), "a kill Lettuce turned into its exception still ends the worker: " + worker);
                 assertEquals(1, attempts.get(), "no attempt after the kill");
             } finally {
-                Hub.current().threadpool().apply(() -> {
+                ThreadPool.of(Hub.current()).apply(() -> {
                     client.shutdown();
                     return null;
                 });
