@@ -289,6 +289,21 @@ class StreamServerTest {
     }
 
     @Test
+    void stoppingAServerThatNeverStartedLeavesItsGroupAlone() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(2);
+            Greenlet<String> other = pool.spawn(() -> {
+                Gevent.sleep(0.05);
+                return "ran to its end";
+            });
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, StreamServerTest::echo).spawnIn(pool);
+            server.stop(Duration.ZERO);
+            assertTrue(server.isClosed());
+            assertEquals("ran to its end", other.get());
+        });
+    }
+
+    @Test
     void otherThreadsAreRefused() {
         FreshHub.run(() -> {
             StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, StreamServerTest::echo).start();
