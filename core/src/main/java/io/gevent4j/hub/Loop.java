@@ -67,7 +67,6 @@ public final class Loop implements AutoCloseable {
     private boolean breakRequested;
     private long now;
     private long iteration;
-    private volatile boolean closed;
 
     Loop(Hub hub, Thread thread, Thread carrier) {
         this.hub = hub;
@@ -195,19 +194,18 @@ public final class Loop implements AutoCloseable {
         breakRequested = true;
     }
 
-    /** Whether the loop was closed. */
+    /** Whether the loop was closed. Any thread. */
     public boolean isClosed() {
-        return closed;
+        return !selector.isOpen();
     }
 
     /** Closes the selector; queued work is dropped. Idempotent; hub-thread only. */
     @Override
     public void close() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         checkThread();
-        closed = true;
         try {
             selector.close();
         } catch (IOException e) {
@@ -322,7 +320,7 @@ public final class Loop implements AutoCloseable {
     }
 
     private void poll() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         try {
