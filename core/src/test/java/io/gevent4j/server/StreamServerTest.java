@@ -336,6 +336,9 @@ class StreamServerTest {
     void otherThreadsAreRefused() {
         FreshHub.run(() -> {
             StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, StreamServerTest::echo).start();
+            try (LineClient c = new LineClient(server.address())) {
+                assertEquals("before", c.call("before"));
+            }
             AtomicReference<Throwable> error = new AtomicReference<>();
             Thread other = Thread.ofPlatform().start(() -> {
                 try {
@@ -347,6 +350,9 @@ class StreamServerTest {
             other.join();
             assertTrue(error.get() instanceof IllegalStateException, String.valueOf(error.get()));
             assertTrue(server.isStarted());
+            try (LineClient c = new LineClient(server.address())) {
+                assertEquals("after", c.call("after"), "the refused call changed nothing");
+            }
             server.stop();
         });
     }
