@@ -23,7 +23,10 @@ public final class Run {
             "udp-echo", UdpEchoServer::main,
             "udp-client", UdpClient::main,
             "unix-echo", UnixEchoServer::main,
-            "download", Download::main));
+            "download", Download::main,
+            "http-hello", HttpHello::main,
+            "file-server", FileServer::main,
+            "https", HttpsHello::main));
 
     private Run() {
     }
