@@ -318,6 +318,30 @@ class StreamServerTest {
     }
 
     @Test
+    void killingTheGreenletInServeForeverStopsTheServer() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            int greenletsBefore = hub.greenletCount();
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, StreamServerTest::echo).stopTimeout(Duration.ofMillis(10));
+            Greenlet<Void> serving = Gevent.spawn(() -> {
+                server.serveForever();
+                return null;
+            });
+            while (!server.isStarted()) {
+                Gevent.sleep(0.001);
+            }
+            try (LineClient c = new LineClient(server.address())) {
+                assertEquals("up", c.call("up"));
+                serving.kill();
+                assertTrue(serving.killed());
+                assertTrue(server.isClosed());
+                assertNull(c.readLine(), "the stop killed the handler, which closed the connection");
+            }
+            assertEquals(greenletsBefore, hub.greenletCount());
+        });
+    }
+
+    @Test
     void stoppingAServerThatNeverStartedLeavesItsGroupAlone() {
         FreshHub.run(() -> {
             Pool pool = new Pool(2);
