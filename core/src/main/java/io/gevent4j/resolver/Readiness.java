@@ -1,9 +1,7 @@
 package io.gevent4j.resolver;
 
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.IoWatcher;
-import io.gevent4j.hub.TimerWatcher;
-import io.gevent4j.hub.Waiter;
+import io.gevent4j.hub.IoWait;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -37,19 +35,10 @@ abstract sealed class Readiness {
             if (left <= 0) {
                 throw new SocketTimeoutException("timed out");
             }
-            Waiter<Void> waiter = new Waiter<>(hub);
-            IoWatcher io = hub.loop().io(channel, ops);
-            TimerWatcher timer = hub.loop().timer(Duration.ofNanos(left));
-            try {
-                io.start(waiter);
-                timer.start(waiter);
-                waiter.get();
-                if (!timer.isActive() && io.readyOps() == 0) {
+            try (IoWait wait = new IoWait(hub, channel, ops)) {
+                if (!wait.await(Duration.ofNanos(left))) {
                     throw new SocketTimeoutException("timed out");
                 }
-            } finally {
-                timer.close();
-                io.close();
             }
         }
     }
