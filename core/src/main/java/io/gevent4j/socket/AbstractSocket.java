@@ -70,11 +70,12 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     }
 
     /**
-     * Limits each wait of this socket to {@code timeout} (gevent's {@code settimeout}):
+     * Limits each operation of this socket to {@code timeout} (gevent's {@code settimeout}):
      * {@code null} waits without limit (the default), {@link Duration#ZERO} never waits
      * (an operation that would have to wait throws {@link java.net.SocketTimeoutException}
-     * at once), anything else throws {@link java.net.SocketTimeoutException} when a single
-     * wait lasts longer.
+     * at once), anything else throws {@link java.net.SocketTimeoutException} when an
+     * operation waits longer. A call that waits several times ({@code sendAll}, a TLS
+     * write) is bounded by the timeout as a whole, as gevent's {@code sendall}.
      *
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
@@ -212,6 +213,18 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     final void awaitWritable() throws IOException {
         ensureOpen();
         writer.await(timeout, "writing");
+    }
+
+    /**
+     * Waits until the channel can be written, within what is left of the socket's timeout
+     * counted from {@code startNanos} ({@link System#nanoTime()}): the bound of a call that
+     * waits several times, as {@code sendall}'s.
+     */
+    final void awaitWritableSince(long startNanos) throws IOException {
+        ensureOpen();
+        Duration left = timeout == null ? null
+                : Duration.ofNanos(Math.max(0, timeout.toNanos() - (System.nanoTime() - startNanos)));
+        writer.await(left, "writing");
     }
 
     /** Every operation starts here: on the socket's hub, and the socket open. */

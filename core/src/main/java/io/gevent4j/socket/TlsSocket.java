@@ -200,12 +200,13 @@ public final class TlsSocket implements ByteChannel {
 
     /** Drives the engine through the handshake; the records of one flight go out in one write. */
     private void runHandshake() throws IOException {
+        long startNanos = System.nanoTime();
         while (true) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_WRAP -> wrap(EMPTY);
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     if (netOut.position() > 0) {
-                        flush();
+                        flush(startNanos);
                     }
                     if (unwrap() == SSLEngineResult.Status.BUFFER_UNDERFLOW && !fillNetIn()) {
                         try {
@@ -219,7 +220,7 @@ public final class TlsSocket implements ByteChannel {
                 case NEED_TASK -> runTasks();
                 default -> {
                     if (netOut.position() > 0) {
-                        flush();
+                        flush(startNanos);
                     }
                     return;
                 }
@@ -325,10 +326,12 @@ public final class TlsSocket implements ByteChannel {
 
     /**
      * Encrypts and sends all of {@code src}, blocking the greenlet until the socket took it
-     * (running the handshake first if needed).
+     * (running the handshake first if needed). The socket's timeout bounds the sending as a
+     * whole, as gevent's {@code sendall}.
      *
      * @return the number of bytes written: all that remained
      * @throws ClosedChannelException if this side sent {@code close_notify} or was closed
+     * @throws java.net.SocketTimeoutException if the timeout passes before all is sent
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
@@ -338,17 +341,21 @@ public final class TlsSocket implements ByteChannel {
             throw new ClosedChannelException();
         }
         int start = src.position();
+        long startNanos = System.nanoTime();
         if (netOut.position() > 0) {
-            flush();
+            flush(startNanos);
         }
         while (src.hasRemaining()) {
             wrap(src);
-            flush();
+            flush(startNanos);
         }
         return src.position() - start;
     }
 
-    /** Same as {@link #write}: encrypts and sends all of {@code src}. */
+    /**
+     * Same as {@link #write}: encrypts and sends all of {@code src}. The socket's timeout
+     * bounds the whole call, as gevent's {@code sendall}.
+     */
     public void sendAll(ByteBuffer src) throws IOException {
         write(src);
     }
@@ -369,10 +376,11 @@ public final class TlsSocket implements ByteChannel {
     }
 
     private void sendCloseNotify() throws IOException {
+        long startNanos = System.nanoTime();
         engine.closeOutbound();
         while (!engine.isOutboundDone()) {
             wrap(EMPTY);
-            flush();
+            flush(startNanos);
         }
     }
 
@@ -458,11 +466,14 @@ public final class TlsSocket implements ByteChannel {
         }
     }
 
-    /** Sends what {@link #wrap} produced; bytes left unsent by an exception stay for the next flush. */
-    private void flush() throws IOException {
+    /**
+     * Sends what {@link #wrap} produced, within the socket's timeout counted from
+     * {@code startNanos}; bytes left unsent by an exception stay for the next flush.
+     */
+    private void flush(long startNanos) throws IOException {
         netOut.flip();
         try {
-            socket.sendAll(netOut);
+            socket.sendAllSince(netOut, startNanos);
         } finally {
             netOut.compact();
         }
