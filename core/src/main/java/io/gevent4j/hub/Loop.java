@@ -71,7 +71,6 @@ public final class Loop implements AutoCloseable {
     private boolean breakRequested;
     private long now;
     private long iteration;
-    private volatile boolean closed;
 
     Loop(Hub hub, Thread thread, Thread carrier) {
         this.hub = hub;
@@ -149,6 +148,23 @@ public final class Loop implements AutoCloseable {
         return new AsyncWatcher(this);
     }
 
+    /**
+     * A new, inactive watcher of the operating-system signal {@code signal} ({@code TERM} or
+     * {@code SIGTERM}); see {@link SignalWatcher} for the signals the JVM keeps.
+     */
+    public SignalWatcher signal(String signal) {
+        Objects.requireNonNull(signal, "signal");
+        checkThread();
+        return new SignalWatcher(this, signal);
+    }
+
+    /** A new, inactive watcher of the exit of the child {@code process}. */
+    public ChildWatcher child(Process process) {
+        Objects.requireNonNull(process, "process");
+        checkThread();
+        return new ChildWatcher(this, process);
+    }
+
     /** Queues {@code callback} behind the greenlets ready now; the returned watcher can cancel it. */
     public CallbackWatcher runCallback(Runnable callback) {
         CallbackWatcher w = new CallbackWatcher(this);
@@ -214,19 +230,18 @@ public final class Loop implements AutoCloseable {
         breakRequested = true;
     }
 
-    /** Whether the loop was closed. */
+    /** Whether the loop was closed. Any thread. */
     public boolean isClosed() {
-        return closed;
+        return !selector.isOpen();
     }
 
     /** Closes the selector; queued work is dropped. Idempotent; hub-thread only. */
     @Override
     public void close() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         checkThread();
-        closed = true;
         try {
             selector.close();
         } catch (IOException e) {
@@ -341,7 +356,7 @@ public final class Loop implements AutoCloseable {
     }
 
     private void poll() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         try {
