@@ -204,7 +204,7 @@ public final class Loop implements AutoCloseable {
      */
     public void closeChannel(SelectableChannel channel) throws IOException {
         channel.close();
-        if (!channel.isRegistered() || closed) {
+        if (!channel.isRegistered() || isClosed()) {
             return;
         }
         try {

@@ -1,6 +1,7 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.Waiter;
+import io.gevent4j.threadpool.ThreadPool;
 import io.gevent4j.threadpool.ThreadResult;
 
 import javax.net.ssl.SNIHostName;
@@ -46,7 +47,7 @@ import java.util.function.Consumer;
  * another runs it wait for its outcome. One greenlet may read while another writes. The
  * socket's timeout bounds each read's wait, and a write as a whole. The engine's delegated
  * tasks (certificate checks, key exchange) run on the hub's {@linkplain
- * io.gevent4j.hub.Hub#threadpool() threadpool}, so a slow handshake never stalls the hub's
+ * io.gevent4j.threadpool.ThreadPool#of threadpool}, so a slow handshake never stalls the hub's
  * other greenlets.
  *
  * <p><b>Errors.</b> A failed handshake (untrusted certificate, wrong host name, a peer that
@@ -606,7 +607,7 @@ public final class TlsSocket implements ByteChannel {
             if (batch.isEmpty()) {
                 return;
             }
-            ThreadResult<Void> running = socket.hub.threadpool().spawn(() -> batch.forEach(Runnable::run));
+            ThreadResult<Void> running = ThreadPool.of(socket.hub).spawn(() -> batch.forEach(Runnable::run));
             delegatedTasks = running;
             running.rawLink(() -> {
                 if (delegatedTasks == running) {
