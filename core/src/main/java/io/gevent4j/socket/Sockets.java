@@ -15,9 +15,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The functions of gevent.socket: {@link #createConnection} and the waits on any
@@ -31,8 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Sockets {
 
-    /** The waits in progress per channel, for {@link #cancelWait}. */
-    private static final ConcurrentHashMap<SelectableChannel, List<IoWait>> WAITS = new ConcurrentHashMap<>();
 
     private Sockets() {
     }
@@ -117,7 +116,7 @@ public final class Sockets {
      */
     public static int cancelWait(SelectableChannel channel, Throwable error) {
         Objects.requireNonNull(error, "error");
-        List<IoWait> waits = WAITS.get(Objects.requireNonNull(channel, "channel"));
+        List<IoWait> waits = Waits.of(Hub.current()).byChannel.get(Objects.requireNonNull(channel, "channel"));
         if (waits == null) {
             return 0;
         }
@@ -148,18 +147,35 @@ public final class Sockets {
 
     private static void await(SelectableChannel channel, int ops, Duration timeout) throws IOException {
         Objects.requireNonNull(channel, "channel");
-        try (IoWait wait = new IoWait(Hub.current(), channel, ops)) {
-            WAITS.computeIfAbsent(channel, c -> new ArrayList<>()).add(wait);
+        Hub hub = Hub.current();
+        Map<SelectableChannel, List<IoWait>> waits = Waits.of(hub).byChannel;
+        try (IoWait wait = new IoWait(hub, channel, ops)) {
+            waits.computeIfAbsent(channel, c -> new ArrayList<>()).add(wait);
             try {
                 if (!wait.await(timeout)) {
                     throw new SocketTimeoutException("timed out");
                 }
             } finally {
-                WAITS.computeIfPresent(channel, (c, list) -> {
+                waits.computeIfPresent(channel, (c, list) -> {
                     list.remove(wait);
                     return list.isEmpty() ? null : list;
                 });
             }
+        }
+    }
+
+    /** A hub's waits in progress per channel, for {@link #cancelWait}: a service of the hub. Hub-thread only. */
+    private static final class Waits implements AutoCloseable {
+        final Map<SelectableChannel, List<IoWait>> byChannel = new HashMap<>();
+
+        static Waits of(Hub hub) {
+            return hub.service(Waits.class, h -> new Waits());
+        }
+
+        /** The waits end with their greenlets, which the hub ends before it closes its services. */
+        @Override
+        public void close() {
+            byChannel.clear();
         }
     }
 }
