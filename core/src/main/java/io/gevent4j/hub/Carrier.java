@@ -45,8 +45,7 @@ final class Carrier implements Runnable {
      * Interrupts that arrive meanwhile are kept and restored afterwards.
      */
     void runLoopForOwner() {
-        if (thread.getState() == Thread.State.NEW) { // also when a hub that never ran closes with greenlets to end
-            hub.markRunning();
+        if (hub.markRunning()) {
             thread.start();
         }
         failure = null;
