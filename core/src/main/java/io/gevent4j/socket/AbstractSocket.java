@@ -74,7 +74,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
      * Limits each operation of this socket to {@code timeout} (gevent's {@code settimeout}):
      * {@code null} waits without limit (the default), {@link Duration#ZERO} never waits
      * (an operation that would have to wait throws {@link java.net.SocketTimeoutException}
-     * at once), anything else throws {@link java.net.SocketTimeoutException} when an
+     * at once, where gevent raises {@code BlockingIOError}: Java has no such exception), anything else throws {@link java.net.SocketTimeoutException} when an
      * operation waits longer. A call that waits several times ({@code sendAll}, a TLS
      * write) is bounded by the timeout as a whole, as gevent's {@code sendall}.
      *

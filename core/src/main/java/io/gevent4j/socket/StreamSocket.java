@@ -240,7 +240,9 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /**
      * The stream of bytes the peer sends (gevent's {@code makefile('rb')}), one per socket.
-     * Its reads block the greenlet as {@link #read} does; closing it closes the socket.
+     * Its reads block the greenlet as {@link #read} does; closing it closes the socket, and
+     * closing the socket closes it, as with {@link java.net.Socket} (gevent keeps a
+     * {@code makefile} usable after the socket's close).
      */
     public InputStream getInputStream() {
         if (input == null) {

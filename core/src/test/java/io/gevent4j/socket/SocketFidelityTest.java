@@ -79,7 +79,7 @@ class SocketFidelityTest {
                 handshake.get();
                 Greenlet<Integer> reader = slowReader(server);
                 pair[0].setTimeout(Duration.ofMillis(300));
-                ByteBuffer data = ByteBuffer.allocate(64 << 20);
+                ByteBuffer data = ByteBuffer.allocate(16 << 20);
                 assertThrows(SocketTimeoutException.class, () -> client.sendAll(data));
                 assertTrue(data.position() < data.limit(), "stopped before the end");
                 assertFalse(reader.ready(), "the timeout ended the call while the peer was still reading");
