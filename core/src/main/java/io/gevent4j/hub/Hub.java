@@ -4,6 +4,7 @@ import io.gevent4j.LoopExit;
 import io.gevent4j.threadpool.ThreadPool;
 
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +60,8 @@ public final class Hub implements AutoCloseable {
     private volatile BiConsumer<Object, Throwable> errorHandler;
     private volatile boolean closed;
     private ThreadPool threadpool;
+    // Run info and the blocking monitor: the greenlets that have started and not ended.
+    final LiveGreenlets live = new LiveGreenlets();
 
     private Hub(Thread thread) {
         this.builder = JdkAccess.virtualThreadBuilder(scheduler);
@@ -66,6 +69,7 @@ public final class Hub implements AutoCloseable {
         this.carrier = new Carrier(this, thread);
         this.loop = new Loop(this, thread, carrier.thread);
         this.main = new RawGreenlet(this, thread, true);
+        HubRegistry.add(this);
     }
 
     /**
@@ -231,12 +235,48 @@ public final class Hub implements AutoCloseable {
             threadpool.close();
         }
         closed = true;
+        HubRegistry.remove(this);
         loop.close();
         loop.drainInboxTo(Scheduler.orphans());
         carrier.wake();
         if (PLATFORM_HUB.get() == this) {
             PLATFORM_HUB.remove();
         }
+    }
+
+    // ---- Run info and the blocking monitor: reads for observers on any thread ----
+
+    /** Every hub of the JVM that was created and not closed, in no order. Any thread. */
+    public static List<Hub> all() {
+        return HubRegistry.snapshot();
+    }
+
+    /**
+     * The greenlets of this hub that have started and not ended, newest first; the main
+     * greenlet is not among them. Exact on the hub's thread; on another thread a
+     * weakly consistent snapshot (it may miss a greenlet that starts or ends meanwhile).
+     */
+    public List<RawGreenlet> greenlets() {
+        return live.snapshot();
+    }
+
+    /**
+     * The greenlet whose code runs on this hub now, as an observer on another thread sees
+     * it: the main greenlet while it has its turn, the greenlet mounted on the carrier, or
+     * {@code null} while the loop itself or one of its callbacks runs (or the loop sleeps).
+     * Any thread; a snapshot that may be stale by the time it returns, meant for monitoring.
+     */
+    public RawGreenlet runningGreenlet() {
+        if (carrier.ownerHasTurn()) {
+            return main;
+        }
+        for (RawGreenlet g : live.snapshot()) {
+            Thread t = g.thread;
+            if (t != null && JdkAccess.carrierOf(t) == carrier.thread) {
+                return g;
+            }
+        }
+        return null;
     }
 
     @Override

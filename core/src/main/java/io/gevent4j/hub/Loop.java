@@ -2,6 +2,8 @@ package io.gevent4j.hub;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -68,6 +70,42 @@ public final class Loop implements AutoCloseable {
     private long now;
     private long iteration;
     private volatile boolean closed;
+
+    // ---- The blocking monitor: the loop's progress, read without locks from its thread ----
+    private static final VarHandle TURNS;
+    private static final VarHandle SLEEPING;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            TURNS = lookup.findVarHandle(Loop.class, "turns", long.class);
+            SLEEPING = lookup.findVarHandle(Loop.class, "sleeping", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Bumped with an opaque store (a plain store on x86) before every task and callback. */
+    private long turns;
+    /** Set with opaque stores while the loop waits in its selector. */
+    private boolean sleeping;
+
+    /**
+     * How many tasks (greenlet runs) and callbacks the loop has started: a counter that
+     * does not move while one of them runs without switching. Any thread, without a lock.
+     */
+    public long turns() {
+        return (long) TURNS.getOpaque(this);
+    }
+
+    /** Whether the loop waits in its selector (nothing to run). Any thread, without a lock. */
+    public boolean isSleeping() {
+        return (boolean) SLEEPING.getOpaque(this);
+    }
+
+    private void turn() {
+        TURNS.setOpaque(this, turns + 1);
+    }
 
     Loop(Hub hub, Thread thread, Thread carrier) {
         this.hub = hub;
@@ -340,9 +378,11 @@ public final class Loop implements AutoCloseable {
                 selector.selectNow(onSelected);
                 return;
             }
+            SLEEPING.setOpaque(this, true);
             try {
                 selector.select(onSelected, timeoutMillis);
             } finally {
+                SLEEPING.setOpaque(this, false);
                 inbox.awake();
             }
             lastPoll = System.nanoTime();
@@ -368,6 +408,7 @@ public final class Loop implements AutoCloseable {
     }
 
     private void runTask(Runnable task) {
+        turn();
         try {
             task.run();
         } catch (Throwable t) {
@@ -390,6 +431,7 @@ public final class Loop implements AutoCloseable {
             Watcher w = pending.get(i++);
             if (w.pending) {
                 w.pending = false;
+                turn();
                 try {
                     w.invoke();
                 } catch (Throwable t) {

@@ -55,6 +55,10 @@ public class RawGreenlet {
     private Object inboxValue;
     private Throwable inboxThrow;
 
+    // Run info and the blocking monitor: this greenlet's links in its hub's LiveGreenlets.
+    RawGreenlet liveNext;
+    RawGreenlet livePrev;
+
     /** A raw greenlet on the current hub whose parent is the current greenlet; not started until switched to. */
     public RawGreenlet(Function<Object, Object> run) {
         this(run, current());
@@ -125,6 +129,24 @@ public class RawGreenlet {
     /** The greenlet that receives this one's result, or {@code null} (main greenlets, spawned greenlets). */
     public RawGreenlet parent() {
         return parent;
+    }
+
+    /**
+     * The greenlet that created this one, for the spawn tree of run info: the parent of a
+     * raw greenlet; {@code Greenlet} overrides it. {@code null} for a main greenlet.
+     */
+    public RawGreenlet spawningGreenlet() {
+        return parent;
+    }
+
+    /**
+     * A name for reports: its thread's name if it has one, else a name made of its
+     * identity; {@code Greenlet} overrides it. Any thread.
+     */
+    public String name() {
+        Thread t = thread;
+        String n = t == null ? "" : t.getName();
+        return n.isEmpty() ? getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this)) : n;
     }
 
     /** Whether this is a hub's main greenlet (its platform thread). */
@@ -322,6 +344,7 @@ public class RawGreenlet {
         }
         thread = hub.newThread(new Handle(this));
         hub.liveGreenlets++;
+        hub.live.add(this);
         if (runNext) {
             hub.loop.setRunNext();
         }
@@ -397,8 +420,21 @@ public class RawGreenlet {
         } finally {
             state = DEAD;
             hub.liveGreenlets--;
+            hub.live.remove(this);
         }
         exit(result, failure);
+    }
+
+    @Override
+    public String toString() {
+        String s = switch (state) {
+            case NEW -> "new";
+            case RUNNING -> "running";
+            case SUSPENDED -> "suspended";
+            case RESUMED -> "resumed";
+            default -> "dead";
+        };
+        return (main ? "main greenlet[" : "RawGreenlet[") + name() + ", " + s + "]";
     }
 
     /**
