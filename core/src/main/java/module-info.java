@@ -17,6 +17,9 @@ module io.gevent4j {
     exports io.gevent4j.socket;
     exports io.gevent4j.threadpool;
     exports io.gevent4j.resolver;
+    exports io.gevent4j.monitor;
+
+    requires jdk.jfr;
 
     provides java.net.spi.InetAddressResolverProvider
             with io.gevent4j.resolver.GeventInetAddressResolverProvider;

@@ -3,6 +3,7 @@ package io.gevent4j;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
+import io.gevent4j.monitor.Monitoring;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -49,8 +50,16 @@ import java.util.function.Consumer;
  * to DONE when killed before it ran, in which case its thread, if already queued, exits at
  * once. Links, joiners included, sit in one FIFO and are notified by one loop callback
  * after the end, so they run in the order added, from the hub.
+ *
+ * <p>Loading this class starts the JVM's monitors if the settings ask for them
+ * ({@link Monitoring#startIfEnabled()}).
  */
 public class Greenlet<T> extends RawGreenlet implements Waitable {
+
+    static {
+        // the monitors watch every hub; the settings may ask for them (off by default)
+        Monitoring.startIfEnabled();
+    }
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final byte NEW = 0;
