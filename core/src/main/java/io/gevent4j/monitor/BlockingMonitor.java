@@ -25,7 +25,7 @@ import java.util.Objects;
  * <p>A daemon platform thread checks every quarter of the maximum (at least every
  * millisecond), so an episode is noticed between 1 and 1.25 times the maximum after it
  * began. The hub's side costs one plain store per task and callback the loop runs; the
- * monitor reads it without locks. Off unless started: {@code -Dgevent4j.monitor=true}
+ * monitor reads it without locks. Off unless started: {@code -Dgevent4j.monitorThread=true}
  * starts one for the JVM (see {@link Monitoring}), or create your own. Thread-safe.
  *
  * <p><b>Implementation overview.</b> Per hub the monitor keeps the loop's

@@ -3,6 +3,7 @@ package io.gevent4j.monitor;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * Reports when the JVM's heap in use crosses a threshold (gevent's memory monitor, which
@@ -16,10 +17,8 @@ import java.util.Objects;
  */
 public final class MemoryMonitor extends PeriodicMonitor<MemoryUsageEvent> {
 
-    /** How often the monitor started by the settings checks (gevent's {@code memory_monitor_period}). */
-    public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(5);
-
     private final long threshold;
+    private final LongSupplier usage;
     private boolean above;
 
     /**
@@ -28,11 +27,22 @@ public final class MemoryMonitor extends PeriodicMonitor<MemoryUsageEvent> {
      * @throws IllegalArgumentException if the threshold or the period is not positive
      */
     public MemoryMonitor(long thresholdBytes, Duration period) {
+        this(thresholdBytes, period, MemoryMonitor::heapInUse);
+    }
+
+    /** A monitor that reads the usage from {@code usage} (tests give it a logical one). */
+    MemoryMonitor(long thresholdBytes, Duration period, LongSupplier usage) {
         super("gevent4j-memory-monitor", positive(period));
         if (thresholdBytes <= 0) {
             throw new IllegalArgumentException("the memory threshold must be positive: " + thresholdBytes);
         }
         this.threshold = thresholdBytes;
+        this.usage = usage;
+    }
+
+    private static long heapInUse() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     private static Duration positive(Duration period) {
@@ -50,8 +60,7 @@ public final class MemoryMonitor extends PeriodicMonitor<MemoryUsageEvent> {
 
     @Override
     void check() {
-        Runtime runtime = Runtime.getRuntime();
-        long usage = runtime.totalMemory() - runtime.freeMemory();
+        long usage = this.usage.getAsLong();
         if (!above && usage > threshold) {
             above = true;
             LOG.log(Level.WARNING, () -> "gevent4j: the heap in use, " + usage + " bytes, exceeds the threshold of "

@@ -1,14 +1,17 @@
 package io.gevent4j.monitor;
 
+import io.gevent4j.config.Config;
+
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * The JVM's own monitors, started from the settings: {@code -Dgevent4j.monitor=true} starts
- * a {@link BlockingMonitor} with {@code gevent4j.maxBlockingTime} (default 100 ms) and, if
- * {@code gevent4j.memoryThreshold} is set (bytes, or with a k/m/g suffix), a
- * {@link MemoryMonitor} checking every {@link MemoryMonitor#DEFAULT_PERIOD}. Off by
- * default. The first greenlet created calls {@link #startIfEnabled()}; a program may call
- * it earlier. Thread-safe.
+ * The JVM's own monitors, started from the settings ({@link Config}):
+ * {@code gevent4j.monitorThread=true} starts a {@link BlockingMonitor} with
+ * {@code gevent4j.maxBlockingTime} (default 100 ms) and, if {@code gevent4j.maxMemoryUsage}
+ * is set, a {@link MemoryMonitor} checking every {@code gevent4j.memoryMonitorPeriod}.
+ * Off by default. The first greenlet created calls {@link #startIfEnabled()}; a program may
+ * call it earlier. Thread-safe.
  */
 public final class Monitoring {
 
@@ -22,22 +25,22 @@ public final class Monitoring {
     /**
      * Starts the monitors the settings ask for, once per JVM; later calls do nothing.
      *
-     * @throws IllegalArgumentException if a setting has a bad value (the message names it
-     *         and says what it accepts)
+     * @throws io.gevent4j.config.ConfigException if a setting has a value it does not accept
      */
     public static synchronized void startIfEnabled() {
         if (started) {
             return;
         }
-        MonitorSettings settings = MonitorSettings.fromSystemProperties();
+        Config config = Config.get();
         started = true;
-        if (!settings.enabled()) {
+        if (!config.monitorThread()) {
             return;
         }
-        blocking = new BlockingMonitor(settings.maxBlockingTime());
+        blocking = new BlockingMonitor(config.maxBlockingTime());
         blocking.start();
-        if (settings.memoryThreshold() > 0) {
-            memory = new MemoryMonitor(settings.memoryThreshold(), MemoryMonitor.DEFAULT_PERIOD);
+        OptionalLong threshold = config.maxMemoryUsage();
+        if (threshold.isPresent()) {
+            memory = new MemoryMonitor(threshold.getAsLong(), config.memoryMonitorPeriod());
             memory.start();
         }
     }
