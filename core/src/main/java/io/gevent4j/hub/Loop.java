@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -105,6 +106,29 @@ public final class Loop implements AutoCloseable {
 
     private void turn() {
         TURNS.setOpaque(this, turns + 1);
+    }
+
+    /**
+     * Run info: the active timer, io, prepare, check and idle watchers, in that order (async,
+     * signal and child watchers are not listed). Hub-thread only.
+     */
+    public List<Watcher> activeWatchers() {
+        checkThread();
+        List<Watcher> all = new ArrayList<>();
+        for (int i = 0; i < timers.size(); i++) {
+            all.add(timers.get(i));
+        }
+        if (!closed) {
+            for (SelectionKey key : selector.keys()) {
+                if (key.attachment() instanceof IoWatcher.Registration r) {
+                    r.collectActive(all);
+                }
+            }
+        }
+        all.addAll(prepareWatchers);
+        all.addAll(checkWatchers);
+        all.addAll(idleWatchers);
+        return all;
     }
 
     Loop(Hub hub, Thread thread, Thread carrier) {
