@@ -22,8 +22,10 @@ module io.gevent4j {
     exports io.gevent4j.config;
     exports io.gevent4j.server;
     exports io.gevent4j.monitor;
+    exports io.gevent4j.backdoor;
 
     requires jdk.jfr;
+    requires jdk.jshell;
 
     provides java.net.spi.InetAddressResolverProvider
             with io.gevent4j.resolver.GeventInetAddressResolverProvider;
