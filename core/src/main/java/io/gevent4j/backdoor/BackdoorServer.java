@@ -44,7 +44,7 @@ import java.util.Objects;
  * </ul>
  *
  * <p><b>Evaluation.</b> JShell compiles on the calling thread, which takes up to a second,
- * so compiling runs on the hub's {@linkplain Hub#threadpool() threadpool} and the session
+ * so compiling runs on the hub's {@linkplain io.gevent4j.threadpool.ThreadPool#of threadpool} and the session
  * waits cooperatively; the snippet's code itself runs in the session's greenlet, so it may
  * use the hub's objects and block cooperatively (a snippet that loops blocks the hub, as any
  * greenlet would). What a snippet prints with {@code System.out} goes to the process's

@@ -178,7 +178,7 @@ final class BackdoorSession {
 
     /** Runs {@code task} on the hub's threadpool under the shell's lock, serving the greenlet's share meanwhile. */
     private <T> T onPool(Callable<T> task) {
-        ThreadPool pool = hub.threadpool();
+        ThreadPool pool = ThreadPool.of(hub);
         ThreadResult<T> result = pool.spawn(() -> {
             try {
                 synchronized (shellLock) {
@@ -206,7 +206,10 @@ final class BackdoorSession {
         });
     }
 
-    /** Session greenlet: abandons what waits, closes the shell once the evaluation in flight ended. */
+    /**
+     * Session greenlet: abandons what waits, closes the shell once the evaluation in flight
+     * ended (on the pool; inline while the hub closes, when the pool goes away).
+     */
     private void end() {
         ended = true;
         Object request;
@@ -217,11 +220,16 @@ final class BackdoorSession {
         }
         if (shell != null) {
             JShell closing = shell;
-            hub.threadpool().spawn(() -> {
+            Runnable close = () -> {
                 synchronized (shellLock) {
                     closing.close();
                 }
-            });
+            };
+            if (hub.isClosed()) {
+                close.run(); // the hub is closing its pool: no evaluation can be in flight for long
+            } else {
+                ThreadPool.of(hub).spawn(close);
+            }
         }
     }
 

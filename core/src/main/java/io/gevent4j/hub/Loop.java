@@ -70,7 +70,6 @@ public final class Loop implements AutoCloseable {
     private boolean breakRequested;
     private long now;
     private long iteration;
-    private volatile boolean closed;
 
     // ---- The blocking monitor: the loop's progress, read without locks from its thread ----
     private static final VarHandle TURNS;
@@ -118,7 +117,7 @@ public final class Loop implements AutoCloseable {
         for (int i = 0; i < timers.size(); i++) {
             all.add(timers.get(i));
         }
-        if (!closed) {
+        if (!isClosed()) {
             for (SelectionKey key : selector.keys()) {
                 if (key.attachment() instanceof IoWatcher.Registration r) {
                     r.collectActive(all);
@@ -257,19 +256,18 @@ public final class Loop implements AutoCloseable {
         breakRequested = true;
     }
 
-    /** Whether the loop was closed. */
+    /** Whether the loop was closed. Any thread. */
     public boolean isClosed() {
-        return closed;
+        return !selector.isOpen();
     }
 
     /** Closes the selector; queued work is dropped. Idempotent; hub-thread only. */
     @Override
     public void close() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         checkThread();
-        closed = true;
         try {
             selector.close();
         } catch (IOException e) {
@@ -384,7 +382,7 @@ public final class Loop implements AutoCloseable {
     }
 
     private void poll() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         try {

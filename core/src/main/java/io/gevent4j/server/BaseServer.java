@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -342,7 +343,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + address() + ", " + state.name().toLowerCase(java.util.Locale.ROOT) + "]";
+        return getClass().getSimpleName() + "[" + address() + ", " + state.name().toLowerCase(Locale.ROOT) + "]";
     }
 
     /** What a handler greenlet runs: the user's handler with its arguments bound. */

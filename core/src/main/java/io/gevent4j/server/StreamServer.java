@@ -7,9 +7,12 @@ import io.gevent4j.socket.StreamSocket;
 import io.gevent4j.socket.TlsSocket;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A TCP or UNIX-domain server that runs a handler in a greenlet of its own for each
@@ -30,8 +33,9 @@ import java.util.Objects;
  * the server closes the socket: a handler must not return while other greenlets still use
  * it. With an {@link SSLContext} the handler gets a {@link TlsSocket} instead; the TLS
  * handshake runs in the handler's greenlet before the handler is called, so a client that
- * fails it (or never finishes it) holds up its own greenlet only, and the failure is
- * reported like a handler's exception.
+ * fails it (or never finishes it: see {@link #handshakeTimeout}) holds up its own greenlet
+ * only, and the failure is reported like a handler's exception; {@link #sslParameters}
+ * configures each connection's engine.
  *
  * <p>The lifecycle, the limit on concurrent handlers, error handling and threading are
  * {@link BaseServer}'s. Which thread runs what: {@link #start()}, {@link #stop} and the
@@ -61,24 +65,24 @@ public final class StreamServer extends BaseServer<StreamServer> {
         void handle(TlsSocket socket, SocketAddress address) throws Exception;
     }
 
-    /** A connection's handling, TLS or not, over the accepted socket. */
-    @FunctionalInterface
-    private interface Connection {
-        void serve(StreamSocket socket, SocketAddress address) throws Exception;
-    }
-
     private final SocketAddress requested;
-    private final Connection connection;
+    private final Handler handler;
+    private final SSLContext sslContext;
+    private final TlsHandler tlsHandler;
+    private Consumer<SSLParameters> sslParameters = parameters -> { };
+    private Duration handshakeTimeout;
     private int backlog = ListeningSocket.DEFAULT_BACKLOG;
     private ListeningSocket listener;
     private SocketAddress bound;
 
     /**
      * A server that will listen on {@code address} (an {@link java.net.InetSocketAddress},
-     * port 0 for any free port, or a {@link java.net.UnixDomainSocketAddress}) once started.
+     * port 0 for any free port, or a {@link java.net.UnixDomainSocketAddress}, whose file
+     * must not exist and stays after the server is closed, as with the JDK's channels) once
+     * started.
      */
     public StreamServer(SocketAddress address, Handler handler) {
-        this(Objects.requireNonNull(address, "address"), null, plain(handler));
+        this(Objects.requireNonNull(address, "address"), null, Objects.requireNonNull(handler, "handler"), null, null);
     }
 
     /**
@@ -88,12 +92,13 @@ public final class StreamServer extends BaseServer<StreamServer> {
      * @throws IllegalArgumentException if {@code listener} is closed
      */
     public StreamServer(ListeningSocket listener, Handler handler) {
-        this(null, Objects.requireNonNull(listener, "listener"), plain(handler));
+        this(null, Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(handler, "handler"), null, null);
     }
 
     /** A TLS server that will listen on {@code address}, with the certificate of {@code context}'s key manager. */
     public StreamServer(SocketAddress address, SSLContext context, TlsHandler handler) {
-        this(Objects.requireNonNull(address, "address"), null, tls(context, handler));
+        this(Objects.requireNonNull(address, "address"), null, null,
+                Objects.requireNonNull(context, "context"), Objects.requireNonNull(handler, "handler"));
     }
 
     /**
@@ -102,13 +107,17 @@ public final class StreamServer extends BaseServer<StreamServer> {
      * @throws IllegalArgumentException if {@code listener} is closed
      */
     public StreamServer(ListeningSocket listener, SSLContext context, TlsHandler handler) {
-        this(null, Objects.requireNonNull(listener, "listener"), tls(context, handler));
+        this(null, Objects.requireNonNull(listener, "listener"), null,
+                Objects.requireNonNull(context, "context"), Objects.requireNonNull(handler, "handler"));
     }
 
-    private StreamServer(SocketAddress requested, ListeningSocket listener, Connection connection) {
+    private StreamServer(SocketAddress requested, ListeningSocket listener, Handler handler,
+                         SSLContext sslContext, TlsHandler tlsHandler) {
         this.requested = requested;
         this.listener = listener;
-        this.connection = connection;
+        this.handler = handler;
+        this.sslContext = sslContext;
+        this.tlsHandler = tlsHandler;
         if (listener != null) {
             this.bound = boundAddress(listener);
         }
@@ -122,20 +131,43 @@ public final class StreamServer extends BaseServer<StreamServer> {
         }
     }
 
-    private static Connection plain(Handler handler) {
-        Objects.requireNonNull(handler, "handler");
-        return handler::handle;
+    /**
+     * Lets {@code configure} change the TLS parameters of each accepted connection before its
+     * handshake: protocols, cipher suites, ALPN protocols ({@link SSLParameters#setApplicationProtocols}),
+     * {@link SSLParameters#setNeedClientAuth}...
+     *
+     * @throws IllegalStateException if the server was started, or is not a TLS server
+     */
+    public StreamServer sslParameters(Consumer<SSLParameters> configure) {
+        Objects.requireNonNull(configure, "configure");
+        checkTls("sslParameters");
+        this.sslParameters = configure;
+        return this;
     }
 
-    private static Connection tls(SSLContext context, TlsHandler handler) {
-        Objects.requireNonNull(context, "context");
-        Objects.requireNonNull(handler, "handler");
-        return (socket, address) -> {
-            try (TlsSocket tls = TlsSocket.server(socket, context)) {
-                tls.handshake();
-                handler.handle(tls, address);
-            }
-        };
+    /**
+     * Limits each TLS handshake to {@code timeout}: a client that has not finished it by then
+     * is reported ({@link java.net.SocketTimeoutException}) and disconnected. Without it (the
+     * default, as gevent's) a client that never finishes its handshake holds its greenlet,
+     * and its slot in a pool, until it leaves.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalStateException if the server was started, or is not a TLS server
+     */
+    public StreamServer handshakeTimeout(Duration timeout) {
+        if (!timeout.isPositive()) {
+            throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
+        }
+        checkTls("handshakeTimeout");
+        this.handshakeTimeout = timeout;
+        return this;
+    }
+
+    private void checkTls(String option) {
+        checkNew(option);
+        if (sslContext == null) {
+            throw new IllegalStateException(option + " needs a TLS server (made with an SSLContext): " + this);
+        }
     }
 
     /**
@@ -185,6 +217,21 @@ public final class StreamServer extends BaseServer<StreamServer> {
             socket.close();
             throw e;
         }
-        spawnHandler(handlers, peer, () -> connection.serve(socket, peer), socket);
+        spawnHandler(handlers, peer, () -> serve(socket, peer), socket);
+    }
+
+    /** Runs in the connection's greenlet: the TLS handshake if any, then the handler. */
+    private void serve(StreamSocket socket, SocketAddress peer) throws Exception {
+        if (sslContext == null) {
+            handler.handle(socket, peer);
+            return;
+        }
+        try (TlsSocket tls = TlsSocket.server(socket, sslContext, sslParameters)) {
+            Duration timeout = socket.getTimeout();
+            socket.setTimeout(handshakeTimeout);
+            tls.handshake();
+            socket.setTimeout(timeout);
+            tlsHandler.handle(tls, peer);
+        }
     }
 }

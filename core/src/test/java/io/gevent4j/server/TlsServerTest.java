@@ -13,10 +13,12 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TlsServerTest {
@@ -75,6 +77,34 @@ class TlsServerTest {
             server.stop();
             assertEquals(2, reports.size(), "the stalled client's handshake failed when it left: " + reports);
             assertTrue(reports.get(1).contains(stalledLocal), reports.toString());
+        });
+    }
+
+    @Test
+    void sslParametersApplyToEachConnectionAndAHandshakeTimeoutEndsStalledClients() {
+        FreshHub.run(() -> {
+            TestCerts certs = TestCerts.get();
+            Hub hub = Hub.current();
+            List<String> reports = new ArrayList<>();
+            hub.setErrorHandler((context, error) -> reports.add(context + " | " + error));
+            StreamServer server = new StreamServer(StreamServerTest.ANY_LOOPBACK_PORT, certs.localhostServer, (tls, address) -> {
+                tls.sendAll((tls.getSession().getProtocol() + "\n").getBytes(StandardCharsets.UTF_8));
+            }).sslParameters(p -> p.setProtocols(new String[] {"TLSv1.2"})).handshakeTimeout(Duration.ofMillis(200)).start();
+            assertThrows(IllegalStateException.class, () -> server.handshakeTimeout(Duration.ofSeconds(1)));
+            InetSocketAddress address = (InetSocketAddress) server.address();
+            try (TlsSocket tls = TlsSocket.client(StreamSocket.open(address), certs.client, "localhost")) {
+                assertEquals("TLSv1.2", new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8)).readLine());
+            }
+            try (LineClient stalled = new LineClient(address)) {
+                assertEquals(-1, stalled.socket.getInputStream().read(), "the server gave up on the silent client");
+                assertEquals(1, reports.size(), reports.toString());
+                assertTrue(reports.get(0).contains("SocketTimeoutException"), reports.toString());
+            }
+            server.stop();
+
+            StreamServer plain = new StreamServer(StreamServerTest.ANY_LOOPBACK_PORT, StreamServerTest::echo);
+            assertThrows(IllegalStateException.class, () -> plain.sslParameters(p -> { }), "not a TLS server");
+            assertThrows(IllegalArgumentException.class, () -> plain.handshakeTimeout(Duration.ZERO));
         });
     }
 }
