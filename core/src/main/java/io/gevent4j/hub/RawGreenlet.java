@@ -439,6 +439,7 @@ public class RawGreenlet {
         }
         thread = hub.newThread(new Handle(this));
         hub.started(this);
+        GreenletEvents.started(this);
         if (runNext) {
             hub.loop.setRunNext();
         }
@@ -514,6 +515,7 @@ public class RawGreenlet {
         } finally {
             state = DEAD;
             hub.ended(this);
+            GreenletEvents.ended(this);
         }
         Throwable undelivered = pendingThrow;
         pendingThrow = null;
