@@ -83,7 +83,7 @@ final class Carrier implements Runnable {
         hub.adoptCarrier();
         while (true) {
             while (turn != CARRIER) {
-                if (hub.isClosed()) {
+                if (hub.state() == Hub.State.CLOSED) {
                     return;
                 }
                 if (!owner.isAlive()) {

@@ -92,8 +92,9 @@ public final class Hub implements AutoCloseable {
      * The hub of the calling thread: a platform thread's own (created on first use), or the
      * hub a greenlet runs on.
      *
-     * @throws IllegalStateException on a virtual thread of the JDK's default scheduler, or
-     *         when the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+     * @throws IllegalStateException on a virtual thread of the JDK's default scheduler,
+     *         when the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}, or
+     *         when another thread closed this platform thread's hub (see {@link #close()})
      */
     public static Hub current() {
         Thread t = Thread.currentThread();
@@ -260,26 +261,35 @@ public final class Hub implements AutoCloseable {
      * {@code GreenletExit}, a raw greenlet gets a {@link CancellationException} where it
      * blocks) and waits at most {@link #CLOSE_BOUND} for them to die, running the loop
      * meanwhile; then closes the services, in reverse order of creation, and the loop.
-     * Greenlets that outlive the bound stay where they are. Afterwards the platform
-     * thread that closed it gets a new hub on its next use. Tasks other threads hand the
+     * Greenlets that outlive the bound stay where they are. Afterwards the hub's own
+     * platform thread gets a new hub on its next use; if another thread (a greenlet)
+     * closed it, {@link #current()} on the owner throws until the owner calls
+     * {@code close()} too, so a hub is never replaced in the middle of its owner's work. Tasks other threads hand the
      * hub later run on a daemon thread, so the JDK's threads are never refused.
      * Hub-thread only; idempotent.
      */
     @Override
     public void close() {
         if (isClosed()) {
+            releaseOwnerThread();
             return;
         }
         checkCurrent(this);
+        boolean carrierStarted = state != State.NEW;
         state = State.CLOSING;
-        endGreenlets();
+        endGreenlets(carrierStarted);
         closeServices();
         state = State.CLOSED;
         HubRegistry.remove(this);
         loop.close();
         loop.drainInboxTo(Scheduler.orphans());
         carrier.wake();
-        if (PLATFORM_HUB.get() == this && Thread.currentThread() == thread) {
+        releaseOwnerThread();
+    }
+
+    /** On the owner thread, once closed: its next use of gevent4j makes a new hub. */
+    private void releaseOwnerThread() {
+        if (state == State.CLOSED && Thread.currentThread() == thread && PLATFORM_HUB.get() == this) {
             PLATFORM_HUB.remove();
         }
     }
@@ -341,7 +351,7 @@ public final class Hub implements AutoCloseable {
     /** How long {@link #close()} waits for the greenlets it ends. */
     public static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
 
-    private void endGreenlets() {
+    private void endGreenlets(boolean carrierStarted) {
         RawGreenlet self = Thread.currentThread() == carrier.thread ? null : RawGreenlet.current();
         int staying = self != null && !self.isMain() ? 1 : 0;
         List<RawGreenlet> alive = new ArrayList<>();
@@ -365,6 +375,9 @@ public final class Hub implements AutoCloseable {
                     loop.runOnce();
                 }
             } else {
+                if (!carrierStarted) { // the owner never waited before: its first wait is this one
+                    carrier.thread.start();
+                }
                 Waiter<Void> ended = new Waiter<>(this);
                 tick.start(() -> {
                     if (done.getAsBoolean() && !ended.ready()) {

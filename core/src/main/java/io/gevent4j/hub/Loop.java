@@ -400,8 +400,9 @@ public final class Loop implements AutoCloseable {
             busyIterations = 0;
             long timeoutMillis = 0; // 0: no timer, sleep until woken
             boolean noTimer = timers.size() == 0;
-            if (noTimer && activeRefs == 0 && !hub.hasGreenletsInJdkCalls()) {
-                // nothing could wake a sleep: let the hub see that (LoopExit) instead of hanging
+            if (activeRefs == 0 && !hub.hasGreenletsInJdkCalls()) {
+                // nothing referenced could wake a sleep (an unreferenced timer does not keep
+                // the loop alive): let the hub see that (LoopExit) instead of sleeping
                 selector.selectNow(onSelected);
                 return;
             }

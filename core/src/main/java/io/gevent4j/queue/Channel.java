@@ -24,7 +24,8 @@ import java.util.concurrent.BlockingQueue;
  * back, so an item is delivered at most once and never lost silently.
  *
  * <p>It is a {@link BlockingQueue} with the {@code SynchronousQueue} contract: no capacity,
- * {@link #peek()} is always {@code null}, iteration is empty.
+ * {@link #peek()} is always {@code null}, {@link #iterator()} is empty; gevent's iteration,
+ * which takes items as they are sent, is {@link #consume(Object)}.
  *
  * <p><b>Threads.</b> Hub-thread only: every method throws {@link IllegalStateException}
  * off the hub it was created on.
@@ -177,7 +178,21 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
         return n;
     }
 
-    /** Empty: a channel holds nothing. */
+    /**
+     * gevent's iteration over a channel: each {@code next()} is a blocking {@link #get()},
+     * and the iteration ends when a putter sends {@code end} (gevent's
+     * {@code put(StopIteration)}), which is not yielded. {@link #iterator()} keeps the
+     * {@code SynchronousQueue} contract instead (always empty).
+     */
+    public Iterable<T> consume(T end) {
+        Objects.requireNonNull(end, "end");
+        return consuming(() -> {
+            T item = get();
+            return end.equals(item) ? null : item;
+        });
+    }
+
+    /** Empty: a channel holds nothing (see {@link #consume(Object)} for gevent's iteration). */
     @Override
     public Iterator<T> iterator() {
         return Collections.emptyIterator();

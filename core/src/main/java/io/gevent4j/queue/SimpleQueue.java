@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 
@@ -319,31 +318,13 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
      * the iteration ends when the queue is shut down and empty.
      */
     public Iterable<T> consume() {
-        return () -> new Iterator<>() {
-            private T next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = get();
-                    } catch (ShutDown e) {
-                        return false;
-                    }
-                }
-                return true;
+        return consuming(() -> {
+            try {
+                return get();
+            } catch (ShutDown e) {
+                return null;
             }
-
-            @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                T item = next;
-                next = null;
-                return item;
-            }
-        };
+        });
     }
 
     // ---------------------------------------------------------------- internals

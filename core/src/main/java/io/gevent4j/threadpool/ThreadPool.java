@@ -1,5 +1,6 @@
 package io.gevent4j.threadpool;
 
+import io.gevent4j.AbstractResult;
 import io.gevent4j.config.Config;
 import io.gevent4j.Timeout;
 import io.gevent4j.hub.AsyncWatcher;
@@ -213,13 +214,7 @@ public final class ThreadPool implements AutoCloseable {
      */
     public <T> T apply(Callable<T> task) {
         if (Thread.currentThread() instanceof Worker w && w.pool == this) {
-            try {
-                return task.call();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
+            return AbstractResult.call(task);
         }
         return spawn(task).get();
     }
