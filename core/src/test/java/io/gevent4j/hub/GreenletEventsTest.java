@@ -4,6 +4,7 @@ import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import jdk.jfr.Configuration;
+import jdk.jfr.EventType;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,8 +49,9 @@ class GreenletEventsTest {
         return RecordingFile.readAllEvents(file).stream()
                 .filter(e -> e.getEventType().getName().startsWith("io.gevent4j.Greenlet"))
                 .filter(e -> greenlet.equals(e.getString("greenlet")))
+                .sorted(Comparator.comparing(RecordedEvent::getStartTime)) // a file groups events by thread
                 .map(RecordedEvent::getEventType)
-                .map(t -> t.getName())
+                .map(EventType::getName)
                 .toList();
     }
 }
