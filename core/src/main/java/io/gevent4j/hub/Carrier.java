@@ -69,6 +69,11 @@ final class Carrier implements Runnable {
         }
     }
 
+    /** Whether the owner thread (the main greenlet) has the turn, not the loop. Any thread. */
+    boolean ownerHasTurn() {
+        return turn == OWNER;
+    }
+
     /** Wakes an idle carrier so that it sees the hub closed and exits. Any thread. */
     void wake() {
         LockSupport.unpark(thread);

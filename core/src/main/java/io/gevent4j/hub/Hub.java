@@ -3,6 +3,8 @@ package io.gevent4j.hub;
 import io.gevent4j.config.Config;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,6 +88,7 @@ public final class Hub implements AutoCloseable {
         this.carrier = new Carrier(this, thread);
         this.loop = new Loop(this, thread, carrier.thread);
         this.main = new RawGreenlet(this, thread, true);
+        HubRegistry.add(this);
     }
 
     /**
@@ -279,6 +282,7 @@ public final class Hub implements AutoCloseable {
         endGreenlets();
         closeServices();
         state = State.CLOSED;
+        HubRegistry.remove(this);
         loop.close();
         loop.drainInboxTo(Scheduler.orphans());
         carrier.wake();
@@ -290,6 +294,60 @@ public final class Hub implements AutoCloseable {
         if (state == State.CLOSED && Thread.currentThread() == thread && PLATFORM_HUB.get() == this) {
             PLATFORM_HUB.remove();
         }
+    }
+
+    // ---- Run info and the blocking monitor: reads for observers on any thread ----
+
+    private static final VarHandle LIVE_HEAD;
+    private static final VarHandle LIVE_NEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LIVE_HEAD = lookup.findVarHandle(Hub.class, "liveHead", RawGreenlet.class);
+            LIVE_NEXT = lookup.findVarHandle(RawGreenlet.class, "liveNext", RawGreenlet.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Every hub of the JVM that was created and not closed, in no order. Any thread. */
+    public static List<Hub> all() {
+        return HubRegistry.snapshot();
+    }
+
+    /**
+     * The greenlets of this hub that have started and not ended, newest first; the main
+     * greenlet is not among them. Exact on the hub's thread; on another thread a weakly
+     * consistent snapshot: a greenlet that starts or ends meanwhile may be missing (links
+     * only ever point to older greenlets, so the walk ends).
+     */
+    public List<RawGreenlet> greenlets() {
+        List<RawGreenlet> all = new ArrayList<>();
+        for (RawGreenlet g = (RawGreenlet) LIVE_HEAD.getAcquire(this); g != null;
+                g = (RawGreenlet) LIVE_NEXT.getAcquire(g)) {
+            all.add(g);
+        }
+        return all;
+    }
+
+    /**
+     * The greenlet whose code runs on this hub now, as an observer on another thread sees
+     * it: the main greenlet while it has its turn, the greenlet mounted on the carrier, or
+     * {@code null} while the loop itself or one of its callbacks runs (or the loop sleeps).
+     * Any thread; a snapshot that may be stale by the time it returns, meant for monitoring.
+     */
+    public RawGreenlet runningGreenlet() {
+        if (carrier.ownerHasTurn()) {
+            return main;
+        }
+        for (RawGreenlet g : greenlets()) {
+            Thread t = g.thread;
+            if (t != null && JdkAccess.carrierOf(t) == carrier.thread) {
+                return g;
+            }
+        }
+        return null;
     }
 
     private void endGreenlets() {
@@ -369,7 +427,7 @@ public final class Hub implements AutoCloseable {
         if (liveHead != null) {
             liveHead.livePrev = g;
         }
-        liveHead = g;
+        LIVE_HEAD.setRelease(this, g); // published whole to greenlets() on other threads
     }
 
     /** A greenlet's body ended. */
