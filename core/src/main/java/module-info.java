@@ -17,6 +17,7 @@ module io.gevent4j {
     exports io.gevent4j.socket;
     exports io.gevent4j.threadpool;
     exports io.gevent4j.resolver;
+    exports io.gevent4j.monkey;
 
     provides java.net.spi.InetAddressResolverProvider
             with io.gevent4j.resolver.GeventInetAddressResolverProvider;
