@@ -1,12 +1,17 @@
 package io.gevent4j.integration;
 
+import io.gevent4j.monkey.Monkey;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
-/** Where .ci/services starts the real servers, and the skip-if-absent check. */
+/**
+ * Where .ci/services starts the real servers, the skip-if-absent check, and whether this
+ * JVM runs the clients on the patched {@code java.net.Socket} ({@code -Dgevent4j.it.patchSocket=true},
+ * set by integration/pom.xml's second test run).
+ */
 final class Servers {
 
     static final String PG_URL = System.getProperty("gevent4j.it.pgUrl", "jdbc:postgresql://127.0.0.1:5432/gevent4j");
@@ -14,7 +19,17 @@ final class Servers {
     static final String PG_PASSWORD = System.getProperty("gevent4j.it.pgPassword", "gevent4j");
     static final int REDIS_PORT = Integer.getInteger("gevent4j.it.redisPort", 6379);
 
+    /** Whether the tests of this JVM run on {@link Monkey#patchSocket()}'s sockets. */
+    static final boolean SOCKET_PATCHED = Boolean.getBoolean("gevent4j.it.patchSocket");
+
     private Servers() {
+    }
+
+    /** Patches {@code java.net.Socket} if this JVM is the patched run; call before the first socket. */
+    static void patchSocketIfAsked() {
+        if (SOCKET_PATCHED) {
+            Monkey.patchSocket();
+        }
     }
 
     /** Skips the calling test unless something accepts TCP connections on 127.0.0.1:{@code port}. */
