@@ -8,11 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketImpl;
-import java.net.SocketOption;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,14 +23,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * timed out"); one thread accepts at a time; a close from any thread wakes a blocked accept
  * with {@code SocketException("Socket closed")}.
  */
-final class GreenServerSocketImpl extends SocketImpl {
+final class GreenServerSocketImpl extends ChannelSocketImpl {
 
     private final ReentrantLock acceptLock = new ReentrantLock();
-    private final Object stateLock = new Object();
     private ServerSocketChannel channel;
     private DirectionWait accepting;
-    private volatile boolean closed;
-    private volatile int timeoutMillis;
     private InetSocketAddress bindAddress;
 
     @Override
@@ -66,7 +62,7 @@ final class GreenServerSocketImpl extends SocketImpl {
             throw new SocketException("listen before bind");
         }
         channel.bind(bindAddress, backlog < 1 ? 50 : backlog);
-        localport = GreenSocketImpl.localPort(channel);
+        localport = localPort(channel);
     }
 
     @Override
@@ -78,7 +74,7 @@ final class GreenServerSocketImpl extends SocketImpl {
         acceptLock.lock();
         try {
             ensureOpen();
-            long deadline = GreenSocketImpl.deadline(timeoutMillis);
+            long deadline = timeoutDeadline();
             SocketChannel accepted;
             while ((accepted = channel.accept()) == null) {
                 accepting.await(deadline, "Accept timed out");
@@ -127,16 +123,12 @@ final class GreenServerSocketImpl extends SocketImpl {
     }
 
     @Override
-    protected void close() throws IOException {
-        synchronized (stateLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        if (channel == null) {
-            return;
-        }
+    NetworkChannel channel() {
+        return channel;
+    }
+
+    @Override
+    void release() throws IOException {
         try {
             accepting.close();
         } finally {
@@ -147,51 +139,5 @@ final class GreenServerSocketImpl extends SocketImpl {
     @Override
     protected void sendUrgentData(int data) throws IOException {
         throw new SocketException("a server socket sends no data");
-    }
-
-    @Override
-    public void setOption(int opt, Object value) throws SocketException {
-        ensureOpen();
-        if (opt == SO_TIMEOUT) {
-            int millis = SocketOptionIds.intValue(value, "SO_TIMEOUT");
-            if (millis < 0) {
-                throw new IllegalArgumentException("timeout < 0");
-            }
-            timeoutMillis = millis;
-            return;
-        }
-        SocketOptionIds.set(channel, opt, value);
-    }
-
-    @Override
-    public Object getOption(int opt) throws SocketException {
-        ensureOpen();
-        return opt == SO_TIMEOUT ? (Object) timeoutMillis : SocketOptionIds.get(channel, opt);
-    }
-
-    @Override
-    protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
-        ensureOpen();
-        channel.setOption(name, value);
-    }
-
-    @Override
-    protected <T> T getOption(SocketOption<T> name) throws IOException {
-        ensureOpen();
-        return channel.getOption(name);
-    }
-
-    @Override
-    protected Set<SocketOption<?>> supportedOptions() {
-        return channel == null ? Set.of() : channel.supportedOptions();
-    }
-
-    private void ensureOpen() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket closed");
-        }
-        if (channel == null) {
-            throw new SocketException("Socket not created");
-        }
     }
 }

@@ -8,14 +8,12 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketImpl;
-import java.net.SocketOption;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,16 +31,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@code SocketException("Closed by interrupt")}) whether the thread is virtual or not;
  * urgent data and {@code SO_OOBINLINE} are not supported.
  */
-final class GreenSocketImpl extends SocketImpl {
+final class GreenSocketImpl extends ChannelSocketImpl {
 
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Object stateLock = new Object();
     private SocketChannel channel;
     private DirectionWait reading;
     private DirectionWait writing;
-    private volatile boolean closed;
-    private volatile int timeoutMillis;
     private boolean inputShutdown;
     /** The last read got fewer bytes than asked: the next one waits for readiness before it tries. */
     private boolean drained;
@@ -203,7 +198,7 @@ final class GreenSocketImpl extends SocketImpl {
                 return takeReadAhead(b, off, len);
             }
             ByteBuffer dst = ByteBuffer.wrap(b, off, len);
-            long deadline = deadline(timeoutMillis);
+            long deadline = timeoutDeadline();
             if (drained) {
                 drained = false;
                 reading.await(deadline, "Read timed out");
@@ -274,16 +269,12 @@ final class GreenSocketImpl extends SocketImpl {
     }
 
     @Override
-    protected void close() throws IOException {
-        synchronized (stateLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        if (channel == null) {
-            return;
-        }
+    NetworkChannel channel() {
+        return channel;
+    }
+
+    @Override
+    void release() throws IOException {
         try {
             reading.close();
             writing.close();
@@ -313,60 +304,5 @@ final class GreenSocketImpl extends SocketImpl {
     @Override
     protected void sendUrgentData(int data) throws IOException {
         throw new SocketException("urgent data is not supported by the patched socket");
-    }
-
-    @Override
-    public void setOption(int opt, Object value) throws SocketException {
-        ensureOpen();
-        if (opt == SO_TIMEOUT) {
-            int millis = SocketOptionIds.intValue(value, "SO_TIMEOUT");
-            if (millis < 0) {
-                throw new IllegalArgumentException("timeout < 0");
-            }
-            timeoutMillis = millis;
-            return;
-        }
-        SocketOptionIds.set(channel, opt, value);
-    }
-
-    @Override
-    public Object getOption(int opt) throws SocketException {
-        ensureOpen();
-        return opt == SO_TIMEOUT ? (Object) timeoutMillis : SocketOptionIds.get(channel, opt);
-    }
-
-    @Override
-    protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
-        ensureOpen();
-        channel.setOption(name, value);
-    }
-
-    @Override
-    protected <T> T getOption(SocketOption<T> name) throws IOException {
-        ensureOpen();
-        return channel.getOption(name);
-    }
-
-    @Override
-    protected Set<SocketOption<?>> supportedOptions() {
-        return channel == null ? Set.of() : channel.supportedOptions();
-    }
-
-    private void ensureOpen() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket closed");
-        }
-        if (channel == null) {
-            throw new SocketException("Socket not created");
-        }
-    }
-
-    static long deadline(int millis) {
-        return millis == 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    }
-
-    static int localPort(java.nio.channels.NetworkChannel ch) throws IOException {
-        SocketAddress local = ch.getLocalAddress();
-        return local instanceof InetSocketAddress inet ? inet.getPort() : -1;
     }
 }
