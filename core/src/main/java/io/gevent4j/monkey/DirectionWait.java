@@ -1,6 +1,7 @@
 package io.gevent4j.monkey;
 
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.socket.ChannelWaiter;
 
 import java.io.Closeable;
@@ -21,6 +22,11 @@ import java.util.function.Function;
  * greenlet (or a thread with a hub) it waits on the hub's own selector, so only the
  * greenlet blocks; on any other thread it waits on a selector of its own, opened on first
  * use, as the JDK's socket would block that thread.
+ *
+ * <p>A kill or {@code Timeout} raised into a greenlet waiting here, or an interrupt of a
+ * thread waiting on its own selector, closes the socket and ends the wait with
+ * {@code SocketException("Closed by interrupt")}, as the JDK's socket does for virtual
+ * threads; a greenlet's exception stays pending for its next gevent4j call.
  *
  * <p>Callers serialise {@link #await} (the socket's per-direction lock); {@link #close()}
  * may come from any thread at any time and wakes the waiter, which then throws
@@ -98,6 +104,8 @@ final class DirectionWait {
             throw new SocketTimeoutException(timeoutMessage);
         } catch (AsynchronousCloseException e) {
             throw closedException();
+        } catch (RuntimeException | Error raised) {
+            closedByRaise(raised);
         }
         ensureOpen();
     }
@@ -178,6 +186,22 @@ final class DirectionWait {
             }
         }
         return s;
+    }
+
+    /**
+     * An exception raised into the waiting greenlet (a kill, a {@code Timeout}) ends the wait
+     * as an interrupt ends the JDK socket's: the socket is closed, the exception stays
+     * pending for the greenlet's next gevent4j call, and the library gets
+     * {@code SocketException("Closed by interrupt")}, so it treats the connection as broken
+     * (a pool discards it) instead of being unwound mid-reply.
+     */
+    private void closedByRaise(Throwable raised) throws IOException {
+        try {
+            socket.close();
+        } finally {
+            RawGreenlet.current().raiseLater(raised);
+        }
+        throw new SocketException("Closed by interrupt");
     }
 
     private void closedByInterrupt() throws IOException {

@@ -25,11 +25,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * limits each read ({@link java.net.SocketTimeoutException} "Read timed out", the socket
  * stays usable); one reader and one writer at a time (others wait their turn); a close from
  * any thread wakes blocked readers and writers with {@code SocketException("Socket closed")}.
- * Where it differs: a {@code Timeout} or kill raised in a greenlet waiting here is thrown
- * where it waits and leaves the socket usable (gevent's semantics; the JDK's interrupt
- * closes the socket); an interrupt of a thread without a hub closes the socket
- * ({@code SocketException("Closed by interrupt")}) whether the thread is virtual or not;
- * urgent data and {@code SO_OOBINLINE} are not supported.
+ * A {@code Timeout} or kill raised in a greenlet waiting here ends the wait as the JDK's
+ * interrupt does: the socket is closed and the library gets
+ * {@code SocketException("Closed by interrupt")}, so a connection pool discards the
+ * connection instead of reusing one left mid-reply; the exception itself is raised at the
+ * greenlet's next gevent4j call (a {@code Timeout} closed meanwhile withdraws it).
+ * Where it differs: an interrupt of a thread without a hub closes the socket whether the
+ * thread is virtual or not; urgent data and {@code SO_OOBINLINE} are not supported.
  */
 final class GreenSocketImpl extends ChannelSocketImpl {
 

@@ -14,8 +14,9 @@ import java.net.Socket;
  * drivers, Redis and HTTP clients) waits inside a greenlet on its hub's selector, with no
  * hop through the JDK's poller threads, and blocks any other thread as before. Without it a
  * {@code java.net.Socket} in a greenlet already blocks only that greenlet, through the
- * JDK's poller; the patch makes each wait cheaper (see {@code bench/README.md}) and makes a
- * {@code Timeout} or kill leave the socket usable instead of closing it. Sockets made before
+ * JDK's poller; the patch makes each wait cheaper (see {@code bench/README.md}). A
+ * {@code Timeout} or kill still closes a socket it interrupts, as with the JDK's socket, so
+ * that libraries and their pools see a broken connection. Sockets made before
  * the call keep the JDK's implementation; {@link java.nio.channels.SocketChannel} and
  * {@code HttpClient} are not affected.
  *

@@ -82,20 +82,34 @@ class PatchedSocketTest {
     }
 
     @Test
-    void aTimeoutInAGreenletsReadLeavesTheSocketUsable() {
+    void aTimeoutInAGreenletsReadClosesTheSocketAsTheJdksInterruptDoes() {
         FreshHub.run(() -> {
             try (ServerSocket listener = listen();
                  Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
                  Socket peer = listener.accept()) {
                 InputStream in = client.getInputStream();
-                assertThrows(Timeout.class, () -> {
-                    try (Timeout t = Timeout.start(Duration.ofMillis(20))) {
-                        in.read();
-                    }
-                });
-                assertFalse(client.isClosed());
-                peer.getOutputStream().write(42);
-                assertEquals(42, in.read(), "the socket still reads after the Timeout");
+                Timeout timeout = Timeout.start(Duration.ofMillis(20));
+                SocketException e = assertThrows(SocketException.class, in::read);
+                assertEquals("Closed by interrupt", e.getMessage());
+                assertEquals("Socket closed", assertThrows(SocketException.class, in::read).getMessage());
+                assertSame(timeout, assertThrows(Timeout.class, () -> Gevent.sleep(0)),
+                        "the Timeout itself is raised at the next gevent4j call");
+                assertEquals(-1, peer.getInputStream().read(), "the peer sees the connection end");
+            }
+        });
+    }
+
+    @Test
+    void aTimeoutClosedBeforeTheNextCallIsWithdrawn() {
+        FreshHub.run(() -> {
+            try (ServerSocket listener = listen();
+                 Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                 Socket peer = listener.accept()) {
+                try (Timeout t = Timeout.start(Duration.ofMillis(20))) {
+                    assertThrows(SocketException.class, () -> client.getInputStream().read());
+                }
+                assertDoesNotThrow(() -> Gevent.sleep(0.03), "nothing is left pending");
+                assertEquals(-1, peer.getInputStream().read(), "the interrupted socket was closed");
             }
         });
     }

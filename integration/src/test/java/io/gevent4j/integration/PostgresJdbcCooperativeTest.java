@@ -93,9 +93,6 @@ class PostgresJdbcCooperativeTest {
                 assertTrue(FreshHub.secondsSince(start) < 4.0, "the kill ended the 5 s query early");
                 assertTrue(g.killed(), "the driver's SQLException does not hide the kill: " + g);
                 assertEquals(List.of(), reported, "a kill is a normal end, not an error");
-                if (Servers.SOCKET_PATCHED) {
-                    return; // gevent's semantics: GreenletExit was raised where the driver waited, the socket stays open
-                }
                 // JDK semantics: the kill is an interrupt, which closes the socket under the driver
                 assertFalse(c.isValid(2), "the connection is gone with its socket");
             }
@@ -112,7 +109,7 @@ class PostgresJdbcCooperativeTest {
                     try (Timeout t = Timeout.start(Duration.ofMillis(100)); Statement st = c1.createStatement()) {
                         st.execute("SELECT pg_sleep(1)");
                         log.add("c1 finished");
-                    } catch (SQLException | Timeout e) { // the patched socket raises the Timeout itself
+                    } catch (SQLException e) {
                         log.add("c1 interrupted");
                     }
                     try (Statement st = c2.createStatement()) {
@@ -122,9 +119,7 @@ class PostgresJdbcCooperativeTest {
                     return log;
                 });
                 assertEquals(List.of("c1 interrupted", "c2 answered"), g.get());
-                if (!Servers.SOCKET_PATCHED) {
-                    assertFalse(c1.isValid(2), "the interrupted connection is closed (JDK semantics)");
-                }
+                assertFalse(c1.isValid(2), "the interrupted connection is closed (JDK semantics)");
                 assertTrue(c2.isValid(2), "the next connection is healthy");
             }
         });

@@ -23,7 +23,7 @@ final class Servers {
     static final int REDIS_PORT = Integer.getInteger("gevent4j.it.redisPort", 6379);
 
     /** Whether the tests of this JVM run on {@link Monkey#patchSocket()}'s sockets. */
-    static final boolean SOCKET_PATCHED = Boolean.getBoolean("gevent4j.it.patchSocket");
+    private static final boolean SOCKET_PATCHED = Boolean.getBoolean("gevent4j.it.patchSocket");
 
     private Servers() {
     }
@@ -32,6 +32,12 @@ final class Servers {
     static void patchSocketIfAsked() {
         if (SOCKET_PATCHED) {
             Monkey.patchSocket();
+            try {
+                Socket.setSocketImplFactory(null); // refused once a factory is installed
+                throw new AssertionError("Monkey.patchSocket() installed no socket factory");
+            } catch (java.net.SocketException expected) {
+                // the patched implementation serves every new java.net.Socket
+            }
         }
     }
 
