@@ -90,7 +90,9 @@ final class DirectionWait {
             if (left <= 0) {
                 throw new SocketTimeoutException(timeoutMessage);
             }
-            timeout = Duration.ofNanos(left);
+            // whole milliseconds, SO_TIMEOUT's unit: a wait that starts within the call's first
+            // millisecond then has the same timeout as the last one, and the hub waiter reuses its timer
+            timeout = Duration.ofMillis((left + 999_999) / 1_000_000);
         }
         ensureOpen();
         Hub hub = Hub.currentIfExists();
