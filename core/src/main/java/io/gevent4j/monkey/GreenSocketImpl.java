@@ -40,6 +40,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
     private SocketChannel channel;
     private DirectionWait reading;
     private DirectionWait writing;
+    private DirectionWait connecting;
     private boolean inputShutdown;
     /** The last read got fewer bytes than asked: the next one waits for readiness before it tries. */
     private boolean drained;
@@ -75,6 +76,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
         channel = ch;
         reading = DirectionWait.reading(this::close, ch);
         writing = DirectionWait.writing(this::close, ch);
+        connecting = DirectionWait.connecting(this::close, ch);
     }
 
     @Override
@@ -97,7 +99,6 @@ final class GreenSocketImpl extends ChannelSocketImpl {
         }
         ensureOpen();
         long deadline = deadline(millis);
-        DirectionWait connecting = DirectionWait.connecting(this::close, channel);
         try {
             if (!channel.connect(inet)) {
                 do {
@@ -107,7 +108,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
         } catch (ClosedChannelException e) {
             throw new SocketException("Socket closed");
         } finally {
-            connecting.close();
+            connecting.close(); // its watcher must not stay armed: a connected socket is always "connectable"
         }
         address = inet.getAddress();
         port = inet.getPort();
@@ -280,6 +281,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
         try {
             reading.close();
             writing.close();
+            connecting.close();
         } finally {
             channel.close();
         }
