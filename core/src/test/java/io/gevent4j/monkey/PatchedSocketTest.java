@@ -262,6 +262,70 @@ class PatchedSocketTest {
     }
 
     @Test
+    void aConnectTimeoutAndACloseFromAnotherThreadEndAPendingConnect() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            java.util.List<java.nio.channels.SocketChannel> fillers = fillAcceptQueue(listener);
+            try {
+                FreshHub.run(() -> {
+                    Socket timed = new Socket();
+                    SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
+                            () -> timed.connect(listener.getLocalSocketAddress(), 100));
+                    assertEquals("Connect timed out", e.getMessage());
+                    assertTrue(timed.isClosed(), "Socket.connect closes a socket that failed to connect");
+
+                    java.util.List<Throwable> reported = new java.util.ArrayList<>();
+                    io.gevent4j.hub.Hub.current().setErrorHandler((context, error) -> reported.add(error));
+                    Socket closed = new Socket();
+                    Greenlet<Object> connecting = Gevent.spawn(() -> {
+                        closed.connect(listener.getLocalSocketAddress(), LIMIT_MS);
+                        return "connected";
+                    });
+                    Gevent.sleep(0.05);
+                    CompletableFuture.runAsync(() -> {
+                        try {
+                            closed.close();
+                        } catch (java.io.IOException ex) {
+                            throw new java.io.UncheckedIOException(ex);
+                        }
+                    }).get(LIMIT_MS, TimeUnit.MILLISECONDS);
+                    assertTrue(connecting.join(Duration.ofMillis(900)), "the close ended the connect before a SYN retry could");
+                    assertEquals("Socket closed", assertInstanceOf(SocketException.class, connecting.exception()).getMessage());
+                    assertEquals(java.util.List.of(connecting.exception()), reported);
+                });
+            } finally {
+                for (var c : fillers) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Connects to {@code listener} (backlog 1, never accepting) until its accept queue is
+     * full: Linux then drops further SYNs, so a connect stays pending for a second or more.
+     */
+    private static java.util.List<java.nio.channels.SocketChannel> fillAcceptQueue(ServerSocket listener)
+            throws Exception {
+        java.util.List<java.nio.channels.SocketChannel> fillers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            var c = java.nio.channels.SocketChannel.open();
+            c.configureBlocking(false);
+            fillers.add(c);
+            c.connect(listener.getLocalSocketAddress());
+        }
+        Thread.sleep(50);
+        int pending = 0;
+        for (var c : fillers) {
+            if (!c.finishConnect()) {
+                pending++;
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(pending > 0,
+                "this kernel completed every connect to a full accept queue: no pending connect to test");
+        return fillers;
+    }
+
+    @Test
     void closedSocketsLeaveNoFileDescriptorBehind() throws Exception {
         Path fds = Path.of("/proc/self/fd");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
