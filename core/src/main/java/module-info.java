@@ -19,6 +19,7 @@ module io.gevent4j {
     exports io.gevent4j.socket;
     exports io.gevent4j.threadpool;
     exports io.gevent4j.resolver;
+    exports io.gevent4j.monkey;
     exports io.gevent4j.config;
     exports io.gevent4j.fileobject;
     exports io.gevent4j.subprocess;

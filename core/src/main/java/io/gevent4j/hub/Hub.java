@@ -147,6 +147,16 @@ public final class Hub implements AutoCloseable {
         return loop;
     }
 
+    /**
+     * Runs {@code callback} on this hub's thread, as a loop callback after those already
+     * queued (gevent's {@code hub.loop.run_callback_threadsafe}): the one way to hand a hub
+     * work from another hub or any other thread. Any thread; never blocks, never throws;
+     * after the hub closed the callback is dropped.
+     */
+    public void runThreadsafe(Runnable callback) {
+        loop.runCallbackThreadsafe(callback);
+    }
+
     /** The platform thread this hub belongs to: its main greenlet. Thread-safe. */
     public Thread thread() {
         return thread;
