@@ -8,6 +8,8 @@
  * over the JVM's name lookups only when {@code -Dgevent4j.dns=native} is set.
  */
 module io.gevent4j {
+    requires jdk.unsupported;
+
     exports io.gevent4j;
     exports io.gevent4j.hub;
     exports io.gevent4j.event;
@@ -17,6 +19,8 @@ module io.gevent4j {
     exports io.gevent4j.socket;
     exports io.gevent4j.threadpool;
     exports io.gevent4j.resolver;
+    exports io.gevent4j.config;
+    exports io.gevent4j.server;
 
     provides java.net.spi.InetAddressResolverProvider
             with io.gevent4j.resolver.GeventInetAddressResolverProvider;

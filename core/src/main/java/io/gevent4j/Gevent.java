@@ -51,6 +51,19 @@ public final class Gevent {
     }
 
     /**
+     * Installs {@code handler} for the operating-system signal {@code signal} ({@code TERM} or
+     * {@code SIGTERM}): each time the process receives it, the handler runs in a new greenlet
+     * of the current hub (gevent's {@code signal_handler}). Several handlers of one signal all
+     * run. See {@link SignalHandler} for what the handle does and
+     * {@link io.gevent4j.hub.SignalWatcher} for the signals the JVM keeps.
+     *
+     * @throws IllegalArgumentException if the signal is unknown or the JVM keeps it for itself
+     */
+    public static SignalHandler signalHandler(String signal, Runnable handler) {
+        return new SignalHandler(Hub.current(), signal, handler);
+    }
+
+    /**
      * Blocks the current greenlet for {@code duration}. Zero or negative lets every other
      * greenlet that is ready now run once, then resumes (gevent's {@code sleep(0)}); a
      * positive duration waits at least one loop iteration. A kill or Timeout is raised here.

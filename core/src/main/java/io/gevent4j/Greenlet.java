@@ -284,6 +284,12 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
 
     /**
      * Raises {@code exception} in the greenlet where it blocks (now or at its next wait).
+     * In a gevent4j wait it is thrown there. A JDK blocking call the greenlet is in, or
+     * makes next, is interrupted and ends as the JDK specifies (often with its own
+     * exception); the kill then stays pending and is thrown at the greenlet's next gevent4j
+     * call, and if the body ends by an exception first (the JDK call's, say) the greenlet
+     * ends with the kill instead, so a JDK exception cannot hide it (see
+     * {@code docs/jdk-calls.md}). A body that returns first keeps its value.
      * A greenlet that has not run yet never runs: it is dead at once, and its links still
      * fire. With {@code block}, waits until it is dead or {@code timeout} passed
      * ({@code null}: no limit). Never throws the greenlet's error; does nothing on a dead one.
@@ -302,15 +308,9 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
             finish(null, exception);
             return;
         }
-        deliver(exception);
+        raiseLater(exception);
         if (block) {
             join(timeout);
-        }
-    }
-
-    private void deliver(Throwable exception) {
-        if (phase != DONE && !raiseLater(exception)) {
-            hub().loop().runCallback(() -> deliver(exception));
         }
     }
 

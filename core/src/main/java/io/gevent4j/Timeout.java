@@ -1,7 +1,5 @@
 package io.gevent4j;
 
-import io.gevent4j.hub.CallbackWatcher;
-import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
 
@@ -20,11 +18,16 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>In gevent4j's own waits the exception is thrown where the greenlet waits, and the
- * object waited on stays usable. A greenlet parked in a JDK blocking call is interrupted
- * instead, with the JDK's semantics for the call (a {@code java.net.Socket} read, for
- * instance, closes its socket), and the timeout is then raised at its next gevent4j wait
- * unless it was cancelled first. A {@code null} duration never fires; zero fires on the
- * next loop turn. Nested timeouts each raise their own instance.
+ * object waited on stays usable. Otherwise the greenlet's thread is interrupted: the JDK
+ * blocking call it is parked in, or the next one it makes, ends with the JDK's semantics
+ * for the call (a {@code java.net.Socket} read, for instance, closes its socket), and the
+ * timeout is then raised at its next gevent4j call ({@link #start()} of any timeout
+ * included), or replaces the exception the greenlet's body ends with if that comes first,
+ * unless it was cancelled. {@link #cancel()} and {@link #close()} on the greenlet withdraw a timeout that
+ * fired but was not raised, and clear the interrupt status it caused, so the greenlet's
+ * next JDK call starts clean (see {@code docs/jdk-calls.md}). A {@code null} duration
+ * never fires; zero fires on the next loop turn. Nested timeouts each raise their own
+ * instance.
  *
  * <p>{@code Timeout} extends {@link Error}, like {@link GreenletExit}, so that
  * {@code catch (Exception e)} does not swallow it. It is also what {@link Greenlet#getNow()}
@@ -34,10 +37,8 @@ public class Timeout extends Error implements AutoCloseable {
 
     private final Duration duration;
     private final Throwable exception;
-    private Hub hub;
     private TimerWatcher timer;
     private RawGreenlet target;
-    private CallbackWatcher retry;
 
     /** An unstarted timeout without a duration: the exception of a non-blocking get. */
     public Timeout() {
@@ -94,7 +95,9 @@ public class Timeout extends Error implements AutoCloseable {
     }
 
     /**
-     * Arms the timer for the current greenlet; returns this.
+     * Arms the timer for the current greenlet; returns this. It is a point where a kill or
+     * timeout pending for the greenlet (one that interrupted a JDK call) is thrown, before
+     * anything is armed.
      *
      * @throws IllegalStateException if it is already pending
      */
@@ -103,13 +106,14 @@ public class Timeout extends Error implements AutoCloseable {
             throw new IllegalStateException("timeout is already pending");
         }
         cancel();
+        RawGreenlet current = RawGreenlet.current();
+        current.throwPending();
         if (duration == null) {
             return this;
         }
-        hub = Hub.current();
-        target = RawGreenlet.current();
+        target = current;
         if (timer == null) {
-            timer = hub.loop().timer(duration);
+            timer = current.hub().loop().timer(duration);
         }
         timer.start(this::fire);
         return this;
@@ -127,17 +131,17 @@ public class Timeout extends Error implements AutoCloseable {
 
     /** Whether the timer is armed and has not fired. */
     public boolean pending() {
-        return (timer != null && timer.isActive()) || (retry != null && retry.isActive());
+        return timer != null && timer.isActive();
     }
 
-    /** Disarms the timer and withdraws the exception if it was not raised yet. Idempotent. */
+    /**
+     * Disarms the timer and withdraws the exception if it was not raised yet, clearing the
+     * interrupt status it caused (at once on the greenlet, else at its next gevent4j call).
+     * Never throws. Idempotent.
+     */
     public void cancel() {
         if (timer != null) {
             timer.stop();
-        }
-        if (retry != null) {
-            retry.stop();
-            retry = null;
         }
         if (target != null) {
             target.cancelRaise(exception());
@@ -151,10 +155,7 @@ public class Timeout extends Error implements AutoCloseable {
     }
 
     private void fire() {
-        retry = null;
-        if (!target.raiseLater(exception())) {
-            retry = hub.loop().runCallback(this::fire);
-        }
+        target.raiseLater(exception());
     }
 
     private static String seconds(Duration d) {

@@ -1,6 +1,7 @@
 package io.gevent4j.hub;
 
 import io.gevent4j.LoopExit;
+import io.gevent4j.config.Config;
 import io.gevent4j.threadpool.ThreadPool;
 
 import java.lang.System.Logger.Level;
@@ -61,6 +62,7 @@ public final class Hub implements AutoCloseable {
     private ThreadPool threadpool;
 
     private Hub(Thread thread) {
+        Config.get();
         this.builder = JdkAccess.virtualThreadBuilder(scheduler);
         this.thread = thread;
         this.carrier = new Carrier(this, thread);
@@ -200,13 +202,14 @@ public final class Hub implements AutoCloseable {
 
     /**
      * The hub's own {@link ThreadPool} (gevent's {@code hub.threadpool}) of
-     * {@link ThreadPool#DEFAULT_SIZE} threads, created on first use and killed by
+     * {@link Config#threadpoolSize()} threads (setting {@code threadpoolSize}, default
+     * {@link ThreadPool#DEFAULT_SIZE}), created on first use and killed by
      * {@link #close()}. Hub-thread only.
      */
     public ThreadPool threadpool() {
         checkCurrent(this);
         if (threadpool == null) {
-            threadpool = new ThreadPool(this, ThreadPool.DEFAULT_SIZE);
+            threadpool = new ThreadPool(this, Config.get().threadpoolSize());
         }
         return threadpool;
     }

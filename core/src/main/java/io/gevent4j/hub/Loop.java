@@ -145,6 +145,23 @@ public final class Loop implements AutoCloseable {
         return new AsyncWatcher(this);
     }
 
+    /**
+     * A new, inactive watcher of the operating-system signal {@code signal} ({@code TERM} or
+     * {@code SIGTERM}); see {@link SignalWatcher} for the signals the JVM keeps.
+     */
+    public SignalWatcher signal(String signal) {
+        Objects.requireNonNull(signal, "signal");
+        checkThread();
+        return new SignalWatcher(this, signal);
+    }
+
+    /** A new, inactive watcher of the exit of the child {@code process}. */
+    public ChildWatcher child(Process process) {
+        Objects.requireNonNull(process, "process");
+        checkThread();
+        return new ChildWatcher(this, process);
+    }
+
     /** Queues {@code callback} behind the greenlets ready now; the returned watcher can cancel it. */
     public CallbackWatcher runCallback(Runnable callback) {
         CallbackWatcher w = new CallbackWatcher(this);

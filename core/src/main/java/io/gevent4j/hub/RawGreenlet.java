@@ -1,5 +1,7 @@
 package io.gevent4j.hub;
 
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -28,9 +30,47 @@ import java.util.function.Function;
  * {@link #suspend()}: a virtual thread parks until {@link #resume()} unparks it; the main
  * greenlet hands its turn to the hub's carrier, which runs the loop until the task that
  * {@code resume()} queued (behind the greenlets woken before it) hands the turn back. A switch puts the value in the target's
- * one-slot inbox and resumes it at the head of the run queue. An asynchronous exception
- * (kill, Timeout) waits in {@code pendingThrow}: it resumes a suspended greenlet, interrupts
- * one parked in a JDK call, and is raised at the greenlet's next library wait.
+ * one-slot inbox and resumes it at the head of the run queue.
+ *
+ * <p><b>Asynchronous exceptions (kill, Timeout).</b> A virtual thread cannot have an
+ * exception injected: the only way into a JDK blocking call is {@link Thread#interrupt()},
+ * and the only place gevent4j can throw is its own code running on the greenlet's thread.
+ * So a raise has two halves:
+ * <ol>
+ * <li><em>Pending.</em> {@link #raiseLater} queues the exception ({@code pendingThrow}, then
+ *     {@code laterThrows} in arrival order; never refused, so nothing is retried or lost).
+ *     {@link #throwPending()}, which every gevent4j wait, {@code Timeout.start} and the end of
+ *     the body run on the greenlet's thread, throws the first one. A raise still pending
+ *     when the body ends with an exception replaces that exception (typically the JDK
+ *     call's, which the raise caused), so a kill reads as a kill; a body that returns keeps
+ *     its value, as a gevent4j wait whose value arrived first does.</li>
+ * <li><em>Interrupt.</em> A greenlet suspended in gevent4j is {@linkplain #resume() resumed}
+ *     to throw. Any other greenlet but a main one has its thread interrupted, whatever it
+ *     is doing: parked in a JDK call (the call ends as the JDK specifies), or runnable in
+ *     the hub's ready queue (its next JDK blocking call ends at once, or its next gevent4j
+ *     call throws). The thread's state is not consulted: a greenlet just woken and queued
+ *     is as interruptible as a parked one. No interrupt is sent when the status is already
+ *     set; if gevent4j set it, {@code raiseInterrupt} records it. {@link #suspend()} holds
+ *     the status aside while it parks and, when it returns with a raise still pending (a
+ *     wait whose value won), sets it as {@code raiseLater} would have, so the raise still
+ *     reaches the next JDK call. A main greenlet is a platform thread whose JDK calls hold
+ *     the hub anyway: it gets its raises at gevent4j waits.</li>
+ * </ol>
+ * The interrupt gevent4j caused is consumed, on the greenlet's own thread, when the last
+ * pending raise is thrown ({@code throwPending}), withdrawn ({@link #cancelRaise}, a
+ * Timeout closed) or ends the body: the status is cleared whoever re-asserted it since
+ * (a JDK call that left it set, a library that caught {@code InterruptedException} and
+ * re-interrupted, as HikariCP does), because all of that is the raise's echo. A status the
+ * user set before the raise is left alone. A raise withdrawn by another greenlet (which
+ * cannot clear this thread's status) leaves it for this greenlet's next gevent4j call.
+ *
+ * <p>No hook in the hub's scheduling is needed: interrupting regardless of state already
+ * reaches every blocking point, and re-interrupting at each later JDK park would spin
+ * through calls that absorb interrupts ({@code ReentrantLock.lock} parks again). What Java
+ * does not allow: code that keeps running without reaching a blocking point nor calling
+ * gevent4j cannot be stopped, and a library that re-asserts the interrupt makes each of
+ * its would-be blocking calls fail at once without parking, so a catch-and-retry loop
+ * over it that never calls gevent4j spins on the hub's thread until it stops retrying.
  */
 public class RawGreenlet {
 
@@ -49,6 +89,8 @@ public class RawGreenlet {
     private final Function<Object, Object> run;
     private RawGreenlet parent;
     private Throwable pendingThrow;
+    private ArrayDeque<Throwable> laterThrows;
+    private boolean raiseInterrupt;
     private final Runnable mainWake;
     private boolean mainWakeQueued;
     private boolean inboxFull;
@@ -166,45 +208,76 @@ public class RawGreenlet {
 
     /**
      * Raises {@code error} in this greenlet where it blocks, without switching: at once if
-     * it waits in gevent4j, by interrupting it if it is parked in a JDK call (which then
-     * behaves as the JDK specifies for interrupts), else at its next gevent4j wait. The
-     * exception kill and Timeout use.
-     *
-     * @return false if another exception is still pending (try again on a later loop turn)
+     * it waits in gevent4j; otherwise its thread is interrupted, so the JDK blocking call it
+     * is parked in, or the next one it makes, ends as the JDK specifies for interrupts, and
+     * the exception itself is thrown at its next gevent4j call (any wait,
+     * {@code Timeout.start}, {@code sleep(0)}), or replaces the exception the body ends
+     * with if it ends by one first. Exceptions
+     * raised while one is pending queue behind it. The exception kill and Timeout use.
+     * Hub thread only; does nothing on a dead greenlet.
      */
-    public final boolean raiseLater(Throwable error) {
+    public final void raiseLater(Throwable error) {
         Objects.requireNonNull(error, "error");
         hub.loop.checkThread();
         if (state == DEAD) {
-            return true;
+            return;
         }
-        if (pendingThrow != null) {
-            return false;
+        if (pendingThrow == null) {
+            pendingThrow = error;
+        } else {
+            if (laterThrows == null) {
+                laterThrows = new ArrayDeque<>(2);
+            }
+            laterThrows.addLast(error);
         }
-        pendingThrow = error;
         if (state == SUSPENDED) {
             resume();
-        } else if (!main && thread != null && thread != Thread.currentThread()) {
-            Thread.State s = thread.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED) {
-                thread.interrupt();
+        } else if (!main && thread != null && !thread.isInterrupted()) {
+            raiseInterrupt = true;
+            thread.interrupt();
+        }
+    }
+
+    /**
+     * Withdraws {@code error} if it is still pending; returns whether it was. When nothing
+     * is left pending, the interrupt that {@link #raiseLater} set is cleared: at once when
+     * called on this greenlet's thread, else at its next gevent4j call.
+     */
+    public final boolean cancelRaise(Throwable error) {
+        boolean removed = false;
+        if (pendingThrow == error) {
+            pendingThrow = nextLaterThrow();
+            removed = true;
+        } else if (laterThrows != null) {
+            for (Iterator<Throwable> it = laterThrows.iterator(); it.hasNext(); ) {
+                if (it.next() == error) {
+                    it.remove();
+                    removed = true;
+                    break;
+                }
             }
         }
-        return true;
-    }
-
-    /** Withdraws {@code error} if it is still pending; returns whether it was. */
-    public final boolean cancelRaise(Throwable error) {
-        if (pendingThrow == error) {
-            pendingThrow = null;
-            return true;
+        if (removed && pendingThrow == null) {
+            consumeInterrupt();
         }
-        return false;
+        return removed;
     }
 
-    /** Whether an exception waits to be raised at this greenlet's next gevent4j wait. */
+    /** Whether an exception waits to be raised at this greenlet's next gevent4j call. */
     public final boolean hasPendingRaise() {
         return pendingThrow != null;
+    }
+
+    private Throwable nextLaterThrow() {
+        return laterThrows == null ? null : laterThrows.pollFirst();
+    }
+
+    /** Clears the interrupt status gevent4j set, if it did and this is the greenlet's thread. */
+    private void consumeInterrupt() {
+        if (raiseInterrupt && Thread.currentThread() == thread) {
+            raiseInterrupt = false;
+            Thread.interrupted();
+        }
     }
 
     /**
@@ -231,13 +304,23 @@ public class RawGreenlet {
         }
     }
 
-    /** Throws the pending asynchronous exception, if any, clearing it. */
-    protected final void throwPending() {
+    /**
+     * Throws the first pending asynchronous exception, if any, clearing it, and clears the
+     * interrupt status {@link #raiseLater} set once nothing is left pending. Every gevent4j
+     * wait calls it; code that offers a point where a kill may surface calls it too. Only on
+     * this greenlet's own thread.
+     */
+    public final void throwPending() {
         Throwable t = pendingThrow;
-        if (t != null) {
-            pendingThrow = null;
-            throw Hub.sneaky(t);
+        if (t == null) {
+            consumeInterrupt();
+            return;
         }
+        pendingThrow = nextLaterThrow();
+        if (pendingThrow == null) {
+            consumeInterrupt();
+        }
+        throw Hub.sneaky(t);
     }
 
     /**
@@ -276,6 +359,10 @@ public class RawGreenlet {
         } finally {
             hub.suspendedGreenlets--;
             state = RUNNING;
+            if (!interrupted && pendingThrow != null) {
+                raiseInterrupt = true;
+                interrupted = true;
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -397,6 +484,13 @@ public class RawGreenlet {
         } finally {
             state = DEAD;
             hub.liveGreenlets--;
+        }
+        Throwable undelivered = pendingThrow;
+        pendingThrow = null;
+        laterThrows = null;
+        consumeInterrupt();
+        if (undelivered != null && failure != null) {
+            failure = undelivered;
         }
         exit(result, failure);
     }

@@ -1,5 +1,6 @@
 package io.gevent4j.resolver;
 
+import io.gevent4j.config.Config;
 import io.gevent4j.hub.Hub;
 
 import java.net.InetAddress;
@@ -13,7 +14,7 @@ import java.util.stream.Stream;
  * through {@link NativeResolver} (gevent's {@code patch_all(dns=True)}), so that lookups
  * made inside greenlets wait on their hub instead of blocking it. Opt-in, since it
  * replaces the system resolver for the whole JVM: it acts only when the system property
- * {@value #PROPERTY} is {@code native} at the JVM's first lookup (e.g.
+ * {@value #PROPERTY} (or {@code GEVENT4J_DNS}, see {@link Config}) is {@code native} at the JVM's first lookup (e.g.
  * {@code -Dgevent4j.dns=native}); otherwise it hands back the JDK's built-in resolver.
  * The native resolver reads the files and port given by {@link NativeResolver}'s system
  * properties.
@@ -36,7 +37,7 @@ public final class GeventInetAddressResolverProvider extends InetAddressResolver
 
     @Override
     public InetAddressResolver get(Configuration configuration) {
-        if (!"native".equalsIgnoreCase(System.getProperty(PROPERTY, ""))) {
+        if (!Config.get().dns().equals("native")) {
             return configuration.builtinResolver();
         }
         return new Adapter(NativeResolver.builder().fromSystemProperties().build());

@@ -1,5 +1,6 @@
 package io.gevent4j.resolver;
 
+import io.gevent4j.config.Config;
 import io.gevent4j.hub.Hub;
 
 import java.io.IOException;
@@ -404,14 +405,17 @@ public final class NativeResolver implements Resolver {
         }
 
         /**
-         * Takes the files and the port from the system properties
-         * {@value NativeResolver#RESOLV_CONF_PROPERTY}, {@value NativeResolver#HOSTS_PROPERTY} and
-         * {@value NativeResolver#PORT_PROPERTY} where they are set.
+         * Takes the files and the port from the configuration ({@link Config}): the system
+         * properties {@value NativeResolver#RESOLV_CONF_PROPERTY}, {@value NativeResolver#HOSTS_PROPERTY}
+         * and {@value NativeResolver#PORT_PROPERTY} or their environment variables.
+         *
+         * @throws io.gevent4j.config.ConfigException if the configuration has a bad value
          */
         public Builder fromSystemProperties() {
-            resolvConf = Path.of(System.getProperty(RESOLV_CONF_PROPERTY, resolvConf.toString()));
-            hosts = Path.of(System.getProperty(HOSTS_PROPERTY, hosts.toString()));
-            port = Integer.getInteger(PORT_PROPERTY, port);
+            Config config = Config.get();
+            resolvConf = config.dnsResolvConf();
+            hosts = config.dnsHosts();
+            port = config.dnsPort();
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.gevent4j.resolver;
 
+import io.gevent4j.config.Config;
 import io.gevent4j.hub.Hub;
 
 import java.util.Collections;
@@ -9,7 +10,7 @@ import java.util.WeakHashMap;
 
 /**
  * The resolver a hub uses, chosen by configuration as gevent's {@code GEVENT_RESOLVER}:
- * the system property {@value #PROPERTY} is {@code thread} (the default: JDK lookups on
+ * the system property {@value #PROPERTY} (or {@code GEVENT4J_RESOLVER}, see {@link Config}) is {@code thread} (the default: JDK lookups on
  * the hub's {@link io.gevent4j.threadpool.ThreadPool}, {@link ThreadResolver}),
  * {@code native} (the pure-Java DNS client, {@link NativeResolver}, configured by its own
  * system properties) or {@code blocking} ({@link BlockingResolver}). Read when a hub
@@ -33,7 +34,7 @@ public final class Resolvers {
         Hub hub = Hub.current();
         Resolver r = BY_HUB.get(hub);
         if (r == null) {
-            r = create(System.getProperty(PROPERTY, "thread"));
+            r = create(Config.get().resolver());
             BY_HUB.put(hub, r);
         }
         return r;

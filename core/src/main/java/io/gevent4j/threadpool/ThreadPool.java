@@ -63,7 +63,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class ThreadPool implements AutoCloseable {
 
-    /** The size of {@link Hub#threadpool()}, gevent's default. */
+    /** The size of {@link Hub#threadpool()} unless the setting {@code threadpoolSize} says otherwise: gevent's default. */
     public static final int DEFAULT_SIZE = 10;
     /** How long a thread waits for a task before it exits, unless the constructor says otherwise. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);

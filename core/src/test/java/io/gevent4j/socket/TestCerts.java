@@ -15,15 +15,15 @@ import java.util.concurrent.TimeUnit;
  * directory: one for {@code localhost} (and 127.0.0.1) that clients trust, one for
  * {@code wrong.example} that clients trust, one for {@code localhost} that they don't.
  */
-final class TestCerts {
+public final class TestCerts {
 
     private static final char[] PASSWORD = "changeit".toCharArray();
     private static TestCerts instance;
 
-    final SSLContext localhostServer;
-    final SSLContext wrongNameServer;
-    final SSLContext untrustedServer;
-    final SSLContext client;
+    public final SSLContext localhostServer;
+    public final SSLContext wrongNameServer;
+    public final SSLContext untrustedServer;
+    public final SSLContext client;
 
     private TestCerts() throws Exception {
         Path dir = Files.createTempDirectory("gevent4j-tls");
@@ -49,7 +49,7 @@ final class TestCerts {
         Files.delete(dir);
     }
 
-    static synchronized TestCerts get() throws Exception {
+    public static synchronized TestCerts get() throws Exception {
         if (instance == null) {
             instance = new TestCerts();
         }

@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Assumptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 
 /** Where .ci/services starts the real servers, and the skip-if-absent check. */
 final class Servers {
@@ -24,6 +27,19 @@ final class Servers {
         } catch (IOException e) {
             Assumptions.abort(what + " is not reachable on 127.0.0.1:" + port + " (" + e.getMessage()
                     + "); start it with `sudo .ci/services` to run this integration test");
+        }
+    }
+
+    /** Skips the calling test unless PostgreSQL listens on 127.0.0.1:5432 and accepts the test user. */
+    static void assumePostgres() {
+        assumeListening("PostgreSQL", 5432);
+        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
+            if (!c.isValid(5)) {
+                Assumptions.abort("PostgreSQL on 127.0.0.1:5432 does not answer a validity check");
+            }
+        } catch (SQLException e) {
+            Assumptions.abort("PostgreSQL on 127.0.0.1:5432 refused user " + PG_USER + " (" + e.getMessage()
+                    + "); run `sudo .ci/services` to create it");
         }
     }
 }

@@ -3,6 +3,7 @@ package io.gevent4j.bench.net;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.server.StreamServer;
 import io.gevent4j.socket.ListeningSocket;
 import io.gevent4j.socket.StreamSocket;
 
@@ -29,6 +30,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -45,6 +47,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code echo}: gevent4j {@link StreamSocket}s registered in the hub's selector,
  *       client and server greenlets on one hub (one OS thread).</li>
+ *   <li>{@code echoStreamServer}: the same clients against a {@link StreamServer} whose
+ *       handler runs the same echo loop: what the server adds over the raw accept loop.</li>
  *   <li>{@code echoJavaNetInGreenlets}: the same greenlets on one hub, but through
  *       {@link java.net.Socket} streams, which park the greenlet in the JDK's poller (the
  *       cooperation every unmodified library gets).</li>
@@ -97,11 +101,7 @@ public class EchoBench {
                     Gevent.spawn(() -> echo(s));
                 }
             });
-            clients = new StreamSocket[c.conns];
-            for (int i = 0; i < c.conns; i++) {
-                clients[i] = StreamSocket.open(server.getLocalAddress());
-                clients[i].setOption(StandardSocketOptions.TCP_NODELAY, true);
-            }
+            clients = greenClients(server.getLocalAddress(), c.conns);
             perClient = ROUND_TRIPS / c.conns;
         }
 
@@ -127,6 +127,46 @@ public class EchoBench {
             Gevent.sleep(0.05);
             hub.close();
         }
+    }
+
+    /** gevent4j sockets: a {@link StreamServer} and {@code conns} clients on the benchmark thread's hub. */
+    @State(Scope.Thread)
+    public static class ServerOnHub {
+        Hub hub;
+        StreamServer server;
+        StreamSocket[] clients;
+        int perClient;
+        final List<Greenlet<?>> running = new ArrayList<>();
+
+        @Setup(Level.Trial)
+        public void setUp(Conns c) throws IOException {
+            hub = Hub.current();
+            server = new StreamServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), (s, address) -> {
+                s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                Gevent4j.echo(s);
+            }).start();
+            clients = greenClients(server.address(), c.conns);
+            perClient = ROUND_TRIPS / c.conns;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            for (StreamSocket s : clients) {
+                s.close();
+            }
+            server.stop();
+            hub.close();
+        }
+    }
+
+    /** {@code conns} gevent4j clients of a server on 127.0.0.1, with TCP_NODELAY. */
+    private static StreamSocket[] greenClients(SocketAddress server, int conns) throws IOException {
+        StreamSocket[] clients = new StreamSocket[conns];
+        for (int i = 0; i < conns; i++) {
+            clients[i] = StreamSocket.open(server);
+            clients[i].setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+        return clients;
     }
 
     /** {@code java.net.Socket}s in greenlets of the benchmark thread's hub. */
@@ -253,16 +293,22 @@ public class EchoBench {
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     public void echo(Gevent4j st) {
-        Gevent.spawn(() -> echoClients(st)).get();
+        Gevent.spawn(() -> echoClients(st.clients, st.perClient, st.running)).get();
     }
 
-    private static Void echoClients(Gevent4j st) {
-        st.running.clear();
-        for (StreamSocket s : st.clients) {
-            st.running.add(Gevent.spawn(() -> {
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public void echoStreamServer(ServerOnHub st) {
+        Gevent.spawn(() -> echoClients(st.clients, st.perClient, st.running)).get();
+    }
+
+    private static Void echoClients(StreamSocket[] clients, int perClient, List<Greenlet<?>> running) {
+        running.clear();
+        for (StreamSocket s : clients) {
+            running.add(Gevent.spawn(() -> {
                 ByteBuffer msg = ByteBuffer.allocateDirect(SIZE);
                 ByteBuffer reply = ByteBuffer.allocateDirect(SIZE);
-                for (int i = 0; i < st.perClient; i++) {
+                for (int i = 0; i < perClient; i++) {
                     s.sendAll(msg.clear());
                     reply.clear();
                     while (reply.hasRemaining()) {
@@ -274,7 +320,7 @@ public class EchoBench {
                 return null;
             }));
         }
-        for (Greenlet<?> g : st.running) {
+        for (Greenlet<?> g : running) {
             g.get();
         }
         return null;

@@ -1,0 +1,354 @@
+package io.gevent4j.server;
+
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+import io.gevent4j.GreenletExit;
+import io.gevent4j.event.Event;
+import io.gevent4j.hub.Hub;
+import io.gevent4j.pool.Group;
+import io.gevent4j.pool.Pool;
+import io.gevent4j.socket.AbstractSocket;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What {@link StreamServer} and {@link DatagramServer} share (gevent's {@code BaseServer}):
+ * the lifecycle, the greenlet that receives connections or datagrams, the group the
+ * handlers run in, and graceful stopping.
+ *
+ * <p><b>Lifecycle.</b> A server is <em>new</em> until {@link #start()}, which binds its
+ * socket (unless it was given one already bound) and makes it <em>started</em>: one
+ * greenlet, the receiver, accepts connections (or receives datagrams) and spawns one
+ * handler greenlet for each in the server's {@linkplain #group() group}. {@link #close()}
+ * or {@link #stop(Duration)} make it <em>closed</em>, for good: the socket is closed and
+ * nothing more is accepted; a closed server cannot be started again. Options
+ * ({@link #spawnIn}, {@link #maxConcurrency}, {@link #stopTimeout}) can only be set while
+ * the server is new.
+ *
+ * <p><b>Full.</b> With a {@link Pool} (given to {@link #spawnIn} or made by
+ * {@link #maxConcurrency}) the receiver stops accepting while the pool is full and goes
+ * on when a handler ends, as gevent's servers do: connections beyond the limit wait in the
+ * kernel's backlog.
+ *
+ * <p><b>Errors.</b> A failed accept or receive (too many open files, a connection aborted
+ * before it was accepted) is reported and retried after a pause that doubles from 10 ms
+ * to 1 s while the failures go on: it never spins a core and never ends the server. An
+ * exception escaping a handler (but {@link GreenletExit}) is reported once, with the peer's
+ * address, and ends that handler only. Reports go to {@link Hub#handleError} (by default
+ * the {@code io.gevent4j.hub} {@link System.Logger}).
+ *
+ * <p><b>Threads.</b> A server belongs to the hub of the thread that created it. Its methods
+ * must be called on that hub (its platform thread or one of its greenlets) and throw
+ * {@link IllegalStateException} elsewhere. The receiver and every handler are greenlets of
+ * that hub: one of them runs at a time, switching only where it blocks.
+ *
+ * @param <S> the server's own type, which the option setters return
+ */
+public abstract sealed class BaseServer<S extends BaseServer<S>> implements AutoCloseable
+        permits StreamServer, DatagramServer {
+
+    /** How long {@link #stop()} lets handlers finish, as gevent's {@code stop_timeout}. */
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(1);
+    /** How long {@link #stop(Duration)} waits for killed handlers to end. */
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(1);
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    /** The hub the server, its receiver and its handlers belong to. */
+    final Hub hub;
+    private State state = State.NEW;
+    private Group group;
+    private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+    private final Event closed = new Event();
+    private final Backoff backoff = new Backoff();
+    private Greenlet<Void> receiver;
+
+    BaseServer() {
+        this.hub = Hub.current();
+    }
+
+    /**
+     * Runs the handlers in {@code group} instead of a group of the server's own; a
+     * {@link Pool} limits how many run at once, and accepting pauses while it is full.
+     * {@link #stop(Duration)} kills what is still running in it, the handlers and anything
+     * else. Replaces an earlier {@link #maxConcurrency}.
+     *
+     * @throws IllegalStateException if the server was started, or {@code group} belongs to another hub
+     */
+    public S spawnIn(Group group) {
+        Objects.requireNonNull(group, "group");
+        checkNew("spawnIn");
+        this.group = group;
+        return self();
+    }
+
+    /**
+     * Runs at most {@code handlers} handlers at once, in a {@link Pool} of that size:
+     * accepting pauses while it is full. Replaces an earlier {@link #spawnIn}.
+     *
+     * @throws IllegalArgumentException if {@code handlers} is not positive
+     * @throws IllegalStateException if the server was started
+     */
+    public S maxConcurrency(int handlers) {
+        if (handlers <= 0) {
+            throw new IllegalArgumentException("maxConcurrency must be positive: " + handlers);
+        }
+        checkNew("maxConcurrency");
+        this.group = new Pool(handlers);
+        return self();
+    }
+
+    /**
+     * How long {@link #stop()} and {@link #serveForever()} let running handlers finish
+     * before killing them; {@link #DEFAULT_STOP_TIMEOUT} unless set.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException if the server was started
+     */
+    public S stopTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative stop timeout: " + timeout);
+        }
+        checkNew("stopTimeout");
+        this.stopTimeout = timeout;
+        return self();
+    }
+
+    /**
+     * Binds the socket (unless the server was given one) and starts accepting: the receiver
+     * greenlet runs once the caller blocks. Does not block.
+     *
+     * @throws IOException if binding fails; the server is then closed
+     * @throws IllegalStateException if the server was started or closed before
+     */
+    public S start() throws IOException {
+        hub.checkCurrent(this);
+        if (state != State.NEW) {
+            throw new IllegalStateException(this + " cannot start: it was started before");
+        }
+        if (group == null) {
+            group = new Group();
+        }
+        try {
+            open();
+        } catch (IOException | RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+        state = State.STARTED;
+        receiver = Gevent.spawn(this::receive);
+        receiver.setName(this + " receiver");
+        return self();
+    }
+
+    /**
+     * Starts the server if it is new, then blocks the caller until the server is closed
+     * (by {@link #close()}, {@link #stop}, or a handler), then stops it with the
+     * {@linkplain #stopTimeout stop timeout}. A kill or {@code Timeout} raised in the
+     * caller meanwhile stops the server the same way, then propagates.
+     *
+     * @throws IOException if the server was new and binding failed
+     */
+    public void serveForever() throws IOException {
+        hub.checkCurrent(this);
+        if (state == State.NEW) {
+            start();
+        }
+        try {
+            closed.await();
+        } finally {
+            stop(stopTimeout);
+        }
+    }
+
+    /** {@link #stop(Duration)} with the {@linkplain #stopTimeout stop timeout}. */
+    public void stop() {
+        stop(stopTimeout);
+    }
+
+    /**
+     * Stops gracefully: closes the server at once (nothing more is accepted), lets the
+     * running handlers finish for up to {@code timeout}, then kills those still running
+     * with {@link GreenletExit} and waits up to one more second for them to end. Blocks
+     * the caller meanwhile. Calling it again does the waiting again.
+     *
+     * @throws IllegalStateException if called from one of this server's handlers (which
+     *         would wait for itself; call {@link #close()} there)
+     */
+    public void stop(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        hub.checkCurrent(this);
+        Greenlet<?> current = Greenlet.current();
+        if (current != null && group != null && group.contains(current)) {
+            throw new IllegalStateException("stop() called from a handler of " + this
+                    + " would wait for itself: call close() there");
+        }
+        close();
+        if (receiver != null) {
+            receiver.join();
+        }
+        if (group != null && !group.join(timeout)) {
+            group.kill(new GreenletExit(), true, KILL_TIMEOUT);
+        }
+    }
+
+    /**
+     * Stops accepting and closes the socket at once, without waiting; running handlers go
+     * on (use {@link #stop(Duration)} to wait for them). Idempotent.
+     */
+    @Override
+    public void close() {
+        hub.checkCurrent(this);
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        try {
+            if (receiver != null && receiver != Greenlet.current()) {
+                receiver.kill(new GreenletExit(), false, null);
+            }
+            AbstractSocket socket = socket();
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException e) {
+            report("closing its socket", e);
+        } finally {
+            closed.set();
+        }
+    }
+
+    /** Whether the server was started and is not closed: it accepts (or will, once a slot is free). */
+    public boolean isStarted() {
+        return state == State.STARTED;
+    }
+
+    /** Whether the server was closed (by {@link #close()}, {@link #stop} or a failed start). */
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    /**
+     * The group the handlers run in: the one given to {@link #spawnIn}, the pool made by
+     * {@link #maxConcurrency}, or the server's own; {@code null} before {@link #start()}
+     * when none was set.
+     */
+    public Group group() {
+        return group;
+    }
+
+    /**
+     * The address the server listens on: once started, the bound one (port 0 resolved);
+     * before, the one it was created with.
+     */
+    public abstract SocketAddress address();
+
+    /** Binds the socket, unless it was given; called once, by {@link #start()}. */
+    abstract void open() throws IOException;
+
+    /** The server's socket, or {@code null} before {@link #open()} when it was not given one. */
+    abstract AbstractSocket socket();
+
+    /**
+     * Blocks the receiver until the next connection or datagram and spawns its handler in
+     * {@code handlers}.
+     */
+    abstract void serveNext(Group handlers) throws IOException;
+
+    /** The receiver: serves until closed, pausing while the group is full and after errors. */
+    private void receive() {
+        while (state == State.STARTED) {
+            group.waitAvailable();
+            try {
+                serveNext(group);
+                backoff.succeeded();
+            } catch (ClosedChannelException e) {
+                if (state == State.STARTED) {
+                    report("stopped: its socket was closed", e);
+                    close();
+                }
+                return;
+            } catch (IOException e) {
+                Duration pause = backoff.failed();
+                report("failed to receive; retrying in " + pause.toMillis() + " ms", e);
+                Gevent.sleep(pause);
+            } catch (RuntimeException e) {
+                report("stopped", e);
+                close();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Spawns, in {@code handlers}, a greenlet that runs {@code body} for {@code peer}, reports
+     * what escapes it (but a kill) and closes {@code resource} (if any) when it ends. If
+     * the greenlet cannot be spawned, {@code resource} is closed before this throws.
+     */
+    final void spawnHandler(Group handlers, SocketAddress peer, HandlerBody body, AutoCloseable resource) {
+        Greenlet<Void> handler = new Greenlet<Void>(() -> handle(peer, body, resource));
+        try {
+            handlers.start(handler);
+        } catch (RuntimeException | Error e) {
+            closeResource(peer, resource);
+            throw e;
+        }
+    }
+
+    private void handle(SocketAddress peer, HandlerBody body, AutoCloseable resource) {
+        try {
+            body.run();
+        } catch (GreenletExit e) {
+            throw e;
+        } catch (Throwable t) {
+            report("handler for " + peer, t);
+        } finally {
+            closeResource(peer, resource);
+        }
+    }
+
+    private void closeResource(SocketAddress peer, AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            report("closing the connection from " + peer, e);
+        }
+    }
+
+    /** Reports {@code error} once, naming this server and {@code what} failed. */
+    final void report(String what, Throwable error) {
+        hub.handleError(this + ": " + what, error);
+    }
+
+    /** Throws {@link IllegalStateException} unless on the server's hub and the server is new. */
+    final void checkNew(String option) {
+        hub.checkCurrent(this);
+        if (state != State.NEW) {
+            throw new IllegalStateException(option + " must be set before " + this + " starts");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private S self() {
+        return (S) this;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + address() + ", " + state.name().toLowerCase(Locale.ROOT) + "]";
+    }
+
+    /** What a handler greenlet runs: the user's handler with its arguments bound. */
+    @FunctionalInterface
+    interface HandlerBody {
+        void run() throws Exception;
+    }
+}

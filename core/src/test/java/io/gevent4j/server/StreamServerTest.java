@@ -1,0 +1,351 @@
+package io.gevent4j.server;
+
+import io.gevent4j.FreshHub;
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+import io.gevent4j.GreenletExit;
+import io.gevent4j.event.Event;
+import io.gevent4j.hub.Hub;
+import io.gevent4j.pool.Pool;
+import io.gevent4j.socket.StreamSocket;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StreamServerTest {
+
+    static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    /** The seed's echo handler: lines through the socket's stream view. */
+    static void echo(StreamSocket socket, SocketAddress address) throws IOException {
+        var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            socket.sendAll((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * The process's open descriptors, once the loop has run: a closed channel's descriptor
+     * is released when the selector it is registered in next polls (NIO's rule).
+     */
+    static long openFds() throws IOException {
+        Gevent.sleep(0.05);
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
+    void lifecycleFromNewToStartedToClosed() {
+        FreshHub.run(() -> {
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, StreamServerTest::echo);
+            assertFalse(server.isStarted());
+            assertFalse(server.isClosed());
+            assertEquals(ANY_LOOPBACK_PORT, server.address(), "the requested address until started");
+            assertNull(server.group());
+
+            assertTrue(server == server.start());
+            assertTrue(server.isStarted());
+            InetSocketAddress bound = (InetSocketAddress) server.address();
+            assertNotEquals(0, bound.getPort(), "port 0 resolved");
+            assertThrows(IllegalStateException.class, server::start);
+            assertThrows(IllegalStateException.class, () -> server.maxConcurrency(3));
+            assertThrows(IllegalStateException.class, () -> server.backlog(3));
+            try (LineClient c = new LineClient(bound)) {
+                assertEquals("hello", c.call("hello"));
+                assertEquals("again", c.call("again"));
+            }
+
+            server.close();
+            assertTrue(server.isClosed());
+            assertFalse(server.isStarted());
+            assertEquals(bound, server.address(), "the bound address stays known");
+            Gevent.sleep(0.05); // the listening descriptor is released when the loop next polls
+            assertThrows(ConnectException.class, () -> StreamSocket.open(bound).close());
+            assertThrows(IllegalStateException.class, server::start, "a closed server stays closed");
+            server.close();
+        });
+    }
+
+    @Test
+    void serveForeverReturnsOnceAHandlerClosesTheServer() {
+        FreshHub.run(() -> {
+            StreamServer[] server = new StreamServer[1];
+            server[0] = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> {
+                socket.sendAll("bye\n".getBytes(StandardCharsets.UTF_8));
+                server[0].close();
+            });
+            Greenlet<String> client = Gevent.spawn(() -> {
+                while (!server[0].isStarted()) {
+                    Gevent.sleep(0.001);
+                }
+                try (LineClient c = new LineClient(server[0].address())) {
+                    return c.readLine();
+                }
+            });
+            server[0].serveForever();
+            assertTrue(server[0].isClosed());
+            assertEquals("bye", client.get());
+        });
+    }
+
+    @Test
+    void gracefulStopFinishesRunningHandlersAndLeavesNothingBehind() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            int greenletsBefore = hub.greenletCount();
+            long fdsBefore = openFds();
+            Event release = new Event();
+            int[] finished = {0};
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> {
+                var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                String line = in.readLine();
+                release.await();
+                socket.sendAll(("done " + line + "\n").getBytes(StandardCharsets.UTF_8));
+                finished[0]++;
+            }).start();
+            SocketAddress address = server.address();
+            List<LineClient> clients = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                LineClient c = new LineClient(address);
+                c.send("n" + i);
+                clients.add(c);
+            }
+            while (server.group().size() < 20) {
+                Gevent.sleep(0.001);
+            }
+            Greenlet<Void> stopper = Gevent.spawn(() -> server.stop(Duration.ofSeconds(30)));
+            Gevent.sleep(0.01);
+            assertTrue(server.isClosed(), "stop closes at once");
+            assertFalse(stopper.ready(), "stop waits for the running handlers");
+            assertThrows(ConnectException.class, () -> StreamSocket.open(address).close(), "nothing accepted after stop");
+            release.set();
+            stopper.get();
+            assertEquals(20, finished[0], "every accepted connection was served");
+            for (int i = 0; i < 20; i++) {
+                assertEquals("done n" + i, clients.get(i).readLine());
+                assertNull(clients.get(i).readLine(), "the server closed the connection");
+                clients.get(i).close();
+            }
+            assertEquals(greenletsBefore, hub.greenletCount(), "no greenlet left");
+            assertEquals(fdsBefore, openFds(), "no file descriptor left");
+        });
+    }
+
+    @Test
+    void stopKillsHandlersThatOutlastTheTimeout() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            int greenletsBefore = hub.greenletCount();
+            List<Throwable> ends = new ArrayList<>();
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> {
+                try {
+                    socket.getInputStream().read();
+                } catch (Throwable t) {
+                    ends.add(t);
+                    throw t;
+                }
+            }).start();
+            hub.setErrorHandler((context, error) -> ends.add(error));
+            try (LineClient c = new LineClient(server.address())) {
+                while (server.group().size() < 1) {
+                    Gevent.sleep(0.001);
+                }
+                server.stop(Duration.ofMillis(20));
+                assertEquals(1, ends.size(), "the handler was killed, and that is not reported: " + ends);
+                assertTrue(ends.get(0) instanceof GreenletExit, ends.toString());
+                assertNull(c.readLine(), "its connection closed");
+            }
+            assertEquals(greenletsBefore, hub.greenletCount());
+        });
+    }
+
+    @Test
+    void fullPoolPausesAcceptingUntilAHandlerEnds() {
+        FreshHub.run(() -> {
+            Event release = new Event();
+            int[] running = {0};
+            int[] most = {0};
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> {
+                running[0]++;
+                most[0] = Math.max(most[0], running[0]);
+                release.await();
+                socket.sendAll("served\n".getBytes(StandardCharsets.UTF_8));
+                running[0]--;
+            }).maxConcurrency(2).start();
+            assertTrue(server.group() instanceof Pool pool && pool.capacity() == 2);
+            List<LineClient> clients = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                clients.add(new LineClient(server.address()));
+            }
+            Gevent.sleep(0.2);
+            assertEquals(2, running[0], "two handlers run, the other connections wait in the backlog");
+            release.set();
+            for (LineClient c : clients) {
+                assertEquals("served", c.readLine());
+                c.close();
+            }
+            assertEquals(2, most[0], "never more than two at once");
+            server.stop();
+        });
+    }
+
+    @Test
+    void aGivenPoolLimitsTheHandlers() {
+        FreshHub.run(() -> {
+            Pool pool = new Pool(1);
+            Event release = new Event();
+            int[] started = {0};
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> {
+                started[0]++;
+                release.await();
+            }).spawnIn(pool).start();
+            assertTrue(server.group() == pool);
+            LineClient a = new LineClient(server.address());
+            LineClient b = new LineClient(server.address());
+            Gevent.sleep(0.1);
+            assertEquals(1, started[0]);
+            release.set();
+            assertNull(a.readLine());
+            assertNull(b.readLine());
+            assertEquals(2, started[0]);
+            a.close();
+            b.close();
+            server.stop();
+        });
+    }
+
+    @Test
+    void aFailingHandlerIsReportedOnceWithThePeerAndClosesOnlyItsConnection() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            List<String> reports = new ArrayList<>();
+            hub.setErrorHandler((context, error) -> reports.add(context + " | " + error));
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> {
+                var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.equals("boom")) {
+                        throw new IllegalStateException("bad input");
+                    }
+                    socket.sendAll((line + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }).start();
+            try (LineClient good = new LineClient(server.address()); LineClient bad = new LineClient(server.address())) {
+                assertEquals("one", good.call("one"));
+                bad.send("boom");
+                assertNull(bad.readLine(), "the failing handler's connection is closed");
+                assertEquals("two", good.call("two"), "the other connection goes on");
+                String badLocal = bad.socket.getLocalAddress().toString();
+                assertEquals(1, reports.size(), reports.toString());
+                assertTrue(reports.get(0).contains(badLocal), "the report names the peer: " + reports);
+                assertTrue(reports.get(0).contains("bad input"), reports.toString());
+            }
+            try (LineClient after = new LineClient(server.address())) {
+                assertEquals("three", after.call("three"), "the server keeps serving");
+            }
+            server.stop();
+            assertEquals(1, reports.size(), reports.toString());
+        });
+    }
+
+    @Test
+    void stopFromAHandlerIsRefusedButCloseWorks() {
+        FreshHub.run(() -> {
+            AtomicReference<Throwable> refused = new AtomicReference<>();
+            StreamServer[] server = new StreamServer[1];
+            server[0] = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> {
+                try {
+                    server[0].stop();
+                } catch (IllegalStateException e) {
+                    refused.set(e);
+                }
+                server[0].close();
+            }).start();
+            new LineClient(server[0].address()).close();
+            server[0].serveForever();
+            assertTrue(refused.get() != null && refused.get().getMessage().contains("call close()"));
+        });
+    }
+
+    @Test
+    void otherThreadsAreRefused() {
+        FreshHub.run(() -> {
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, StreamServerTest::echo).start();
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    server.close();
+                } catch (Throwable t) {
+                    error.set(t);
+                }
+            });
+            other.join();
+            assertTrue(error.get() instanceof IllegalStateException, String.valueOf(error.get()));
+            assertTrue(server.isStarted());
+            server.stop();
+        });
+    }
+
+    @Test
+    void badOptionsAreRefused() {
+        FreshHub.run(() -> {
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, StreamServerTest::echo);
+            assertThrows(IllegalArgumentException.class, () -> server.maxConcurrency(0));
+            assertThrows(IllegalArgumentException.class, () -> server.backlog(0));
+            assertThrows(IllegalArgumentException.class, () -> server.stopTimeout(Duration.ofSeconds(-1)));
+            assertThrows(NullPointerException.class, () -> new StreamServer((SocketAddress) null, StreamServerTest::echo));
+            try (var busy = io.gevent4j.socket.ListeningSocket.bind(ANY_LOOPBACK_PORT)) {
+                StreamServer clash = new StreamServer(busy.getLocalAddress(), StreamServerTest::echo);
+                assertThrows(IOException.class, clash::start);
+                assertTrue(clash.isClosed(), "a failed start leaves the server closed");
+            }
+        });
+    }
+
+    @Test
+    void servesOnAGivenListeningSocketAndOnAUnixSocket() {
+        FreshHub.run(() -> {
+            var listener = io.gevent4j.socket.ListeningSocket.bind(ANY_LOOPBACK_PORT);
+            StreamServer tcp = new StreamServer(listener, StreamServerTest::echo);
+            assertEquals(listener.getLocalAddress(), tcp.address());
+            assertThrows(IllegalStateException.class, () -> tcp.backlog(5));
+            tcp.start();
+            try (LineClient c = new LineClient(tcp.address())) {
+                assertEquals("tcp", c.call("tcp"));
+            }
+            tcp.stop();
+            assertTrue(listener.isClosed(), "the server closed the socket it was given");
+
+            Path dir = Files.createTempDirectory("gevent4j-server");
+            UnixDomainSocketAddress path = UnixDomainSocketAddress.of(dir.resolve("echo.sock"));
+            StreamServer unix = new StreamServer(path, StreamServerTest::echo).start();
+            try (LineClient c = new LineClient(path)) {
+                assertEquals("unix", c.call("unix"));
+            }
+            unix.stop();
+            Files.deleteIfExists(path.getPath());
+            Files.delete(dir);
+        });
+    }
+}

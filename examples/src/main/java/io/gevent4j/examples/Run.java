@@ -1,0 +1,40 @@
+package io.gevent4j.examples;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs a seed example by name: {@code ./gevent4j run NAME [ARGS]}. Without a known name it
+ * lists them and exits with status 2.
+ */
+public final class Run {
+
+    /** An example's {@code main}. */
+    @FunctionalInterface
+    private interface Main {
+        void run(String[] args) throws Exception;
+    }
+
+    private static final Map<String, Main> EXAMPLES = new TreeMap<>(Map.of(
+            "echo", EchoServer::main,
+            "chat", ChatServer::main,
+            "portforward", PortForwarder::main,
+            "udp-echo", UdpEchoServer::main,
+            "udp-client", UdpClient::main,
+            "unix-echo", UnixEchoServer::main,
+            "download", Download::main));
+
+    private Run() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main example = args.length == 0 ? null : EXAMPLES.get(args[0]);
+        if (example == null) {
+            System.err.println((args.length == 0 ? "no example named" : "unknown example '" + args[0] + "'")
+                    + "; the examples: " + String.join(", ", EXAMPLES.keySet()));
+            System.exit(2);
+        }
+        example.run(Arrays.copyOfRange(args, 1, args.length));
+    }
+}
