@@ -9,18 +9,17 @@ import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
 import io.gevent4j.event.Event;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.server.StreamServer;
 import io.gevent4j.socket.ListeningSocket;
 import io.gevent4j.socket.StreamSocket;
 import io.gevent4j.socket.TlsSocket;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,8 @@ import java.util.concurrent.Executor;
 
 /**
  * What a gevent4j {@link HttpServer} or {@code HttpsServer} is, shared by both: its
- * contexts, its listening socket, its connections and its life (bind, start, stop).
+ * contexts, its connections and its life (bind, start, stop). A {@link StreamServer} accepts
+ * and runs each connection in a greenlet of its own.
  *
  * <p><b>Which hub serves.</b> A server bound inside a greenlet is served by that greenlet's
  * hub: its accept loop and every connection are greenlets there, and run while that hub's
@@ -43,8 +43,6 @@ import java.util.concurrent.Executor;
  */
 final class ServerCore {
 
-    private static final Logger LOG = System.getLogger("io.gevent4j.http");
-    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
     private enum State { UNBOUND, BOUND, STARTED, STOPPED }
 
@@ -61,7 +59,7 @@ final class ServerCore {
     private volatile Executor executor;
     private State state = State.UNBOUND;
     private InetSocketAddress address;
-    private ListeningSocket listener;
+    private StreamServer acceptor;
     private Hub hub;
     private ServerThread thread;
 
@@ -111,12 +109,12 @@ final class ServerCore {
         if (thread != null) {
             thread.begin(() -> {
                 terminated = new Event();
-                Gevent.spawn(this::accept);
+                startAccepting();
                 terminated.await();
             });
         } else {
             hub.checkCurrent(owner);
-            Gevent.spawn(this::accept);
+            startAccepting();
         }
         state = State.STARTED;
     }
@@ -215,67 +213,58 @@ final class ServerCore {
     }
 
     private void listen(InetSocketAddress addr, int backlog) throws IOException {
-        listener = ListeningSocket.bind(addr, backlog);
+        ListeningSocket listener = ListeningSocket.bind(addr, backlog);
         address = (InetSocketAddress) listener.getLocalAddress();
+        acceptor = new StreamServer(listener, this::serve);
     }
 
-    private void accept() {
-        new Acceptor(listener, this::serve).run();
-    }
-
-    private void serve(StreamSocket socket) {
+    private void startAccepting() {
         try {
-            HttpsConfigurator tls = configurator;
-            TlsSocket secure = null;
-            if (tls != null) {
-                TlsParameters params = new TlsParameters(tls, (InetSocketAddress) socket.getRemoteAddress());
-                secure = TlsSocket.server(socket, tls.getSSLContext(), params::configure);
-            }
-            Connection c = new Connection(this, new Transport(socket, secure), scratch);
-            connections.put(c, Gevent.spawn(c::serve));
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "dropping an accepted connection: " + e);
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // already failing: the connection is gone either way
-            }
+            acceptor.start();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the listening socket failed", e);
         }
+    }
+
+    /** Serves one accepted connection in its own greenlet (the handler's), until it ends. */
+    private void serve(StreamSocket socket, SocketAddress peer) throws IOException {
+        HttpsConfigurator tls = configurator;
+        TlsSocket secure = null;
+        if (tls != null) {
+            TlsParameters params = new TlsParameters(tls, (InetSocketAddress) peer);
+            secure = TlsSocket.server(socket, tls.getSSLContext(), params::configure);
+        }
+        Connection c = new Connection(this, new Transport(socket, secure), scratch);
+        connections.put(c, Greenlet.current());
+        c.serve();
     }
 
     private void closeListener() {
-        try {
-            listener.close();
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "closing the listening socket: " + e);
-        }
+        acceptor.close();
     }
 
-    /** Runs in a greenlet of the server's hub: closes the listener, drains, then kills what is left. */
+    /**
+     * Runs in a greenlet of the server's hub: stops accepting, ends the idle connections at
+     * once and lets the busy ones finish their exchange for up to {@code delay}.
+     */
     private void drain(Duration delay) {
-        closeListener();
-        List<Greenlet<?>> running = new ArrayList<>();
+        acceptor.close();
         for (Map.Entry<Connection, Greenlet<?>> e : List.copyOf(connections.entrySet())) {
             e.getKey().drain();
-            if (e.getKey().busy()) {
-                running.add(e.getValue());
-            } else {
+            if (!e.getKey().busy()) {
                 e.getValue().kill(new GreenletExit(), false, null);
             }
         }
-        Gevent.joinAll(running, delay);
-        List<Greenlet<?>> left = new ArrayList<>(connections.values());
-        Gevent.killAll(left);
-        Gevent.joinAll(left, KILL_GRACE);
+        acceptor.stop(delay);
         if (terminated != null) {
             terminated.set();
         }
     }
 
-    /** Runs {@code task} in a greenlet of the server's hub and waits for it, from any thread. */
+    /** Runs {@code task} in a new greenlet of the server's hub and waits for it, from any thread. */
     private void onHub(Runnable task) {
         if (Hub.currentIfExists() == hub) {
-            task.run();
+            Gevent.spawn(task).join();
             return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
