@@ -16,7 +16,7 @@ import java.util.Objects;
  * <p><b>Which hub serves.</b> A server bound inside a greenlet is served by that greenlet's
  * hub: its accept loop and each connection are greenlets there. A server bound from any
  * other thread (an unmodified {@code main}) gets a platform thread of its own,
- * {@code gevent4j-http-PORT}, with its own hub, as the JDK's server gets its dispatcher
+ * {@code gevent4j-http-PORT} (the bound port), with its own hub, as the JDK's server gets its dispatcher
  * thread; that thread is not a daemon and ends at {@code stop}. Either way one hub serves
  * all of the server's connections, one greenlet each, and handlers run in their connection's
  * greenlet: {@code setExecutor} is accepted and ignored.

@@ -85,7 +85,10 @@ final class ServerCore {
             listen(addr, n);
         } else {
             try {
-                thread = ServerThread.bind("gevent4j-http-" + addr.getPort(), () -> listen(addr, n));
+                thread = ServerThread.bind("gevent4j-http", () -> {
+                    listen(addr, n);
+                    Thread.currentThread().setName("gevent4j-http-" + address.getPort());
+                });
             } catch (IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
