@@ -3,7 +3,6 @@ package io.gevent4j.http;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -25,8 +24,7 @@ class StopTest {
 
     @Test
     void stopIsGracefulUnderLoadAndLeavesNothingBehind() throws Exception {
-        warmUp();
-        int fdsBefore = openFds();
+        int fdsBefore = OpenFiles.countAfterWarmUp();
         AtomicInteger started = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -66,7 +64,7 @@ class StopTest {
         assertEquals(answered.get(), finished.get(), "every request that began was answered in full");
         assertThrows(ConnectException.class, () -> new Socket(address.getAddress(), address.getPort()).close());
         assertFalse(threadAlive(threadName), "the server's thread ended");
-        assertEquals(fdsBefore, openFds(), () -> "no file descriptor left open: " + fdTargets());
+        assertEquals(fdsBefore, OpenFiles.count(), () -> "no file descriptor left open: " + OpenFiles.describe());
     }
 
     /** Sends keep-alive requests until the server closes; a response cut short is a failure. */
@@ -100,34 +98,4 @@ class StopTest {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 
-    /**
-     * Opens what the JVM opens once and keeps (the JDK's and gevent4j's pollers, class files)
-     * by running a server first, so the count before and after compares only this server's.
-     */
-    private static void warmUp() throws Exception {
-        HttpServer first = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        first.createContext("/", ex -> ExchangeTest.send(ex, 200, "done"));
-        first.start();
-        try (RawClient c = new RawClient(first.getAddress())) {
-            assertEquals(200, c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
-        }
-        first.stop(0);
-    }
-
-    private static String fdTargets() {
-        List<String> targets = new ArrayList<>();
-        for (String fd : new File("/proc/self/fd").list()) {
-            try {
-                targets.add(fd + "->" + java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd", fd)));
-            } catch (IOException gone) {
-                // closed meanwhile
-            }
-        }
-        return String.join(", ", targets);
-    }
-
-    private static int openFds() {
-        String[] fds = new File("/proc/self/fd").list();
-        return fds == null ? -1 : fds.length;
-    }
 }
