@@ -7,14 +7,12 @@ import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
-import java.util.function.Consumer;
 
 /**
  * gevent's module-level functions: spawn greenlets, sleep, wait for and kill groups of
@@ -152,80 +150,16 @@ public final class Gevent {
      */
     public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
                                             boolean raiseError, int count) {
-        int want = count <= 0 ? greenlets.size() : Math.min(count, greenlets.size());
-        List<Greenlet<?>> done = new ArrayList<>(want);
-        List<Greenlet<?>> pending = new ArrayList<>();
-        for (Greenlet<?> g : greenlets) {
-            if (g.ready()) {
-                if (done.size() < want) {
-                    done.add(g);
-                    if (raiseError && !g.successful()) {
-                        g.getNow();
-                    }
-                }
-            } else {
-                pending.add(g);
-            }
-        }
-        if (done.size() >= want) {
-            return done;
-        }
-        Hub hub = Hub.current();
-        Waiter<Void> waiter = new Waiter<>(hub);
-        ArrayDeque<Greenlet<?>> finished = new ArrayDeque<>();
-        Consumer<Greenlet<?>> collect = g -> {
-            finished.addLast(g);
-            if (!waiter.ready()) {
-                waiter.switchTo(null);
-            }
-        };
-        boolean[] expired = {false};
-        TimerWatcher timer = null;
-        for (Greenlet<?> g : pending) {
-            link(g, collect);
-        }
-        try {
-            if (timeout != null) {
-                timer = hub.loop().timer(timeout);
-                timer.start(() -> {
-                    expired[0] = true;
-                    waiter.switchTo(null);
-                });
-            }
-            while (done.size() < want) {
-                Greenlet<?> g = finished.pollFirst();
-                if (g == null) {
-                    if (expired[0]) {
-                        break;
-                    }
-                    waiter.clear();
-                    waiter.get();
-                    continue;
-                }
+        List<Greenlet<?>> done = new ArrayList<>();
+        try (Waiting<Greenlet<?>> finished = Waiting.iwait(greenlets, timeout, count)) {
+            for (Greenlet<?> g : finished) {
                 done.add(g);
                 if (raiseError && !g.successful()) {
                     g.getNow();
                 }
             }
-        } finally {
-            if (timer != null) {
-                timer.close();
-            }
-            for (Greenlet<?> g : pending) {
-                unlink(g, collect);
-            }
         }
         return done;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void link(Greenlet<T> g, Consumer<Greenlet<?>> callback) {
-        g.link((Consumer<? super Greenlet<T>>) (Consumer<?>) callback);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void unlink(Greenlet<T> g, Consumer<Greenlet<?>> callback) {
-        g.unlink((Consumer<? super Greenlet<T>>) (Consumer<?>) callback);
     }
 
     /** Kills each greenlet with {@link GreenletExit} and waits until all are dead. */
@@ -274,7 +208,7 @@ public final class Gevent {
      */
     public static <T> T withTimeout(Duration timeout, Callable<T> body) {
         try (Timeout ignored = Timeout.start(timeout)) {
-            return call(body);
+            return AbstractResult.call(body);
         }
     }
 
@@ -282,7 +216,7 @@ public final class Gevent {
     public static <T> T withTimeout(Duration timeout, Callable<T> body, T timeoutValue) {
         Timeout t = Timeout.start(timeout);
         try {
-            return call(body);
+            return AbstractResult.call(body);
         } catch (Timeout e) {
             if (e == t) {
                 return timeoutValue;
@@ -290,16 +224,6 @@ public final class Gevent {
             throw e;
         } finally {
             t.cancel();
-        }
-    }
-
-    private static <T> T call(Callable<T> body) {
-        try {
-            return body.call();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new CompletionException(e);
         }
     }
 

@@ -2,19 +2,13 @@ package io.gevent4j;
 
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
-import io.gevent4j.hub.Waiter;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -47,8 +41,8 @@ import java.util.function.Consumer;
  * <p><b>Implementation overview.</b> The greenlet is its virtual thread's record
  * ({@link RawGreenlet}); {@code phase} goes NEW → SCHEDULED → RUNNING → DONE, and straight
  * to DONE when killed before it ran, in which case its thread, if already queued, exits at
- * once. Links, joiners included, sit in one FIFO and are notified by one loop callback
- * after the end, so they run in the order added, from the hub.
+ * once. The end is an {@link AbstractResult}: its outcome, and one FIFO of links and
+ * joiners notified by one loop callback after the end, in the order they were added.
  */
 public class Greenlet<T> extends RawGreenlet implements Waitable {
 
@@ -62,13 +56,9 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
     private final Object body;
     private final boolean returnsValue;
     private final RawGreenlet spawning;
+    private final End end;
     private volatile byte phase;
     private boolean killed;
-    private T value;
-    private Throwable exception;
-    /** null, one {@link Link}, or an {@code ArrayDeque<Link>} once a second is added. */
-    private Object links;
-    private boolean notifyScheduled;
     private TimerWatcher startTimer;
     private String name;
 
@@ -87,6 +77,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         this.body = body;
         this.returnsValue = returnsValue;
         this.spawning = spawning;
+        this.end = new End();
     }
 
     /**
@@ -150,7 +141,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
 
     /** Whether it finished without an error; a {@link GreenletExit} counts as success. */
     public boolean successful() {
-        return phase == DONE && exception == null;
+        return end.successful();
     }
 
     /** Whether it ended with {@link GreenletExit} (killed), rather than by returning. */
@@ -160,12 +151,12 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
 
     /** The body's return value; {@code null} until it returned, and after an error or a kill. */
     public T value() {
-        return value;
+        return end.value();
     }
 
     /** The exception that ended it unsuccessfully, or {@code null}. */
     public Throwable exception() {
-        return exception;
+        return end.exception();
     }
 
     /** The name, {@code Greenlet-N} unless set. */
@@ -209,32 +200,13 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
      * @return whether it is dead
      */
     public boolean join(Duration timeout) {
-        if (phase == DONE) {
-            return true;
-        }
-        hub().checkCurrent(this);
-        Waiter<Void> waiter = new Waiter<>(hub());
-        rawLink(waiter);
-        TimerWatcher timer = null;
-        try {
-            if (timeout != null) {
-                timer = hub().loop().timer(timeout);
-                timer.start(waiter);
-            }
-            waiter.get();
-        } finally {
-            if (timer != null) {
-                timer.close();
-            }
-            removeLink(waiter);
-        }
-        return phase == DONE;
+        return phase == DONE || end.awaitOutcome(timeout);
     }
 
     /** Waits for the end and returns the value, or rethrows the error (checked ones in {@link CompletionException}). */
     public T get() {
         join(null);
-        return result();
+        return end.getNow();
     }
 
     /**
@@ -246,7 +218,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         if (!join(Objects.requireNonNull(timeout, "timeout"))) {
             throw new Timeout(timeout);
         }
-        return result();
+        return end.getNow();
     }
 
     /**
@@ -255,26 +227,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
      * @throws Timeout if the greenlet has not finished
      */
     public T getNow() {
-        if (phase != DONE) {
-            throw new Timeout();
-        }
-        return result();
-    }
-
-    private T result() {
-        Throwable e = exception;
-        if (e == null) {
-            return value;
-        }
-        if (e instanceof RuntimeException || e instanceof Error) {
-            throw (RuntimeException) sneakyCast(e);
-        }
-        throw new CompletionException(e);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> E sneakyCast(Throwable t) throws E {
-        throw (E) t;
+        return end.getNow();
     }
 
     /** Kills it with {@link GreenletExit} and waits for it to die. */
@@ -316,75 +269,52 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
 
     /** Calls {@code callback} with this greenlet from the hub when it is dead, in the order links were added. */
     public Greenlet<T> link(Consumer<? super Greenlet<T>> callback) {
-        addLink(Objects.requireNonNull(callback, "callback"), Link.ALL);
+        end.rawLink(new Link(Objects.requireNonNull(callback, "callback"), Link.ALL));
         return this;
     }
 
     /** Like {@link #link} but only if it ends successfully. */
     public Greenlet<T> linkValue(Consumer<? super Greenlet<T>> callback) {
-        addLink(Objects.requireNonNull(callback, "callback"), Link.VALUE);
+        end.rawLink(new Link(Objects.requireNonNull(callback, "callback"), Link.VALUE));
         return this;
     }
 
     /** Like {@link #link} but only if it ends with an error. */
     public Greenlet<T> linkException(Consumer<? super Greenlet<T>> callback) {
-        addLink(Objects.requireNonNull(callback, "callback"), Link.EXCEPTION);
+        end.rawLink(new Link(Objects.requireNonNull(callback, "callback"), Link.EXCEPTION));
         return this;
     }
 
     /** Removes the first link with {@code callback}; returns whether there was one. */
     public boolean unlink(Consumer<? super Greenlet<T>> callback) {
-        return removeLink(callback);
+        return end.unlink(callback);
     }
 
     /** Runs {@code callback} from the hub once this greenlet is dead (gevent's {@code rawlink}). */
     @Override
     public void rawLink(Runnable callback) {
-        addLink(Objects.requireNonNull(callback, "callback"), Link.RAW);
+        end.rawLink(callback);
     }
 
     /** Removes a callback added with {@link #rawLink}. */
     @Override
     public boolean unlinkRaw(Runnable callback) {
-        return removeLink(callback);
-    }
-
-    @SuppressWarnings("unchecked")
-    private boolean removeLink(Object callback) {
-        hub().checkCurrent(this);
-        if (links instanceof Link single) {
-            if (single.target == callback) {
-                links = null;
-                return true;
-            }
-        } else if (links != null) {
-            for (var it = ((ArrayDeque<Link>) links).iterator(); it.hasNext(); ) {
-                if (it.next().target == callback) {
-                    it.remove();
-                    return true;
-                }
-            }
-        }
-        return false;
+        return end.unlinkRaw(callback);
     }
 
     /**
      * A {@link Future} view: {@code get} waits (cooperatively on this hub, by blocking
      * elsewhere) and wraps an error in {@link ExecutionException}; a kill reads as a
-     * {@code null} result; {@code cancel} kills the greenlet. Create it on the hub's
-     * thread; the view may then be used from any thread.
+     * {@code null} result; {@code cancel} kills the greenlet. Any thread.
      */
     public Future<T> asFuture() {
-        hub().checkCurrent(this);
-        CompletableFuture<T> done = new CompletableFuture<>();
-        link(g -> {
-            if (g.exception != null) {
-                done.completeExceptionally(g.exception);
-            } else {
-                done.complete(g.value);
-            }
-        });
-        return new FutureView(done);
+        return end.asFuture();
+    }
+
+    /** The hub closes: the greenlet is killed with {@link GreenletExit}, without waiting. */
+    @Override
+    protected void hubClosing() {
+        kill(new GreenletExit(), false, null);
     }
 
     @Override
@@ -412,71 +342,15 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
     }
 
     private void finish(T result, Throwable failure) {
+        phase = DONE;
         if (failure == null) {
-            value = result;
+            end.completeValue(result);
         } else if (failure instanceof GreenletExit) {
             killed = true;
+            end.completeValue(null);
         } else {
-            exception = failure;
+            end.completeException(failure);
             hub().handleError(this, failure);
-        }
-        phase = DONE;
-        scheduleNotify();
-    }
-
-    @SuppressWarnings("unchecked")
-    private void addLink(Object target, int kind) {
-        hub().checkCurrent(this);
-        Link link = new Link(target, kind);
-        if (links == null) {
-            links = link;
-        } else if (links instanceof Link first) {
-            ArrayDeque<Link> all = new ArrayDeque<>(4);
-            all.addLast(first);
-            all.addLast(link);
-            links = all;
-        } else {
-            ((ArrayDeque<Link>) links).addLast(link);
-        }
-        if (phase == DONE) {
-            scheduleNotify();
-        }
-    }
-
-    private void scheduleNotify() {
-        if (links != null && !notifyScheduled) {
-            notifyScheduled = true;
-            hub().loop().schedule(this::notifyLinks);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private Link nextLink() {
-        if (links instanceof Link single) {
-            links = null;
-            return single;
-        }
-        return links == null ? null : ((ArrayDeque<Link>) links).pollFirst();
-    }
-
-    @SuppressWarnings("unchecked")
-    private void notifyLinks() {
-        notifyScheduled = false;
-        Link link;
-        while ((link = nextLink()) != null) {
-            boolean ok = exception == null;
-            if (link.kind == Link.VALUE && !ok || link.kind == Link.EXCEPTION && ok) {
-                continue;
-            }
-            try {
-                if (link.kind == Link.RAW) {
-                    ((Runnable) link.target).run();
-                } else {
-                    ((Consumer<Greenlet<T>>) link.target).accept(this);
-                }
-            } catch (Throwable t) {
-                hub().handleError(link.target, t);
-            }
         }
     }
 
@@ -486,76 +360,57 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
             case NEW -> "new";
             case SCHEDULED -> "scheduled";
             case RUNNING -> "running";
-            default -> exception != null ? "failed: " + exception : killed ? "killed" : "done";
+            default -> exception() != null ? "failed: " + exception() : killed ? "killed" : "done";
         };
         return "Greenlet[" + name() + ", " + state + "]";
     }
 
-    private record Link(Object target, int kind) {
+    /** A link given a {@code Consumer} of the greenlet, filtered by how it ended. */
+    private final class Link implements Runnable {
         static final int ALL = 0;
         static final int VALUE = 1;
         static final int EXCEPTION = 2;
-        static final int RAW = 3;
-    }
 
-    private final class FutureView implements Future<T> {
-        private final CompletableFuture<T> done;
+        final Consumer<? super Greenlet<T>> target;
+        final int kind;
 
-        FutureView(CompletableFuture<T> done) {
-            this.done = done;
+        Link(Consumer<? super Greenlet<T>> target, int kind) {
+            this.target = target;
+            this.kind = kind;
         }
 
         @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            if (done.isDone()) {
-                return false;
+        public void run() {
+            boolean ok = exception() == null;
+            if (kind == ALL || (kind == VALUE) == ok) {
+                target.accept(Greenlet.this);
             }
+        }
+
+        @Override
+        public String toString() {
+            return target.toString();
+        }
+    }
+
+    /** How the greenlet ended, waited for by joiners and links; cancelling its Future view kills the greenlet. */
+    private final class End extends AbstractResult<T> {
+        End() {
+            super(Greenlet.this.hub());
+        }
+
+        @Override
+        protected boolean cancelWork(boolean mayInterruptIfRunning) {
             if (hub().isCurrent()) {
                 kill(new GreenletExit(), false, null);
             } else {
                 hub().loop().runCallbackThreadsafe(() -> kill(new GreenletExit(), false, null));
             }
-            return done.cancel(false);
+            return true;
         }
 
-        @Override
-        public boolean isCancelled() {
-            return done.isCancelled();
-        }
-
-        @Override
-        public boolean isDone() {
-            return done.isDone() || phase == DONE;
-        }
-
-        @Override
-        public T get() throws InterruptedException, ExecutionException {
-            if (hub().isCurrent()) {
-                join();
-                return now();
-            }
-            return done.get();
-        }
-
-        @Override
-        public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-            if (hub().isCurrent()) {
-                if (!join(Duration.ofNanos(unit.toNanos(timeout)))) {
-                    throw new TimeoutException();
-                }
-                return now();
-            }
-            return done.get(timeout, unit);
-        }
-
-        private T now() throws ExecutionException {
-            if (done.isCancelled()) {
-                throw new CancellationException();
-            }
-            if (exception != null) {
-                throw new ExecutionException(exception);
-            }
-            return value;
+        boolean unlink(Consumer<?> callback) {
+            return unlinkFirst(l -> l instanceof Greenlet<?>.Link link && link.target == callback);
         }
     }
 }

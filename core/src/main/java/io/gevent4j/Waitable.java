@@ -1,5 +1,7 @@
 package io.gevent4j;
 
+import io.gevent4j.hub.Linkable;
+
 /**
  * Something a greenlet can wait for together with others ({@code Gevent.wait},
  * {@code Gevent.iwait}), as gevent's {@code rawlink} protocol: greenlets, events, async
@@ -19,4 +21,29 @@ public interface Waitable {
 
     /** Removes a callback registered with {@link #rawLink}; returns whether it was there. */
     boolean unlinkRaw(Runnable callback);
+
+    /** {@code linkable} as a {@code Waitable}: for a synchronizer that offers a side of its state to {@code Gevent.wait}. */
+    static Waitable of(Linkable linkable) {
+        return new Waitable() {
+            @Override
+            public boolean ready() {
+                return linkable.ready();
+            }
+
+            @Override
+            public void rawLink(Runnable callback) {
+                linkable.rawLink(callback);
+            }
+
+            @Override
+            public boolean unlinkRaw(Runnable callback) {
+                return linkable.unlinkRaw(callback);
+            }
+
+            @Override
+            public String toString() {
+                return "Waitable[" + linkable + "]";
+            }
+        };
+    }
 }

@@ -1,6 +1,7 @@
 package io.gevent4j;
 
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.LoopExit;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;

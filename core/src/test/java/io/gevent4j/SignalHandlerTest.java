@@ -3,6 +3,7 @@ package io.gevent4j;
 import io.gevent4j.event.AsyncResult;
 import io.gevent4j.event.Event;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.LoopExit;
 import org.junit.jupiter.api.Test;
 import sun.misc.Signal;
 

@@ -2,11 +2,9 @@ package io.gevent4j.event;
 
 import io.gevent4j.Waitable;
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.TimerWatcher;
-import io.gevent4j.hub.Waiter;
+import io.gevent4j.hub.Linkable;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * A flag greenlets can wait for (gevent's {@code Event}): {@link #set()} wakes every
@@ -22,30 +20,27 @@ import java.util.Objects;
  * <p><b>Threads.</b> An event belongs to the hub it was created on; every method except
  * {@link #isSet()} must be called on that hub's thread and throws
  * {@link IllegalStateException} elsewhere. A platform thread that waits runs its hub's
- * loop meanwhile, and gets {@link io.gevent4j.LoopExit} if nothing could ever set the event.
+ * loop meanwhile, and gets {@link io.gevent4j.hub.LoopExit} if nothing could ever set the event.
  */
-public final class Event implements Waitable {
+public final class Event extends Linkable implements Waitable {
 
-    private final Hub hub;
-    private final Links links;
     private volatile boolean flag;
 
     /** An unset event of the current thread's hub. */
     public Event() {
-        this.hub = Hub.current();
-        this.links = new Links(hub, () -> flag);
+        super(Hub.current(), true);
     }
 
     /** Sets the flag and wakes every waiter (from a loop callback, in the order they waited). */
     public void set() {
-        hub.checkCurrent(this);
+        hub().checkCurrent(this);
         flag = true;
-        links.scheduleNotify();
+        changed();
     }
 
     /** Resets the flag; waiters already woken still return {@code true}. */
     public void clear() {
-        hub.checkCurrent(this);
+        hub().checkCurrent(this);
         flag = false;
     }
 
@@ -72,57 +67,20 @@ public final class Event implements Waitable {
      * @return {@code true} if the event was set (even if cleared since), {@code false} on expiry
      */
     public boolean await(Duration timeout) {
-        hub.checkCurrent(this);
+        hub().checkCurrent(this);
         if (flag) {
-            if (!links.notifying()) {
+            if (!notifying()) {
                 return true;
             }
             timeout = null;
-        } else if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+        } else if (timeout != null && !timeout.isPositive()) {
             return false;
         }
-        Waiter<Boolean> waiter = new Waiter<>(hub);
-        Runnable link = () -> {
-            if (!waiter.ready()) {
-                waiter.switchTo(Boolean.TRUE);
-            }
-        };
-        links.add(link);
-        TimerWatcher timer = null;
-        try {
-            if (timeout != null) {
-                timer = hub.loop().timer(timeout);
-                timer.start(() -> {
-                    if (!waiter.ready()) {
-                        waiter.switchTo(Boolean.FALSE);
-                    }
-                });
-            }
-            return waiter.get();
-        } finally {
-            links.remove(link);
-            if (timer != null) {
-                timer.close();
-            }
-        }
-    }
-
-    /** Runs {@code callback} once, from the hub, after the event is set (soon, if it is). */
-    @Override
-    public void rawLink(Runnable callback) {
-        Objects.requireNonNull(callback, "callback");
-        hub.checkCurrent(this);
-        links.add(callback);
-    }
-
-    @Override
-    public boolean unlinkRaw(Runnable callback) {
-        hub.checkCurrent(this);
-        return links.remove(callback);
+        return awaitNotify(timeout);
     }
 
     @Override
     public String toString() {
-        return "Event[" + (flag ? "set" : "clear") + ", waiters=" + links.size() + "]";
+        return "Event[" + (flag ? "set" : "clear") + ", waiters=" + linkCount() + "]";
     }
 }

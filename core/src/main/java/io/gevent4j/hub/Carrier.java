@@ -32,7 +32,6 @@ final class Carrier implements Runnable {
     final Thread thread;
     private volatile int turn = OWNER;
     private Throwable failure;
-    private boolean started;
 
     Carrier(Hub hub, Thread owner) {
         this.hub = hub;
@@ -46,8 +45,7 @@ final class Carrier implements Runnable {
      * Interrupts that arrive meanwhile are kept and restored afterwards.
      */
     void runLoopForOwner() {
-        if (!started) {
-            started = true;
+        if (hub.markRunning()) {
             thread.start();
         }
         failure = null;
@@ -80,7 +78,7 @@ final class Carrier implements Runnable {
         hub.adoptCarrier();
         while (true) {
             while (turn != CARRIER) {
-                if (hub.isClosed()) {
+                if (hub.state() == Hub.State.CLOSED) {
                     return;
                 }
                 if (!owner.isAlive()) {

@@ -1,15 +1,21 @@
 package io.gevent4j.hub;
 
-import io.gevent4j.LoopExit;
 import io.gevent4j.config.Config;
-import io.gevent4j.threadpool.ThreadPool;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * One platform thread's scheduler of greenlets: it owns a {@link Loop} and is the
@@ -39,11 +45,19 @@ import java.util.function.BiConsumer;
  * never refused. {@code liveGreenlets - suspendedGreenlets} counts the greenlets parked in
  * JDK calls: while it is positive the loop may sleep without a timer, since another thread
  * can end such a call.
+ *
+ * <p><b>Lifecycle.</b> One field, {@code state}, says where the hub is:
+ * {@link State#NEW} until its loop first runs, {@link State#RUNNING}, {@link State#CLOSING}
+ * while {@link #close()} ends the greenlets still alive and closes the services, and
+ * {@link State#CLOSED}. The loop, the carrier and the scheduler read it; nothing else keeps
+ * a flag of its own. Started greenlets sit in an intrusive list (two fields in each, no
+ * allocation), which is how closing finds them.
  */
 public final class Hub implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.gevent4j.hub");
     private static final ThreadLocal<Hub> PLATFORM_HUB = new ThreadLocal<>();
+    private static final Duration CLOSE_TICK = Duration.ofMillis(1);
 
     static {
         startJdkPoller();
@@ -58,8 +72,9 @@ public final class Hub implements AutoCloseable {
     private final Scheduler scheduler = new Scheduler(this);
     private final Thread.Builder.OfVirtual builder;
     private volatile BiConsumer<Object, Throwable> errorHandler;
-    private volatile boolean closed;
-    private ThreadPool threadpool;
+    private volatile State state = State.NEW;
+    private RawGreenlet liveHead;
+    private final Map<Class<?>, AutoCloseable> services = new LinkedHashMap<>();
 
     private Hub(Thread thread) {
         Config.get();
@@ -74,8 +89,9 @@ public final class Hub implements AutoCloseable {
      * The hub of the calling thread: a platform thread's own (created on first use), or the
      * hub a greenlet runs on.
      *
-     * @throws IllegalStateException on a virtual thread of the JDK's default scheduler, or
-     *         when the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+     * @throws IllegalStateException on a virtual thread of the JDK's default scheduler,
+     *         when the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}, or
+     *         when another thread closed this platform thread's hub (see {@link #close()})
      */
     public static Hub current() {
         Thread t = Thread.currentThread();
@@ -88,9 +104,12 @@ public final class Hub implements AutoCloseable {
             return hub;
         }
         Hub hub = PLATFORM_HUB.get();
-        if (hub == null || hub.closed) {
+        if (hub == null) {
             hub = new Hub(t);
             PLATFORM_HUB.set(hub);
+        } else if (hub.state == State.CLOSED) {
+            throw new IllegalStateException("the hub of " + t.getName() + " was closed by another thread; call "
+                    + "its close() on this thread before using gevent4j here again");
         }
         return hub;
     }
@@ -106,7 +125,7 @@ public final class Hub implements AutoCloseable {
             return ofVirtualThread(t);
         }
         Hub hub = PLATFORM_HUB.get();
-        return hub == null || hub.closed ? null : hub;
+        return hub == null || hub.state == State.CLOSED ? null : hub;
     }
 
     /** The hub that schedules a virtual thread, or {@code null}. */
@@ -201,64 +220,179 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * The hub's own {@link ThreadPool} (gevent's {@code hub.threadpool}) of
-     * {@link Config#threadpoolSize()} threads (setting {@code threadpoolSize}, default
-     * {@link ThreadPool#DEFAULT_SIZE}), created on first use and killed by
-     * {@link #close()}. Hub-thread only.
+     * The hub's service of {@code type} (its thread pool, its resolver...): created with
+     * {@code create} on first use, the same object afterwards, and closed by
+     * {@link #close()}, in the reverse order of creation. The one way state is kept per hub,
+     * so that packages above the hub need no map of hubs of their own. {@code create} runs
+     * on the calling thread and must not block. Thread-safe.
+     *
+     * @throws IllegalStateException if the hub is closed
      */
-    public ThreadPool threadpool() {
-        checkCurrent(this);
-        if (threadpool == null) {
-            threadpool = new ThreadPool(this, Config.get().threadpoolSize());
+    public <S extends AutoCloseable> S service(Class<S> type, Function<? super Hub, ? extends S> create) {
+        Objects.requireNonNull(create, "create");
+        synchronized (services) {
+            if (state.compareTo(State.CLOSING) >= 0) {
+                throw new IllegalStateException("hub is closing: " + this);
+            }
+            AutoCloseable service = services.get(Objects.requireNonNull(type, "type"));
+            if (service == null) {
+                service = Objects.requireNonNull(create.apply(this), "created service");
+                services.put(type, service);
+            }
+            return type.cast(service);
         }
-        return threadpool;
+    }
+
+    /** Where the hub is in its life. Thread-safe. */
+    public State state() {
+        return state;
     }
 
     /** Whether {@link #close()} was called. Thread-safe. */
     public boolean isClosed() {
-        return closed;
+        return state.compareTo(State.CLOSING) >= 0;
     }
 
     /**
-     * Closes the loop; the platform thread gets a new hub on its next use. Greenlets still
-     * blocked stay blocked; tasks other threads hand the hub afterwards run on a daemon
-     * thread so the JDK's threads are never refused. Hub-thread only; idempotent.
+     * Closes the hub: ends the greenlets still alive (a {@code Greenlet} is killed with
+     * {@code GreenletExit}, a raw greenlet gets a {@link CancellationException} where it
+     * blocks) and waits at most {@link #CLOSE_BOUND} for them to die, running the loop
+     * meanwhile; then closes the services, in reverse order of creation, and the loop.
+     * Greenlets that outlive the bound stay where they are. Afterwards the hub's own
+     * platform thread gets a new hub on its next use; if another thread (a greenlet)
+     * closed it, {@link #current()} on the owner throws until the owner calls
+     * {@code close()} too, so a hub is never replaced in the middle of its owner's work. Tasks other threads hand the
+     * hub later run on a daemon thread, so the JDK's threads are never refused.
+     * Hub-thread only; idempotent.
      */
     @Override
     public void close() {
-        if (closed) {
+        if (isClosed()) {
+            releaseOwnerThread();
             return;
         }
         checkCurrent(this);
-        if (threadpool != null) {
-            threadpool.close();
-        }
-        closed = true;
+        state = State.CLOSING;
+        endGreenlets();
+        closeServices();
+        state = State.CLOSED;
         loop.close();
         loop.drainInboxTo(Scheduler.orphans());
         carrier.wake();
-        if (PLATFORM_HUB.get() == this) {
+        releaseOwnerThread();
+    }
+
+    /** On the owner thread, once closed: its next use of gevent4j makes a new hub. */
+    private void releaseOwnerThread() {
+        if (state == State.CLOSED && Thread.currentThread() == thread && PLATFORM_HUB.get() == this) {
             PLATFORM_HUB.remove();
+        }
+    }
+
+    /** How long {@link #close()} waits for the greenlets it ends. */
+    public static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
+
+    private void endGreenlets() {
+        RawGreenlet self = Thread.currentThread() == carrier.thread ? null : RawGreenlet.current();
+        int staying = self != null && !self.isMain() ? 1 : 0;
+        List<RawGreenlet> alive = new ArrayList<>();
+        for (RawGreenlet g = liveHead; g != null; g = g.liveNext) {
+            if (g != self) {
+                alive.add(g);
+            }
+        }
+        for (RawGreenlet g : alive) {
+            g.hubClosing();
+        }
+        if (liveGreenlets <= staying) {
+            return;
+        }
+        long deadline = System.nanoTime() + CLOSE_BOUND.toNanos();
+        BooleanSupplier done = () -> liveGreenlets <= staying || System.nanoTime() - deadline >= 0;
+        try (TimerWatcher tick = loop.timer(CLOSE_TICK, CLOSE_TICK)) {
+            if (self == null) {
+                tick.start(() -> { });
+                while (!done.getAsBoolean()) {
+                    loop.runOnce();
+                }
+            } else {
+                Waiter<Void> ended = new Waiter<>(this);
+                tick.start(() -> {
+                    if (done.getAsBoolean() && !ended.ready()) {
+                        ended.switchTo(null);
+                    }
+                });
+                ended.get();
+            }
+        }
+    }
+
+    private void closeServices() {
+        List<AutoCloseable> created;
+        synchronized (services) {
+            created = new ArrayList<>(services.values());
+            services.clear();
+        }
+        for (int i = created.size() - 1; i >= 0; i--) {
+            try {
+                created.get(i).close();
+            } catch (Exception e) {
+                handleError(created.get(i), e);
+            }
         }
     }
 
     @Override
     public String toString() {
-        return "Hub[" + thread.getName() + (closed ? ", closed]" : "]");
+        return "Hub[" + thread.getName() + ", " + state.name().toLowerCase(java.util.Locale.ROOT) + "]";
     }
 
     /** Owner thread: the main greenlet waits while the carrier runs the loop until it is resumed. */
     void drive() {
-        if (closed) {
+        if (state == State.CLOSED) {
             throw new IllegalStateException("hub is closed: " + this);
         }
         carrier.runLoopForOwner();
     }
 
+    /** Owner thread, on its first wait: whether the carrier must be started (the hub was new). */
+    boolean markRunning() {
+        if (state != State.NEW) {
+            return false;
+        }
+        state = State.RUNNING;
+        return true;
+    }
+
+    /** Records a greenlet whose thread starts, until {@link #ended}. */
+    void started(RawGreenlet g) {
+        liveGreenlets++;
+        g.liveNext = liveHead;
+        if (liveHead != null) {
+            liveHead.livePrev = g;
+        }
+        liveHead = g;
+    }
+
+    /** A greenlet's body ended. */
+    void ended(RawGreenlet g) {
+        liveGreenlets--;
+        if (g.livePrev != null) {
+            g.livePrev.liveNext = g.liveNext;
+        } else {
+            liveHead = g.liveNext;
+        }
+        if (g.liveNext != null) {
+            g.liveNext.livePrev = g.livePrev;
+        }
+        g.livePrev = null;
+        g.liveNext = null;
+    }
+
     /** Carrier thread: runs the loop until the main greenlet is resumed or can never be. */
     void runLoopForMain() {
         while (main.isSuspended()) {
-            if (closed) {
+            if (state == State.CLOSED) {
                 throw new IllegalStateException("hub is closed: " + this);
             }
             if (!loop.alive() && !hasGreenletsInJdkCalls()) {
@@ -302,6 +436,18 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    /** Where a hub is in its life; see the class comment. */
+    public enum State {
+        /** Created; its loop has not run yet. */
+        NEW,
+        /** Its loop has run; greenlets may be alive. */
+        RUNNING,
+        /** {@link #close()} is ending its greenlets and closing its services. */
+        CLOSING,
+        /** Closed: blocking on it throws {@link IllegalStateException}. */
+        CLOSED
+    }
+
     /** The executor the JDK hands this hub's continuations to. Never throws, never blocks. */
     private static final class Scheduler implements Executor {
         private static volatile ExecutorService orphans;
@@ -314,12 +460,12 @@ public final class Hub implements AutoCloseable {
         @Override
         public void execute(Runnable task) {
             Objects.requireNonNull(task);
-            if (hub.closed) {
+            if (hub.state == State.CLOSED) {
                 orphans().execute(task);
                 return;
             }
             hub.loop.executeFromAnyThread(task);
-            if (hub.closed) {
+            if (hub.state == State.CLOSED) {
                 hub.loop.drainInboxTo(orphans());
             }
         }

@@ -67,7 +67,6 @@ public final class Loop implements AutoCloseable {
     private boolean breakRequested;
     private long now;
     private long iteration;
-    private volatile boolean closed;
 
     Loop(Hub hub, Thread thread, Thread carrier) {
         this.hub = hub;
@@ -195,19 +194,18 @@ public final class Loop implements AutoCloseable {
         breakRequested = true;
     }
 
-    /** Whether the loop was closed. */
+    /** Whether the loop was closed. Any thread. */
     public boolean isClosed() {
-        return closed;
+        return !selector.isOpen();
     }
 
     /** Closes the selector; queued work is dropped. Idempotent; hub-thread only. */
     @Override
     public void close() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         checkThread();
-        closed = true;
         try {
             selector.close();
         } catch (IOException e) {
@@ -322,7 +320,7 @@ public final class Loop implements AutoCloseable {
     }
 
     private void poll() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         try {
@@ -340,8 +338,9 @@ public final class Loop implements AutoCloseable {
             busyIterations = 0;
             long timeoutMillis = 0; // 0: no timer, sleep until woken
             boolean noTimer = timers.size() == 0;
-            if (noTimer && activeRefs == 0 && !hub.hasGreenletsInJdkCalls()) {
-                // nothing could wake a sleep: let the hub see that (LoopExit) instead of hanging
+            if (activeRefs == 0 && !hub.hasGreenletsInJdkCalls()) {
+                // nothing referenced could wake a sleep (an unreferenced timer does not keep
+                // the loop alive): let the hub see that (LoopExit) instead of sleeping
                 selector.selectNow(onSelected);
                 return;
             }

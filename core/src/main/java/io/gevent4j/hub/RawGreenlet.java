@@ -85,6 +85,9 @@ public class RawGreenlet {
     final Hub hub;
     Thread thread;
     int state;
+    /** The hub's list of started greenlets (see {@link Hub}). */
+    RawGreenlet liveNext;
+    RawGreenlet livePrev;
     private final boolean main;
     private final Function<Object, Object> run;
     private RawGreenlet parent;
@@ -289,6 +292,15 @@ public class RawGreenlet {
     }
 
     /**
+     * Called by {@link Hub#close()} on the hub's thread for each greenlet still alive; the
+     * default raises a {@link java.util.concurrent.CancellationException} where it blocks.
+     * A subclass ends itself its own way (a {@code Greenlet} is killed).
+     */
+    protected void hubClosing() {
+        raiseLater(new java.util.concurrent.CancellationException("hub closed: " + hub));
+    }
+
+    /**
      * Called on this greenlet's thread when the body ended; the default switches the result
      * (or raises the exception) into the nearest parent that is alive.
      */
@@ -408,7 +420,7 @@ public class RawGreenlet {
             throw new IllegalStateException("greenlet already started");
         }
         thread = hub.newThread(new Handle(this));
-        hub.liveGreenlets++;
+        hub.started(this);
         if (runNext) {
             hub.loop.setRunNext();
         }
@@ -483,7 +495,7 @@ public class RawGreenlet {
             failure = t;
         } finally {
             state = DEAD;
-            hub.liveGreenlets--;
+            hub.ended(this);
         }
         Throwable undelivered = pendingThrow;
         pendingThrow = null;

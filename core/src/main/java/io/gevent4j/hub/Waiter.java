@@ -1,5 +1,6 @@
 package io.gevent4j.hub;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -59,6 +60,28 @@ public final class Waiter<T> implements Runnable {
             throw Hub.sneaky(exception);
         }
         return value;
+    }
+
+    /**
+     * Like {@link #get()}, but after {@code timeout} ({@code null}: no limit) the waiter is
+     * switched with {@code expired} unless something else switched it first. The timer is
+     * stopped when the wait ends, also by an exception.
+     */
+    public T getWithin(Duration timeout, T expired) {
+        if (timeout == null || ready) {
+            return get();
+        }
+        TimerWatcher timer = hub.loop().timer(timeout);
+        timer.start(() -> {
+            if (!ready) {
+                switchTo(expired);
+            }
+        });
+        try {
+            return get();
+        } finally {
+            timer.close();
+        }
     }
 
     /** Gives the waiter its value and resumes the waiting greenlet, if any, behind those already ready. */

@@ -1,6 +1,9 @@
 package io.gevent4j.lock;
 
+import io.gevent4j.hub.Hub;
+
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A semaphore that never blocks (gevent's {@code DummySemaphore}): every acquire succeeds
@@ -41,9 +44,29 @@ public class DummySemaphore extends Semaphore {
         return true;
     }
 
-    /** Does nothing. */
+    /** Does nothing; returns 1. */
     @Override
-    public void release() {
+    public int release() {
+        return 1;
+    }
+
+    /** Returns {@code true} at once. */
+    @Override
+    public boolean await(Duration timeout) {
+        return acquire(true, timeout);
+    }
+
+    /** Always ready. */
+    @Override
+    public boolean ready() {
+        return true;
+    }
+
+    /** Runs {@code callback} soon, from the current hub: a permit is always free. */
+    @Override
+    public void rawLink(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        Hub.current().loop().schedule(callback);
     }
 
     @Override

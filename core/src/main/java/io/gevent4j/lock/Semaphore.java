@@ -1,12 +1,13 @@
 package io.gevent4j.lock;
 
+import io.gevent4j.Waitable;
 import io.gevent4j.hub.AsyncWatcher;
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
 
 /**
  * A counter of permits greenlets acquire and release (gevent's {@code Semaphore}).
@@ -22,31 +23,56 @@ import java.util.ArrayDeque;
  * }
  * }</pre>
  *
+ * <p>It is {@link Waitable}, as gevent's: {@code Gevent.wait}/{@code iwait} return it once
+ * a permit is free, and {@link #await(Duration)} waits for that without taking one.
+ *
  * <p><b>Threads.</b> Thread-safe: greenlets of different hubs and plain platform threads
  * may share a semaphore (a platform thread that blocks runs its own hub's loop
- * meanwhile). A greenlet blocked in {@code acquire} keeps its hub alive, since a release
- * may come from another thread: its hub's main greenlet does not get
- * {@link io.gevent4j.LoopExit} meanwhile.
+ * meanwhile). Because any thread may release it, a greenlet blocked here keeps its hub
+ * alive: its hub's main greenlet does not get {@link io.gevent4j.hub.LoopExit} meanwhile,
+ * even when no other thread holds the semaphore (which threads hold a reference cannot be
+ * known), where gevent, whose semaphores belong to one hub, raises it. Bound such waits
+ * with a timeout.
  *
- * <p><b>Implementation overview.</b> The count and the FIFO of blocked acquirers are guarded
- * by one monitor, held only for a few field updates (never while blocking). A release with
- * acquirers waiting hands its permit directly to the first (marks it granted) instead of
- * raising the count, then wakes it: directly when the releaser runs on the acquirer's hub,
- * else through the acquirer's {@link AsyncWatcher}, which also keeps that hub alive. An
- * acquirer that leaves (timeout, kill) checks under the monitor whether it was granted
- * meanwhile: if it leaves by an exception it passes the permit on, so none is lost.
+ * <p><b>Implementation overview.</b> The count and the FIFO of waiters (acquirers, lookers
+ * that only wait for a free permit, and raw links) are guarded by one monitor, held only for
+ * a few field updates (never while blocking or running a callback). A release with
+ * waiters hands its permit directly: it grants the waiters at the head while the count
+ * allows, an acquirer consuming the permit (marked granted) and a looker or raw link
+ * not, then wakes each on its hub: directly when the releaser runs on it, else through the
+ * waiter's {@link AsyncWatcher} (which also keeps that hub alive) or the hub's thread-safe
+ * callback entry. An acquirer that leaves (timeout, kill) checks under the monitor whether
+ * it was granted meanwhile: if it leaves by an exception it passes the permit on, so none
+ * is lost.
  */
-public class Semaphore implements AutoCloseable {
+public class Semaphore implements Waitable, AutoCloseable {
 
     private static final class Node {
-        final Waiter<Boolean> waiter;
         final Hub hub;
+        final boolean acquires;
+        final Waiter<Boolean> waiter;
+        final Runnable link;
         AsyncWatcher wakeup;
         boolean granted;
 
-        Node(Hub hub) {
+        Node(Hub hub, boolean acquires, Runnable link) {
             this.hub = hub;
-            this.waiter = new Waiter<>(hub);
+            this.acquires = acquires;
+            this.link = link;
+            this.waiter = link == null ? new Waiter<>(hub) : null;
+        }
+
+        /** Wakes the waiter on its hub; called outside the monitor. */
+        void wake() {
+            if (link != null) {
+                hub.loop().runCallbackThreadsafe(link);
+            } else if (hub.isCurrent()) {
+                if (!waiter.ready()) {
+                    waiter.switchTo(Boolean.TRUE);
+                }
+            } else if (wakeup != null) {
+                wakeup.send();
+            }
         }
     }
 
@@ -87,10 +113,22 @@ public class Semaphore implements AutoCloseable {
         }
     }
 
-    /** How many acquirers are blocked. */
+    /** Whether a permit is free now: an acquire would not block. */
+    @Override
+    public boolean ready() {
+        return !locked();
+    }
+
+    /** How many acquirers and lookers are blocked. */
     public int waiters() {
         synchronized (monitor) {
-            return waiters.size();
+            int n = 0;
+            for (Node node : waiters) {
+                if (node.link == null) {
+                    n++;
+                }
+            }
+            return n;
         }
     }
 
@@ -121,52 +159,66 @@ public class Semaphore implements AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public boolean acquire(boolean blocking, Duration timeout) {
+        return block(true, blocking, timeout);
+    }
+
+    /**
+     * Blocks until a permit is free, without taking it (gevent's {@code Semaphore.wait}), at
+     * most {@code timeout} ({@code null}: no limit). Never throws on expiry.
+     *
+     * @return whether a permit is free
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public boolean await(Duration timeout) {
+        return block(false, true, timeout);
+    }
+
+    private boolean block(boolean acquires, boolean blocking, Duration timeout) {
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
         Node node;
         synchronized (monitor) {
-            if (counter > 0 && waiters.isEmpty()) {
-                counter--;
+            if (counter > 0 && !hasBlocked()) {
+                if (acquires) {
+                    counter--;
+                }
                 return true;
             }
             if (!blocking || (timeout != null && timeout.isZero())) {
                 return false;
             }
-            node = new Node(Hub.current());
+            node = new Node(Hub.current(), acquires, null);
             waiters.addLast(node);
         }
-        return block(node, timeout);
+        return awaitGrant(node, timeout);
     }
 
-    private boolean block(Node node, Duration timeout) {
-        Waiter<Boolean> waiter = node.waiter;
+    /** Whether an acquirer or looker waits: a newcomer queues behind it. */
+    private boolean hasBlocked() {
+        for (Node node : waiters) {
+            if (node.link == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean awaitGrant(Node node, Duration timeout) {
         AsyncWatcher wakeup = node.hub.loop().async();
-        wakeup.start(waiter);
+        wakeup.start(node.waiter);
         node.wakeup = wakeup;
-        TimerWatcher timer = null;
         boolean returned = false;
         try {
-            if (timeout != null) {
-                timer = node.hub.loop().timer(timeout);
-                timer.start(() -> {
-                    if (!waiter.ready()) {
-                        waiter.switchTo(Boolean.FALSE);
-                    }
-                });
-            }
             synchronized (monitor) {
                 if (node.granted) {
                     returned = true;
                     return true;
                 }
             }
-            waiter.get();
+            node.waiter.getWithin(timeout, Boolean.FALSE);
             returned = true;
         } finally {
-            if (timer != null) {
-                timer.close();
-            }
             wakeup.close();
             boolean granted;
             synchronized (monitor) {
@@ -175,7 +227,7 @@ public class Semaphore implements AutoCloseable {
                     waiters.remove(node);
                 }
             }
-            if (granted && !returned) {
+            if (granted && node.acquires && !returned) {
                 release();
             }
         }
@@ -185,30 +237,60 @@ public class Semaphore implements AutoCloseable {
     }
 
     /**
-     * Gives a permit back, to the first blocked acquirer if there is one.
+     * Gives a permit back: to the first blocked acquirer if there is one (waking the
+     * lookers and links before it too). Returns the counter afterwards, as gevent's.
      *
      * @throws IllegalStateException for a {@link BoundedSemaphore} released more times than acquired
      */
-    public void release() {
-        Node node;
+    public int release() {
+        ArrayDeque<Node> wake = new ArrayDeque<>();
+        int value;
         synchronized (monitor) {
-            node = waiters.pollFirst();
-            if (node == null) {
-                if (bound >= 0 && counter >= bound) {
-                    throw new IllegalStateException("Semaphore released too many times");
-                }
-                counter++;
-                return;
+            if (bound >= 0 && counter >= bound) {
+                throw new IllegalStateException("Semaphore released too many times");
             }
-            node.granted = true;
+            counter++;
+            grant(wake);
+            value = counter;
         }
-        if (node.hub.isCurrent()) {
-            node.waiter.switchTo(Boolean.TRUE);
-        } else {
-            AsyncWatcher wakeup = node.wakeup;
-            if (wakeup != null) {
-                wakeup.send();
+        for (Node node : wake) {
+            node.wake();
+        }
+        return value;
+    }
+
+    /** Under the monitor: grants the head waiters while a permit is free. */
+    private void grant(ArrayDeque<Node> wake) {
+        while (counter > 0 && !waiters.isEmpty()) {
+            Node node = waiters.pollFirst();
+            node.granted = true;
+            if (node.acquires) {
+                counter--;
             }
+            wake.addLast(node);
+        }
+    }
+
+    /** Runs {@code callback} once, from the current hub, when a permit is free (soon, if one is now). */
+    @Override
+    public void rawLink(Runnable callback) {
+        Node node = new Node(Hub.current(), false, Objects.requireNonNull(callback, "callback"));
+        node.hub.checkCurrent(this);
+        ArrayDeque<Node> wake = new ArrayDeque<>(1);
+        synchronized (monitor) {
+            waiters.addLast(node);
+            grant(wake);
+        }
+        for (Node n : wake) {
+            n.wake();
+        }
+    }
+
+    /** Removes a callback added with {@link #rawLink}; returns whether it was still waiting. */
+    @Override
+    public boolean unlinkRaw(Runnable callback) {
+        synchronized (monitor) {
+            return waiters.removeIf(node -> node.link == callback);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.gevent4j.pool;
 
+import io.gevent4j.AbstractResult;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
@@ -10,12 +11,13 @@ import io.gevent4j.hub.RawGreenlet;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -31,14 +33,19 @@ import java.util.function.Function;
  * <p><b>Threads.</b> A group belongs to the hub it was created on; every method must be
  * called on that hub's thread and throws {@link IllegalStateException} elsewhere.
  *
+ * <p><b>Killing.</b> As gevent's, a group remembers the members it is killing (its
+ * <em>dying</em> set): {@link #kill} and {@link #killOne} never raise into a member twice,
+ * and a blocking {@code killOne} of a member already dying returns at once.
+ *
  * <p><b>Implementation overview.</b> Members sit in an insertion-ordered map to the raw
- * link that discards them at their death; an {@link Event} is set while the group is empty,
- * which is what {@link #join} waits for.
+ * link that discards them at their death (and from the dying set); an {@link Event} is set
+ * while the group is empty, which is what {@link #join} waits for.
  */
 public class Group implements Iterable<Greenlet<?>> {
 
     final Hub hub;
     private final LinkedHashMap<Greenlet<?>, Runnable> members = new LinkedHashMap<>();
+    private final Set<Greenlet<?>> dying = new HashSet<>();
     private final Event empty = new Event();
 
     /** An empty group of the current thread's hub. */
@@ -85,6 +92,7 @@ public class Group implements Iterable<Greenlet<?>> {
             return;
         }
         greenlet.unlinkRaw(leave);
+        dying.remove(greenlet);
         if (members.isEmpty()) {
             empty.set();
         }
@@ -139,21 +147,56 @@ public class Group implements Iterable<Greenlet<?>> {
         return empty.await(timeout);
     }
 
+    /**
+     * gevent's {@code join(timeout, raise_error)}: as {@link #join(Duration)}, and with
+     * {@code raiseError}, once the wait ends, rethrows the error of the first member (in the
+     * order they were added) that failed, as {@link Greenlet#get()} does.
+     *
+     * @return whether every member finished
+     */
+    public boolean join(Duration timeout, boolean raiseError) {
+        hub.checkCurrent(this);
+        List<Greenlet<?>> watched = raiseError ? greenlets() : List.of();
+        boolean empty = join(timeout);
+        for (Greenlet<?> g : watched) {
+            if (g.exception() != null) {
+                g.getNow();
+            }
+        }
+        return empty;
+    }
+
     /** Kills every member with {@link GreenletExit} and waits until the group is empty. */
     public void kill() {
         kill(new GreenletExit(), true, null);
     }
 
     /**
-     * Raises {@code exception} in every member; with {@code block}, waits until the group is
-     * empty or {@code timeout} passed ({@code null}: no limit). Never throws on expiry.
+     * Raises {@code exception} in every member not already dying; with {@code block}, waits
+     * until the members die or {@code timeout} passed ({@code null}: no limit), and kills
+     * the members added meanwhile too, until the group is empty (gevent's loop). Never
+     * throws on expiry.
      */
     public void kill(Throwable exception, boolean block, Duration timeout) {
         Objects.requireNonNull(exception, "exception");
         hub.checkCurrent(this);
-        Gevent.killAll(new ArrayList<>(members.keySet()), exception, false, null);
-        if (block) {
-            join(timeout);
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Greenlet<?>> targets = new ArrayList<>();
+            for (Greenlet<?> g : members.keySet()) {
+                if (dying.add(g)) {
+                    targets.add(g);
+                }
+            }
+            Gevent.killAll(targets, exception, false, null);
+            if (!block || members.isEmpty()) {
+                return;
+            }
+            Duration left = timeout == null ? null : Duration.ofNanos(deadline - System.nanoTime());
+            List<Greenlet<?>> all = greenlets();
+            if (left != null && !left.isPositive() || Gevent.joinAll(all, left).size() < all.size()) {
+                return;
+            }
         }
     }
 
@@ -162,11 +205,18 @@ public class Group implements Iterable<Greenlet<?>> {
         killOne(greenlet, new GreenletExit(), true, null);
     }
 
-    /** Raises {@code exception} in {@code greenlet} if it is a member; with {@code block}, waits for it. */
+    /**
+     * Raises {@code exception} in {@code greenlet} if it is a member not already dying; with
+     * {@code block}, then waits for it at most {@code timeout}. Does nothing for a member
+     * being killed already (gevent's rule: a greenlet is killed once).
+     */
     public void killOne(Greenlet<?> greenlet, Throwable exception, boolean block, Duration timeout) {
         hub.checkCurrent(this);
-        if (members.containsKey(greenlet)) {
-            greenlet.kill(exception, block, timeout);
+        if (members.containsKey(greenlet) && dying.add(greenlet)) {
+            greenlet.kill(exception, false, null);
+            if (block) {
+                greenlet.join(timeout);
+            }
         }
     }
 
@@ -199,13 +249,7 @@ public class Group implements Iterable<Greenlet<?>> {
     public <T> T apply(Callable<T> body) {
         hub.checkCurrent(this);
         if (RawGreenlet.current() instanceof Greenlet<?> g && members.containsKey(g)) {
-            try {
-                return body.call();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
+            return AbstractResult.call(body);
         }
         return spawn(body).get();
     }
@@ -240,6 +284,42 @@ public class Group implements Iterable<Greenlet<?>> {
             spawn(body).link(result);
         }
         return result;
+    }
+
+    /**
+     * gevent's {@code apply_cb}: {@link #apply} and then, if {@code callback} is not null,
+     * gives it the value; returns the value.
+     */
+    public <T> T applyCallback(Callable<T> body, Consumer<? super T> callback) {
+        T value = apply(body);
+        if (callback != null) {
+            callback.accept(value);
+        }
+        return value;
+    }
+
+    /**
+     * gevent's {@code map_async}: runs {@link #map} in a new greenlet (not a member) and
+     * returns it at once; its value is the list of results, its error the first failure.
+     */
+    public <A, R> Greenlet<List<R>> mapAsync(Function<? super A, ? extends R> function, Iterable<? extends A> items) {
+        return mapAsync(function, items, null);
+    }
+
+    /**
+     * As {@link #mapAsync(Function, Iterable)}; {@code callback}, if not null, gets the list
+     * of results on success, from the hub.
+     */
+    public <A, R> Greenlet<List<R>> mapAsync(Function<? super A, ? extends R> function, Iterable<? extends A> items,
+                                             Consumer<? super List<R>> callback) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(items, "items");
+        hub.checkCurrent(this);
+        Greenlet<List<R>> mapping = new Greenlet<>(() -> map(function, items));
+        if (callback != null) {
+            mapping.linkValue(g -> callback.accept(g.value()));
+        }
+        return mapping.start();
     }
 
     /**

@@ -1,11 +1,9 @@
 package io.gevent4j.pool;
 
 import io.gevent4j.Greenlet;
-import io.gevent4j.hub.TimerWatcher;
-import io.gevent4j.hub.Waiter;
+import io.gevent4j.hub.Readiness;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -17,17 +15,17 @@ import java.util.Objects;
  *
  * <p><b>Threads.</b> Hub-thread only, as {@link Group}.
  *
- * <p><b>Implementation overview.</b> A slot is free when the members and the spawners
- * already woken for a slot number less than {@code size}. Blocked spawners wait in a FIFO;
- * each member's death wakes the first of them and reserves the slot for it until it runs,
- * so a greenlet that did not wait cannot take it. A woken spawner that leaves without
- * taking the slot (a kill, or {@link #waitAvailable}, which only looks) wakes the next.
+ * <p><b>Implementation overview.</b> Blocked spawners wait on a {@link Readiness} "a slot
+ * is free": the members and the spawners already woken for a slot number less than
+ * {@code size}. Each member's death signals it; the layer wakes the first spawner and
+ * reserves the slot for it until it runs, so a greenlet that did not wait cannot take it,
+ * and a woken spawner that leaves without taking it (a kill, or {@link #waitAvailable},
+ * which only looks) passes it to the next.
  */
 public class Pool extends Group {
 
     private final int size;
-    private final ArrayDeque<Waiter<Boolean>> waiting = new ArrayDeque<>();
-    private int woken;
+    private final Readiness slotFree = new Readiness(hub, false, () -> free() > 0);
 
     /** A pool without limit (gevent's {@code Pool(None)}). */
     public Pool() {
@@ -55,7 +53,7 @@ public class Pool extends Group {
     }
 
     private int free() {
-        return size < 0 ? Integer.MAX_VALUE : Math.max(0, size - greenletCount() - woken);
+        return size < 0 ? Integer.MAX_VALUE : Math.max(0, size - greenletCount() - slotFree.reserved());
     }
 
     /** Adds {@code greenlet}, blocking while the pool is full. */
@@ -98,71 +96,23 @@ public class Pool extends Group {
     @Override
     public int waitAvailable(Duration timeout) {
         hub.checkCurrent(this);
-        awaitSlot(true, timeout);
-        balance();
+        slotFree.await(timeout);
         return free();
     }
 
     @Override
     void slotFreed() {
-        balance();
-    }
-
-    private void balance() {
-        while (!waiting.isEmpty() && free() > 0) {
-            woken++;
-            waiting.pollFirst().switchTo(Boolean.TRUE);
-        }
+        slotFree.signal();
     }
 
     private boolean awaitSlot(boolean blocking, Duration timeout) {
-        if (free() > 0) {
-            return true;
-        }
-        if (!blocking || (timeout != null && !timeout.isPositive())) {
-            return false;
-        }
-        Waiter<Boolean> waiter = new Waiter<>(hub);
-        TimerWatcher timer = null;
-        try {
-            if (timeout != null) {
-                timer = hub.loop().timer(timeout);
-                timer.start(() -> {
-                    if (!waiter.ready()) {
-                        waiter.switchTo(Boolean.FALSE);
-                    }
-                });
-            }
-            while (true) {
-                waiter.clear();
-                waiting.addLast(waiter);
-                try {
-                    waiter.get();
-                } finally {
-                    if (!waiting.removeFirstOccurrence(waiter)) {
-                        woken--;
-                    }
-                }
-                if (free() > 0) {
-                    return true;
-                }
-                if (timer != null && !timer.isActive()) {
-                    return false;
-                }
-            }
-        } catch (Throwable t) {
-            balance();
-            throw t;
-        } finally {
-            if (timer != null) {
-                timer.close();
-            }
-        }
+        return slotFree.canProceed()
+                || blocking && (timeout == null || timeout.isPositive()) && slotFree.await(timeout);
     }
 
     @Override
     public String toString() {
         return "Pool[size=" + greenletCount() + ", capacity=" + (size < 0 ? "unlimited" : size)
-                + (waiting.isEmpty() ? "" : ", waiting=" + waiting.size()) + "]";
+                + (slotFree.waiters() == 0 ? "" : ", waiting=" + slotFree.waiters()) + "]";
     }
 }

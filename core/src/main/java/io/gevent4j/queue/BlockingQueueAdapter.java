@@ -3,8 +3,11 @@ package io.gevent4j.queue;
 import java.time.Duration;
 import java.util.AbstractQueue;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * gevent's queue vocabulary and the JDK's {@link BlockingQueue} over the two primitives
@@ -101,5 +104,33 @@ abstract class BlockingQueueAdapter<T> extends AbstractQueue<T> implements Block
     @Override
     public int drainTo(Collection<? super T> c) {
         return drainTo(c, Integer.MAX_VALUE);
+    }
+
+    /**
+     * gevent's iteration over a queue: an {@code Iterable} whose iterators take each item
+     * with {@code next}, which blocks and returns {@code null} when the iteration ends.
+     */
+    static <T> Iterable<T> consuming(Supplier<T> next) {
+        return () -> new Iterator<>() {
+            private T item;
+
+            @Override
+            public boolean hasNext() {
+                if (item == null) {
+                    item = next.get();
+                }
+                return item != null;
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                T taken = item;
+                item = null;
+                return taken;
+            }
+        };
     }
 }

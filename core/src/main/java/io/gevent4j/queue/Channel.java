@@ -1,7 +1,7 @@
 package io.gevent4j.queue;
 
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.TimerWatcher;
+import io.gevent4j.hub.Readiness;
 import io.gevent4j.hub.Waiter;
 
 import java.time.Duration;
@@ -24,15 +24,16 @@ import java.util.concurrent.BlockingQueue;
  * back, so an item is delivered at most once and never lost silently.
  *
  * <p>It is a {@link BlockingQueue} with the {@code SynchronousQueue} contract: no capacity,
- * {@link #peek()} is always {@code null}, iteration is empty.
+ * {@link #peek()} is always {@code null}, {@link #iterator()} is empty; gevent's iteration,
+ * which takes items as they are sent, is {@link #consume(Object)}.
  *
  * <p><b>Threads.</b> Hub-thread only: every method throws {@link IllegalStateException}
  * off the hub it was created on.
  *
  * <p><b>Implementation overview.</b> Putters wait in a FIFO of offers (item + waiter, or
- * no waiter for an accepted {@code putNowait}); getters wait in a {@link WaitList}. A
- * getter that finds an offer not promised to a woken getter removes it, takes its item and
- * wakes its putter. Every change wakes one getter per offer not yet promised.
+ * no waiter for an accepted {@code putNowait}), each on its own {@link Waiter}; getters
+ * wait on a {@link Readiness} "an offer not reserved for a woken getter is there". A
+ * getter that may go on removes the first offer, takes its item and wakes its putter.
  */
 public class Channel<T> extends BlockingQueueAdapter<T> {
 
@@ -41,11 +42,12 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
 
     private final Hub hub;
     private final ArrayDeque<Offer<T>> offers = new ArrayDeque<>();
-    private final WaitList getters = new WaitList();
+    private final Readiness offered;
 
     /** A channel of the current thread's hub. */
     public Channel() {
         this.hub = Hub.current();
+        this.offered = new Readiness(hub, false, this::offerThere);
     }
 
     /**
@@ -60,34 +62,22 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
         hub.checkCurrent(this);
         checkTimeout(block, timeout);
         if (!block || (timeout != null && timeout.isZero())) {
-            if (getters.waitingCount() + getters.woken <= offers.size()) {
+            if (offered.waiters() + offered.reserved() <= offers.size()) {
                 throw new Full();
             }
             offers.addLast(new Offer<>(item, null));
-            balance();
+            offered.signal();
             return;
         }
         Waiter<Boolean> waiter = new Waiter<>(hub);
         Offer<T> offer = new Offer<>(item, waiter);
         offers.addLast(offer);
-        TimerWatcher timer = null;
         try {
-            balance();
-            if (timeout != null) {
-                timer = hub.loop().timer(timeout);
-                timer.start(() -> {
-                    if (!waiter.ready()) {
-                        waiter.switchTo(Boolean.FALSE);
-                    }
-                });
-            }
-            if (!waiter.get()) {
+            offered.signal();
+            if (!waiter.getWithin(timeout, Boolean.FALSE)) {
                 throw new Full();
             }
         } finally {
-            if (timer != null) {
-                timer.close();
-            }
             offers.remove(offer);
         }
     }
@@ -102,44 +92,16 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
     public T get(boolean block, Duration timeout) {
         hub.checkCurrent(this);
         checkTimeout(block, timeout);
-        if (offers.size() > getters.woken) {
-            return takeOffer();
-        }
-        if (!block || (timeout != null && timeout.isZero())) {
+        if (!offered.canProceed() && (!block || (timeout != null && timeout.isZero()) || !offered.await(timeout))) {
             throw new Empty();
         }
-        Waiter<Boolean> waiter = new Waiter<>(hub);
-        TimerWatcher timer = null;
-        if (timeout != null) {
-            timer = hub.loop().timer(timeout);
-            timer.start(() -> {
-                if (!waiter.ready()) {
-                    waiter.switchTo(Boolean.FALSE);
-                }
-            });
-        }
-        try {
-            while (true) {
-                getters.await(waiter);
-                if (offers.size() > getters.woken) {
-                    return takeOffer();
-                }
-                if (timer != null && !timer.isActive()) {
-                    throw new Empty();
-                }
-            }
-        } finally {
-            if (timer != null) {
-                timer.close();
-            }
-            balance();
-        }
+        return takeOffer();
     }
 
     @Override
     public T poll() {
         hub.checkCurrent(this);
-        return offers.size() > getters.woken ? takeOffer() : null;
+        return offered.canProceed() ? takeOffer() : null;
     }
 
     private T takeOffer() {
@@ -150,10 +112,8 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
         return offer.item;
     }
 
-    private void balance() {
-        while (getters.hasWaiting() && offers.size() > getters.woken) {
-            getters.wakeOne();
-        }
+    private boolean offerThere() {
+        return offers.size() > offered.reserved();
     }
 
     /** Always {@code null}: a channel holds nothing. */
@@ -179,7 +139,7 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
     /** How many greenlets wait in get. */
     public int getters() {
         hub.checkCurrent(this);
-        return getters.waitingCount();
+        return offered.waiters();
     }
 
     /** How many items are offered by putters and not yet taken. */
@@ -218,7 +178,21 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
         return n;
     }
 
-    /** Empty: a channel holds nothing. */
+    /**
+     * gevent's iteration over a channel: each {@code next()} is a blocking {@link #get()},
+     * and the iteration ends when a putter sends {@code end} (gevent's
+     * {@code put(StopIteration)}), which is not yielded. {@link #iterator()} keeps the
+     * {@code SynchronousQueue} contract instead (always empty).
+     */
+    public Iterable<T> consume(T end) {
+        Objects.requireNonNull(end, "end");
+        return consuming(() -> {
+            T item = get();
+            return end.equals(item) ? null : item;
+        });
+    }
+
+    /** Empty: a channel holds nothing (see {@link #consume(Object)} for gevent's iteration). */
     @Override
     public Iterator<T> iterator() {
         return Collections.emptyIterator();
@@ -232,6 +206,6 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
 
     @Override
     public String toString() {
-        return "Channel[getters=" + getters.waitingCount() + ", putters=" + offers.size() + "]";
+        return "Channel[getters=" + offered.waiters() + ", putters=" + offers.size() + "]";
     }
 }

@@ -2,14 +2,12 @@ package io.gevent4j.queue;
 
 import io.gevent4j.Waitable;
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.TimerWatcher;
-import io.gevent4j.hub.Waiter;
+import io.gevent4j.hub.Readiness;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 
@@ -41,20 +39,22 @@ import java.util.concurrent.BlockingQueue;
  * called on that hub's thread and throws {@link IllegalStateException} elsewhere.
  *
  * <p><b>Implementation overview.</b> Items live in a {@link Store} (FIFO, LIFO or heap).
- * Blocked getters and putters wait in two {@link WaitList}s. Every change of state ends
- * with {@link #balance()}, which wakes one getter per item not yet promised to a woken
- * getter and one putter per free slot not yet promised to a woken putter. A woken greenlet
- * takes the item (or slot) itself when it runs; until then it is reserved, so a greenlet
- * that did not wait cannot overtake it.
+ * Getters and putters wait on two {@link Readiness}es of the waiting layer, "an item is
+ * there" and "a slot is free", which also serve as {@link #readable()} and
+ * {@link #writable()}. Every change of state ends with {@link #balance()}, which signals
+ * both; the layer wakes one getter per item not yet reserved for a woken getter, and one
+ * putter per free slot likewise. A woken greenlet takes the item (or slot) itself when it
+ * runs; until then it is reserved, and a greenlet that comes while others wait queues
+ * behind them, so nobody overtakes a waiter.
  */
 public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
 
     final Hub hub;
     private final Store<T> items;
-    private final WaitList getters = new WaitList();
-    private final WaitList putters = new WaitList();
-    private final Readiness readable;
-    private final Readiness writable;
+    private final Readiness itemThere;
+    private final Readiness slotFree;
+    private final Waitable readable;
+    private final Waitable writable;
     private int maxsize;
     boolean shutdown;
 
@@ -72,8 +72,10 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
         this.hub = Hub.current();
         this.maxsize = Math.max(maxsize, 0);
         this.items = items;
-        this.readable = new Readiness(hub, this, () -> available() > 0 || shutdown);
-        this.writable = new Readiness(hub, this, () -> freeSlots() > 0 || shutdown);
+        this.itemThere = new Readiness(hub, false, this::itemThere);
+        this.slotFree = new Readiness(hub, false, this::slotFree);
+        this.readable = Waitable.of(itemThere);
+        this.writable = Waitable.of(slotFree);
     }
 
     /**
@@ -119,13 +121,13 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
     /** How many greenlets are blocked in get or peek. */
     public int getters() {
         hub.checkCurrent(this);
-        return getters.waitingCount();
+        return itemThere.waiters();
     }
 
     /** How many greenlets are blocked in put. */
     public int putters() {
         hub.checkCurrent(this);
-        return putters.waitingCount();
+        return slotFree.waiters();
     }
 
     // ---------------------------------------------------------------- put
@@ -146,35 +148,13 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
         if (shutdown) {
             throw new ShutDown();
         }
-        if (freeSlots() > 0) {
-            add0(item);
-            return;
-        }
-        if (!block || isZero(timeout)) {
+        if (!slotFree.canProceed() && (!block || isZero(timeout) || !slotFree.await(timeout))) {
             throw new Full();
         }
-        Waiter<Boolean> waiter = new Waiter<>(hub);
-        TimerWatcher timer = startTimer(timeout, waiter);
-        try {
-            while (true) {
-                putters.await(waiter);
-                if (shutdown) {
-                    throw new ShutDown();
-                }
-                if (freeSlots() > 0) {
-                    add0(item);
-                    return;
-                }
-                if (timer != null && !timer.isActive()) {
-                    throw new Full();
-                }
-            }
-        } finally {
-            if (timer != null) {
-                timer.close();
-            }
-            balance();
+        if (shutdown) {
+            throw new ShutDown();
         }
+        add0(item);
     }
 
     private void add0(T item) {
@@ -220,7 +200,7 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
     @Override
     public T poll() {
         hub.checkCurrent(this);
-        return available() > 0 ? remove0() : null;
+        return itemThere.canProceed() && items.size() > 0 ? remove0() : null;
     }
 
     /** {@link java.util.Queue#peek()}: the next item or {@code null}. Never blocks (the JDK's contract). */
@@ -233,36 +213,13 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
     private T take(boolean remove, boolean block, Duration timeout) {
         hub.checkCurrent(this);
         checkTimeout(block, timeout);
-        if (available() > 0) {
-            return remove ? remove0() : items.peek();
-        }
-        if (shutdown) {
-            throw new ShutDown();
-        }
-        if (!block || isZero(timeout)) {
+        if (!itemThere.canProceed() && (!block || isZero(timeout) || !itemThere.await(timeout))) {
             throw new Empty();
         }
-        Waiter<Boolean> waiter = new Waiter<>(hub);
-        TimerWatcher timer = startTimer(timeout, waiter);
-        try {
-            while (true) {
-                getters.await(waiter);
-                if (available() > 0) {
-                    return remove ? remove0() : items.peek();
-                }
-                if (shutdown) {
-                    throw new ShutDown();
-                }
-                if (timer != null && !timer.isActive()) {
-                    throw new Empty();
-                }
-            }
-        } finally {
-            if (timer != null) {
-                timer.close();
-            }
-            balance();
+        if (items.size() == 0) {
+            throw new ShutDown();
         }
+        return remove ? remove0() : items.peek();
     }
 
     private T remove0() {
@@ -312,7 +269,7 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
         }
         hub.checkCurrent(this);
         int n = 0;
-        while (n < maxElements && available() > 0) {
+        while (n < maxElements && itemThere.canProceed() && items.size() > 0) {
             c.add(remove0());
             n++;
         }
@@ -361,61 +318,31 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
      * the iteration ends when the queue is shut down and empty.
      */
     public Iterable<T> consume() {
-        return () -> new Iterator<>() {
-            private T next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = get();
-                    } catch (ShutDown e) {
-                        return false;
-                    }
-                }
-                return true;
+        return consuming(() -> {
+            try {
+                return get();
+            } catch (ShutDown e) {
+                return null;
             }
-
-            @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                T item = next;
-                next = null;
-                return item;
-            }
-        };
+        });
     }
 
     // ---------------------------------------------------------------- internals
 
-    /** Items not promised to a woken getter. */
-    private int available() {
-        return items.size() - getters.woken;
+    /** Whether a getter may go on: an item not reserved for a woken getter is there, or the queue is shut down and empty. */
+    private boolean itemThere() {
+        return items.size() > itemThere.reserved() || shutdown && items.size() == 0;
     }
 
-    /** Slots not promised to a woken putter. */
-    private int freeSlots() {
-        return maxsize == 0 ? Integer.MAX_VALUE : maxsize - items.size() - putters.woken;
+    /** Whether a putter may go on: a slot not reserved for a woken putter is free, or the queue is shut down. */
+    private boolean slotFree() {
+        return maxsize == 0 || items.size() + slotFree.reserved() < maxsize || shutdown;
     }
 
-    /** Wakes waiters for the items and slots nobody was promised, or all of them after a shutdown. */
+    /** Tells the waiters of both sides that the queue changed. */
     final void balance() {
-        if (shutdown) {
-            putters.wakeAll();
-            if (items.size() == 0) {
-                getters.wakeAll();
-            }
-        }
-        while (getters.hasWaiting() && available() > 0) {
-            getters.wakeOne();
-        }
-        while (putters.hasWaiting() && freeSlots() > 0) {
-            putters.wakeOne();
-        }
-        readable.changed();
-        writable.changed();
+        itemThere.signal();
+        slotFree.signal();
     }
 
     /** Removes every item (an immediate shutdown); returns how many. */
@@ -426,19 +353,6 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
             n++;
         }
         return n;
-    }
-
-    private TimerWatcher startTimer(Duration timeout, Waiter<Boolean> waiter) {
-        if (timeout == null) {
-            return null;
-        }
-        TimerWatcher timer = hub.loop().timer(timeout);
-        timer.start(() -> {
-            if (!waiter.ready()) {
-                waiter.switchTo(Boolean.FALSE);
-            }
-        });
-        return timer;
     }
 
     private static void checkTimeout(boolean block, Duration timeout) {
@@ -454,8 +368,8 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[size=" + items.size() + (maxsize > 0 ? ", maxsize=" + maxsize : "")
-                + (getters.hasWaiting() ? ", getters=" + getters.waitingCount() : "")
-                + (putters.hasWaiting() ? ", putters=" + putters.waitingCount() : "")
+                + (itemThere.waiters() > 0 ? ", getters=" + itemThere.waiters() : "")
+                + (slotFree.waiters() > 0 ? ", putters=" + slotFree.waiters() : "")
                 + (shutdown ? ", shut down" : "") + "]";
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionException;
  *
  * <p>Hub-thread only: one made with a pool must be called on that pool's hub, else
  * {@link IllegalStateException}; the default one uses the calling hub's
- * {@link Hub#threadpool()} and holds no reference to any hub. A kill or Timeout of the
+ * {@link ThreadPool#of(Hub)} and holds no reference to any hub. A kill or Timeout of the
  * caller ends its wait; the pool thread finishes the lookup and drops the answer.
  */
 public final class ThreadResolver implements Resolver {
@@ -26,7 +26,7 @@ public final class ThreadResolver implements Resolver {
     /** The pool, or null for the calling hub's own (so that this resolver keeps no hub alive). */
     private final ThreadPool pool;
 
-    /** Uses the calling hub's own pool, {@link Hub#threadpool()}, at each lookup. */
+    /** Uses the calling hub's own pool, {@link ThreadPool#of(Hub)}, at each lookup. */
     public ThreadResolver() {
         this.pool = null;
     }
@@ -51,7 +51,7 @@ public final class ThreadResolver implements Resolver {
 
     private <T> T offload(Callable<T> lookup) throws UnknownHostException {
         try {
-            return (pool != null ? pool : Hub.current().threadpool()).apply(lookup);
+            return (pool != null ? pool : ThreadPool.of(Hub.current())).apply(lookup);
         } catch (CompletionException e) {
             if (e.getCause() instanceof UnknownHostException u) {
                 throw u;

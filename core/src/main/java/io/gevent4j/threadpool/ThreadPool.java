@@ -1,13 +1,13 @@
 package io.gevent4j.threadpool;
 
+import io.gevent4j.AbstractResult;
+import io.gevent4j.config.Config;
 import io.gevent4j.Timeout;
 import io.gevent4j.hub.AsyncWatcher;
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.TimerWatcher;
-import io.gevent4j.hub.Waiter;
+import io.gevent4j.hub.Readiness;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +22,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 /**
  * A pool of real platform threads whose results the greenlets of one hub wait for
@@ -63,7 +62,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class ThreadPool implements AutoCloseable {
 
-    /** The size of {@link Hub#threadpool()} unless the setting {@code threadpoolSize} says otherwise: gevent's default. */
+    /** The size of {@link #of(Hub)} unless the setting {@code threadpoolSize} says otherwise: gevent's default. */
     public static final int DEFAULT_SIZE = 10;
     /** How long a thread waits for a task before it exits, unless the constructor says otherwise. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -76,8 +75,9 @@ public final class ThreadPool implements AutoCloseable {
     private final LinkedBlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger workers = new AtomicInteger();
     private final AtomicInteger threadIds = new AtomicInteger();
-    private final ArrayDeque<Waiter<Void>> slotWaiters = new ArrayDeque<>();
-    private final ArrayDeque<Waiter<Void>> joinWaiters = new ArrayDeque<>();
+    private final Readiness slotFree;
+    private final Readiness idle;
+    private final Readiness terminated;
     private final Set<Task<?>> live = new HashSet<>();
     private final Runnable keepAliveCallback = () -> { };
     private final long idleNanos;
@@ -86,6 +86,16 @@ public final class ThreadPool implements AutoCloseable {
     private boolean shutdown;
     private int outstanding;
     private AsyncWatcher keepAlive;
+
+    /**
+     * The hub's own pool (gevent's {@code hub.threadpool}) of {@link #DEFAULT_SIZE}
+     * threads: created on first use, the same pool afterwards, killed when the hub
+     * closes. Hub-thread only.
+     */
+    public static ThreadPool of(Hub hub) {
+        hub.checkCurrent(hub);
+        return hub.service(ThreadPool.class, h -> new ThreadPool(h, Config.get().threadpoolSize()));
+    }
 
     /** A pool of at most {@code maxSize} threads for the current thread's hub. */
     public ThreadPool(int maxSize) {
@@ -116,6 +126,9 @@ public final class ThreadPool implements AutoCloseable {
             throw new IllegalArgumentException("idleTimeout must be positive (or null for never): " + idleTimeout);
         }
         this.idleNanos = idleTimeout == null ? 0 : idleTimeout.toNanos();
+        this.slotFree = new Readiness(hub, false, this::slotAvailable);
+        this.idle = new Readiness(hub, true, () -> outstanding == 0);
+        this.terminated = new Readiness(hub, true, () -> isShutdown() && outstanding == 0);
     }
 
     /** The hub whose greenlets wait for this pool's results. */
@@ -139,7 +152,7 @@ public final class ThreadPool implements AutoCloseable {
         hub.checkCurrent(this);
         this.maxSize = checkSize(maxSize);
         adjust();
-        wakeSlotWaiters();
+        slotFree.signal();
     }
 
     /** How many worker threads exist now. */
@@ -201,13 +214,7 @@ public final class ThreadPool implements AutoCloseable {
      */
     public <T> T apply(Callable<T> task) {
         if (Thread.currentThread() instanceof Worker w && w.pool == this) {
-            try {
-                return task.call();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
+            return AbstractResult.call(task);
         }
         return spawn(task).get();
     }
@@ -249,37 +256,7 @@ public final class ThreadPool implements AutoCloseable {
      * whether the pool became idle.
      */
     public boolean join(Duration timeout) {
-        hub.checkCurrent(this);
-        return await(timeout, () -> outstanding == 0);
-    }
-
-    /** Waits until {@code done} holds, at most {@code timeout} if not null; woken whenever the pool empties or stops. */
-    private boolean await(Duration timeout, BooleanSupplier done) {
-        if (done.getAsBoolean()) {
-            return true;
-        }
-        Waiter<Void> w = new Waiter<>(hub);
-        joinWaiters.addLast(w);
-        TimerWatcher timer = null;
-        try {
-            if (timeout != null) {
-                timer = hub.loop().timer(timeout);
-                timer.start(w);
-            }
-            while (!done.getAsBoolean()) {
-                w.clear();
-                w.get();
-                if (timer != null && !timer.isActive()) {
-                    break;
-                }
-            }
-            return done.getAsBoolean();
-        } finally {
-            joinWaiters.remove(w);
-            if (timer != null) {
-                timer.close();
-            }
-        }
+        return idle.await(timeout);
     }
 
     /**
@@ -306,7 +283,7 @@ public final class ThreadPool implements AutoCloseable {
         for (int n = workers.get(); n > 0; n--) {
             queue.offer(STOP);
         }
-        wakeWaiters();
+        signalAll();
         if (keepAlive != null && outstanding == 0) {
             keepAlive.close();
         }
@@ -355,14 +332,13 @@ public final class ThreadPool implements AutoCloseable {
         if (outstanding == 0) {
             kill();
         } else {
-            wakeWaiters();
+            signalAll();
         }
     }
 
     /** Waits until the pool is shut down or killed and no task is left, at most {@code timeout}. */
     boolean awaitTermination(Duration timeout) {
-        hub.checkCurrent(this);
-        return await(timeout, () -> isShutdown() && outstanding == 0);
+        return terminated.await(timeout);
     }
 
     boolean isShutdown() {
@@ -376,40 +352,25 @@ public final class ThreadPool implements AutoCloseable {
         return maxSize;
     }
 
+    /** Whether a spawn may queue a task now (or must fail: the pool stopped); woken spawners hold their slot. */
+    private boolean slotAvailable() {
+        return outstanding + slotFree.reserved() < maxSize || isShutdown();
+    }
+
     private void awaitSlot() {
-        if (killed || shutdown) {
+        if (!isShutdown()) {
+            slotFree.await(null);
+        }
+        if (isShutdown()) {
             throw new RejectedExecutionException(this + " was " + (killed ? "killed" : "shut down"));
         }
-        if (outstanding < maxSize) {
-            return;
-        }
-        Waiter<Void> w = new Waiter<>(hub);
-        slotWaiters.addLast(w);
-        try {
-            while (outstanding >= maxSize) {
-                w.clear();
-                w.get();
-                if (killed || shutdown) {
-                    throw new RejectedExecutionException(this + " was " + (killed ? "killed" : "shut down"));
-                }
-            }
-        } finally {
-            slotWaiters.remove(w);
-        }
     }
 
-    private void wakeSlotWaiters() {
-        for (Waiter<Void> w : slotWaiters) {
-            w.switchTo(null);
-        }
-    }
-
-    /** Wakes every greenlet waiting in {@code spawn}, {@code join} or {@code awaitTermination}: the pool stopped. */
-    private void wakeWaiters() {
-        wakeSlotWaiters();
-        for (Waiter<Void> w : joinWaiters) {
-            w.switchTo(null);
-        }
+    /** The pool stopped: every greenlet waiting in {@code spawn}, {@code join} or {@code awaitTermination} looks again. */
+    private void signalAll() {
+        slotFree.signal();
+        idle.signal();
+        terminated.signal();
     }
 
     private void startWorker() {
@@ -426,9 +387,6 @@ public final class ThreadPool implements AutoCloseable {
         live.remove(task);
         if (--outstanding == 0) {
             keepAlive.stop();
-            for (Waiter<Void> w : joinWaiters) {
-                w.switchTo(null);
-            }
             if (shutdown) {
                 kill();
             }
@@ -436,10 +394,7 @@ public final class ThreadPool implements AutoCloseable {
                 keepAlive.close();
             }
         }
-        Waiter<Void> next = slotWaiters.peekFirst();
-        if (next != null) {
-            next.switchTo(null);
-        }
+        signalAll();
     }
 
     /** Worker side, after {@code idleNanos} without a task: whether to exit. */

@@ -1,7 +1,6 @@
 package io.gevent4j.threadpool;
 
-import io.gevent4j.hub.TimerWatcher;
-import io.gevent4j.hub.Waiter;
+import io.gevent4j.Waiting;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,45 +114,27 @@ final class ThreadPoolExecutorView implements ExecutorService {
             throw new IllegalArgumentException("invokeAny needs at least one task");
         }
         List<ThreadResult<T>> results = new ArrayList<>(tasks.size());
-        Waiter<Void> w = new Waiter<>(pool.hub());
-        TimerWatcher timer = null;
         try {
             for (Callable<T> t : tasks) {
-                ThreadResult<T> r = pool.spawn(t);
-                results.add(r);
-                r.rawLink(w);
+                results.add(pool.spawn(t));
             }
-            if (timeout != null) {
-                timer = pool.hub().loop().timer(timeout);
-                timer.start(w);
-            }
-            while (true) {
-                Throwable last = null;
-                int done = 0;
-                for (ThreadResult<T> r : results) {
-                    if (r.ready()) {
-                        if (r.successful()) {
-                            return r.value();
-                        }
-                        done++;
-                        last = r.exception();
+            int failed = 0;
+            Throwable last = null;
+            try (Waiting<ThreadResult<T>> done = Waiting.iwait(results, timeout, 0)) {
+                for (ThreadResult<T> r : done) {
+                    if (r.successful()) {
+                        return r.value();
                     }
+                    failed++;
+                    last = r.exception();
                 }
-                if (done == results.size()) {
-                    throw new ExecutionException("every task failed; the last error", last);
-                }
-                if (timer != null && !timer.isActive()) {
-                    throw new TimeoutException("no task succeeded within " + timeout);
-                }
-                w.clear();
-                w.get();
             }
+            if (failed == results.size()) {
+                throw new ExecutionException("every task failed; the last error", last);
+            }
+            throw new TimeoutException("no task succeeded within " + timeout);
         } finally {
-            if (timer != null) {
-                timer.close();
-            }
             for (ThreadResult<T> r : results) {
-                r.unlinkRaw(w);
                 r.cancel(true);
             }
         }

@@ -4,7 +4,7 @@ import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
-import io.gevent4j.LoopExit;
+import io.gevent4j.hub.LoopExit;
 import io.gevent4j.Timeout;
 
 import org.junit.jupiter.api.Test;

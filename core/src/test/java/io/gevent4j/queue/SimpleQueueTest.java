@@ -3,7 +3,7 @@ package io.gevent4j.queue;
 import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
-import io.gevent4j.LoopExit;
+import io.gevent4j.hub.LoopExit;
 import io.gevent4j.Timeout;
 
 import org.junit.jupiter.api.Test;

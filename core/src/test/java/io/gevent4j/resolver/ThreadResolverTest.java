@@ -41,7 +41,7 @@ class ThreadResolverTest {
             Resolver r = Resolvers.current();
             assertInstanceOf(ThreadResolver.class, r, "the default is the thread resolver, as in gevent");
             assertSame(r, Resolvers.current());
-            assertTrue(Hub.current().threadpool().maxSize() > 0);
+            assertTrue(ThreadPool.of(Hub.current()).maxSize() > 0);
             assertInstanceOf(BlockingResolver.class, Resolvers.create("blocking"));
             assertInstanceOf(NativeResolver.class, Resolvers.create(" Native "));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Resolvers.create("ares"));

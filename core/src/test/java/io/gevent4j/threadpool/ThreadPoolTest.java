@@ -450,8 +450,8 @@ class ThreadPoolTest {
     void hubThreadpoolIsLazyPerHubAndKilledWithTheHub() {
         ThreadPool pool = FreshHub.call(() -> {
             Hub hub = Hub.current();
-            ThreadPool p = hub.threadpool();
-            assertSame(p, hub.threadpool());
+            ThreadPool p = ThreadPool.of(hub);
+            assertSame(p, ThreadPool.of(hub));
             assertEquals(ThreadPool.DEFAULT_SIZE, p.maxSize());
             assertEquals(42, p.apply(() -> 42));
             return p;

@@ -5,6 +5,7 @@ import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.Timeout;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.threadpool.ThreadPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -266,7 +267,7 @@ class JdkCallsTest {
                 writer.join();
                 assertTrue(blocked <= BLOCKED, "a FIFO read in a greenlet froze the hub: " + blocked + " ticks");
                 Thread writer2 = writeAfter(fifo, 500);
-                int offloaded = ticksDuring(() -> Hub.current().threadpool().apply(() -> {
+                int offloaded = ticksDuring(() -> ThreadPool.of(Hub.current()).apply(() -> {
                     try (InputStream in = new FileInputStream(fifo.toFile())) {
                         return in.read();
                     }

@@ -3,6 +3,7 @@ package io.gevent4j.bench.resolver;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.threadpool.ThreadPool;
 import io.gevent4j.resolver.NativeResolver;
 import io.gevent4j.resolver.Resolver;
 import io.gevent4j.resolver.ThreadResolver;
@@ -61,9 +62,9 @@ public final class ResolverBench {
             for (int round = 0; round < 3; round++) {
                 String label = round < 2 ? "warm-up " + round : "measured";
                 double n = run(nativeResolver, lookups, concurrency, "n" + round);
-                double t = run(new ThreadResolver(Hub.current().threadpool()), lookups, concurrency, "t" + round);
+                double t = run(new ThreadResolver(ThreadPool.of(Hub.current())), lookups, concurrency, "t" + round);
                 System.out.printf(Locale.ROOT, "%-9s native %,10.0f lookups/s   threadpool(%d threads) %,10.0f lookups/s%n",
-                        label, n, Hub.current().threadpool().maxSize(), t);
+                        label, n, ThreadPool.of(Hub.current()).maxSize(), t);
             }
             System.out.printf(Locale.ROOT, "server answered %,d queries%n", server.answered.get());
             Files.delete(conf);

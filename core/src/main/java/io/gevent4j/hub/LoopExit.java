@@ -1,4 +1,4 @@
-package io.gevent4j;
+package io.gevent4j.hub;
 
 /**
  * Thrown to a hub's main greenlet (its platform thread) when it waits for something that

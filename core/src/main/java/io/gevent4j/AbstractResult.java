@@ -1,0 +1,313 @@
+package io.gevent4j;
+
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.Linkable;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A value or an error that arrives once and that greenlets wait for: the one result
+ * abstraction behind a {@link Greenlet}'s end, an {@code AsyncResult} and a thread pool's
+ * {@code ThreadResult}, with one error rule and one {@link Future} view.
+ *
+ * <p><b>The error rule.</b> {@link #get()} returns the value or rethrows the error: an
+ * unchecked exception or an {@link Error} as it is, a checked exception wrapped in
+ * {@link CompletionException}. {@link #get(Duration)} and {@link #getNow()} throw
+ * {@link Timeout} when no outcome is there in time. {@link #asFuture()} gives the
+ * {@code Future} contract instead: the error wrapped in {@link ExecutionException}.
+ *
+ * <p><b>Threads.</b> The queries ({@link #ready()}, {@link #successful()},
+ * {@link #value()}, {@link #exception()}, {@link #getNow()}) may be called from any
+ * thread; the outcome is recorded by {@link #complete} from any thread; waiting must
+ * happen on the result's hub, except through the {@code Future} view, which may be used
+ * from any thread (off the hub it blocks that thread). A subclass names its own waiting
+ * method ({@code join}, {@code await}) over {@link #awaitOutcome}.
+ *
+ * <p><b>Implementation overview.</b> The outcome is one immutable record in a volatile
+ * field, so completion is a single write seen by every thread; the links are woken by a
+ * notification of the {@link Linkable} layer (all of them, in order), queued through the
+ * hub's thread-safe entry when completion happens on another thread. A latch for threads
+ * off the hub is created only when a {@code Future} view is waited on there.
+ */
+public abstract class AbstractResult<T> extends Linkable implements Waitable {
+
+    /** A value (if {@code hasValue}) and an error; a value wins for {@link #get()}, as in gevent. */
+    private record Outcome(boolean hasValue, Object value, Throwable exception) {
+    }
+
+    private static final VarHandle FIRST;
+
+    static {
+        try {
+            FIRST = MethodHandles.lookup().findVarHandle(AbstractResult.class, "first", Outcome.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile Outcome outcome;
+    @SuppressWarnings("unused") // set once through FIRST: what the Future views report
+    private volatile Outcome first;
+    private volatile CompletableFuture<Void> latch;
+
+    /** An empty result of {@code hub}. */
+    protected AbstractResult(Hub hub) {
+        super(hub, true);
+    }
+
+    /**
+     * Returns {@code body}'s value, or propagates its error by the error rule (unchecked as
+     * it is, checked in {@link CompletionException}): what a task run inline does, so that
+     * it fails as it would through a result.
+     */
+    public static <T> T call(Callable<T> body) {
+        try {
+            return body.call();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** Whether the outcome is there. Any thread. */
+    @Override
+    public boolean ready() {
+        return outcome != null;
+    }
+
+    /** Whether a value (not an error) is there. Any thread. */
+    public boolean successful() {
+        Outcome o = outcome;
+        return o != null && o.hasValue;
+    }
+
+    /** The value, or {@code null} while there is none (no outcome yet, or an error). Any thread. */
+    @SuppressWarnings("unchecked")
+    public T value() {
+        Outcome o = outcome;
+        return o == null ? null : (T) o.value;
+    }
+
+    /** The error, or {@code null}. Any thread. */
+    public Throwable exception() {
+        Outcome o = outcome;
+        return o == null ? null : o.exception;
+    }
+
+    /** Waits until the outcome is there; returns the value or rethrows the error by the error rule. */
+    public T get() {
+        awaitOutcome(null);
+        return result(outcome);
+    }
+
+    /**
+     * Like {@link #get()} but waits at most {@code timeout}.
+     *
+     * @throws Timeout if no outcome is there by then
+     */
+    public T get(Duration timeout) {
+        if (!awaitOutcome(Objects.requireNonNull(timeout, "timeout"))) {
+            throw new Timeout(timeout);
+        }
+        return result(outcome);
+    }
+
+    /**
+     * The value without waiting, or the error rethrown by the error rule. Any thread.
+     *
+     * @throws Timeout if no outcome is there yet
+     */
+    public T getNow() {
+        Outcome o = outcome;
+        if (o == null) {
+            throw new Timeout();
+        }
+        return result(o);
+    }
+
+    /**
+     * Blocks the current greenlet until the outcome is there or {@code timeout} passed
+     * ({@code null}: no limit; zero or negative: do not block). A greenlet that comes while
+     * earlier waiters are still to be woken waits its turn behind them, as in gevent.
+     * Never throws the error nor on expiry; a kill or {@code Timeout} raised meanwhile is
+     * thrown from here.
+     *
+     * @return whether the outcome is there
+     */
+    protected boolean awaitOutcome(Duration timeout) {
+        hub().checkCurrent(this);
+        if (outcome != null) {
+            if (notifying()) {
+                awaitNotify(null);
+            }
+        } else if (timeout == null || timeout.isPositive()) {
+            awaitNotify(timeout);
+        }
+        return outcome != null;
+    }
+
+    /**
+     * Records {@code value} and wakes the waiters and links from the hub. Any thread. A
+     * later call replaces the value; an error recorded before or after stays readable
+     * through {@link #exception()}, but the value is what {@link #get()} returns (gevent's
+     * rule). A {@code Future} view reports the first outcome only.
+     */
+    protected final void completeValue(T value) {
+        Outcome o = outcome;
+        record(new Outcome(true, value, o == null ? null : o.exception));
+    }
+
+    /**
+     * Records {@code exception} and wakes the waiters and links from the hub. Any thread.
+     * A later call replaces the error; {@link #get()} throws it only while no value was
+     * recorded.
+     */
+    protected final void completeException(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
+        Outcome o = outcome;
+        record(o == null ? new Outcome(false, null, exception) : new Outcome(o.hasValue, o.value, exception));
+    }
+
+    private void record(Outcome o) {
+        outcome = o;
+        FIRST.compareAndSet(this, null, o);
+        CompletableFuture<Void> l = latch;
+        if (l != null) {
+            l.complete(null);
+        }
+        changedFromAnyThread();
+    }
+
+    /**
+     * What cancelling the {@code Future} view does to the work behind the result; called
+     * once, on any thread, while no outcome is there. The default completes the result
+     * with a {@link CancellationException}.
+     *
+     * @return whether the work was cancelled
+     */
+    protected boolean cancelWork(boolean mayInterruptIfRunning) {
+        completeException(new CancellationException());
+        return true;
+    }
+
+    /**
+     * A {@link Future} view: {@code get} waits (cooperatively on the hub, by blocking the
+     * thread elsewhere) and wraps the error in {@link ExecutionException}; {@code cancel}
+     * cancels the work as the result's kind does (a greenlet is killed, a thread pool task
+     * cancelled, an async result completed with a {@link CancellationException}). Any
+     * thread.
+     */
+    public Future<T> asFuture() {
+        return new FutureView();
+    }
+
+    private CompletableFuture<Void> latch() {
+        CompletableFuture<Void> l = latch;
+        if (l == null) {
+            synchronized (this) {
+                l = latch;
+                if (l == null) {
+                    l = new CompletableFuture<>();
+                    latch = l;
+                }
+            }
+        }
+        if (outcome != null) {
+            l.complete(null);
+        }
+        return l;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T result(Outcome o) {
+        if (o.hasValue) {
+            return (T) o.value;
+        }
+        Throwable e = o.exception;
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        throw new CompletionException(e);
+    }
+
+    @Override
+    public String toString() {
+        Outcome o = outcome;
+        return getClass().getSimpleName() + "[" + (o == null ? "pending" : o.hasValue
+                ? "value=" + o.value : "exception=" + o.exception) + "]";
+    }
+
+    private final class FutureView implements Future<T> {
+        private volatile boolean cancelled;
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (cancelled || ready() || !cancelWork(mayInterruptIfRunning)) {
+                return false;
+            }
+            cancelled = true;
+            latch().complete(null);
+            return true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            Outcome o = first;
+            return cancelled || o != null && !o.hasValue && o.exception instanceof CancellationException;
+        }
+
+        @Override
+        public boolean isDone() {
+            return cancelled || ready();
+        }
+
+        @Override
+        public T get() throws InterruptedException, ExecutionException {
+            if (hub().isCurrent()) {
+                awaitOutcome(null);
+            } else if (!cancelled) {
+                latch().get();
+            }
+            return report();
+        }
+
+        @Override
+        public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+            if (hub().isCurrent()) {
+                if (!cancelled && !awaitOutcome(Duration.ofNanos(unit.toNanos(timeout)))) {
+                    throw new TimeoutException("no outcome within " + timeout + " " + unit);
+                }
+            } else if (!cancelled) {
+                latch().get(timeout, unit);
+            }
+            return report();
+        }
+
+        @SuppressWarnings("unchecked")
+        private T report() throws ExecutionException {
+            if (isCancelled()) {
+                throw new CancellationException();
+            }
+            Outcome o = first;
+            if (!o.hasValue) {
+                throw new ExecutionException(o.exception);
+            }
+            return (T) o.value;
+        }
+    }
+}

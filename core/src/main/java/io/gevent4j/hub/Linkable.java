@@ -1,0 +1,187 @@
+package io.gevent4j.hub;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * The waiting layer of a hub (gevent's {@code AbstractLinkable}; what
+ * {@code AbstractQueuedSynchronizer} is to {@code java.util.concurrent}): a condition,
+ * {@link #ready()}, and one FIFO of links waiting for it, which are raw callbacks
+ * ({@link #rawLink}) and greenlets blocked in {@link #awaitNotify(Duration)}. Every
+ * synchronizer of a hub (events, results, greenlet join, the queues' getters and
+ * putters, pool slots) is a small subclass: it says when it is ready, calls
+ * {@link #changed()} when it may have become ready, and blocks with {@code awaitNotify}.
+ *
+ * <p><b>Notification.</b> {@code changed()} queues at most one notifier on the loop; the
+ * notifier runs the links present when it starts, in the order they were added, each once.
+ * With {@code notifyAll} (an event, a result) it runs all of them; without it (a queue, a
+ * pool) it runs them only while {@code ready()} holds, so a link never fires for a state
+ * that has passed. A greenlet woken by a notification holds a <em>reservation</em> until it
+ * runs, counted by {@link #woken()}: a subclass whose waiters consume what they wait for
+ * subtracts it in {@code ready()}, so a greenlet that did not wait cannot take what was
+ * promised to one that did, and one notification never wakes two greenlets for one item.
+ *
+ * <p><b>Threads.</b> Hub-thread only: every method throws {@link IllegalStateException}
+ * off the hub it was created on, except {@link #changedFromAnyThread()}. Link callbacks
+ * run on the hub's thread from a loop callback and must not block; an exception one
+ * throws is reported through {@link Hub#handleError} and the others still run.
+ *
+ * <p><b>Implementation overview.</b> {@code links} holds {@link Runnable}s and the
+ * {@link Waiter}s of blocked greenlets. The notifier switches a waiter with {@code TRUE}
+ * (counting it in {@code woken}) unless the waiter already has a value: its timeout fired
+ * first, and it then just leaves the list. A blocked greenlet always leaves the list in
+ * {@code finally}: woken ones uncount their reservation, the others remove themselves,
+ * and each calls {@code changed()}, so that what it leaves unused (it timed out, was
+ * killed, or only looked) reaches the next link; the notifier runs after the greenlet
+ * took what it came for, so this never wakes a link for nothing.
+ */
+public abstract class Linkable {
+
+    private final Hub hub;
+    private final boolean notifyAll;
+    private final ArrayDeque<Object> links = new ArrayDeque<>(2);
+    private boolean notifyQueued;
+    private int waiting;
+    private int woken;
+
+    /**
+     * A linkable of {@code hub}.
+     *
+     * @param notifyAll whether a notification runs every link present (an event) or only
+     *                  while {@link #ready()} holds (a resource that waiters consume)
+     */
+    protected Linkable(Hub hub, boolean notifyAll) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        this.notifyAll = notifyAll;
+    }
+
+    /** The hub this object belongs to. Any thread. */
+    public final Hub hub() {
+        return hub;
+    }
+
+    /** Whether waiting now would return at once. */
+    public abstract boolean ready();
+
+    /** Runs {@code callback} once, from the hub, when the object is ready (soon, if it is now). */
+    public void rawLink(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        hub.checkCurrent(this);
+        links.addLast(callback);
+        changed();
+    }
+
+    /** Removes a callback added with {@link #rawLink}; returns whether it was there. */
+    public boolean unlinkRaw(Runnable callback) {
+        hub.checkCurrent(this);
+        return links.removeFirstOccurrence(callback);
+    }
+
+    /** Removes the first link that {@code match} accepts; returns whether there was one. Hub-thread only. */
+    protected final boolean unlinkFirst(Predicate<Object> match) {
+        hub.checkCurrent(this);
+        for (Iterator<Object> it = links.iterator(); it.hasNext(); ) {
+            if (match.test(it.next())) {
+                it.remove();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many greenlets are blocked in {@link #awaitNotify(Duration)} and not yet notified. */
+    protected final int waiting() {
+        return waiting;
+    }
+
+    /** How many greenlets a notification woke that have not run yet: each holds a reservation. */
+    protected final int woken() {
+        return woken;
+    }
+
+    /** How many links (callbacks and blocked greenlets) wait for a notification. */
+    protected final int linkCount() {
+        return links.size();
+    }
+
+    /**
+     * Whether a notification is queued and has not run: a greenlet that would not block
+     * now must still wait its turn behind the links it will run (gevent's fairness rule).
+     */
+    protected final boolean notifying() {
+        return notifyQueued;
+    }
+
+    /**
+     * Queues the notifier if the object is ready and links wait; call it after every
+     * change that may have made the object ready. Does nothing while one is queued.
+     */
+    protected final void changed() {
+        if (!notifyQueued && !links.isEmpty() && ready()) {
+            notifyQueued = true;
+            hub.loop().schedule(this::notifyLinks);
+        }
+    }
+
+    /** {@link #changed()} from any thread: on another thread it is handed to the hub. */
+    protected final void changedFromAnyThread() {
+        if (hub.isCurrent()) {
+            changed();
+        } else {
+            hub.loop().runCallbackThreadsafe(this::changed);
+        }
+    }
+
+    /**
+     * Blocks the current greenlet at the tail of the links until a notification reaches
+     * it or {@code timeout} passed ({@code null}: no limit). A kill or {@code Timeout}
+     * raised meanwhile is thrown from here and the links stay consistent; a notification
+     * that arrived first wins and the exception stays pending for the next wait.
+     *
+     * @return {@code true} if notified, {@code false} if the timeout passed first
+     */
+    protected final boolean awaitNotify(Duration timeout) {
+        hub.checkCurrent(this);
+        Waiter<Boolean> waiter = new Waiter<>(hub);
+        links.addLast(waiter);
+        waiting++;
+        boolean notified = false;
+        try {
+            notified = waiter.getWithin(timeout, Boolean.FALSE);
+            return notified;
+        } finally {
+            if (links.removeFirstOccurrence(waiter)) {
+                waiting--;
+            } else if (waiter.value() == Boolean.TRUE) {
+                woken--;
+            }
+            changed();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void notifyLinks() {
+        notifyQueued = false;
+        for (int n = links.size(); n > 0 && (notifyAll || ready()); n--) {
+            Object link = links.pollFirst();
+            if (link instanceof Waiter<?> w) {
+                waiting--;
+                if (!w.ready()) {
+                    woken++;
+                    ((Waiter<Boolean>) w).switchTo(Boolean.TRUE);
+                }
+            } else {
+                Runnable callback = (Runnable) link;
+                try {
+                    callback.run();
+                } catch (Throwable t) {
+                    hub.handleError(callback, t);
+                }
+            }
+        }
+        changed();
+    }
+}

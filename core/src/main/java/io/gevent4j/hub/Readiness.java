@@ -1,0 +1,95 @@
+package io.gevent4j.hub;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A condition greenlets wait for, over the {@link Linkable} layer: what a synchronizer
+ * whose state is a few fields uses for each thing it waits for (a queue's items and free
+ * slots, a pool's free slots, a thread pool becoming idle). The owner states the condition,
+ * calls {@link #signal()} whenever it may have become true, and blocks in
+ * {@link #await(Duration)}.
+ *
+ * <p>With {@code notifyAll} false the condition counts something waiters consume: one
+ * signal wakes waiters only while it holds, and each greenlet woken holds a
+ * {@linkplain #reserved() reservation} until it runs, which the owner subtracts in the
+ * condition (so "an item is there" reads {@code items - reserved() > 0}). A greenlet that
+ * comes while others wait queues behind them even if the condition holds.
+ *
+ * <p>Hub-thread only, as every {@code Linkable}.
+ */
+public final class Readiness extends Linkable {
+
+    private final BooleanSupplier condition;
+
+    /** A readiness of {@code hub} for {@code condition}, evaluated on the hub's thread. */
+    public Readiness(Hub hub, boolean notifyAll, BooleanSupplier condition) {
+        super(hub, notifyAll);
+        this.condition = Objects.requireNonNull(condition, "condition");
+    }
+
+    /** Whether the condition holds now. */
+    @Override
+    public boolean ready() {
+        return condition.getAsBoolean();
+    }
+
+    /** Tells the waiters that the condition may hold now; they are woken from a loop callback. */
+    public void signal() {
+        changed();
+    }
+
+    /**
+     * Whether a greenlet that comes now may go ahead without waiting: the condition holds
+     * and no greenlet waits before it. What the non-blocking forms ({@code poll},
+     * {@code tryAcquire}) test.
+     */
+    public boolean canProceed() {
+        return waiting() == 0 && ready();
+    }
+
+    /** How many greenlets were woken for the condition and have not run yet. */
+    public int reserved() {
+        return woken();
+    }
+
+    /** How many greenlets wait and were not woken yet. */
+    public int waiters() {
+        return waiting();
+    }
+
+    /**
+     * Blocks until the condition holds, at most {@code timeout} ({@code null}: no limit;
+     * zero: only looks), behind the greenlets that already wait. A kill or
+     * {@code Timeout} raised meanwhile is thrown from here, and what this greenlet was
+     * woken for passes to the next waiter.
+     *
+     * @return whether the condition holds; the caller takes what it waited for at once,
+     *         before it blocks again
+     */
+    public boolean await(Duration timeout) {
+        hub().checkCurrent(this);
+        if (canProceed()) {
+            return true;
+        }
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Duration left = null;
+            if (timeout != null) {
+                long nanos = deadline - System.nanoTime();
+                if (nanos <= 0) {
+                    return ready();
+                }
+                left = Duration.ofNanos(nanos);
+            }
+            boolean notified = awaitNotify(left);
+            if (ready()) {
+                return true;
+            }
+            if (!notified) {
+                return false;
+            }
+        }
+    }
+}

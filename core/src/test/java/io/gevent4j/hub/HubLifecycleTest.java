@@ -1,0 +1,128 @@
+package io.gevent4j.hub;
+
+import io.gevent4j.FreshHub;
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+import io.gevent4j.event.Event;
+import io.gevent4j.threadpool.ThreadPool;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The hub's life as one state, closing that ends parked greenlets, and per-hub services. */
+class HubLifecycleTest {
+
+    @Test
+    void theStateGoesFromNewThroughRunningToClosed() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            assertEquals(Hub.State.NEW, hub.state());
+            Gevent.sleep(0);
+            assertEquals(Hub.State.RUNNING, hub.state());
+            hub.close();
+            assertEquals(Hub.State.CLOSED, hub.state());
+            assertTrue(hub.isClosed());
+            assertTrue(hub.loop().isClosed());
+            assertThrows(IllegalStateException.class, () -> hub.service(AutoCloseable.class, h -> () -> { }));
+            assertNotSame(hub, Hub.current(), "the thread that closed its hub gets a new one on its next use");
+        });
+    }
+
+    @Test
+    void closeEndsTheGreenletsStillParkedWithGreenletExitAndTheirFinallyBlocksRun() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            Event never = new Event();
+            List<String> log = new ArrayList<>();
+            Greenlet<Void> parked = Gevent.spawn(() -> {
+                try {
+                    never.await();
+                } finally {
+                    log.add("finally");
+                }
+            });
+            Greenlet<Boolean> notStarted = Gevent.spawn(() -> log.add("ran"));
+            AtomicReference<Throwable> raw = new AtomicReference<>();
+            RawGreenlet rawParked = new RawGreenlet(arg -> {
+                try {
+                    new Waiter<>().get();
+                } catch (Throwable t) {
+                    raw.set(t);
+                }
+                return null;
+            });
+            Gevent.spawn(() -> rawParked.switchTo(null));
+            notStarted.kill();
+            Gevent.sleep(0);
+            Gevent.sleep(0);
+            notStarted = Gevent.spawn(() -> log.add("ran"));
+            hub.close();
+            assertTrue(parked.killed(), "a parked greenlet is killed with GreenletExit: " + parked);
+            assertEquals(List.of("finally"), log, "its finally ran; the greenlet that never ran never runs");
+            assertTrue(notStarted.killed(), "a greenlet that never ran is killed before it runs");
+            assertTrue(raw.get() instanceof CancellationException, "a raw greenlet gets a CancellationException: " + raw);
+            assertEquals(0, hub.greenletCount());
+        });
+    }
+
+    @Test
+    void aHubClosedByOneOfItsGreenletsIsNotSilentlyReplacedOnItsThread() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            Gevent.spawn(hub::close);
+            assertThrows(IllegalStateException.class, () -> Gevent.sleep(0.01),
+                    "the main greenlet's wait ends with an error once its hub is closed");
+            assertTrue(hub.isClosed());
+            IllegalStateException e = assertThrows(IllegalStateException.class, Hub::current);
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            hub.close();
+            assertNotSame(hub, Hub.current(), "closing it on its own thread lets a new hub come");
+        });
+    }
+
+    @Test
+    void servicesAreCreatedOnceAndClosedWithTheHubInReverseOrder() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            List<String> closed = new ArrayList<>();
+            int[] created = {0};
+            First first = hub.service(First.class, h -> {
+                created[0]++;
+                return new First(closed);
+            });
+            assertSame(first, hub.service(First.class, h -> new First(closed)));
+            hub.service(Second.class, h -> new Second(closed));
+            ThreadPool pool = ThreadPool.of(hub);
+            assertSame(pool, ThreadPool.of(hub));
+            assertEquals(1, created[0]);
+            hub.close();
+            assertEquals(List.of("second", "first"), closed);
+            assertTrue(pool.isKilled(), "the hub's thread pool is a service: closed with the hub");
+            assertFalse(closed.isEmpty());
+        });
+    }
+
+    private record First(List<String> log) implements AutoCloseable {
+        @Override
+        public void close() {
+            log.add("first");
+        }
+    }
+
+    private record Second(List<String> log) implements AutoCloseable {
+        @Override
+        public void close() {
+            log.add("second");
+        }
+    }
+}
