@@ -27,11 +27,6 @@ final class ConnectionOutput {
         this.timeout = timeout;
     }
 
-    void write(int b) throws IOException {
-        ensure(1);
-        a[count++] = (byte) b;
-    }
-
     void write(byte[] b, int off, int len) throws IOException {
         if (len > BufferPool.SIZE) {
             flush();

@@ -36,15 +36,18 @@ final class Context extends HttpContext {
         return handler;
     }
 
-    /** @throws IllegalArgumentException if {@code handler} is null; IllegalStateException if one is set already */
+    /**
+     * Sets the handler of a context created without one, as the JDK's server does.
+     *
+     * @throws NullPointerException if {@code handler} is null
+     * @throws IllegalArgumentException if the context has a handler already
+     */
     @Override
     public void setHandler(HttpHandler handler) {
-        if (handler == null) {
-            throw new IllegalArgumentException("null handler");
-        }
+        java.util.Objects.requireNonNull(handler, "handler");
         synchronized (this) {
             if (this.handler != null) {
-                throw new IllegalStateException("handler already set for context " + path);
+                throw new IllegalArgumentException("handler already set for context " + path);
             }
             this.handler = handler;
         }

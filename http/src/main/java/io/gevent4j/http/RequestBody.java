@@ -34,6 +34,7 @@ final class RequestBody extends InputStream {
     private boolean eof;
     private boolean broken;
     private boolean closed;
+    private final byte[] one = new byte[1];
 
     RequestBody(ConnectionInput in, RequestHead head, HttpServerLimits limits, ContinueAction beforeFirstRead) {
         this.in = in;
@@ -48,7 +49,6 @@ final class RequestBody extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
