@@ -40,7 +40,7 @@ final class Dispatcher {
         if (filters.isEmpty()) {
             handler.handle(api);
         } else {
-            new Filter.Chain(List.copyOf(filters), handler).doFilter(api);
+            new Filter.Chain(filters, handler).doFilter(api);
         }
     }
 }

@@ -216,6 +216,58 @@ class ExchangeTest {
     }
 
     @Test
+    void aHandlerFailingMidResponseLosesItsConnection() throws Exception {
+        server.createContext("/half", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            ex.getResponseBody().write("half".getBytes(StandardCharsets.US_ASCII));
+            ex.getResponseBody().flush();
+            throw new IOException("the handler's source failed");
+        });
+        try (RawClient c = new RawClient(address)) {
+            c.send("GET /half HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThrows(Exception.class, c::read, "the chunked body never ends: the connection was closed");
+        }
+        assertEquals(200, get("/").statusCode());
+    }
+
+    @Test
+    void eachRequestIsLoggedInCommonLogFormat() throws Exception {
+        java.util.logging.Logger access = java.util.logging.Logger.getLogger(AccessLog.NAME);
+        java.util.logging.Level level = access.getLevel();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        access.addHandler(capture);
+        access.setLevel(java.util.logging.Level.INFO);
+        try {
+            try (RawClient c = new RawClient(address)) {
+                assertEquals(200, c.send("GET /logged?q=1 HTTP/1.1\r\nHost: x\r\n\r\n").read().status());
+            }
+            for (int i = 0; i < 1000 && lines.isEmpty(); i++) {
+                Thread.sleep(10); // the line is logged once the response has left
+            }
+        } finally {
+            access.setLevel(level);
+            access.removeHandler(capture);
+        }
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("127\\.0\\.0\\.1 - - \\[\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:\\d\\d \\+0000\\] "
+                + "\"GET /logged\\?q=1 HTTP/1\\.1\" 200 12"), lines.get(0));
+    }
+
+    @Test
     void responseHeadersWithCrOrLfAreRefused() throws Exception {
         List<Throwable> seen = new CopyOnWriteArrayList<>();
         server.createContext("/split", ex -> {
@@ -303,8 +355,10 @@ class ExchangeTest {
             seen.add(String.valueOf(ex.getRemoteAddress().getAddress().isLoopbackAddress()));
             seen.add(String.valueOf(ex.getResponseCode()));
             assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().add("a", "b"));
-            send(ex, 201, "");
-            seen.add(String.valueOf(ex.getResponseCode()));
+            ex.sendResponseHeaders(201, 2);
+            seen.add(String.valueOf(ex.getResponseCode())); // before the response leaves, at close
+            ex.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+            ex.close();
         });
         try (RawClient c = new RawClient(address)) {
             assertEquals(201, c.send("GET /info?q=1 HTTP/1.1\r\nHost: x\r\nX-Custom: v \r\n\r\n").read().status());
