@@ -132,11 +132,11 @@ final class Connection {
             scanned = in.available();
             long left = deadline - System.nanoTime();
             try {
-                if (left <= 0 || in.fill(Duration.ofNanos(left)) < 0) {
-                    if (left > 0) {
-                        return null;
-                    }
+                if (left <= 0) {
                     throw new SocketTimeoutException();
+                }
+                if (in.fill(Duration.ofNanos(left)) < 0) {
+                    return null;
                 }
             } catch (SocketTimeoutException e) {
                 throw new HttpStatusException(408, "request head not received within " + limits.headerTimeout());
@@ -151,7 +151,6 @@ final class Connection {
         Exchange exchange = new Exchange(this, head, context, in, out, limits);
         HttpExchange api = transport.tlsSession() == null ? exchange : new SecureExchange(exchange, transport.tlsSession());
         boolean failed = false;
-        out.resetCount();
         try {
             if (context == null || context.getHandler() == null) {
                 exchange.sendStatusPage(404, true);

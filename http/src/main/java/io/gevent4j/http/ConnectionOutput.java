@@ -18,8 +18,6 @@ final class ConnectionOutput {
     private byte[] a;
     private ByteBuffer view;
     private int count;
-    /** Bytes handed to the transport since {@link #resetCount()}. */
-    private long sent;
 
     ConnectionOutput(Transport transport, BufferPool pool, Duration timeout) {
         this.transport = transport;
@@ -78,14 +76,6 @@ final class ConnectionOutput {
         }
     }
 
-    long sent() {
-        return sent;
-    }
-
-    void resetCount() {
-        sent = 0;
-    }
-
     private void ensure(int n) throws IOException {
         if (a == null) {
             a = pool.acquire();
@@ -98,7 +88,6 @@ final class ConnectionOutput {
 
     private void send(ByteBuffer b) throws IOException {
         transport.setTimeout(timeout);
-        sent += b.remaining();
         transport.sendAll(b);
     }
 }
