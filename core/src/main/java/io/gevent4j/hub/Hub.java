@@ -272,8 +272,9 @@ public final class Hub implements AutoCloseable {
             return;
         }
         checkCurrent(this);
+        boolean carrierStarted = state != State.NEW;
         state = State.CLOSING;
-        endGreenlets();
+        endGreenlets(carrierStarted);
         closeServices();
         state = State.CLOSED;
         loop.close();
@@ -292,7 +293,7 @@ public final class Hub implements AutoCloseable {
     /** How long {@link #close()} waits for the greenlets it ends. */
     public static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
 
-    private void endGreenlets() {
+    private void endGreenlets(boolean carrierStarted) {
         RawGreenlet self = Thread.currentThread() == carrier.thread ? null : RawGreenlet.current();
         int staying = self != null && !self.isMain() ? 1 : 0;
         List<RawGreenlet> alive = new ArrayList<>();
@@ -316,6 +317,9 @@ public final class Hub implements AutoCloseable {
                     loop.runOnce();
                 }
             } else {
+                if (!carrierStarted) { // the owner never waited before: its first wait is this one
+                    carrier.thread.start();
+                }
                 Waiter<Void> ended = new Waiter<>(this);
                 tick.start(() -> {
                     if (done.getAsBoolean() && !ended.ready()) {

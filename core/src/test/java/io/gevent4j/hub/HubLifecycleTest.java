@@ -76,6 +76,13 @@ class HubLifecycleTest {
     }
 
     @Test
+    void closingAHubWhoseOwnerNeverWaitedStillEndsItsGreenlets() {
+        AtomicReference<Greenlet<?>> spawned = new AtomicReference<>();
+        FreshHub.run(() -> spawned.set(Gevent.spawn(() -> Gevent.sleep(60))));
+        assertTrue(spawned.get().isDead(), "the hub's close ended the greenlet it never ran");
+    }
+
+    @Test
     void aHubClosedByOneOfItsGreenletsIsNotSilentlyReplacedOnItsThread() {
         FreshHub.run(() -> {
             Hub hub = Hub.current();
