@@ -132,8 +132,10 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         if (phase == NEW) {
             phase = SCHEDULED;
             startTimer = hub().loop().timer(delay);
+            startsLater(true);
             startTimer.start(() -> {
                 startTimer = null;
+                startsLater(false);
                 if (phase == SCHEDULED) {
                     startThread(false);
                 }
@@ -281,6 +283,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
             if (startTimer != null) {
                 startTimer.close();
                 startTimer = null;
+                startsLater(false);
             }
             finish(null, exception);
             return;
