@@ -3,12 +3,15 @@ package io.gevent4j.hub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedSelectorException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
@@ -71,6 +74,65 @@ public final class Loop implements AutoCloseable {
     private boolean breakRequested;
     private long now;
     private long iteration;
+
+    // ---- The blocking monitor: the loop's progress, read without locks from its thread ----
+    private static final VarHandle TURNS;
+    private static final VarHandle SLEEPING;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            TURNS = lookup.findVarHandle(Loop.class, "turns", long.class);
+            SLEEPING = lookup.findVarHandle(Loop.class, "sleeping", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Bumped with an opaque store (a plain store on x86) before every task and callback. */
+    private long turns;
+    /** Set with opaque stores while the loop waits in its selector. */
+    private boolean sleeping;
+
+    /**
+     * How many tasks (greenlet runs) and callbacks the loop has started: a counter that
+     * does not move while one of them runs without switching. Any thread, without a lock.
+     */
+    public long turns() {
+        return (long) TURNS.getOpaque(this);
+    }
+
+    /** Whether the loop waits in its selector (nothing to run). Any thread, without a lock. */
+    public boolean isSleeping() {
+        return (boolean) SLEEPING.getOpaque(this);
+    }
+
+    private void turn() {
+        TURNS.setOpaque(this, turns + 1);
+    }
+
+    /**
+     * Run info: the active timer, io, prepare, check and idle watchers, in that order (async,
+     * signal and child watchers are not listed). Hub-thread only.
+     */
+    public List<Watcher> activeWatchers() {
+        checkThread();
+        List<Watcher> all = new ArrayList<>();
+        for (int i = 0; i < timers.size(); i++) {
+            all.add(timers.get(i));
+        }
+        if (!isClosed()) {
+            for (SelectionKey key : selector.keys()) {
+                if (key.attachment() instanceof IoWatcher.Registration r) {
+                    r.collectActive(all);
+                }
+            }
+        }
+        all.addAll(prepareWatchers);
+        all.addAll(checkWatchers);
+        all.addAll(idleWatchers);
+        return all;
+    }
 
     Loop(Hub hub, Thread thread, Thread carrier) {
         this.hub = hub;
@@ -392,9 +454,11 @@ public final class Loop implements AutoCloseable {
                 selector.selectNow(onSelected);
                 return;
             }
+            SLEEPING.setOpaque(this, true);
             try {
                 selector.select(onSelected, timeoutMillis);
             } finally {
+                SLEEPING.setOpaque(this, false);
                 inbox.awake();
             }
             lastPoll = System.nanoTime();
@@ -420,6 +484,7 @@ public final class Loop implements AutoCloseable {
     }
 
     private void runTask(Runnable task) {
+        turn();
         try {
             task.run();
         } catch (Throwable t) {
@@ -442,6 +507,7 @@ public final class Loop implements AutoCloseable {
             Watcher w = pending.get(i++);
             if (w.pending) {
                 w.pending = false;
+                turn();
                 try {
                     w.invoke();
                 } catch (Throwable t) {
