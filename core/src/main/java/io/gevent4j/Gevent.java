@@ -39,6 +39,27 @@ public final class Gevent {
         return new Greenlet<>(body).start();
     }
 
+    /**
+     * Spawns a greenlet running {@code body} on {@code hub}, which may be another hub than
+     * the caller's; any thread. On the caller's own hub it is {@link #spawn(Callable)}; on
+     * another it is queued through {@link Hub#runThreadsafe} and starts when that hub gets
+     * to it. The caller may {@code join} or {@code get} the returned greenlet, cooperatively
+     * on its own hub; the greenlet's other methods belong to {@code hub}'s thread.
+     *
+     * @throws IllegalStateException if {@code hub} is closed
+     */
+    public static <T> Greenlet<T> spawnOn(Hub hub, Callable<T> body) {
+        if (hub.isCurrent()) {
+            return spawn(body);
+        }
+        if (hub.isClosed()) {
+            throw new IllegalStateException("cannot spawn on a closed hub: " + hub);
+        }
+        Greenlet<T> g = Greenlet.unstartedOn(hub, body);
+        hub.runThreadsafe(g::start);
+        return g;
+    }
+
     /** Creates a greenlet that starts after {@code delay}. */
     public static Greenlet<Void> spawnLater(Duration delay, Runnable body) {
         return new Greenlet<Void>(body).startLater(delay);

@@ -1,5 +1,6 @@
 package io.gevent4j;
 
+import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.monitor.Monitoring;
@@ -37,7 +38,10 @@ import java.util.function.Consumer;
  * called on that hub's thread (its greenlets or its platform thread) and throws
  * {@link IllegalStateException} elsewhere, except the state queries {@link #ready()},
  * {@link #isDead()}, {@link #successful()}, {@link #value()}, {@link #exception()} and
- * {@link #name()}, which may be read from any thread once a link or join ordered them.
+ * {@link #name()}, which may be read from any thread once a link or join ordered them, and
+ * {@link #join()}, {@link #join(Duration)}, {@link #get()} and {@link #get(Duration)}, which a
+ * greenlet of another hub or any platform thread may call: it waits cooperatively on its own
+ * hub (see {@link Gevent#spawnOn}).
  *
  * <p><b>Implementation overview.</b> The greenlet is its virtual thread's record
  * ({@link RawGreenlet}); {@code phase} goes NEW → SCHEDULED → RUNNING → DONE, and straight
@@ -87,6 +91,14 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         this.returnsValue = returnsValue;
         this.spawning = spawning;
         this.end = new End();
+    }
+
+    /**
+     * An unstarted greenlet of {@code hub} whose value is what {@code body} returns, made on
+     * any thread; its spawning greenlet is {@code hub}'s main greenlet. Start it on the hub.
+     */
+    static <T> Greenlet<T> unstartedOn(Hub hub, Callable<T> body) {
+        return new Greenlet<>(hub.mainGreenlet(), Objects.requireNonNull(body, "body"), true);
     }
 
     /**
@@ -209,6 +221,9 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
      * @return whether it is dead
      */
     public boolean join(Duration timeout) {
+        if (phase != DONE && !hub().isCurrent()) {
+            return CrossHubJoin.join(this, timeout);
+        }
         return phase == DONE || end.awaitOutcome(timeout);
     }
 

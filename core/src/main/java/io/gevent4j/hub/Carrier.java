@@ -45,7 +45,8 @@ final class Carrier implements Runnable {
      * Interrupts that arrive meanwhile are kept and restored afterwards.
      */
     void runLoopForOwner() {
-        if (hub.markRunning()) {
+        if (thread.getState() == Thread.State.NEW) {
+            hub.markRunning();
             thread.start();
         }
         failure = null;

@@ -61,6 +61,9 @@ public final class Hub implements AutoCloseable {
     private static final ThreadLocal<Hub> PLATFORM_HUB = new ThreadLocal<>();
     private static final Duration CLOSE_TICK = Duration.ofMillis(1);
 
+    /** How long {@link #close()} waits for the greenlets it ends. */
+    public static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
+
     static {
         startJdkPoller();
     }
@@ -142,6 +145,16 @@ public final class Hub implements AutoCloseable {
     /** The hub's event loop. */
     public Loop loop() {
         return loop;
+    }
+
+    /**
+     * Runs {@code callback} on this hub's thread, as a loop callback after those already
+     * queued (gevent's {@code hub.loop.run_callback_threadsafe}): the one way to hand a hub
+     * work from another hub or any other thread. Any thread; never blocks, never throws;
+     * after the hub closed the callback is dropped.
+     */
+    public void runThreadsafe(Runnable callback) {
+        loop.runCallbackThreadsafe(callback);
     }
 
     /** The platform thread this hub belongs to: its main greenlet. Thread-safe. */
@@ -275,9 +288,8 @@ public final class Hub implements AutoCloseable {
             return;
         }
         checkCurrent(this);
-        boolean carrierStarted = state != State.NEW;
         state = State.CLOSING;
-        endGreenlets(carrierStarted);
+        endGreenlets();
         closeServices();
         state = State.CLOSED;
         HubRegistry.remove(this);
@@ -348,10 +360,7 @@ public final class Hub implements AutoCloseable {
         return null;
     }
 
-    /** How long {@link #close()} waits for the greenlets it ends. */
-    public static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
-
-    private void endGreenlets(boolean carrierStarted) {
+    private void endGreenlets() {
         RawGreenlet self = Thread.currentThread() == carrier.thread ? null : RawGreenlet.current();
         int staying = self != null && !self.isMain() ? 1 : 0;
         List<RawGreenlet> alive = new ArrayList<>();
@@ -375,9 +384,6 @@ public final class Hub implements AutoCloseable {
                     loop.runOnce();
                 }
             } else {
-                if (!carrierStarted) { // the owner never waited before: its first wait is this one
-                    carrier.thread.start();
-                }
                 Waiter<Void> ended = new Waiter<>(this);
                 tick.start(() -> {
                     if (done.getAsBoolean() && !ended.ready()) {
@@ -417,13 +423,11 @@ public final class Hub implements AutoCloseable {
         carrier.runLoopForOwner();
     }
 
-    /** Owner thread, on its first wait: whether the carrier must be started (the hub was new). */
-    boolean markRunning() {
-        if (state != State.NEW) {
-            return false;
+    /** Owner thread, on its first wait: the loop starts running (unless the hub is closing already). */
+    void markRunning() {
+        if (state == State.NEW) {
+            state = State.RUNNING;
         }
-        state = State.RUNNING;
-        return true;
     }
 
     /** Records a greenlet whose thread starts, until {@link #ended}. */

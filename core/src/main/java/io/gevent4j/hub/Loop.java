@@ -2,6 +2,7 @@ package io.gevent4j.hub;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedSelectorException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -52,6 +54,8 @@ public final class Loop implements AutoCloseable {
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>(256);
     private final Inbox inbox = new Inbox();
     private final Consumer<SelectionKey> onSelected = Loop::dispatch;
+    /** How long {@link #closeChannel} from another thread lets the hub release the channel. */
+    private static final long FOREIGN_CLOSE_WAIT_NANOS = 100_000_000;
     int activeRefs;
     private static final int PHASE_START = 0;
     private static final int PHASE_READY = 1;
@@ -249,6 +253,38 @@ public final class Loop implements AutoCloseable {
     public void runCallbackThreadsafe(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         executeFromAnyThread(callback);
+    }
+
+    /**
+     * Closes {@code channel} and releases its file descriptor before returning, so its port
+     * is free and its peer sees the close: the JDK defers the real close of a channel
+     * registered with a selector until that selector's next select, which this brings about
+     * now. Any thread: on the hub's thread it selects at once (readiness found meanwhile is
+     * dispatched as usual); from another thread it wakes the hub's select, which releases the
+     * channel, and selects itself if the hub does not within 100 ms
+     * (a hub whose threads no longer run its loop).
+     */
+    public void closeChannel(SelectableChannel channel) throws IOException {
+        channel.close();
+        if (!channel.isRegistered() || isClosed()) {
+            return;
+        }
+        try {
+            if (onLoopThread()) {
+                selector.selectNow(onSelected);
+                return;
+            }
+            selector.wakeup();
+            long start = System.nanoTime();
+            while (channel.isRegistered() && System.nanoTime() - start < FOREIGN_CLOSE_WAIT_NANOS) {
+                LockSupport.parkNanos(100_000);
+            }
+            if (channel.isRegistered()) {
+                selector.selectNow(key -> { });
+            }
+        } catch (ClosedSelectorException e) {
+            // the loop closed meanwhile, which released every channel
+        }
     }
 
     /** Makes the current iteration return as soon as the running task or callback returns. */
