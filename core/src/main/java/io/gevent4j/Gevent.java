@@ -5,6 +5,7 @@ import io.gevent4j.hub.IdleWatcher;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
+import io.gevent4j.monitor.RunInfo;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +139,20 @@ public final class Gevent {
     /** The current thread's hub. */
     public static Hub getHub() {
         return Hub.current();
+    }
+
+    /**
+     * What every hub is doing (gevent's {@code format_run_info}): its greenlets as a spawn
+     * tree with names, states and stack traces, and its loop's active watchers; see
+     * {@link RunInfo}. Any thread; may wait up to a second for a busy hub to answer.
+     */
+    public static String formatRunInfo() {
+        return RunInfo.format();
+    }
+
+    /** Prints {@link #formatRunInfo()} to {@code System.err} (gevent's {@code print_run_info}). */
+    public static void printRunInfo() {
+        System.err.print(RunInfo.format());
     }
 
     /** Waits until all of {@code greenlets} are dead; returns them in the order they finished. */

@@ -3,6 +3,7 @@ package io.gevent4j;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
+import io.gevent4j.monitor.Monitoring;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -47,8 +48,16 @@ import java.util.function.Consumer;
  * to DONE when killed before it ran, in which case its thread, if already queued, exits at
  * once. The end is an {@link AbstractResult}: its outcome, and one FIFO of links and
  * joiners notified by one loop callback after the end, in the order they were added.
+ *
+ * <p>Loading this class starts the JVM's monitors if the settings ask for them
+ * ({@link Monitoring#startIfEnabled()}).
  */
 public class Greenlet<T> extends RawGreenlet implements Waitable {
+
+    static {
+        // the monitors watch every hub; the settings may ask for them (off by default)
+        Monitoring.startIfEnabled();
+    }
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final byte NEW = 0;
