@@ -19,8 +19,16 @@ module io.gevent4j {
     exports io.gevent4j.socket;
     exports io.gevent4j.threadpool;
     exports io.gevent4j.resolver;
+    exports io.gevent4j.monkey;
     exports io.gevent4j.config;
+    exports io.gevent4j.fileobject;
+    exports io.gevent4j.subprocess;
     exports io.gevent4j.server;
+    exports io.gevent4j.monitor;
+    exports io.gevent4j.backdoor;
+
+    requires jdk.jfr;
+    requires jdk.jshell;
 
     provides java.net.spi.InetAddressResolverProvider
             with io.gevent4j.resolver.GeventInetAddressResolverProvider;

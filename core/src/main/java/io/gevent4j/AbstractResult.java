@@ -29,9 +29,10 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Threads.</b> The queries ({@link #ready()}, {@link #successful()},
  * {@link #value()}, {@link #exception()}, {@link #getNow()}) may be called from any
- * thread; the outcome is recorded by {@link #complete} from any thread; waiting must
- * happen on the result's hub, except through the {@code Future} view, which may be used
- * from any thread (off the hub it blocks that thread). A subclass names its own waiting
+ * thread; the outcome is recorded by {@link #completeValue} or {@link #completeException}
+ * from any thread; waiting must happen on the result's hub, except through the
+ * {@code Future} view, which may be used from any thread (off the hub it blocks that
+ * thread). A subclass names its own waiting
  * method ({@code join}, {@code await}) over {@link #awaitOutcome}.
  *
  * <p><b>Implementation overview.</b> The outcome is one immutable record in a volatile

@@ -5,6 +5,7 @@ import io.gevent4j.hub.IdleWatcher;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
+import io.gevent4j.monitor.RunInfo;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,27 @@ public final class Gevent {
     /** Creates and starts a greenlet whose value is what {@code body} returns. */
     public static <T> Greenlet<T> spawn(Callable<T> body) {
         return new Greenlet<>(body).start();
+    }
+
+    /**
+     * Spawns a greenlet running {@code body} on {@code hub}, which may be another hub than
+     * the caller's; any thread. On the caller's own hub it is {@link #spawn(Callable)}; on
+     * another it is queued through {@link Hub#runThreadsafe} and starts when that hub gets
+     * to it. The caller may {@code join} or {@code get} the returned greenlet, cooperatively
+     * on its own hub; the greenlet's other methods belong to {@code hub}'s thread.
+     *
+     * @throws IllegalStateException if {@code hub} is closed
+     */
+    public static <T> Greenlet<T> spawnOn(Hub hub, Callable<T> body) {
+        if (hub.isCurrent()) {
+            return spawn(body);
+        }
+        if (hub.isClosed()) {
+            throw new IllegalStateException("cannot spawn on a closed hub: " + hub);
+        }
+        Greenlet<T> g = Greenlet.unstartedOn(hub, body);
+        hub.runThreadsafe(g::start);
+        return g;
     }
 
     /** Creates a greenlet that starts after {@code delay}. */
@@ -117,6 +139,20 @@ public final class Gevent {
     /** The current thread's hub. */
     public static Hub getHub() {
         return Hub.current();
+    }
+
+    /**
+     * What every hub is doing (gevent's {@code format_run_info}): its greenlets as a spawn
+     * tree with names, states and stack traces, and its loop's active watchers; see
+     * {@link RunInfo}. Any thread; may wait up to a second for a busy hub to answer.
+     */
+    public static String formatRunInfo() {
+        return RunInfo.format();
+    }
+
+    /** Prints {@link #formatRunInfo()} to {@code System.err} (gevent's {@code print_run_info}). */
+    public static void printRunInfo() {
+        System.err.print(RunInfo.format());
     }
 
     /** Waits until all of {@code greenlets} are dead; returns them in the order they finished. */

@@ -1,7 +1,9 @@
 package io.gevent4j;
 
+import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
+import io.gevent4j.monitor.Monitoring;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -36,15 +38,26 @@ import java.util.function.Consumer;
  * called on that hub's thread (its greenlets or its platform thread) and throws
  * {@link IllegalStateException} elsewhere, except the state queries {@link #ready()},
  * {@link #isDead()}, {@link #successful()}, {@link #value()}, {@link #exception()} and
- * {@link #name()}, which may be read from any thread once a link or join ordered them.
+ * {@link #name()}, which may be read from any thread once a link or join ordered them, and
+ * {@link #join()}, {@link #join(Duration)}, {@link #get()} and {@link #get(Duration)}, which a
+ * greenlet of another hub or any platform thread may call: it waits cooperatively on its own
+ * hub (see {@link Gevent#spawnOn}).
  *
  * <p><b>Implementation overview.</b> The greenlet is its virtual thread's record
  * ({@link RawGreenlet}); {@code phase} goes NEW → SCHEDULED → RUNNING → DONE, and straight
  * to DONE when killed before it ran, in which case its thread, if already queued, exits at
  * once. The end is an {@link AbstractResult}: its outcome, and one FIFO of links and
  * joiners notified by one loop callback after the end, in the order they were added.
+ *
+ * <p>Loading this class starts the JVM's monitors if the settings ask for them
+ * ({@link Monitoring#startIfEnabled()}).
  */
 public class Greenlet<T> extends RawGreenlet implements Waitable {
+
+    static {
+        // the monitors watch every hub; the settings may ask for them (off by default)
+        Monitoring.startIfEnabled();
+    }
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final byte NEW = 0;
@@ -78,6 +91,14 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         this.returnsValue = returnsValue;
         this.spawning = spawning;
         this.end = new End();
+    }
+
+    /**
+     * An unstarted greenlet of {@code hub} whose value is what {@code body} returns, made on
+     * any thread; its spawning greenlet is {@code hub}'s main greenlet. Start it on the hub.
+     */
+    static <T> Greenlet<T> unstartedOn(Hub hub, Callable<T> body) {
+        return new Greenlet<>(hub.mainGreenlet(), Objects.requireNonNull(body, "body"), true);
     }
 
     /**
@@ -200,6 +221,9 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
      * @return whether it is dead
      */
     public boolean join(Duration timeout) {
+        if (phase != DONE && !hub().isCurrent()) {
+            return CrossHubJoin.join(this, timeout);
+        }
         return phase == DONE || end.awaitOutcome(timeout);
     }
 

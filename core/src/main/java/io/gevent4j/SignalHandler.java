@@ -13,7 +13,7 @@ import java.util.Objects;
  * thrown by the handler ends its greenlet and is reported as any greenlet's is.
  *
  * <p>As in gevent, the handler does not keep its hub's loop alive: a main greenlet that waits
- * for nothing but a signal gets {@link LoopExit}; wait on something the handler will set,
+ * for nothing but a signal gets {@link io.gevent4j.hub.LoopExit}; wait on something the handler will set,
  * with the handler installed, while something else keeps the hub busy (a server, a timer).
  * Which signals the JVM keeps for itself, and what handling {@code SIGTERM} replaces, is
  * described in {@link SignalWatcher}. Created by {@link Gevent#signalHandler}; hub-thread only.

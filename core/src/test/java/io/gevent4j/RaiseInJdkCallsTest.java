@@ -66,6 +66,27 @@ class RaiseInJdkCallsTest {
     }
 
     @Test
+    void aKillAGreenletRaisesInItselfReachesItsNextJdkCall() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Greenlet<Void> self = Gevent.spawn(() -> {
+                Greenlet.current().kill(new GreenletExit(), false, null);
+                try {
+                    Thread.sleep(ONE_HOUR);
+                    log.add("slept");
+                } catch (InterruptedException e) {
+                    log.add("interrupted");
+                }
+                Gevent.sleep(0);
+                log.add("survived");
+            });
+            assertTrue(self.join(BOUND));
+            assertTrue(self.killed());
+            assertEquals(List.of("interrupted"), log);
+        });
+    }
+
+    @Test
     void aTimeoutFiringWhileTheGreenletIsQueuedIsNotLost() {
         run(() -> {
             Event go = new Event();
@@ -148,6 +169,41 @@ class RaiseInJdkCallsTest {
                 return log;
             });
             assertEquals(List.of("library failure", "status clear", "next sleep completed"), g.get());
+        });
+    }
+
+    @Test
+    void aTimeoutCancelledByAnotherGreenletLeavesItsInterruptToTheTargetsNextGeventCall() {
+        run(() -> {
+            ReentrantLock lock = new ReentrantLock();
+            Event fired = new Event();
+            Timeout[] timeout = new Timeout[1];
+            Greenlet<Void> canceller = Gevent.spawn(() -> {
+                lock.lock();
+                fired.await();
+                timeout[0].cancel();
+                lock.unlock();
+            });
+            Greenlet<List<String>> target = Gevent.spawn(() -> {
+                List<String> log = new ArrayList<>();
+                timeout[0] = Timeout.start(Duration.ofMillis(10));
+                try {
+                    Thread.sleep(ONE_HOUR);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // re-asserted, as HikariCP does
+                }
+                fired.set();
+                lock.lock(); // the canceller runs meanwhile
+                lock.unlock();
+                log.add(Thread.currentThread().isInterrupted() ? "set after the cancel" : "clear after the cancel");
+                Gevent.sleep(0);
+                log.add(Thread.currentThread().isInterrupted() ? "set after sleep(0)" : "clear after sleep(0)");
+                Thread.sleep(1);
+                log.add("next sleep completed");
+                return log;
+            });
+            assertEquals(List.of("set after the cancel", "clear after sleep(0)", "next sleep completed"), target.get());
+            assertTrue(canceller.join(BOUND));
         });
     }
 

@@ -45,7 +45,8 @@ final class Carrier implements Runnable {
      * Interrupts that arrive meanwhile are kept and restored afterwards.
      */
     void runLoopForOwner() {
-        if (hub.markRunning()) {
+        if (thread.getState() == Thread.State.NEW) {
+            hub.markRunning();
             thread.start();
         }
         failure = null;
@@ -66,6 +67,11 @@ final class Carrier implements Runnable {
             failure = null;
             throw Hub.sneaky(f);
         }
+    }
+
+    /** Whether the owner thread (the main greenlet) has the turn, not the loop. Any thread. */
+    boolean ownerHasTurn() {
+        return turn == OWNER;
     }
 
     /** Wakes an idle carrier so that it sees the hub closed and exits. Any thread. */

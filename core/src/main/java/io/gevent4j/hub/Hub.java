@@ -3,6 +3,8 @@ package io.gevent4j.hub;
 import io.gevent4j.config.Config;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +61,9 @@ public final class Hub implements AutoCloseable {
     private static final ThreadLocal<Hub> PLATFORM_HUB = new ThreadLocal<>();
     private static final Duration CLOSE_TICK = Duration.ofMillis(1);
 
+    /** How long {@link #close()} waits for the greenlets it ends. */
+    public static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
+
     static {
         startJdkPoller();
     }
@@ -83,6 +88,7 @@ public final class Hub implements AutoCloseable {
         this.carrier = new Carrier(this, thread);
         this.loop = new Loop(this, thread, carrier.thread);
         this.main = new RawGreenlet(this, thread, true);
+        HubRegistry.add(this);
     }
 
     /**
@@ -139,6 +145,16 @@ public final class Hub implements AutoCloseable {
     /** The hub's event loop. */
     public Loop loop() {
         return loop;
+    }
+
+    /**
+     * Runs {@code callback} on this hub's thread, as a loop callback after those already
+     * queued (gevent's {@code hub.loop.run_callback_threadsafe}): the one way to hand a hub
+     * work from another hub or any other thread. Any thread; never blocks, never throws;
+     * after the hub closed the callback is dropped.
+     */
+    public void runThreadsafe(Runnable callback) {
+        loop.runCallbackThreadsafe(callback);
     }
 
     /** The platform thread this hub belongs to: its main greenlet. Thread-safe. */
@@ -272,11 +288,11 @@ public final class Hub implements AutoCloseable {
             return;
         }
         checkCurrent(this);
-        boolean carrierStarted = state != State.NEW;
         state = State.CLOSING;
-        endGreenlets(carrierStarted);
+        endGreenlets();
         closeServices();
         state = State.CLOSED;
+        HubRegistry.remove(this);
         loop.close();
         loop.drainInboxTo(Scheduler.orphans());
         carrier.wake();
@@ -290,10 +306,61 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    /** How long {@link #close()} waits for the greenlets it ends. */
-    public static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
+    // ---- Run info and the blocking monitor: reads for observers on any thread ----
 
-    private void endGreenlets(boolean carrierStarted) {
+    private static final VarHandle LIVE_HEAD;
+    private static final VarHandle LIVE_NEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LIVE_HEAD = lookup.findVarHandle(Hub.class, "liveHead", RawGreenlet.class);
+            LIVE_NEXT = lookup.findVarHandle(RawGreenlet.class, "liveNext", RawGreenlet.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Every hub of the JVM that was created and not closed, in no order. Any thread. */
+    public static List<Hub> all() {
+        return HubRegistry.snapshot();
+    }
+
+    /**
+     * The greenlets of this hub that have started and not ended, newest first; the main
+     * greenlet is not among them. Exact on the hub's thread; on another thread a weakly
+     * consistent snapshot: a greenlet that starts or ends meanwhile may be missing (links
+     * only ever point to older greenlets, so the walk ends).
+     */
+    public List<RawGreenlet> greenlets() {
+        List<RawGreenlet> all = new ArrayList<>();
+        for (RawGreenlet g = (RawGreenlet) LIVE_HEAD.getAcquire(this); g != null;
+                g = (RawGreenlet) LIVE_NEXT.getAcquire(g)) {
+            all.add(g);
+        }
+        return all;
+    }
+
+    /**
+     * The greenlet whose code runs on this hub now, as an observer on another thread sees
+     * it: the main greenlet while it has its turn, the greenlet mounted on the carrier, or
+     * {@code null} while the loop itself or one of its callbacks runs (or the loop sleeps).
+     * Any thread; a snapshot that may be stale by the time it returns, meant for monitoring.
+     */
+    public RawGreenlet runningGreenlet() {
+        if (carrier.ownerHasTurn()) {
+            return main;
+        }
+        for (RawGreenlet g : greenlets()) {
+            Thread t = g.thread;
+            if (t != null && JdkAccess.carrierOf(t) == carrier.thread) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    private void endGreenlets() {
         RawGreenlet self = Thread.currentThread() == carrier.thread ? null : RawGreenlet.current();
         int staying = self != null && !self.isMain() ? 1 : 0;
         List<RawGreenlet> alive = new ArrayList<>();
@@ -317,9 +384,6 @@ public final class Hub implements AutoCloseable {
                     loop.runOnce();
                 }
             } else {
-                if (!carrierStarted) { // the owner never waited before: its first wait is this one
-                    carrier.thread.start();
-                }
                 Waiter<Void> ended = new Waiter<>(this);
                 tick.start(() -> {
                     if (done.getAsBoolean() && !ended.ready()) {
@@ -359,13 +423,11 @@ public final class Hub implements AutoCloseable {
         carrier.runLoopForOwner();
     }
 
-    /** Owner thread, on its first wait: whether the carrier must be started (the hub was new). */
-    boolean markRunning() {
-        if (state != State.NEW) {
-            return false;
+    /** Owner thread, on its first wait: the loop starts running (unless the hub is closing already). */
+    void markRunning() {
+        if (state == State.NEW) {
+            state = State.RUNNING;
         }
-        state = State.RUNNING;
-        return true;
     }
 
     /** Records a greenlet whose thread starts, until {@link #ended}. */
@@ -375,7 +437,7 @@ public final class Hub implements AutoCloseable {
         if (liveHead != null) {
             liveHead.livePrev = g;
         }
-        liveHead = g;
+        LIVE_HEAD.setRelease(this, g); // published whole to greenlets() on other threads
     }
 
     /** A greenlet's body ended. */

@@ -4,6 +4,7 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.util.List;
 
 /**
  * Fires when a non-blocking {@link SelectableChannel} is ready for some of its
@@ -130,6 +131,13 @@ public final class IoWatcher extends Watcher {
         void release(IoWatcher w) {
             if (--users == 0) {
                 key.cancel();
+            }
+        }
+
+        /** Run info: adds the watchers that share this registration and are active. */
+        void collectActive(List<Watcher> into) {
+            for (int i = 0; i < count; i++) {
+                into.add(watchers[i]);
             }
         }
 

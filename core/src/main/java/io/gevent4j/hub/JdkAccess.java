@@ -7,8 +7,9 @@ import java.lang.reflect.Constructor;
 import java.util.concurrent.Executor;
 
 /**
- * The three JDK internals a hub needs, looked up once: the virtual-thread builder that
- * takes a scheduler, the scheduler of a virtual thread, and the current carrier thread.
+ * The JDK internals a hub needs, looked up once: the virtual-thread builder that takes a
+ * scheduler, the scheduler of a virtual thread, the current carrier thread, and (for the
+ * blocking monitor) the carrier a virtual thread is mounted on.
  *
  * <p>All three live in {@code java.lang}, so the JVM must run with
  * {@code --add-opens java.base/java.lang=ALL-UNNAMED} on the class path, or
@@ -25,12 +26,14 @@ final class JdkAccess {
     private static final Constructor<?> BUILDER;
     private static final MethodHandle SCHEDULER;
     private static final MethodHandle CARRIER;
+    private static final MethodHandle CARRIER_OF;
     private static final RuntimeException FAILURE;
 
     static {
         Constructor<?> builder = null;
         MethodHandle scheduler = null;
         MethodHandle carrier = null;
+        MethodHandle carrierOf = null;
         RuntimeException failure = null;
         try {
             Class<?> builderClass = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
@@ -40,6 +43,8 @@ final class JdkAccess {
             MethodHandles.Lookup vt = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup());
             scheduler = vt.findGetter(virtualThread, "scheduler", Executor.class)
                     .asType(MethodType.methodType(Executor.class, Thread.class));
+            carrierOf = vt.findGetter(virtualThread, "carrierThread", Thread.class)
+                    .asType(MethodType.methodType(Thread.class, Thread.class));
             MethodHandles.Lookup th = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
             carrier = th.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -50,6 +55,7 @@ final class JdkAccess {
         BUILDER = builder;
         SCHEDULER = scheduler;
         CARRIER = carrier;
+        CARRIER_OF = carrierOf;
         FAILURE = failure;
     }
 
@@ -80,6 +86,21 @@ final class JdkAccess {
         }
         try {
             return (Executor) SCHEDULER.invokeExact(virtualThread);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The carrier {@code virtualThread} is mounted on, {@code null} while it is not
+     * running or when the flag is missing. Any thread; the field is volatile in the JDK.
+     */
+    static Thread carrierOf(Thread virtualThread) {
+        if (CARRIER_OF == null) {
+            return null;
+        }
+        try {
+            return (Thread) CARRIER_OF.invokeExact(virtualThread);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * With {@code notifyAll} (an event, a result) it runs all of them; without it (a queue, a
  * pool) it runs them only while {@code ready()} holds, so a link never fires for a state
  * that has passed. A greenlet woken by a notification holds a <em>reservation</em> until it
- * runs, counted by {@link #woken()}: a subclass whose waiters consume what they wait for
+ * runs, counted by {@link #reserved()}: a subclass whose waiters consume what they wait for
  * subtracts it in {@code ready()}, so a greenlet that did not wait cannot take what was
  * promised to one that did, and one notification never wakes two greenlets for one item.
  *
@@ -93,12 +93,12 @@ public abstract class Linkable {
     }
 
     /** How many greenlets are blocked in {@link #awaitNotify(Duration)} and not yet notified. */
-    protected final int waiting() {
+    public final int waiters() {
         return waiting;
     }
 
     /** How many greenlets a notification woke that have not run yet: each holds a reservation. */
-    protected final int woken() {
+    public final int reserved() {
         return woken;
     }
 

@@ -2,14 +2,19 @@ package io.gevent4j.hub;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedSelectorException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -49,6 +54,8 @@ public final class Loop implements AutoCloseable {
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>(256);
     private final Inbox inbox = new Inbox();
     private final Consumer<SelectionKey> onSelected = Loop::dispatch;
+    /** How long {@link #closeChannel} from another thread lets the hub release the channel. */
+    private static final long FOREIGN_CLOSE_WAIT_NANOS = 100_000_000;
     int activeRefs;
     private static final int PHASE_START = 0;
     private static final int PHASE_READY = 1;
@@ -67,6 +74,65 @@ public final class Loop implements AutoCloseable {
     private boolean breakRequested;
     private long now;
     private long iteration;
+
+    // ---- The blocking monitor: the loop's progress, read without locks from its thread ----
+    private static final VarHandle TURNS;
+    private static final VarHandle SLEEPING;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            TURNS = lookup.findVarHandle(Loop.class, "turns", long.class);
+            SLEEPING = lookup.findVarHandle(Loop.class, "sleeping", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Bumped with an opaque store (a plain store on x86) before every task and callback. */
+    private long turns;
+    /** Set with opaque stores while the loop waits in its selector. */
+    private boolean sleeping;
+
+    /**
+     * How many tasks (greenlet runs) and callbacks the loop has started: a counter that
+     * does not move while one of them runs without switching. Any thread, without a lock.
+     */
+    public long turns() {
+        return (long) TURNS.getOpaque(this);
+    }
+
+    /** Whether the loop waits in its selector (nothing to run). Any thread, without a lock. */
+    public boolean isSleeping() {
+        return (boolean) SLEEPING.getOpaque(this);
+    }
+
+    private void turn() {
+        TURNS.setOpaque(this, turns + 1);
+    }
+
+    /**
+     * Run info: the active timer, io, prepare, check and idle watchers, in that order (async,
+     * signal and child watchers are not listed). Hub-thread only.
+     */
+    public List<Watcher> activeWatchers() {
+        checkThread();
+        List<Watcher> all = new ArrayList<>();
+        for (int i = 0; i < timers.size(); i++) {
+            all.add(timers.get(i));
+        }
+        if (!isClosed()) {
+            for (SelectionKey key : selector.keys()) {
+                if (key.attachment() instanceof IoWatcher.Registration r) {
+                    r.collectActive(all);
+                }
+            }
+        }
+        all.addAll(prepareWatchers);
+        all.addAll(checkWatchers);
+        all.addAll(idleWatchers);
+        return all;
+    }
 
     Loop(Hub hub, Thread thread, Thread carrier) {
         this.hub = hub;
@@ -187,6 +253,38 @@ public final class Loop implements AutoCloseable {
     public void runCallbackThreadsafe(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         executeFromAnyThread(callback);
+    }
+
+    /**
+     * Closes {@code channel} and releases its file descriptor before returning, so its port
+     * is free and its peer sees the close: the JDK defers the real close of a channel
+     * registered with a selector until that selector's next select, which this brings about
+     * now. Any thread: on the hub's thread it selects at once (readiness found meanwhile is
+     * dispatched as usual); from another thread it wakes the hub's select, which releases the
+     * channel, and selects itself if the hub does not within 100 ms
+     * (a hub whose threads no longer run its loop).
+     */
+    public void closeChannel(SelectableChannel channel) throws IOException {
+        channel.close();
+        if (!channel.isRegistered() || isClosed()) {
+            return;
+        }
+        try {
+            if (onLoopThread()) {
+                selector.selectNow(onSelected);
+                return;
+            }
+            selector.wakeup();
+            long start = System.nanoTime();
+            while (channel.isRegistered() && System.nanoTime() - start < FOREIGN_CLOSE_WAIT_NANOS) {
+                LockSupport.parkNanos(100_000);
+            }
+            if (channel.isRegistered()) {
+                selector.selectNow(key -> { });
+            }
+        } catch (ClosedSelectorException e) {
+            // the loop closed meanwhile, which released every channel
+        }
     }
 
     /** Makes the current iteration return as soon as the running task or callback returns. */
@@ -356,9 +454,11 @@ public final class Loop implements AutoCloseable {
                 selector.selectNow(onSelected);
                 return;
             }
+            SLEEPING.setOpaque(this, true);
             try {
                 selector.select(onSelected, timeoutMillis);
             } finally {
+                SLEEPING.setOpaque(this, false);
                 inbox.awake();
             }
             lastPoll = System.nanoTime();
@@ -384,6 +484,7 @@ public final class Loop implements AutoCloseable {
     }
 
     private void runTask(Runnable task) {
+        turn();
         try {
             task.run();
         } catch (Throwable t) {
@@ -406,6 +507,7 @@ public final class Loop implements AutoCloseable {
             Watcher w = pending.get(i++);
             if (w.pending) {
                 w.pending = false;
+                turn();
                 try {
                     w.invoke();
                 } catch (Throwable t) {

@@ -172,6 +172,24 @@ public class RawGreenlet {
         return parent;
     }
 
+    /**
+     * The greenlet that created this one, for the spawn tree of run info: the parent of a
+     * raw greenlet; {@code Greenlet} overrides it. {@code null} for a main greenlet.
+     */
+    public RawGreenlet spawningGreenlet() {
+        return parent;
+    }
+
+    /**
+     * A name for reports: its thread's name if it has one, else a name made of its
+     * identity; {@code Greenlet} overrides it. Any thread.
+     */
+    public String name() {
+        Thread t = thread;
+        String n = t == null ? "" : t.getName();
+        return n.isEmpty() ? getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this)) : n;
+    }
+
     /** Whether this is a hub's main greenlet (its platform thread). */
     public final boolean isMain() {
         return main;
@@ -421,6 +439,7 @@ public class RawGreenlet {
         }
         thread = hub.newThread(new Handle(this));
         hub.started(this);
+        GreenletEvents.started(this);
         if (runNext) {
             hub.loop.setRunNext();
         }
@@ -496,6 +515,7 @@ public class RawGreenlet {
         } finally {
             state = DEAD;
             hub.ended(this);
+            GreenletEvents.ended(this);
         }
         Throwable undelivered = pendingThrow;
         pendingThrow = null;
@@ -505,6 +525,18 @@ public class RawGreenlet {
             failure = undelivered;
         }
         exit(result, failure);
+    }
+
+    @Override
+    public String toString() {
+        String s = switch (state) {
+            case NEW -> "new";
+            case RUNNING -> "running";
+            case SUSPENDED -> "suspended";
+            case RESUMED -> "resumed";
+            default -> "dead";
+        };
+        return (main ? "main greenlet[" : "RawGreenlet[") + name() + ", " + s + "]";
     }
 
     /**

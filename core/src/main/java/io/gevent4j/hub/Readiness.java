@@ -46,17 +46,7 @@ public final class Readiness extends Linkable {
      * {@code tryAcquire}) test.
      */
     public boolean canProceed() {
-        return waiting() == 0 && ready();
-    }
-
-    /** How many greenlets were woken for the condition and have not run yet. */
-    public int reserved() {
-        return woken();
-    }
-
-    /** How many greenlets wait and were not woken yet. */
-    public int waiters() {
-        return waiting();
+        return waiters() == 0 && ready();
     }
 
     /**

@@ -23,6 +23,11 @@ final class TimerHeap {
         return size;
     }
 
+    /** The timer at heap position {@code i}, for listing them in no particular order. */
+    TimerWatcher get(int i) {
+        return timers[i];
+    }
+
     TimerWatcher peek() {
         return size == 0 ? null : timers[0];
     }

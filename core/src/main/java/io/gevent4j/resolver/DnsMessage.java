@@ -21,9 +21,13 @@ final class DnsMessage {
     static final int TYPE_SOA = 6;
     static final int TYPE_PTR = 12;
     static final int TYPE_AAAA = 28;
+    static final int TYPE_OPT = 41;
+    /** The UDP payload size offered with EDNS0: the size DNS Flag Day 2020 agreed on, which avoids IP fragmentation. */
+    static final int EDNS_UDP_SIZE = 1232;
     static final int CLASS_IN = 1;
 
     static final int RCODE_NOERROR = 0;
+    static final int RCODE_FORMERR = 1;
     static final int RCODE_SERVFAIL = 2;
     static final int RCODE_NXDOMAIN = 3;
 
@@ -58,11 +62,23 @@ final class DnsMessage {
      * @throws IllegalArgumentException if the name is not a valid DNS name
      */
     static byte[] query(int id, String name, int type) {
-        ByteBuffer b = ByteBuffer.allocate(12 + MAX_NAME + 2 + 4);
+        return query(id, name, type, false);
+    }
+
+    /**
+     * A query as {@link #query(int, String, int)}; with {@code edns}, it carries an EDNS0 OPT
+     * record (RFC 6891) offering UDP answers of up to {@link #EDNS_UDP_SIZE} bytes, so that
+     * larger answers need no TCP round trip.
+     */
+    static byte[] query(int id, String name, int type, boolean edns) {
+        ByteBuffer b = ByteBuffer.allocate(12 + MAX_NAME + 2 + 4 + 11);
         b.putShort((short) id).putShort((short) 0x0100).putShort((short) 1).putShort((short) 0)
-                .putShort((short) 0).putShort((short) 0);
+                .putShort((short) 0).putShort((short) (edns ? 1 : 0));
         writeName(b, name);
         b.putShort((short) type).putShort((short) CLASS_IN);
+        if (edns) {
+            b.put((byte) 0).putShort((short) TYPE_OPT).putShort((short) EDNS_UDP_SIZE).putInt(0).putShort((short) 0);
+        }
         byte[] out = new byte[b.position()];
         b.flip().get(out);
         return out;

@@ -14,7 +14,8 @@ import java.nio.channels.SocketChannel;
 /**
  * One DNS exchange with one server over UDP or TCP (RFC 1035 4.2), on non-blocking
  * channels that a {@link Readiness} waits on. Each exchange opens and closes its own
- * channel, so nothing is left registered or open whatever ends it.
+ * channel (one for all the queries of a UDP exchange), so nothing is left registered or
+ * open whatever ends it.
  */
 final class DnsTransport {
 
@@ -30,45 +31,67 @@ final class DnsTransport {
     }
 
     /**
-     * Sends {@code query} over UDP and returns the first answer {@code matcher} accepts.
-     * The channel is connected, so only datagrams from the server's address and port
-     * arrive; among those, one with another id, malformed or answering another question
-     * (late, stale or spoofed) is ignored and the wait goes on, as the C library does.
+     * Sends {@code queries} over one UDP channel (A and AAAA together, as the C library does)
+     * and returns, for each, the first answer its matcher accepts, once every query is
+     * answered or the deadline passes. The channel is connected, so only datagrams from the
+     * server's address and port arrive; among those, one with an unknown id, malformed or
+     * answering another question (late, stale or spoofed) is ignored and the wait goes on,
+     * as the C library does.
      *
+     * @return the answers, {@code null} where none came before the deadline
      * @throws java.net.SocketTimeoutException at the deadline if nothing arrived
      * @throws DnsMessage.MalformedException at the deadline if only rejected answers arrived
-     * @throws PortUnreachableException if the server's port refused the datagram
+     * @throws PortUnreachableException if the server's port refused the datagrams
      */
-    static DnsMessage.Response udp(InetSocketAddress server, byte[] query, long deadline, Readiness readiness,
-                                   Matcher matcher) throws IOException {
-        int id = (query[0] & 0xff) << 8 | (query[1] & 0xff);
+    static DnsMessage.Response[] udp(InetSocketAddress server, byte[][] queries, long deadline, Readiness readiness,
+                                     Matcher[] matchers) throws IOException {
         StandardProtocolFamily family = server.getAddress() instanceof java.net.Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        DnsMessage.Response[] answers = new DnsMessage.Response[queries.length];
         try (DatagramChannel ch = DatagramChannel.open(family)) {
             ch.configureBlocking(false);
             ch.connect(server);
-            ch.write(ByteBuffer.wrap(query));
+            for (byte[] query : queries) {
+                ch.write(ByteBuffer.wrap(query));
+            }
             ByteBuffer buf = ByteBuffer.allocate(MAX_UDP);
             DnsMessage.MalformedException rejected = null;
-            while (true) {
+            int missing = queries.length;
+            while (missing > 0) {
                 try {
                     readiness.await(ch, SelectionKey.OP_READ, deadline);
                 } catch (SocketTimeoutException e) {
+                    if (missing < queries.length) {
+                        return answers;
+                    }
                     throw rejected != null ? rejected : e;
                 }
                 buf.clear();
                 int n = ch.read(buf);
-                if (n >= 2 && ((buf.get(0) & 0xff) << 8 | (buf.get(1) & 0xff)) == id) {
+                int i = n >= 2 ? waitingFor(queries, answers, (buf.get(0) & 0xff) << 8 | (buf.get(1) & 0xff)) : -1;
+                if (i >= 0) {
                     byte[] message = new byte[n];
                     buf.flip().get(message);
                     try {
-                        return matcher.match(message);
+                        answers[i] = matchers[i].match(message);
+                        missing--;
                     } catch (DnsMessage.MalformedException e) {
                         rejected = e;
                     }
                 }
             }
+            return answers;
         }
+    }
+
+    /** The index of the unanswered query with {@code id}, or -1. */
+    private static int waitingFor(byte[][] queries, DnsMessage.Response[] answers, int id) {
+        for (int i = 0; i < queries.length; i++) {
+            if (answers[i] == null && ((queries[i][0] & 0xff) << 8 | (queries[i][1] & 0xff)) == id) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -18,6 +18,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,27 +32,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>It resolves A and AAAA records following CNAME chains (within an answer and by
  * further queries), applies the search list and {@code ndots}, tries each server for
  * {@code timeout} per attempt for {@code attempts} rounds, answers PTR (reverse) lookups,
- * and caches answers, positive and negative, for their TTL. The hosts file is consulted
- * first and re-read when it changes; {@code resolv.conf} is read once, when built.
+ * and caches answers, positive and negative, for their TTL. The A and AAAA queries of a
+ * name go out together over one UDP socket, as the C library sends them, so a silent
+ * server costs one timeout, not two. A server that let a query time out is asked after
+ * the others for 30 s (c-ares' failover). Lookups of the same name at the same time, from
+ * any greenlet or thread, share one query. Queries offer EDNS0 (1232-byte UDP answers), so
+ * most large answers need no TCP round trip; a server that answers FORMERR is asked again
+ * without it. The hosts file is consulted first; it and {@code resolv.conf} are read again
+ * when they change.
  *
  * <p><b>Errors.</b> A name that does not exist, a server that never answers, a malformed
- * or failed (SERVFAIL, REFUSED) answer from every server: {@link UnknownHostException}
- * naming the host and the cause; an invalid name: {@link UnknownHostException} too, as
- * {@link InetAddress} does. A kill or {@code Timeout} of a waiting greenlet is raised
- * where it waits and the query's channel is closed.
+ * or failed (SERVFAIL, REFUSED) answer from every server, a server whose port is
+ * unreachable: {@link UnknownHostException} naming the host and the cause; an invalid
+ * name: {@link UnknownHostException} too, as {@link InetAddress} does. A kill or
+ * {@code Timeout} of a waiting greenlet is raised where it waits and the query's channel
+ * is closed; lookups that had joined its query ask for themselves.
  *
  * <p><b>Threads.</b> Thread-safe. In a greenlet, or on a hub's platform thread, it waits
  * cooperatively on that hub; on a virtual thread of the JDK's own scheduler it waits in a
  * private selector.
  *
  * <p><b>Implementation overview.</b> {@link #lookupAll} goes literal → hosts file →
- * each search candidate; a candidate asks A then AAAA (the other order when
- * {@code java.net.preferIPv6Addresses=true}); {@code queryAddresses} consults the cache
- * by (type, name), else {@code exchange} asks the servers ({@link DnsTransport}) and the
- * answer's CNAME chain is followed. NXDOMAIN and "no records of this type" move on to the
- * next candidate; any other failure ends the lookup with its cause, unless the other
- * family's query of the same candidate found addresses. {@link DnsTransport} ignores UDP
- * answers that do not match the query (id, question, format) and waits on for the real one.
+ * each search candidate; a candidate's types (A and AAAA, in the preferred order) go to
+ * {@code queryAddresses}, which takes what the cache has by (type, name) and hands the rest
+ * to {@code exchange}. {@code exchange} joins the queries already in flight (a map of
+ * futures by type and name) and leads the others: {@code ask} sends them together to one
+ * server per round ({@link DnsTransport#udp}), servers ordered by {@link ServerHealth},
+ * retrying truncated answers over TCP. Each answer's CNAME chain is followed. NXDOMAIN
+ * and "no records of this type" move on to the next candidate; any other failure ends the
+ * lookup with its cause, unless the other family's query of the same candidate found
+ * addresses. {@link DnsTransport} ignores UDP answers that match no query (id, question,
+ * format) and waits on for the real ones.
  */
 public final class NativeResolver implements Resolver {
 
@@ -87,12 +100,15 @@ public final class NativeResolver implements Resolver {
         }
     }
 
-    private final ResolvConf conf;
+    private final ResolvConfFile conf;
     private final HostsFile hosts;
     private final DnsCache cache;
+    private final ServerHealth health = new ServerHealth(System::nanoTime);
+    /** The queries being asked now, by "type name": a lookup of the same name joins them. */
+    private final ConcurrentHashMap<String, CompletableFuture<DnsMessage.Response>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
 
-    private NativeResolver(ResolvConf conf, HostsFile hosts, int cacheSize) {
+    private NativeResolver(ResolvConfFile conf, HostsFile hosts, int cacheSize) {
         this.conf = conf;
         this.hosts = hosts;
         this.cache = new DnsCache(cacheSize, System::nanoTime);
@@ -103,9 +119,9 @@ public final class NativeResolver implements Resolver {
         return new Builder();
     }
 
-    /** The resolv.conf settings in use. */
+    /** The resolv.conf settings in use: the file as it is now (it is read again when it changes). */
     public ResolvConf resolvConf() {
-        return conf;
+        return conf.current();
     }
 
     @Override
@@ -132,7 +148,7 @@ public final class NativeResolver implements Resolver {
 
     @Override
     public String toString() {
-        return "NativeResolver" + conf.nameservers();
+        return "NativeResolver" + conf.current().nameservers();
     }
 
     /** Waits on the caller's hub; on a JDK-scheduled virtual thread, in a private selector. */
@@ -174,30 +190,27 @@ public final class NativeResolver implements Resolver {
         if (!listed.isEmpty()) {
             return withHostName(host, listed);
         }
-        List<String> candidates = new ArrayList<>(conf.candidates(host.endsWith(".") ? name + "." : name));
+        List<String> candidates = new ArrayList<>(conf.current().candidates(host.endsWith(".") ? name + "." : name));
         candidates.removeIf(c -> DnsMessage.nameError(c) != null); // a search domain made it too long
         for (String candidate : candidates) {
             List<InetAddress> found = new ArrayList<>();
             UnknownHostException failed = null;
-            for (int type : family.types()) {
-                List<byte[]> addresses;
-                try {
-                    addresses = queryAddresses(host, candidate, type, readiness, 0);
-                } catch (UnknownHostException e) {
-                    failed = e; // the other family's addresses still do
-                    continue;
-                }
-                if (addresses == null) {
-                    break; // NXDOMAIN: no record of any type
-                }
-                for (byte[] a : addresses) {
-                    found.add(InetAddress.getByAddress(host, a));
+            boolean nxdomain = false;
+            for (Found f : queryAddresses(host, candidate, family.types(), readiness, 0)) {
+                if (f.failure() != null) {
+                    failed = f.failure(); // the other family's addresses still do
+                } else if (f.addresses() == null) {
+                    nxdomain = true; // no record of any type
+                } else {
+                    for (byte[] a : f.addresses()) {
+                        found.add(InetAddress.getByAddress(host, a));
+                    }
                 }
             }
             if (!found.isEmpty()) {
                 return List.copyOf(found);
             }
-            if (failed != null) {
+            if (failed != null && !nxdomain) {
                 throw failed;
             }
         }
@@ -219,7 +232,11 @@ public final class NativeResolver implements Resolver {
             }
             return (String) hit.value();
         }
-        DnsMessage.Response r = exchange(plain.getHostAddress(), name, DnsMessage.TYPE_PTR, readiness);
+        Object outcome = exchange(plain.getHostAddress(), name, new int[] {DnsMessage.TYPE_PTR}, readiness)[0];
+        if (outcome instanceof UnknownHostException e) {
+            throw e;
+        }
+        DnsMessage.Response r = (DnsMessage.Response) outcome;
         if (r.rcode() == DnsMessage.RCODE_NXDOMAIN) {
             cache.put(key, null, r.negativeTtl());
             throw new UnknownHostException(plain.getHostAddress() + ": no host name (NXDOMAIN)");
@@ -233,34 +250,75 @@ public final class NativeResolver implements Resolver {
         return target;
     }
 
-    /** The addresses of {@code name} of {@code type}: empty for none of that type, null for NXDOMAIN. */
-    private List<byte[]> queryAddresses(String host, String name, int type, Readiness readiness, int depth)
+    /**
+     * What a query of one type found: its addresses (empty for none of that type),
+     * {@code null} addresses for NXDOMAIN, or the failure.
+     */
+    private record Found(List<byte[]> addresses, UnknownHostException failure) {
+    }
+
+    /** The addresses of {@code name} of each of {@code types}, the uncached ones asked together. */
+    private Found[] queryAddresses(String host, String name, int[] types, Readiness readiness, int depth)
+            throws UnknownHostException {
+        Found[] out = new Found[types.length];
+        int[] asked = new int[types.length];
+        int n = 0;
+        for (int i = 0; i < types.length; i++) {
+            DnsCache.Entry hit = cache.get(types[i] + " " + name);
+            if (hit != null) {
+                @SuppressWarnings("unchecked")
+                List<byte[]> cached = (List<byte[]>) hit.value();
+                out[i] = new Found(cached, null);
+            } else {
+                asked[n++] = i;
+            }
+        }
+        if (n == 0) {
+            return out;
+        }
+        int[] askedTypes = new int[n];
+        for (int j = 0; j < n; j++) {
+            askedTypes[j] = types[asked[j]];
+        }
+        Object[] answers = exchange(host, name, askedTypes, readiness);
+        for (int j = 0; j < n; j++) {
+            try {
+                if (answers[j] instanceof UnknownHostException e) {
+                    throw e;
+                }
+                out[asked[j]] = addresses(host, name, askedTypes[j], (DnsMessage.Response) answers[j], readiness, depth);
+            } catch (UnknownHostException e) {
+                out[asked[j]] = new Found(null, e);
+            }
+        }
+        return out;
+    }
+
+    /** The addresses an answer gives, following its CNAME chain with further queries; caches them. */
+    private Found addresses(String host, String name, int type, DnsMessage.Response r, Readiness readiness, int depth)
             throws UnknownHostException {
         String key = type + " " + name;
-        DnsCache.Entry hit = cache.get(key);
-        if (hit != null) {
-            @SuppressWarnings("unchecked")
-            List<byte[]> cached = (List<byte[]>) hit.value();
-            return cached;
-        }
-        DnsMessage.Response r = exchange(host, name, type, readiness);
         if (r.rcode() == DnsMessage.RCODE_NXDOMAIN) {
             cache.put(key, null, r.negativeTtl());
-            return null;
+            return new Found(null, null);
         }
         Chain chain = follow(r, name, type);
         if (chain.records.isEmpty() && !chain.end.equals(name)) {
             if (depth >= MAX_CNAME_DEPTH) {
                 throw new UnknownHostException(host + ": CNAME chain longer than " + MAX_CNAME_DEPTH + " queries");
             }
-            return queryAddresses(host, chain.end, type, readiness, depth + 1);
+            Found next = queryAddresses(host, chain.end, new int[] {type}, readiness, depth + 1)[0];
+            if (next.failure() != null) {
+                throw next.failure();
+            }
+            return next;
         }
         List<byte[]> out = new ArrayList<>(chain.records.size());
         for (DnsMessage.Record rec : chain.records) {
             out.add(rec.data());
         }
         cache.put(key, List.copyOf(out), chain.records.isEmpty() ? r.negativeTtl() : chain.ttl);
-        return out;
+        return new Found(out, null);
     }
 
     /** The records of {@code type} at the end of the CNAME chain that starts at {@code name}. */
@@ -296,43 +354,203 @@ public final class NativeResolver implements Resolver {
         return new Chain(current, records, ttl == Long.MAX_VALUE ? 0 : ttl);
     }
 
-    /** Asks the servers until one gives a usable answer (NOERROR or NXDOMAIN). */
-    private DnsMessage.Response exchange(String host, String name, int type, Readiness readiness)
-            throws UnknownHostException {
-        int id = QUERY_IDS.nextInt(1 << 16);
-        byte[] query = DnsMessage.query(id, name, type);
-        DnsTransport.Matcher matcher = m -> check(DnsMessage.parse(m, m.length), id, name, type);
-        List<InetSocketAddress> servers = conf.nameservers();
-        int first = conf.rotate() ? Math.floorMod(rotation.getAndIncrement(), servers.size()) : 0;
-        long timeout = conf.timeout().toNanos();
-        Exception last = null;
-        InetSocketAddress lastServer = null;
-        for (int attempt = 0; attempt < conf.attempts(); attempt++) {
-            for (int i = 0; i < servers.size(); i++) {
-                InetSocketAddress server = servers.get((first + i) % servers.size());
-                try {
-                    DnsMessage.Response r = DnsTransport.udp(server, query, System.nanoTime() + timeout, readiness, matcher);
-                    if (r.truncated()) {
-                        r = DnsTransport.tcp(server, query, System.nanoTime() + timeout, readiness, matcher);
-                    }
-                    if (r.rcode() == DnsMessage.RCODE_NOERROR || r.rcode() == DnsMessage.RCODE_NXDOMAIN) {
-                        return r;
-                    }
-                    last = new IOException("server answered " + rcodeName(r.rcode()));
-                } catch (IOException e) {
-                    last = e;
-                }
-                lastServer = server;
+    /**
+     * The answers to queries of {@code name} for each of {@code types}: a
+     * {@link DnsMessage.Response} or the {@link UnknownHostException} of its failure. A query
+     * another lookup is asking now is joined, not asked again; the others are asked together.
+     */
+    private Object[] exchange(String host, String name, int[] types, Readiness readiness) throws UnknownHostException {
+        Object[] out = new Object[types.length];
+        @SuppressWarnings("unchecked")
+        CompletableFuture<DnsMessage.Response>[] led = new CompletableFuture[types.length];
+        @SuppressWarnings("unchecked")
+        CompletableFuture<DnsMessage.Response>[] joined = new CompletableFuture[types.length];
+        int[] asked = new int[types.length];
+        int n = 0;
+        for (int i = 0; i < types.length; i++) {
+            CompletableFuture<DnsMessage.Response> mine = new CompletableFuture<>();
+            CompletableFuture<DnsMessage.Response> theirs = inFlight.putIfAbsent(types[i] + " " + name, mine);
+            if (theirs == null) {
+                led[i] = mine;
+                asked[n++] = i;
+            } else {
+                joined[i] = theirs;
             }
         }
+        try {
+            if (n > 0) {
+                int[] askedTypes = new int[n];
+                for (int j = 0; j < n; j++) {
+                    askedTypes[j] = types[asked[j]];
+                }
+                Object[] answers = ask(host, name, askedTypes, readiness);
+                for (int j = 0; j < n; j++) {
+                    out[asked[j]] = answers[j];
+                    if (answers[j] instanceof DnsMessage.Response r) {
+                        led[asked[j]].complete(r);
+                    } else {
+                        led[asked[j]].completeExceptionally((UnknownHostException) answers[j]);
+                    }
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            for (CompletableFuture<DnsMessage.Response> f : led) {
+                if (f != null) {
+                    f.completeExceptionally(e); // a kill or Timeout: the joined lookups ask for themselves
+                }
+            }
+            throw e;
+        } finally {
+            for (int i = 0; i < types.length; i++) {
+                if (led[i] != null) {
+                    inFlight.remove(types[i] + " " + name, led[i]);
+                }
+            }
+        }
+        for (int i = 0; i < types.length; i++) {
+            if (joined[i] != null) {
+                out[i] = joinedAnswer(host, name, types[i], joined[i], readiness);
+            }
+        }
+        return out;
+    }
+
+    /** The answer of a query another lookup asked; if that lookup was killed, asks it now. */
+    private Object joinedAnswer(String host, String name, int type, CompletableFuture<DnsMessage.Response> theirs,
+                                Readiness readiness) throws UnknownHostException {
+        try {
+            readiness.await(theirs);
+        } catch (java.io.InterruptedIOException e) {
+            throw (UnknownHostException) new UnknownHostException(host + ": " + e.getMessage()).initCause(e);
+        }
+        try {
+            return theirs.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UnknownHostException failure) {
+                return failure;
+            }
+            return exchange(host, name, new int[] {type}, readiness)[0];
+        }
+    }
+
+    /**
+     * Asks the servers until each query has a usable answer (NOERROR or NXDOMAIN): every
+     * round sends the queries still unanswered together to one server, silent servers last.
+     *
+     * @return for each type, its {@link DnsMessage.Response} or {@link UnknownHostException}
+     */
+    private Object[] ask(String host, String name, int[] types, Readiness readiness) {
+        int n = types.length;
+        ResolvConf c = conf.current();
+        int[] ids = new int[n];
+        byte[][] queries = new byte[n][];
+        DnsTransport.Matcher[] matchers = new DnsTransport.Matcher[n];
+        for (int i = 0; i < n; i++) {
+            int id = QUERY_IDS.nextInt(1 << 16);
+            int type = types[i];
+            ids[i] = id;
+            queries[i] = DnsMessage.query(id, name, type, true);
+            matchers[i] = m -> check(DnsMessage.parse(m, m.length), id, name, type);
+        }
+        List<InetSocketAddress> servers = c.nameservers();
+        int first = c.rotate() ? Math.floorMod(rotation.getAndIncrement(), servers.size()) : 0;
+        List<InetSocketAddress> rotated = new ArrayList<>(servers.size());
+        for (int i = 0; i < servers.size(); i++) {
+            rotated.add(servers.get((first + i) % servers.size()));
+        }
+        long timeout = c.timeout().toNanos();
+        Object[] out = new Object[n];
+        Exception[] last = new Exception[n];
+        InetSocketAddress lastServer = null;
+        for (int attempt = 0; attempt < c.attempts(); attempt++) {
+            for (InetSocketAddress server : health.order(rotated)) {
+                int[] pending = unanswered(out);
+                if (pending.length == 0) {
+                    return out;
+                }
+                lastServer = server;
+                DnsMessage.Response[] answers;
+                try {
+                    answers = DnsTransport.udp(server, select(queries, pending), System.nanoTime() + timeout, readiness,
+                            select(matchers, pending));
+                } catch (IOException e) {
+                    if (e instanceof java.net.SocketTimeoutException) {
+                        health.silent(server);
+                    }
+                    for (int i : pending) {
+                        last[i] = e;
+                    }
+                    continue;
+                }
+                health.answered(server);
+                for (int k = 0; k < pending.length; k++) {
+                    int i = pending[k];
+                    try {
+                        DnsMessage.Response r = answers[k];
+                        if (r == null) {
+                            throw new java.net.SocketTimeoutException("timed out");
+                        }
+                        if (r.rcode() == DnsMessage.RCODE_FORMERR) { // a server that refuses EDNS0 (RFC 6891 7)
+                            byte[] plain = DnsMessage.query(ids[i], name, types[i]);
+                            r = DnsTransport.udp(server, new byte[][] {plain}, System.nanoTime() + timeout, readiness,
+                                    new DnsTransport.Matcher[] {matchers[i]})[0];
+                        }
+                        if (r.truncated()) {
+                            r = DnsTransport.tcp(server, queries[i], System.nanoTime() + timeout, readiness, matchers[i]);
+                        }
+                        if (r.rcode() == DnsMessage.RCODE_NOERROR || r.rcode() == DnsMessage.RCODE_NXDOMAIN) {
+                            out[i] = r;
+                        } else {
+                            last[i] = new IOException("server answered " + rcodeName(r.rcode()));
+                        }
+                    } catch (IOException e) {
+                        last[i] = e;
+                    }
+                }
+            }
+        }
+        for (int i : unanswered(out)) {
+            out[i] = failure(host, name, types[i], c, last[i], lastServer);
+        }
+        return out;
+    }
+
+    private static int[] unanswered(Object[] out) {
+        int n = 0;
+        for (Object o : out) {
+            if (o == null) {
+                n++;
+            }
+        }
+        int[] pending = new int[n];
+        int k = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) {
+                pending[k++] = i;
+            }
+        }
+        return pending;
+    }
+
+    private static <T> T[] select(T[] all, int[] indices) {
+        T[] out = java.util.Arrays.copyOf(all, indices.length);
+        for (int k = 0; k < indices.length; k++) {
+            out[k] = all[indices[k]];
+        }
+        return out;
+    }
+
+    private static UnknownHostException failure(String host, String name, int type, ResolvConf c, Exception last,
+                                                InetSocketAddress lastServer) {
         String what = last instanceof DnsMessage.MalformedException ? "malformed answer"
-                : last instanceof java.net.SocketTimeoutException ? "no answer within " + conf.timeout().toMillis() + " ms"
+                : last instanceof java.net.SocketTimeoutException ? "no answer within " + c.timeout().toMillis() + " ms"
+                : last instanceof java.net.PortUnreachableException ? "port unreachable (nothing listens there)"
                 : "lookup failed";
-        UnknownHostException e = new UnknownHostException(host + ": " + what + " from " + lastServer + " (" + typeName(type)
-                + " " + name + ", " + conf.attempts() + " attempt(s) over " + servers.size() + " server(s))"
-                + (last != null && last.getMessage() != null ? ": " + last.getMessage() : ""));
+        UnknownHostException e = new UnknownHostException(host + ": " + what + " from " + lastServer + " ("
+                + typeName(type) + " " + name + ", " + c.attempts() + " attempt(s) over " + c.nameservers().size()
+                + " server(s))" + (last != null && last.getMessage() != null ? ": " + last.getMessage() : ""));
         e.initCause(last);
-        throw e;
+        return e;
     }
 
     private static DnsMessage.Response check(DnsMessage.Response r, int id, String name, int type)
@@ -474,27 +692,8 @@ public final class NativeResolver implements Resolver {
          * @throws UncheckedIOException if resolv.conf exists but cannot be read
          */
         public NativeResolver build() {
-            return new NativeResolver(conf(), hostsFile(), cacheSize);
-        }
-
-        ResolvConf conf() {
-            ResolvConf c;
-            try {
-                c = ResolvConf.read(resolvConf, port);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + resolvConf, e);
-            }
-            if (timeout != null) {
-                c = c.withTimeout(timeout);
-            }
-            if (attempts != null) {
-                c = c.withAttempts(attempts);
-            }
-            return c;
-        }
-
-        HostsFile hostsFile() {
-            return new HostsFile(hosts);
+            return new NativeResolver(new ResolvConfFile(resolvConf, port, timeout, attempts), new HostsFile(hosts),
+                    cacheSize);
         }
     }
 }

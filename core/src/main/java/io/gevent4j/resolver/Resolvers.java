@@ -3,10 +3,7 @@ package io.gevent4j.resolver;
 import io.gevent4j.config.Config;
 import io.gevent4j.hub.Hub;
 
-import java.util.Collections;
 import java.util.Locale;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The resolver a hub uses, chosen by configuration as gevent's {@code GEVENT_RESOLVER}:
@@ -24,20 +21,19 @@ public final class Resolvers {
     /** The system property that chooses the resolver. */
     public static final String PROPERTY = "gevent4j.resolver";
 
-    private static final Map<Hub, Resolver> BY_HUB = Collections.synchronizedMap(new WeakHashMap<>());
-
     private Resolvers() {
     }
 
-    /** The resolver of the current hub, created on first use. */
+    /** The resolver of the current hub, created on first use: a service of the hub. */
     public static Resolver current() {
-        Hub hub = Hub.current();
-        Resolver r = BY_HUB.get(hub);
-        if (r == null) {
-            r = create(Config.get().resolver());
-            BY_HUB.put(hub, r);
+        return Hub.current().service(OfHub.class, h -> new OfHub(create(Config.get().resolver()))).resolver;
+    }
+
+    /** A hub's resolver, kept as its service; it holds nothing to release. */
+    private record OfHub(Resolver resolver) implements AutoCloseable {
+        @Override
+        public void close() {
         }
-        return r;
     }
 
     /**

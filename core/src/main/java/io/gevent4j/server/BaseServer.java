@@ -175,7 +175,8 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
      * Stops gracefully: closes the server at once (nothing more is accepted), lets the
      * running handlers finish for up to {@code timeout}, then kills those still running
      * with {@link GreenletExit} and waits up to one more second for them to end. Blocks
-     * the caller meanwhile. Calling it again does the waiting again.
+     * the caller meanwhile. Calling it again does the waiting again; on a server that never
+     * started it only closes it.
      *
      * @throws IllegalStateException if called from one of this server's handlers (which
      *         would wait for itself; call {@link #close()} there)
@@ -189,10 +190,11 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
                     + " would wait for itself: call close() there");
         }
         close();
-        if (receiver != null) {
-            receiver.join();
+        if (receiver == null) {
+            return;
         }
-        if (group != null && !group.join(timeout)) {
+        receiver.join();
+        if (!group.join(timeout)) {
             group.kill(new GreenletExit(), true, KILL_TIMEOUT);
         }
     }

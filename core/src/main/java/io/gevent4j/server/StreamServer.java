@@ -86,8 +86,8 @@ public final class StreamServer extends BaseServer<StreamServer> {
     }
 
     /**
-     * A server accepting on {@code listener}, already bound and listening, which it closes
-     * when closed.
+     * A server accepting on {@code listener}, already bound and listening on the current
+     * thread's hub, which it closes when closed.
      *
      * @throws IllegalArgumentException if {@code listener} is closed
      */

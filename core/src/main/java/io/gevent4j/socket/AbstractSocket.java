@@ -35,7 +35,8 @@ import java.util.List;
  *
  * <p><b>Threads.</b> A socket belongs to the hub that created it: it must be used by that
  * hub's greenlets (or its platform thread); an operation from another thread throws
- * {@link IllegalStateException}, whether or not it would have to wait.
+ * {@link IllegalStateException}, whether or not it would have to wait, except
+ * {@link #close()}, which any thread may call.
  */
 public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         permits StreamSocket, ListeningSocket, UdpSocket {
@@ -70,11 +71,12 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     }
 
     /**
-     * Limits each wait of this socket to {@code timeout} (gevent's {@code settimeout}):
+     * Limits each operation of this socket to {@code timeout} (gevent's {@code settimeout}):
      * {@code null} waits without limit (the default), {@link Duration#ZERO} never waits
      * (an operation that would have to wait throws {@link java.net.SocketTimeoutException}
-     * at once), anything else throws {@link java.net.SocketTimeoutException} when a single
-     * wait lasts longer.
+     * at once, where gevent raises {@code BlockingIOError}: Java has no such exception), anything else throws {@link java.net.SocketTimeoutException} when an
+     * operation waits longer. A call that waits several times ({@code sendAll}, a TLS
+     * write) is bounded by the timeout as a whole, as gevent's {@code sendall}.
      *
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
@@ -112,18 +114,23 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     }
 
     /**
-     * Closes the socket: greenlets waiting on it are woken with
-     * {@link java.nio.channels.AsynchronousCloseException}, its watchers are released and the
-     * channel is closed. Idempotent.
-     *
-     * @throws IllegalStateException if called off the socket's hub
+     * Closes the socket: its file descriptor is released before this returns (a listening
+     * socket's port is free, a peer sees the close, as gevent's {@code close()}), greenlets
+     * waiting on it are woken with {@link java.nio.channels.AsynchronousCloseException} and
+     * its watchers are released. Idempotent. Any thread: from another thread than the hub's,
+     * the channel is closed at once and the rest is handed to the hub, so {@link #isClosed()}
+     * turns true when the hub next runs.
      */
     @Override
     public void close() throws IOException {
         if (closed) {
             return;
         }
-        hub.checkCurrent(this);
+        if (!hub.isCurrent()) {
+            hub.loop().closeChannel(channel);
+            hub.loop().runCallbackThreadsafe(this::closeOnHub);
+            return;
+        }
         closed = true;
         try {
             if (linkWatcher != null) {
@@ -138,7 +145,15 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
             }
             onClose();
         } finally {
-            channel.close();
+            hub.loop().closeChannel(channel);
+        }
+    }
+
+    private void closeOnHub() {
+        try {
+            close();
+        } catch (IOException e) {
+            hub.handleError(this, e);
         }
     }
 
@@ -212,6 +227,18 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     final void awaitWritable() throws IOException {
         ensureOpen();
         writer.await(timeout, "writing");
+    }
+
+    /**
+     * Waits until the channel can be written, within what is left of the socket's timeout
+     * counted from {@code startNanos} ({@link System#nanoTime()}): the bound of a call that
+     * waits several times, as {@code sendall}'s.
+     */
+    final void awaitWritableSince(long startNanos) throws IOException {
+        ensureOpen();
+        Duration left = timeout == null ? null
+                : Duration.ofNanos(Math.max(0, timeout.toNanos() - (System.nanoTime() - startNanos)));
+        writer.await(left, "writing");
     }
 
     /** Every operation starts here: on the socket's hub, and the socket open. */

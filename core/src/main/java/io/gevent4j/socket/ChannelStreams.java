@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 
 /**
  * The {@link InputStream} and {@link OutputStream} views of a cooperative byte channel
@@ -23,7 +24,12 @@ final class ChannelStreams {
 
     /** A stream that reads from {@code channel}, whose {@code read} waits for at least one byte. */
     static InputStream input(ByteChannel channel) {
-        return new Input(channel);
+        return new Input(channel, () -> 0);
+    }
+
+    /** As {@link #input(ByteChannel)}, whose {@code available()} is {@code available}'s answer. */
+    static InputStream input(ByteChannel channel, IntSupplier available) {
+        return new Input(channel, available);
     }
 
     /** A stream that writes everything it is given to {@code channel} before returning. */
@@ -39,12 +45,22 @@ final class ChannelStreams {
 
     private static final class Input extends InputStream {
         private final ByteChannel channel;
+        private final IntSupplier available;
         private final byte[] one = new byte[1];
         private ByteBuffer wrapped;
         private byte[] wrappedArray;
 
-        Input(ByteChannel channel) {
+        Input(ByteChannel channel, IntSupplier available) {
             this.channel = channel;
+            this.available = available;
+        }
+
+        @Override
+        public int available() throws IOException {
+            if (!channel.isOpen()) {
+                throw new IOException("stream closed");
+            }
+            return available.getAsInt();
         }
 
         @Override

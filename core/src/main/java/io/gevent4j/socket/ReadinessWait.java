@@ -1,23 +1,17 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.IoWatcher;
-import io.gevent4j.hub.TimerWatcher;
-import io.gevent4j.hub.Waiter;
+import io.gevent4j.hub.IoWait;
 
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 
 /**
  * The wait under {@link Select} and {@link Poll}: blocks the greenlet until some of several
- * channels are ready for their operations, or a timeout passes. Hub-thread only.
- *
- * <p><b>Implementation overview.</b> One {@link IoWatcher} per entry, started for the
- * wait; the first readiness (or the timer) queues a loop callback that wakes the waiter, so
- * every entry found ready in the same loop iteration is collected before the greenlet
- * resumes. Each watcher records its ready operations and stops
- * itself. Everything is stopped and closed in a {@code finally}, so a kill or
- * {@code Timeout} leaves no registration behind.
+ * channels are ready for their operations, or a timeout passes, through one {@link IoWait}
+ * over all of them, closed in a {@code finally} so a kill or {@code Timeout} leaves no
+ * registration behind. Every channel found ready in the loop iteration that ends the wait
+ * is reported. Hub-thread only.
  */
 final class ReadinessWait {
 
@@ -41,54 +35,14 @@ final class ReadinessWait {
                 throw new IllegalArgumentException("closed channel: " + ch);
             }
         }
-        Hub hub = Hub.current();
-        int n = channels.length;
-        int[] ready = new int[n];
-        IoWatcher[] watchers = new IoWatcher[n];
-        Waiter<Void> waiter = new Waiter<>(hub);
-        Runnable wake = new Runnable() {
-            private boolean scheduled;
-
-            @Override
-            public void run() {
-                if (!scheduled) {
-                    scheduled = true;
-                    hub.loop().runCallback(waiter);
-                }
-            }
-        };
-        TimerWatcher timer = null;
-        try {
-            for (int i = 0; i < n; i++) {
-                if (ops[i] == 0) {
-                    continue;
-                }
-                IoWatcher io = hub.loop().io(channels[i], ops[i]);
-                watchers[i] = io;
-                int index = i;
-                io.start(() -> {
-                    ready[index] = io.readyOps();
-                    io.stop();
-                    wake.run();
-                });
-            }
-            Duration limit = readyNow ? Duration.ZERO : timeout;
-            if (limit != null) {
-                timer = hub.loop().timer(limit);
-                timer.start(wake);
-            }
-            waiter.get();
-            return ready;
-        } finally {
-            for (IoWatcher io : watchers) {
-                if (io != null) {
-                    io.close();
-                }
-            }
-            if (timer != null) {
-                timer.close();
+        int[] ready = new int[channels.length];
+        try (IoWait wait = new IoWait(Hub.current(), channels, ops)) {
+            wait.await(readyNow ? Duration.ZERO : timeout);
+            for (int i = 0; i < ready.length; i++) {
+                ready[i] = wait.readyOps(i);
             }
         }
+        return ready;
     }
 
     /** The channel of a socket object: a {@link SelectableChannel}, an {@link AbstractSocket} or a {@link TlsSocket}. */

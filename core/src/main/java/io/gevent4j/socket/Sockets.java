@@ -1,9 +1,7 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.IoWatcher;
-import io.gevent4j.hub.TimerWatcher;
-import io.gevent4j.hub.Waiter;
+import io.gevent4j.hub.IoWait;
 import io.gevent4j.resolver.Resolvers;
 
 import java.io.IOException;
@@ -17,9 +15,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The functions of gevent.socket: {@link #createConnection} and the waits on any
@@ -33,9 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Sockets {
 
-    private static final Object TIMED_OUT = new Object();
-    /** The waits in progress per channel, for {@link #cancelWait}. */
-    private static final ConcurrentHashMap<SelectableChannel, List<Waiter<Object>>> WAITS = new ConcurrentHashMap<>();
 
     private Sockets() {
     }
@@ -120,14 +116,13 @@ public final class Sockets {
      */
     public static int cancelWait(SelectableChannel channel, Throwable error) {
         Objects.requireNonNull(error, "error");
-        List<Waiter<Object>> waiters = WAITS.get(Objects.requireNonNull(channel, "channel"));
-        if (waiters == null) {
+        List<IoWait> waits = Waits.of(Hub.current()).byChannel.get(Objects.requireNonNull(channel, "channel"));
+        if (waits == null) {
             return 0;
         }
         int n = 0;
-        for (Waiter<Object> w : List.copyOf(waiters)) {
-            if (!w.ready()) {
-                w.throwInto(error);
+        for (IoWait w : List.copyOf(waits)) {
+            if (w.cancel(error)) {
                 n++;
             }
         }
@@ -152,40 +147,35 @@ public final class Sockets {
 
     private static void await(SelectableChannel channel, int ops, Duration timeout) throws IOException {
         Objects.requireNonNull(channel, "channel");
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("negative timeout: " + timeout);
-        }
         Hub hub = Hub.current();
-        IoWatcher io = hub.loop().io(channel, ops);
-        Waiter<Object> waiter = new Waiter<>(hub);
-        TimerWatcher timer = null;
-        WAITS.computeIfAbsent(channel, c -> new ArrayList<>()).add(waiter);
-        try {
-            io.start(() -> {
-                if (!waiter.ready()) {
-                    waiter.switchTo(null);
+        Map<SelectableChannel, List<IoWait>> waits = Waits.of(hub).byChannel;
+        try (IoWait wait = new IoWait(hub, channel, ops)) {
+            waits.computeIfAbsent(channel, c -> new ArrayList<>()).add(wait);
+            try {
+                if (!wait.await(timeout)) {
+                    throw new SocketTimeoutException("timed out");
                 }
-            });
-            if (timeout != null) {
-                timer = hub.loop().timer(timeout);
-                timer.start(() -> {
-                    if (!waiter.ready()) {
-                        waiter.switchTo(TIMED_OUT);
-                    }
+            } finally {
+                waits.computeIfPresent(channel, (c, list) -> {
+                    list.remove(wait);
+                    return list.isEmpty() ? null : list;
                 });
             }
-            if (waiter.get() == TIMED_OUT) {
-                throw new SocketTimeoutException("timed out");
-            }
-        } finally {
-            WAITS.computeIfPresent(channel, (c, list) -> {
-                list.remove(waiter);
-                return list.isEmpty() ? null : list;
-            });
-            io.close();
-            if (timer != null) {
-                timer.close();
-            }
+        }
+    }
+
+    /** A hub's waits in progress per channel, for {@link #cancelWait}: a service of the hub. Hub-thread only. */
+    private static final class Waits implements AutoCloseable {
+        final Map<SelectableChannel, List<IoWait>> byChannel = new HashMap<>();
+
+        static Waits of(Hub hub) {
+            return hub.service(Waits.class, h -> new Waits());
+        }
+
+        /** The waits end with their greenlets, which the hub ends before it closes its services. */
+        @Override
+        public void close() {
+            byChannel.clear();
         }
     }
 }

@@ -195,15 +195,22 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     }
 
     /**
-     * Writes all of {@code src}, blocking the greenlet while the peer does not read. Each
-     * wait is limited by the socket's timeout; on an exception {@code src}'s position tells
-     * how much was written.
+     * Writes all of {@code src}, blocking the greenlet while the peer does not read. The
+     * socket's timeout bounds the whole call, however slowly the peer drains it (gevent's
+     * {@code sendall}); on an exception {@code src}'s position tells how much was written.
+     *
+     * @throws java.net.SocketTimeoutException if the timeout passes before all is written
      */
     public void sendAll(ByteBuffer src) throws IOException {
+        sendAllSince(src, System.nanoTime());
+    }
+
+    /** {@link #sendAll(ByteBuffer)} within what is left of the timeout counted from {@code startNanos}. */
+    void sendAllSince(ByteBuffer src, long startNanos) throws IOException {
         ensureOpen();
         while (src.hasRemaining()) {
             if (channel.write(src) == 0) {
-                awaitWritable();
+                awaitWritableSince(startNanos);
             }
         }
     }
@@ -233,7 +240,9 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /**
      * The stream of bytes the peer sends (gevent's {@code makefile('rb')}), one per socket.
-     * Its reads block the greenlet as {@link #read} does; closing it closes the socket.
+     * Its reads block the greenlet as {@link #read} does; closing it closes the socket, and
+     * closing the socket closes it, as with {@link java.net.Socket} (gevent keeps a
+     * {@code makefile} usable after the socket's close).
      */
     public InputStream getInputStream() {
         if (input == null) {

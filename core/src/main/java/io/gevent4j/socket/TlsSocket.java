@@ -1,6 +1,8 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.Waiter;
+import io.gevent4j.threadpool.ThreadPool;
+import io.gevent4j.threadpool.ThreadResult;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
@@ -41,28 +44,53 @@ import java.util.function.Consumer;
  * timeout}, and a {@code Timeout} or kill raised meanwhile ends the call with that exception
  * (bytes already encrypted are kept and sent first by the next write). The handshake runs
  * on the first read or write, or with {@link #handshake()}; greenlets that need it while
- * another runs it wait for its outcome. One greenlet may read while another writes.
- * The engine's delegated tasks run on the hub's thread.
+ * another runs it wait for its outcome. One greenlet may read while another writes. The
+ * socket's timeout bounds each read's wait, and a write as a whole. The engine's delegated
+ * tasks (certificate checks, key exchange) run on the hub's {@linkplain
+ * io.gevent4j.threadpool.ThreadPool#of threadpool}, so a slow handshake never stalls the hub's
+ * other greenlets.
  *
  * <p><b>Errors.</b> A failed handshake (untrusted certificate, wrong host name, a peer that
- * does not speak TLS) throws {@link SSLHandshakeException} or {@link SSLException} in the
- * calling greenlet; the socket is then unusable and must be closed. End of stream without
- * {@code close_notify} reads as end of stream (gevent's {@code suppress_ragged_eofs}).
+ * does not speak TLS, a peer that resets or closes the connection) throws
+ * {@link SSLHandshakeException} or {@link SSLException} in the calling greenlet; the socket
+ * is then unusable and must be closed. End of stream without {@code close_notify} reads as
+ * end of stream by default, as gevent's {@code suppress_ragged_eofs=True};
+ * {@link #setSuppressRaggedEofs setSuppressRaggedEofs(false)} makes it an {@link SSLException}.
+ * A peer's renegotiation (TLS 1.2) or key update (TLS 1.3) is answered transparently.
+ * There is no {@code unwrap()} back to plain text (gevent's {@code SSLSocket.unwrap}).
  * Hub-thread only: any method but the getters throws {@link IllegalStateException} elsewhere.
+ *
+ * <p><b>Implementation overview.</b> The initial handshake is one state: not started,
+ * running (one greenlet drives the engine; the others that need it park on
+ * {@code handshakeWaiters} and look again when it ends), done, or failed (the failure is
+ * kept and every later call throws it). A kill or timeout while it runs returns it to not
+ * started. Buffer ownership: {@code netIn} (encrypted bytes read) and {@code appIn}
+ * (decrypted bytes not yet returned) belong to the reading side, the handshake driver or
+ * the one reader; {@code netOut} (encrypted bytes not yet sent) belongs to the writing side,
+ * the handshake driver or the one writer, which flushes it through the socket's
+ * {@code sendAll}. After the handshake a reader never waits on {@code netOut}: a reply the
+ * engine asks for after a post-handshake message is wrapped and sent only as far as the
+ * socket takes it at once, and only while no writer is flushing; the next write or close
+ * sends the rest. Delegated tasks run as one batch on the threadpool; whoever needs them
+ * while a batch runs waits for that batch.
  */
 public final class TlsSocket implements ByteChannel {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    /** Where the initial handshake stands; see the implementation overview. */
+    private enum Handshake { NOT_STARTED, RUNNING, DONE, FAILED }
 
     private final StreamSocket socket;
     private final SSLEngine engine;
     private ByteBuffer netIn;
     private ByteBuffer netOut;
     private ByteBuffer appIn;
-    private boolean handshakeDone;
-    private boolean handshaking;
+    private Handshake handshake = Handshake.NOT_STARTED;
     private SSLException handshakeFailure;
     private final List<Waiter<Void>> handshakeWaiters = new ArrayList<>(0);
+    private ThreadResult<Void> delegatedTasks;
+    private boolean suppressRaggedEofs = true;
     private boolean inboundDone;
     private boolean closed;
     private InputStream input;
@@ -106,7 +134,7 @@ public final class TlsSocket implements ByteChannel {
         SSLParameters params = engine.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         if (!isIpLiteral(host)) {
-            params.setServerNames(List.of(new SNIHostName(host)));
+            params.setServerNames(List.of(new SNIHostName(withoutTrailingDot(host))));
         }
         configure.accept(params);
         engine.setSSLParameters(params);
@@ -132,6 +160,11 @@ public final class TlsSocket implements ByteChannel {
         configure.accept(params);
         engine.setSSLParameters(params);
         return new TlsSocket(socket, engine);
+    }
+
+    /** A fully qualified {@code "host.example."}: SNI carries the name without its root dot (RFC 6066 3), as the JDK's {@code SSLSocket} sends it. */
+    private static String withoutTrailingDot(String host) {
+        return host.endsWith(".") && host.length() > 1 ? host.substring(0, host.length() - 1) : host;
     }
 
     private static boolean isIpLiteral(String host) {
@@ -165,12 +198,12 @@ public final class TlsSocket implements ByteChannel {
      * @throws SSLException if the peer does not speak TLS
      */
     public void handshake() throws IOException {
-        while (!handshakeDone) {
-            if (handshakeFailure != null) {
+        while (handshake != Handshake.DONE) {
+            if (handshake == Handshake.FAILED) {
                 throw new SSLException("the TLS handshake failed: " + handshakeFailure.getMessage(), handshakeFailure);
             }
             ensureOpen();
-            if (handshaking) {
+            if (handshake == Handshake.RUNNING) {
                 Waiter<Void> w = new Waiter<>(socket.hub);
                 handshakeWaiters.add(w);
                 try {
@@ -180,17 +213,24 @@ public final class TlsSocket implements ByteChannel {
                 }
                 continue;
             }
-            handshaking = true;
+            handshake = Handshake.RUNNING;
             try {
                 engine.beginHandshake();
                 runHandshake();
-                handshakeDone = true;
+                handshake = Handshake.DONE;
             } catch (SSLException e) {
-                handshakeFailure = e;
-                closeOutboundNow();
+                fail(e);
                 throw e;
+            } catch (SocketException e) {
+                SSLHandshakeException reset = new SSLHandshakeException(
+                        "the peer left during the TLS handshake: " + e.getMessage());
+                reset.initCause(e);
+                fail(reset);
+                throw reset;
             } finally {
-                handshaking = false;
+                if (handshake == Handshake.RUNNING) {
+                    handshake = Handshake.NOT_STARTED;
+                }
                 for (Waiter<Void> w : List.copyOf(handshakeWaiters)) {
                     w.switchTo(null);
                 }
@@ -198,14 +238,21 @@ public final class TlsSocket implements ByteChannel {
         }
     }
 
+    private void fail(SSLException e) {
+        handshake = Handshake.FAILED;
+        handshakeFailure = e;
+        closeOutboundNow();
+    }
+
     /** Drives the engine through the handshake; the records of one flight go out in one write. */
     private void runHandshake() throws IOException {
+        long startNanos = System.nanoTime();
         while (true) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_WRAP -> wrap(EMPTY);
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     if (netOut.position() > 0) {
-                        flush();
+                        flush(startNanos);
                     }
                     if (unwrap() == SSLEngineResult.Status.BUFFER_UNDERFLOW && !fillNetIn()) {
                         try {
@@ -219,7 +266,7 @@ public final class TlsSocket implements ByteChannel {
                 case NEED_TASK -> runTasks();
                 default -> {
                     if (netOut.position() > 0) {
-                        flush();
+                        flush(startNanos);
                     }
                     return;
                 }
@@ -258,8 +305,11 @@ public final class TlsSocket implements ByteChannel {
      * Reads decrypted bytes into {@code dst}, blocking the greenlet until at least one is
      * available (running the handshake first if needed).
      *
-     * @return the number of bytes read, -1 once the peer closed (with or without
-     *         {@code close_notify}), 0 only if {@code dst} is full
+     * @return the number of bytes read, -1 once the peer closed (with {@code close_notify},
+     *         or without it while {@linkplain #setSuppressRaggedEofs ragged EOFs are suppressed}),
+     *         0 only if {@code dst} is full
+     * @throws SSLException if the peer closed without {@code close_notify} and ragged EOFs are
+     *         not suppressed (once; later reads return -1)
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
@@ -291,7 +341,10 @@ public final class TlsSocket implements ByteChannel {
                 try {
                     engine.closeInbound();
                 } catch (SSLException ragged) {
-                    // end of stream without close_notify reads as end of stream
+                    if (!suppressRaggedEofs) {
+                        throw new SSLException("the peer closed the connection without close_notify:"
+                                + " what was read may be truncated", ragged);
+                    }
                 }
             }
             afterUnwrap();
@@ -325,10 +378,12 @@ public final class TlsSocket implements ByteChannel {
 
     /**
      * Encrypts and sends all of {@code src}, blocking the greenlet until the socket took it
-     * (running the handshake first if needed).
+     * (running the handshake first if needed). The socket's timeout bounds the sending as a
+     * whole, as gevent's {@code sendall}.
      *
      * @return the number of bytes written: all that remained
      * @throws ClosedChannelException if this side sent {@code close_notify} or was closed
+     * @throws java.net.SocketTimeoutException if the timeout passes before all is sent
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
@@ -338,17 +393,21 @@ public final class TlsSocket implements ByteChannel {
             throw new ClosedChannelException();
         }
         int start = src.position();
+        long startNanos = System.nanoTime();
         if (netOut.position() > 0) {
-            flush();
+            flush(startNanos);
         }
         while (src.hasRemaining()) {
             wrap(src);
-            flush();
+            flush(startNanos);
         }
         return src.position() - start;
     }
 
-    /** Same as {@link #write}: encrypts and sends all of {@code src}. */
+    /**
+     * Same as {@link #write}: encrypts and sends all of {@code src}. The socket's timeout
+     * bounds the whole call, as gevent's {@code sendall}.
+     */
     public void sendAll(ByteBuffer src) throws IOException {
         write(src);
     }
@@ -369,17 +428,21 @@ public final class TlsSocket implements ByteChannel {
     }
 
     private void sendCloseNotify() throws IOException {
+        long startNanos = System.nanoTime();
         engine.closeOutbound();
         while (!engine.isOutboundDone()) {
             wrap(EMPTY);
-            flush();
+            flush(startNanos);
         }
     }
 
-    /** The decrypted stream from the peer, one per socket; closing it closes the connection. */
+    /**
+     * The decrypted stream from the peer, one per socket; its {@code available()} is
+     * {@link #pending()}. Closing it closes the connection.
+     */
     public InputStream getInputStream() {
         if (input == null) {
-            input = ChannelStreams.input(this);
+            input = ChannelStreams.input(this, this::pending);
         }
         return input;
     }
@@ -390,6 +453,31 @@ public final class TlsSocket implements ByteChannel {
             output = ChannelStreams.output(this, this::sendAll);
         }
         return output;
+    }
+
+    /**
+     * How many decrypted bytes wait in this object, so that a read returns them without
+     * waiting (gevent's {@code pending()}); what {@link #getInputStream()}'s
+     * {@code available()} answers.
+     */
+    public int pending() {
+        return appIn.position();
+    }
+
+    /**
+     * Chooses what a read returns when the peer closes the connection without
+     * {@code close_notify} (gevent's {@code suppress_ragged_eofs}): {@code true}, the default
+     * as in gevent, reads it as an end of stream (-1), as most peers close that way;
+     * {@code false} throws {@link SSLException}, which tells a truncated stream from a
+     * closed one.
+     */
+    public void setSuppressRaggedEofs(boolean suppress) {
+        this.suppressRaggedEofs = suppress;
+    }
+
+    /** Whether a close without {@code close_notify} reads as end of stream; see {@link #setSuppressRaggedEofs}. */
+    public boolean getSuppressRaggedEofs() {
+        return suppressRaggedEofs;
     }
 
     /** Whether decrypted bytes wait in this object, so a read returns at once (gevent's {@code pending()}). */
@@ -418,7 +506,7 @@ public final class TlsSocket implements ByteChannel {
         socket.hub.checkCurrent(this);
         closed = true;
         try {
-            if (handshakeDone && !socket.writer.busy() && !socket.isClosed()) {
+            if (handshake == Handshake.DONE && !socket.writer.busy() && !socket.isClosed()) {
                 closeOutboundNow();
             }
         } finally {
@@ -458,11 +546,14 @@ public final class TlsSocket implements ByteChannel {
         }
     }
 
-    /** Sends what {@link #wrap} produced; bytes left unsent by an exception stay for the next flush. */
-    private void flush() throws IOException {
+    /**
+     * Sends what {@link #wrap} produced, within the socket's timeout counted from
+     * {@code startNanos}; bytes left unsent by an exception stay for the next flush.
+     */
+    private void flush(long startNanos) throws IOException {
         netOut.flip();
         try {
-            socket.sendAll(netOut);
+            socket.sendAllSince(netOut, startNanos);
         } finally {
             netOut.compact();
         }
@@ -501,10 +592,33 @@ public final class TlsSocket implements ByteChannel {
         return socket.read(netIn) >= 0;
     }
 
+    /**
+     * Runs the engine's delegated tasks (certificate checks, key exchange) on the hub's
+     * threadpool, blocking the greenlet only; a greenlet that needs them while they run waits
+     * for the same batch.
+     */
     private void runTasks() {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
+        if (delegatedTasks == null) {
+            List<Runnable> batch = new ArrayList<>();
+            Runnable task;
+            while ((task = engine.getDelegatedTask()) != null) {
+                batch.add(task);
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            ThreadResult<Void> running = ThreadPool.of(socket.hub).spawn(() -> batch.forEach(Runnable::run));
+            delegatedTasks = running;
+            running.rawLink(() -> {
+                if (delegatedTasks == running) {
+                    delegatedTasks = null;
+                }
+            });
+        }
+        ThreadResult<Void> running = delegatedTasks;
+        running.get();
+        if (delegatedTasks == running) {
+            delegatedTasks = null;
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.Objects;
  * <p>{@link #receive} blocks the greenlet until a datagram arrives, {@link #send} until
  * the datagram is sent; each wait honours the socket's {@linkplain #setTimeout timeout}
  * and can be interrupted by a {@code Timeout} or a kill without harming the socket. A
- * datagram larger than the buffer is truncated, as with {@link DatagramChannel}.
+ * datagram larger than the buffer is truncated, as with {@link DatagramChannel}; a
+ * zero-length datagram is received as one, with no bytes (only an unconnected socket can
+ * send one: see {@link #write}).
  * Hub-thread only, see {@link AbstractSocket}.
  */
 public final class UdpSocket extends AbstractSocket {
@@ -91,22 +93,26 @@ public final class UdpSocket extends AbstractSocket {
     }
 
     /**
-     * Receives one datagram from the connected peer, blocking the greenlet until one arrives.
+     * Receives one datagram from the connected peer, blocking the greenlet until one arrives;
+     * a zero-length datagram is one too.
      *
-     * @return the number of bytes received
+     * @return the number of bytes received: 0 for an empty datagram
      * @throws java.nio.channels.NotYetConnectedException if not connected
      */
     public int read(ByteBuffer dst) throws IOException {
         ensureOpen();
-        int n;
-        while ((n = channel.read(dst)) == 0 && dst.hasRemaining()) {
-            awaitReadable();
+        if (!channel.isConnected()) {
+            throw new java.nio.channels.NotYetConnectedException();
         }
-        return n;
+        int start = dst.position();
+        receive(dst);
+        return dst.position() - start;
     }
 
     /**
-     * Sends the remaining bytes of {@code src} as one datagram to the connected peer.
+     * Sends the remaining bytes of {@code src} as one datagram to the connected peer. An
+     * empty {@code src} sends nothing: the JDK's connected {@link DatagramChannel} does not
+     * send zero-length datagrams, so send one with {@link #send} from an unconnected socket.
      *
      * @return the number of bytes sent
      * @throws java.nio.channels.NotYetConnectedException if not connected

@@ -68,18 +68,12 @@ final class ThreadPoolExecutorView implements ExecutorService {
 
     /** Tasks not done by the deadline, or when the wait ends by a kill or Timeout, are cancelled. */
     private <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, Duration timeout) {
-        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         List<ThreadResult<T>> results = new ArrayList<>(tasks.size());
         try {
             for (Callable<T> t : tasks) {
                 results.add(pool.spawn(t));
             }
-            for (ThreadResult<T> r : results) {
-                long left = deadline - System.nanoTime();
-                if (!r.await(timeout == null ? null : Duration.ofNanos(Math.max(0, left)))) {
-                    break;
-                }
-            }
+            Waiting.wait(results, timeout, 0);
         } finally {
             for (ThreadResult<T> r : results) {
                 r.cancel(true);

@@ -76,10 +76,17 @@ class HubLifecycleTest {
     }
 
     @Test
-    void closingAHubWhoseOwnerNeverWaitedStillEndsItsGreenlets() {
-        AtomicReference<Greenlet<?>> spawned = new AtomicReference<>();
-        FreshHub.run(() -> spawned.set(Gevent.spawn(() -> Gevent.sleep(60))));
-        assertTrue(spawned.get().isDead(), "the hub's close ended the greenlet it never ran");
+    void closingAHubWhoseLoopNeverRanStillEndsItsGreenlets() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            List<String> log = new ArrayList<>();
+            Greenlet<Boolean> queued = Gevent.spawn(() -> log.add("ran"));
+            assertEquals(Hub.State.NEW, hub.state());
+            hub.close();
+            assertTrue(queued.killed());
+            assertEquals(List.of(), log);
+            assertEquals(0, hub.greenletCount(), "its thread ran once, to exit");
+        });
     }
 
     @Test

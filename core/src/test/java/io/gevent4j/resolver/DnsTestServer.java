@@ -29,7 +29,11 @@ import java.util.function.Function;
  */
 final class DnsTestServer implements AutoCloseable {
 
-    record Query(int id, String name, int type, boolean tcp) {
+    /** A query received; {@code edns}: it carried an OPT record (its additional section is not empty). */
+    record Query(int id, String name, int type, boolean tcp, boolean edns) {
+        Query(int id, String name, int type, boolean tcp) {
+            this(id, name, type, tcp, false);
+        }
     }
 
     /**
@@ -195,6 +199,7 @@ final class DnsTestServer implements AutoCloseable {
     private static Query parse(byte[] b, int len, boolean tcp) {
         ByteBuffer bb = ByteBuffer.wrap(b, 0, len);
         int id = bb.getShort() & 0xffff;
+        boolean edns = bb.getShort(10) != 0;
         bb.position(12);
         StringBuilder name = new StringBuilder();
         int l;
@@ -207,7 +212,7 @@ final class DnsTestServer implements AutoCloseable {
             name.append(new String(label, StandardCharsets.US_ASCII));
         }
         int type = bb.getShort() & 0xffff;
-        return new Query(id, name.toString(), type, tcp);
+        return new Query(id, name.toString(), type, tcp, edns);
     }
 
     @Override

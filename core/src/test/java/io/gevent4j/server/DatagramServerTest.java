@@ -2,6 +2,7 @@ package io.gevent4j.server;
 
 import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
+import io.gevent4j.event.Event;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.socket.UdpSocket;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,42 @@ class DatagramServerTest {
             assertFalse(server[0].isStarted());
             Gevent.sleep(0.01);
             assertEquals(greenletsBefore, hub.greenletCount(), "no greenlet left");
+        });
+    }
+
+    @Test
+    void aFullPoolLeavesDatagramsInTheSocketUntilAHandlerEnds() {
+        FreshHub.run(() -> {
+            Event release = new Event();
+            int[] running = {0};
+            int[] most = {0};
+            DatagramServer[] server = new DatagramServer[1];
+            server[0] = new DatagramServer(StreamServerTest.ANY_LOOPBACK_PORT, (data, from) -> {
+                running[0]++;
+                most[0] = Math.max(most[0], running[0]);
+                release.await();
+                server[0].sendTo(data, from);
+                running[0]--;
+            }).maxConcurrency(1).start();
+            try (UdpSocket client = UdpSocket.open(StandardProtocolFamily.INET)) {
+                client.bind(StreamServerTest.ANY_LOOPBACK_PORT);
+                client.setTimeout(Duration.ofSeconds(10));
+                for (String text : List.of("a", "b", "c")) {
+                    client.send(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), server[0].address());
+                }
+                Gevent.sleep(0.1);
+                assertEquals(1, running[0], "one handler at a time");
+                release.set();
+                List<String> replies = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    ByteBuffer reply = ByteBuffer.allocate(16);
+                    client.receive(reply);
+                    replies.add(new String(reply.array(), 0, reply.position(), StandardCharsets.UTF_8));
+                }
+                assertEquals(List.of("a", "b", "c"), replies, "every datagram handled, in order");
+                assertEquals(1, most[0]);
+            }
+            server[0].stop();
         });
     }
 }

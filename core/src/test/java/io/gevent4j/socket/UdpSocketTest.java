@@ -47,4 +47,24 @@ class UdpSocketTest {
             }
         });
     }
+
+    @Test
+    void zeroLengthDatagramsAreReceived() {
+        FreshHub.run(() -> {
+            try (UdpSocket a = UdpSocket.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(Net.LOOPBACK, 0));
+                 UdpSocket b = UdpSocket.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(Net.LOOPBACK, 0))) {
+                ByteBuffer buf = ByteBuffer.allocate(10);
+                a.send(ByteBuffer.allocate(0), b.getLocalAddress());
+                assertEquals(a.getLocalAddress(), b.receive(buf));
+                assertEquals(0, buf.position());
+                b.connect(a.getLocalAddress());
+                Greenlet<Integer> reading = Gevent.spawn(() -> b.read(ByteBuffer.allocate(10)));
+                Gevent.sleep(0.01);
+                a.send(ByteBuffer.allocate(0), b.getLocalAddress());
+                assertEquals(0, reading.get(), "an empty datagram is a datagram");
+                b.setTimeout(Duration.ZERO);
+                assertThrows(SocketTimeoutException.class, () -> b.read(ByteBuffer.allocate(10)), "nothing more");
+            }
+        });
+    }
 }

@@ -16,14 +16,17 @@ public final class Run {
         void run(String[] args) throws Exception;
     }
 
-    private static final Map<String, Main> EXAMPLES = new TreeMap<>(Map.of(
-            "echo", EchoServer::main,
-            "chat", ChatServer::main,
-            "portforward", PortForwarder::main,
-            "udp-echo", UdpEchoServer::main,
-            "udp-client", UdpClient::main,
-            "unix-echo", UnixEchoServer::main,
-            "download", Download::main));
+    private static final Map<String, Main> EXAMPLES = new TreeMap<>(Map.ofEntries(
+            Map.entry("echo", EchoServer::main),
+            Map.entry("chat", ChatServer::main),
+            Map.entry("portforward", PortForwarder::main),
+            Map.entry("udp-echo", UdpEchoServer::main),
+            Map.entry("udp-client", UdpClient::main),
+            Map.entry("unix-echo", UnixEchoServer::main),
+            Map.entry("download", Download::main),
+            Map.entry("http-hello", HttpHello::main),
+            Map.entry("file-server", FileServer::main),
+            Map.entry("https", HttpsHello::main)));
 
     private Run() {
     }

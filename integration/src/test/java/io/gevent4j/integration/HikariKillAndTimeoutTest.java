@@ -10,6 +10,7 @@ import io.gevent4j.Timeout;
 import io.gevent4j.event.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -41,6 +42,11 @@ class HikariKillAndTimeoutTest {
 
     private final AtomicInteger physicalConnections = new AtomicInteger();
     private HikariDataSource pool;
+
+    @BeforeAll
+    static void patchSocketIfAsked() {
+        Servers.patchSocketIfAsked();
+    }
 
     @BeforeEach
     void openPool() throws InterruptedException {

@@ -4,6 +4,7 @@ import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -18,6 +19,11 @@ import static org.junit.jupiter.api.Assertions.*;
  * which parks only its greenlet.
  */
 class JedisCooperativeTest {
+
+    @BeforeAll
+    static void patchSocketIfAsked() {
+        Servers.patchSocketIfAsked();
+    }
 
     @BeforeEach
     void serverIsThere() {

@@ -8,6 +8,7 @@ import io.gevent4j.Timeout;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
@@ -34,6 +35,11 @@ class JedisPoolKillAndTimeoutTest {
 
     private JedisPool pool;
     private String key;
+
+    @BeforeAll
+    static void patchSocketIfAsked() {
+        Servers.patchSocketIfAsked();
+    }
 
     @BeforeEach
     void openPool() {

@@ -6,6 +6,7 @@ import io.gevent4j.Greenlet;
 import io.gevent4j.Timeout;
 import io.gevent4j.hub.Hub;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -26,6 +27,11 @@ import static org.junit.jupiter.api.Assertions.*;
  * closes the connection it interrupts and no other.
  */
 class PostgresJdbcCooperativeTest {
+
+    @BeforeAll
+    static void patchSocketIfAsked() {
+        Servers.patchSocketIfAsked();
+    }
 
     @BeforeEach
     void serverIsThere() {

@@ -3,6 +3,7 @@ package io.gevent4j.integration;
 import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -23,6 +24,11 @@ import static org.junit.jupiter.api.Assertions.*;
  * the same hub: it only works if every blocking accept/read parks just its greenlet.
  */
 class SocketStreamsCooperativeTest {
+
+    @BeforeAll
+    static void patchSocketIfAsked() {
+        Servers.patchSocketIfAsked();
+    }
 
     @Test
     void lineEchoWithClientsAndServerOnOneHub() {

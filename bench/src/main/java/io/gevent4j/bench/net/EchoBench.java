@@ -3,6 +3,7 @@ package io.gevent4j.bench.net;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.monkey.Monkey;
 import io.gevent4j.server.StreamServer;
 import io.gevent4j.socket.ListeningSocket;
 import io.gevent4j.socket.StreamSocket;
@@ -52,6 +53,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code echoJavaNetInGreenlets}: the same greenlets on one hub, but through
  *       {@link java.net.Socket} streams, which park the greenlet in the JDK's poller (the
  *       cooperation every unmodified library gets).</li>
+ *   <li>{@code echoJavaNetPollerMode1}: the same with {@code -Djdk.pollerMode=1}, where the
+ *       JDK's platform read-pollers hand readiness to the hub directly (one hand-off less).</li>
+ *   <li>{@code echoJavaNetPatched}: the same after {@link Monkey#patchSocket()}: the
+ *       {@code java.net.Socket}s wait on the hub's selector, as gevent4j's own sockets.</li>
  *   <li>{@code echo_jdk}: {@link java.net.Socket} streams in JDK virtual threads of the
  *       default scheduler (as many carriers as cores), client and server.</li>
  * </ul>
@@ -181,6 +186,7 @@ public class EchoBench {
 
         @Setup(Level.Trial)
         public void setUp(Conns c) throws IOException {
+            beforeSockets();
             hub = Hub.current();
             server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
             acceptor = Gevent.spawn(() -> {
@@ -212,6 +218,19 @@ public class EchoBench {
             }
             Gevent.sleep(0.05);
             hub.close();
+        }
+
+        /** What runs before the first socket is made; nothing for the JDK's own sockets. */
+        void beforeSockets() {
+        }
+    }
+
+    /** {@code java.net.Socket}s in greenlets after {@link Monkey#patchSocket()} (this benchmark's JVM only). */
+    @State(Scope.Thread)
+    public static class JavaNetPatched extends JavaNetInGreenlets {
+        @Override
+        void beforeSockets() {
+            Monkey.patchSocket();
         }
     }
 
@@ -344,6 +363,19 @@ public class EchoBench {
             g.get();
         }
         return null;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    @Fork(value = 1, jvmArgsPrepend = "--add-opens=java.base/java.lang=ALL-UNNAMED", jvmArgsAppend = "-Djdk.pollerMode=1")
+    public void echoJavaNetPollerMode1(JavaNetInGreenlets st) {
+        Gevent.spawn(() -> javaNetClients(st)).get();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public void echoJavaNetPatched(JavaNetPatched st) {
+        Gevent.spawn(() -> javaNetClients(st)).get();
     }
 
     @Benchmark

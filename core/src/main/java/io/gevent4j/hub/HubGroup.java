@@ -1,0 +1,165 @@
+package io.gevent4j.hub;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Several hubs, each on a platform thread of its own, to use every core from one process
+ * (gevent runs one hub per process). Code inside one hub keeps gevent's contract (one
+ * greenlet at a time, switches only where it blocks); hubs hand each other work only
+ * through the thread-safe entries: {@link Hub#runThreadsafe}, {@code Gevent.spawnOn},
+ * {@link #execute}, and the objects documented as thread-safe ({@code AsyncResult.set},
+ * {@code Semaphore}).
+ *
+ * <pre>{@code
+ * try (HubGroup hubs = HubGroup.start(Runtime.getRuntime().availableProcessors())) {
+ *     Greenlet<String> g = Gevent.spawnOn(hubs.next(), () -> fetch(url));
+ *     System.out.println(g.get());     // waits cooperatively on the caller's own hub
+ * }
+ * }</pre>
+ *
+ * <p>It is an {@link Executor}: {@link #execute} runs each task as a greenlet of the next
+ * hub, round robin. Each hub's platform thread is its main greenlet, waiting for
+ * {@link #close()}; the greenlets run on the hub's carrier thread.
+ *
+ * <p><b>Threads.</b> Every method is thread-safe. {@link #close()} stops the hubs and waits
+ * for their threads; it must not be called from one of the group's own hubs.
+ */
+public final class HubGroup implements Executor, AutoCloseable {
+
+    private static final AtomicInteger GROUPS = new AtomicInteger();
+
+    private final List<Hub> hubs;
+    private final List<AsyncWatcher> stops;
+    private final List<Thread> threads;
+    private final AtomicInteger nextIndex = new AtomicInteger();
+    private volatile boolean closed;
+
+    private HubGroup(List<Hub> hubs, List<AsyncWatcher> stops, List<Thread> threads) {
+        this.hubs = hubs;
+        this.stops = stops;
+        this.threads = threads;
+    }
+
+    /**
+     * Starts {@code n} hubs, each on a new platform thread ({@code gevent4j-group<g>-hub<i>}),
+     * and returns once they all run.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static HubGroup start(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a hub group needs at least one hub: " + n);
+        }
+        int group = GROUPS.incrementAndGet();
+        Hub[] hubs = new Hub[n];
+        AsyncWatcher[] stops = new AsyncWatcher[n];
+        Thread[] threads = new Thread[n];
+        CountDownLatch running = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            threads[i] = new Thread(() -> {
+                Hub hub = Hub.current();
+                AsyncWatcher stop = hub.loop().async();
+                hubs[index] = hub;
+                stops[index] = stop;
+                running.countDown();
+                try {
+                    hub.await(stop);
+                } finally {
+                    stop.close();
+                    hub.close();
+                }
+            }, "gevent4j-group" + group + "-hub" + i);
+            threads[i].start();
+        }
+        try {
+            running.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the hubs started", e);
+        }
+        return new HubGroup(List.of(hubs), List.of(stops), List.of(threads));
+    }
+
+    /** How many hubs the group has. */
+    public int size() {
+        return hubs.size();
+    }
+
+    /** The hubs, in the order {@link #next()} hands them out. */
+    public List<Hub> hubs() {
+        return hubs;
+    }
+
+    /** The next hub, round robin. */
+    public Hub next() {
+        return hubs.get(Math.floorMod(nextIndex.getAndIncrement(), hubs.size()));
+    }
+
+    /**
+     * Runs {@code task} as a new greenlet of the {@linkplain #next() next hub}, queued behind
+     * the work that hub already has. Never blocks. An exception that ends the task is
+     * reported by that hub ({@link Hub#handleError}).
+     *
+     * @throws RejectedExecutionException if the group is closed
+     */
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (closed) {
+            throw new RejectedExecutionException("the hub group is closed");
+        }
+        Hub hub = next();
+        hub.runThreadsafe(() -> new TaskGreenlet(hub, task).start());
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops every hub and waits for its thread to end: each hub's main greenlet returns and
+     * closes its hub ({@link Hub#close()}: greenlets still blocked there never resume; end
+     * them first, e.g. with a kill, if they hold resources). Work handed to the group while
+     * it closes may not run. Idempotent.
+     *
+     * @throws IllegalStateException if called on one of the group's hubs
+     */
+    @Override
+    public void close() {
+        for (Hub hub : hubs) {
+            if (hub.isCurrent()) {
+                throw new IllegalStateException("a hub group cannot be closed from its own hub " + hub);
+            }
+        }
+        closed = true;
+        for (AsyncWatcher stop : stops) {
+            stop.send();
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HubGroup[" + hubs.size() + " hubs" + (closed ? ", closed]" : "]");
+    }
+}

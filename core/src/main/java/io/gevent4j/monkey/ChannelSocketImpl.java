@@ -1,0 +1,107 @@
+package io.gevent4j.monkey;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketImpl;
+import java.net.SocketOption;
+import java.nio.channels.NetworkChannel;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the patched client and server socket implementations share: a non-blocking NIO
+ * channel, its options (the legacy integer ones through {@link SocketOptionIds}, the
+ * JDK 9 {@link SocketOption}s directly), {@code SO_TIMEOUT}, and an idempotent close that
+ * any thread may call.
+ */
+abstract sealed class ChannelSocketImpl extends SocketImpl permits GreenSocketImpl, GreenServerSocketImpl {
+
+    private final Object stateLock = new Object();
+    private volatile boolean closed;
+    private volatile int timeoutMillis;
+
+    /** The channel, or {@code null} before {@code create}. */
+    abstract NetworkChannel channel();
+
+    /** Wakes the threads blocked on the channel and closes it; called once, by {@link #close()}. */
+    abstract void release() throws IOException;
+
+    @Override
+    protected final void close() throws IOException {
+        synchronized (stateLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (channel() != null) {
+            release();
+        }
+    }
+
+    /** The deadline ({@link System#nanoTime()}, 0 for none) of a wait that starts now and honours {@code SO_TIMEOUT}. */
+    final long timeoutDeadline() {
+        return deadline(timeoutMillis);
+    }
+
+    @Override
+    public final void setOption(int opt, Object value) throws SocketException {
+        ensureOpen();
+        if (opt == SO_TIMEOUT) {
+            int millis = SocketOptionIds.intValue(value, "SO_TIMEOUT");
+            if (millis < 0) {
+                throw new IllegalArgumentException("timeout < 0");
+            }
+            timeoutMillis = millis;
+            return;
+        }
+        SocketOptionIds.set(channel(), opt, value);
+    }
+
+    @Override
+    public final Object getOption(int opt) throws SocketException {
+        ensureOpen();
+        return opt == SO_TIMEOUT ? (Object) timeoutMillis : SocketOptionIds.get(channel(), opt);
+    }
+
+    @Override
+    protected final <T> void setOption(SocketOption<T> name, T value) throws IOException {
+        ensureOpen();
+        channel().setOption(name, value);
+    }
+
+    @Override
+    protected final <T> T getOption(SocketOption<T> name) throws IOException {
+        ensureOpen();
+        return channel().getOption(name);
+    }
+
+    @Override
+    protected final Set<SocketOption<?>> supportedOptions() {
+        NetworkChannel ch = channel();
+        return ch == null ? Set.of() : ch.supportedOptions();
+    }
+
+    /** @throws SocketException "Socket closed" after {@link #close()}, "Socket not created" before {@code create} */
+    final void ensureOpen() throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket closed");
+        }
+        if (channel() == null) {
+            throw new SocketException("Socket not created");
+        }
+    }
+
+    /** The deadline of a wait of {@code millis} starting now; 0 (none) for 0. */
+    static long deadline(int millis) {
+        return millis == 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** The local port of a bound channel, -1 if it is not bound to an internet address. */
+    static int localPort(NetworkChannel ch) throws IOException {
+        SocketAddress local = ch.getLocalAddress();
+        return local instanceof InetSocketAddress inet ? inet.getPort() : -1;
+    }
+}

@@ -1,0 +1,114 @@
+package io.gevent4j.hub;
+
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+
+import static io.gevent4j.FreshHub.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The one I/O wait: readiness, timeout, cancel, reuse, lazy disarm and several channels. */
+class IoWaitTest {
+
+    private static Pipe pipe() throws java.io.IOException {
+        Pipe p = Pipe.open();
+        p.source().configureBlocking(false);
+        p.sink().configureBlocking(false);
+        return p;
+    }
+
+    @Test
+    void readinessEndsTheWaitAndATimeoutReturnsFalse() {
+        run(() -> {
+            Pipe p = pipe();
+            try (IoWait wait = new IoWait(Hub.current(), p.source(), SelectionKey.OP_READ)) {
+                assertFalse(wait.await(Duration.ofMillis(20)), "nothing to read: the timeout passes");
+                Gevent.spawn(() -> p.sink().write(ByteBuffer.wrap(new byte[] {1})));
+                assertTrue(wait.await(Duration.ofSeconds(30)));
+                assertEquals(SelectionKey.OP_READ, wait.readyOps(0));
+                assertTrue(wait.await(null), "reused: the byte is still there");
+            } finally {
+                p.source().close();
+                p.sink().close();
+            }
+        });
+    }
+
+    @Test
+    void cancelThrowsIntoTheWaiterAndTheWaitStaysUsable() {
+        run(() -> {
+            Pipe p = pipe();
+            try (IoWait wait = new IoWait(Hub.current(), p.source(), SelectionKey.OP_READ)) {
+                Greenlet<Boolean> g = Gevent.spawn(() -> wait.await(null));
+                Gevent.sleep(0);
+                assertSame(g, wait.waiting());
+                IllegalStateException second = assertThrows(IllegalStateException.class, () -> wait.await(null));
+                assertTrue(second.getMessage().contains("already waits"), second.getMessage());
+                RuntimeException error = new RuntimeException("cancelled");
+                assertTrue(wait.cancel(error));
+                assertSame(error, assertThrows(RuntimeException.class, g::get), "get() rethrows it as is");
+                assertFalse(wait.cancel(error), "nobody waits any more");
+                assertFalse(wait.await(Duration.ZERO));
+            } finally {
+                p.source().close();
+                p.sink().close();
+            }
+        });
+    }
+
+    @Test
+    void theWatcherIsDisarmedLazilyAndClosingReleasesTheChannel() {
+        run(() -> {
+            Pipe p = pipe();
+            Loop loop = Hub.current().loop();
+            try (IoWait wait = new IoWait(Hub.current(), p.source(), SelectionKey.OP_READ)) {
+                p.sink().write(ByteBuffer.wrap(new byte[] {1}));
+                assertTrue(wait.await(null));
+                SelectionKey key = p.source().keyFor(loop.selector);
+                assertEquals(SelectionKey.OP_READ, key.interestOps(), "still armed right after the wait");
+                Gevent.sleep(0.01);
+                assertEquals(0, key.interestOps(), "fired with nobody waiting: disarmed");
+                assertTrue(wait.await(null), "re-armed by the next wait");
+            } finally {
+                p.sink().close();
+            }
+            Gevent.sleep(0.01);
+            assertFalse(p.source().isRegistered(), "closed: no registration left");
+            p.source().close();
+        });
+    }
+
+    @Test
+    void everyChannelReadyInTheSamePollIsReported() {
+        run(() -> {
+            Pipe a = pipe();
+            Pipe b = pipe();
+            Pipe c = pipe();
+            a.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            c.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            SelectableChannel[] channels = {a.source(), b.source(), c.source(), b.sink()};
+            int[] ops = {SelectionKey.OP_READ, SelectionKey.OP_READ, SelectionKey.OP_READ, 0};
+            try (IoWait wait = new IoWait(Hub.current(), channels, ops)) {
+                assertTrue(wait.await(Duration.ofSeconds(30)));
+                assertEquals(SelectionKey.OP_READ, wait.readyOps(0));
+                assertEquals(0, wait.readyOps(1));
+                assertEquals(SelectionKey.OP_READ, wait.readyOps(2));
+                assertEquals(0, wait.readyOps(3), "an entry of 0 is not watched");
+            }
+            for (Pipe p : new Pipe[] {a, b, c}) {
+                p.source().close();
+                p.sink().close();
+            }
+        });
+    }
+}
