@@ -22,9 +22,8 @@ import java.util.Objects;
  * <p>{@link #defaults()} reads each from a system property of the same name under
  * {@code gevent4j.http.} (for example {@code -Dgevent4j.http.maxBodyBytes=1048576},
  * {@code -Dgevent4j.http.idleTimeout=PT10S}) and otherwise uses the safe defaults listed
- * there. Immutable; any thread.
- *
- * @throws IllegalArgumentException if a size is not positive or a timeout is not positive
+ * there. Immutable; any thread. The constructor throws {@link IllegalArgumentException} if a
+ * size is not positive or a timeout is not positive.
  */
 public record HttpServerLimits(int maxRequestLineBytes, int maxHeaderBytes, int maxHeaderCount,
                                long maxBodyBytes, Duration headerTimeout, Duration idleTimeout,
