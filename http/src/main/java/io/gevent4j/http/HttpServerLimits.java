@@ -23,9 +23,8 @@ import java.util.Objects;
  *
  * <p>{@link #defaults()} takes them from gevent4j's configuration (for example
  * {@code -Dgevent4j.httpMaxBodySize=1m}, {@code GEVENT4J_HTTP_IDLE_TIMEOUT=10s}); {@link #SAFE}
- * is a fixed set of safe values. Immutable; any thread.
- *
- * @throws IllegalArgumentException if a size is not positive or a timeout is not positive
+ * is a fixed set of safe values. Immutable; any thread. The constructor throws
+ * {@link IllegalArgumentException} if a size is not positive or a timeout is not positive.
  */
 public record HttpServerLimits(int maxRequestLineBytes, int maxHeaderBytes, int maxHeaderCount,
                                long maxBodyBytes, Duration headerTimeout, Duration idleTimeout,
