@@ -22,7 +22,7 @@ import java.util.Objects;
  * </ul>
  *
  * <p>{@link #defaults()} takes them from gevent4j's configuration (for example
- * {@code -Dgevent4j.httpMaxBodySize=1m}, {@code GEVENT4J_HTTP_IDLE_TIMEOUT=10s}); {@link #SAFE}
+ * {@code -Dgevent4j.http.maxBodyBytes=1m}, {@code GEVENT4J_HTTP_IDLE_TIMEOUT=10s}); {@link #SAFE}
  * is a fixed set of safe values. Immutable; any thread. The constructor throws
  * {@link IllegalArgumentException} if a size is not positive or a timeout is not positive.
  */
@@ -45,24 +45,24 @@ public record HttpServerLimits(int maxRequestLineBytes, int maxHeaderBytes, int 
     }
 
     /**
-     * The limits gevent4j's configuration sets ({@link Config}: {@code gevent4j.httpMaxRequestLine},
-     * {@code httpMaxHeaderSize}, {@code httpMaxHeaders}, {@code httpMaxBodySize},
-     * {@code httpHeaderTimeout}, {@code httpIdleTimeout}, as system properties or
-     * {@code GEVENT4J_...} environment variables, with their documented defaults), and
-     * {@link #SAFE}'s {@code ioTimeout}.
+     * The limits gevent4j's configuration sets ({@link Config}: {@code gevent4j.http.maxRequestLineBytes},
+     * {@code http.maxHeaderBytes}, {@code http.maxHeaderCount}, {@code http.maxBodyBytes},
+     * {@code http.headerTimeout}, {@code http.idleTimeout}, {@code http.ioTimeout}, as system properties or
+     * {@code GEVENT4J_...} environment variables, with their documented defaults, which are
+     * {@link #SAFE}'s).
      *
      * @throws io.gevent4j.config.ConfigException if a setting has a value it does not accept
      */
     public static HttpServerLimits defaults() {
         Config config = Config.get();
         return new HttpServerLimits(
-                bytes(config.value(Config.HTTP_MAX_REQUEST_LINE)),
-                bytes(config.value(Config.HTTP_MAX_HEADER_SIZE)),
-                config.value(Config.HTTP_MAX_HEADERS),
-                config.value(Config.HTTP_MAX_BODY_SIZE),
-                config.value(Config.HTTP_HEADER_TIMEOUT),
-                config.value(Config.HTTP_IDLE_TIMEOUT),
-                SAFE.ioTimeout);
+                bytes(config.httpMaxRequestLineBytes()),
+                bytes(config.httpMaxHeaderBytes()),
+                config.httpMaxHeaderCount(),
+                config.httpMaxBodyBytes(),
+                config.httpHeaderTimeout(),
+                config.httpIdleTimeout(),
+                config.httpIoTimeout());
     }
 
     /** A copy with {@code headerTimeout} and {@code idleTimeout} replaced. */
