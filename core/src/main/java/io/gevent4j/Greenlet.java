@@ -181,6 +181,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
     }
 
     /** The name, {@code Greenlet-N} unless set. */
+    @Override
     public String name() {
         String n = name;
         if (n == null) {
@@ -200,6 +201,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
     }
 
     /** The greenlet that created this one (the spawn tree); a hub's main greenlet for top-level ones. */
+    @Override
     public RawGreenlet spawningGreenlet() {
         return spawning;
     }

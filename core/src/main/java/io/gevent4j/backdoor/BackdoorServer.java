@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -38,7 +39,7 @@ import java.util.Objects;
  *     {@link Builder#allowNonLoopback()} says so. Even on loopback, every local user of the
  *     machine can connect: set a {@linkplain Builder#password password} on a shared machine.</li>
  * <li>The password travels in clear text and is compared in constant time; a wrong one ends
- *     the connection. There is no TLS: to reach a backdoor from elsewhere, tunnel to the
+ *     the connection after a second, which slows guessing. There is no TLS: to reach a backdoor from elsewhere, tunnel to the
  *     loopback port (SSH) rather than allowing a non-loopback bind.</li>
  * <li>Leave it off in production unless you need it; {@link #stop()} ends every session.</li>
  * </ul>
@@ -205,7 +206,8 @@ public final class BackdoorServer implements AutoCloseable {
             }
             ListeningSocket listener = ListeningSocket.bind(bind);
             try {
-                return new BackdoorServer(listener, Map.copyOf(locals), password == null ? null : password.clone());
+                return new BackdoorServer(listener, Collections.unmodifiableMap(new LinkedHashMap<>(locals)),
+                        password == null ? null : password.clone());
             } catch (IOException | RuntimeException e) {
                 listener.close();
                 throw e;

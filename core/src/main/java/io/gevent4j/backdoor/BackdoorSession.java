@@ -1,5 +1,6 @@
 package io.gevent4j.backdoor;
 
+import io.gevent4j.Gevent;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.queue.SimpleQueue;
 import io.gevent4j.socket.StreamSocket;
@@ -20,6 +21,7 @@ import java.io.PrintStream;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +45,8 @@ final class BackdoorSession {
 
     private static final String PROMPT = "jshell> ";
     private static final String CONTINUE = "   ...> ";
+    /** How long a wrong password holds its connection before it is closed: slows guessing. */
+    private static final Duration WRONG_PASSWORD_DELAY = Duration.ofSeconds(1);
     /** What the jshell tool imports at start, and gevent4j's main package. */
     private static final String IMPORTS = "import java.io.*; import java.math.*; import java.net.*; "
             + "import java.nio.file.*; import java.util.*; import java.util.concurrent.*; "
@@ -101,6 +105,7 @@ final class BackdoorSession {
         if (MessageDigest.isEqual(password, given)) {
             return true;
         }
+        Gevent.sleep(WRONG_PASSWORD_DELAY);
         out.println("wrong password");
         return false;
     }

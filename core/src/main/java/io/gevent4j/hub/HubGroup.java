@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>It is an {@link Executor}: {@link #execute} runs each task as a greenlet of the next
  * hub, round robin. Each hub's platform thread is its main greenlet, waiting for
- * {@link #close()}; the greenlets run on the hub's carrier thread.
+ * {@link #close()}, which ends the greenlets still alive; the greenlets run on the hub's
+ * carrier thread.
  *
  * <p><b>Threads.</b> Every method is thread-safe. {@link #close()} stops the hubs and waits
  * for their threads; it must not be called from one of the group's own hubs.
@@ -125,9 +126,10 @@ public final class HubGroup implements Executor, AutoCloseable {
 
     /**
      * Stops every hub and waits for its thread to end: each hub's main greenlet returns and
-     * closes its hub ({@link Hub#close()}: greenlets still blocked there never resume; end
-     * them first, e.g. with a kill, if they hold resources). Work handed to the group while
-     * it closes may not run. Idempotent.
+     * closes its hub, which ends the greenlets still alive there ({@link Hub#close()}: a
+     * spawned greenlet is killed, a task's greenlet gets a
+     * {@link java.util.concurrent.CancellationException} where it blocks, which is not
+     * reported as an error). Work handed to the group while it closes may not run. Idempotent.
      *
      * @throws IllegalStateException if called on one of the group's hubs
      */

@@ -1,13 +1,18 @@
 package io.gevent4j.hub;
 
+import java.util.concurrent.CancellationException;
+
 /**
  * A greenlet that runs one {@link Runnable} handed to a {@link HubGroup}: made and started
  * on its hub's thread; an exception that ends it is reported through
- * {@link Hub#handleError}, as a spawned greenlet's is. Hub-thread only.
+ * {@link Hub#handleError}, as a spawned greenlet's is, except the
+ * {@link CancellationException} with which {@link Hub#close()} ends it, which is its
+ * normal end then (as {@code GreenletExit} is a spawned greenlet's). Hub-thread only.
  */
 final class TaskGreenlet extends RawGreenlet {
 
     private final Runnable task;
+    private CancellationException closing;
 
     TaskGreenlet(Hub hub, Runnable task) {
         super(hub);
@@ -23,6 +28,19 @@ final class TaskGreenlet extends RawGreenlet {
     protected Object run(Object arg) {
         task.run();
         return null;
+    }
+
+    @Override
+    protected void hubClosing() {
+        closing = new CancellationException("hub closed: " + hub());
+        raiseLater(closing);
+    }
+
+    @Override
+    protected void exit(Object result, Throwable failure) {
+        if (failure != null && failure != closing) {
+            hub().handleError(task, failure);
+        }
     }
 
     @Override

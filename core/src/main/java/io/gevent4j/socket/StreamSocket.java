@@ -39,6 +39,9 @@ import java.util.Objects;
  */
 public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
+    /** The most bytes one write takes from a heap buffer; see {@link #writeSome}. */
+    private static final int MAX_HEAP_WRITE = 1 << 20;
+
     private final SocketChannel channel;
     /**
      * The last read got fewer bytes than it had room for, so the kernel's buffer is almost
@@ -219,7 +222,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     public int write(ByteBuffer src) throws IOException {
         ensureOpen();
         int n;
-        while ((n = channel.write(src)) == 0 && src.hasRemaining()) {
+        while ((n = writeSome(src)) == 0 && src.hasRemaining()) {
             awaitWritable();
         }
         return n;
@@ -240,9 +243,27 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     void sendAllSince(ByteBuffer src, long startNanos) throws IOException {
         ensureOpen();
         while (src.hasRemaining()) {
-            if (channel.write(src) == 0) {
+            if (writeSome(src) == 0) {
                 awaitWritableSince(startNanos);
             }
+        }
+    }
+
+    /**
+     * One non-blocking write, of at most {@link #MAX_HEAP_WRITE} bytes from a heap buffer:
+     * the JDK copies all that remains of a heap buffer into a direct one on every write, so
+     * a large buffer drained slowly by the peer would be copied again and again.
+     */
+    private int writeSome(ByteBuffer src) throws IOException {
+        if (src.isDirect() || src.remaining() <= MAX_HEAP_WRITE) {
+            return channel.write(src);
+        }
+        int limit = src.limit();
+        src.limit(src.position() + MAX_HEAP_WRITE);
+        try {
+            return channel.write(src);
+        } finally {
+            src.limit(limit);
         }
     }
 

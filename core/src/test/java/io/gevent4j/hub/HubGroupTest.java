@@ -59,6 +59,36 @@ class HubGroupTest {
     }
 
     @Test
+    void closeEndsTheGreenletsStillBlockedOnItsHubsWithoutReportingAnError() throws Exception {
+        HubGroup group = HubGroup.start(2);
+        AtomicReference<Throwable> reported = new AtomicReference<>();
+        for (Hub hub : group.hubs()) {
+            hub.setErrorHandler((context, error) -> reported.set(error));
+        }
+        CountDownLatch blocked = new CountDownLatch(2);
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        group.execute(() -> {
+            blocked.countDown();
+            try {
+                Gevent.sleep(60);
+            } catch (Throwable t) {
+                ended.set(t);
+                throw t;
+            }
+        });
+        io.gevent4j.Greenlet<Void> spawned = Gevent.spawnOn(group.hubs().get(1), () -> {
+            blocked.countDown();
+            Gevent.sleep(60);
+            return null;
+        });
+        assertTrue(blocked.await(LIMIT_S, TimeUnit.SECONDS));
+        group.close();
+        assertInstanceOf(java.util.concurrent.CancellationException.class, ended.get());
+        assertTrue(spawned.killed(), "the spawned greenlet was killed: " + spawned);
+        assertNull(reported.get(), "ending them is not an error");
+    }
+
+    @Test
     void executeRunsEachTaskAsAGreenletOfTheNextHub() throws Exception {
         int tasks = 3_000;
         try (HubGroup group = HubGroup.start(3)) {

@@ -89,6 +89,7 @@ class DatagramServerTest {
                 for (String text : List.of("a", "b", "c")) {
                     client.send(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), server[0].address());
                 }
+                StreamServerTest.awaitCount(running, 1);
                 Gevent.sleep(0.1);
                 assertEquals(1, running[0], "one handler at a time");
                 release.set();

@@ -67,6 +67,15 @@ class StreamServerTest {
         assertEquals(expected, now, "open file descriptors");
     }
 
+    /** Waits, at most 10 s, until {@code counter[0]} reaches {@code value}; fails if it does not. */
+    static void awaitCount(int[] counter, int value) {
+        long start = System.nanoTime();
+        while (counter[0] < value && FreshHub.secondsSince(start) < 10) {
+            Gevent.sleep(0.005);
+        }
+        assertEquals(value, counter[0]);
+    }
+
     /**
      * A connection to a closed server is refused, or reset unserved: NIO releases a registered
      * channel's descriptor when the loop next polls, and a connection that lands in the
@@ -228,6 +237,7 @@ class StreamServerTest {
             for (int i = 0; i < 5; i++) {
                 clients.add(new LineClient(server.address()));
             }
+            awaitCount(running, 2);
             Gevent.sleep(0.2);
             assertEquals(2, running[0], "two handlers run, the other connections wait in the backlog");
             release.set();
@@ -253,6 +263,7 @@ class StreamServerTest {
             assertTrue(server.group() == pool);
             LineClient a = new LineClient(server.address());
             LineClient b = new LineClient(server.address());
+            awaitCount(started, 1);
             Gevent.sleep(0.1);
             assertEquals(1, started[0]);
             release.set();

@@ -89,7 +89,7 @@ class TlsServerTest {
             hub.setErrorHandler((context, error) -> reports.add(context + " | " + error));
             StreamServer server = new StreamServer(StreamServerTest.ANY_LOOPBACK_PORT, certs.localhostServer, (tls, address) -> {
                 tls.sendAll((tls.getSession().getProtocol() + "\n").getBytes(StandardCharsets.UTF_8));
-            }).sslParameters(p -> p.setProtocols(new String[] {"TLSv1.2"})).handshakeTimeout(Duration.ofMillis(200)).start();
+            }).sslParameters(p -> p.setProtocols(new String[] {"TLSv1.2"})).handshakeTimeout(Duration.ofSeconds(3)).start();
             assertThrows(IllegalStateException.class, () -> server.handshakeTimeout(Duration.ofSeconds(1)));
             InetSocketAddress address = (InetSocketAddress) server.address();
             try (TlsSocket tls = TlsSocket.client(StreamSocket.open(address), certs.client, "localhost")) {

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs a seed example by name: {@code ./gevent4j run NAME [ARGS]}. Without a known name it
- * lists them and exits with status 2.
+ * Runs a seed example by name: {@code ./gevent4j run NAME [ARGS]}. Without a known name, or
+ * with an argument the example refuses (a port that is not a number), it says so and exits
+ * with status 2.
  */
 public final class Run {
 
@@ -26,7 +27,8 @@ public final class Run {
             Map.entry("download", Download::main),
             Map.entry("http-hello", HttpHello::main),
             Map.entry("file-server", FileServer::main),
-            Map.entry("https", HttpsHello::main)));
+            Map.entry("https", HttpsHello::main),
+            Map.entry("longpoll-chat", LongPollChat::main)));
 
     private Run() {
     }
@@ -34,10 +36,15 @@ public final class Run {
     public static void main(String[] args) throws Exception {
         Main example = args.length == 0 ? null : EXAMPLES.get(args[0]);
         if (example == null) {
-            System.err.println((args.length == 0 ? "no example named" : "unknown example '" + args[0] + "'")
+            System.err.println((args.length == 0 ? "usage: ./gevent4j run NAME [ARGS]" : "unknown example '" + args[0] + "'")
                     + "; the examples: " + String.join(", ", EXAMPLES.keySet()));
             System.exit(2);
         }
-        example.run(Arrays.copyOfRange(args, 1, args.length));
+        try {
+            example.run(Arrays.copyOfRange(args, 1, args.length));
+        } catch (IllegalArgumentException e) {
+            System.err.println(args[0] + ": " + e.getMessage());
+            System.exit(2);
+        }
     }
 }

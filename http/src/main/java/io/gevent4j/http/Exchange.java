@@ -50,7 +50,7 @@ final class Exchange extends HttpExchange {
         this.head = head;
         this.context = context;
         this.out = out;
-        this.requestHeaders = Headers.of(head.headers());
+        this.requestHeaders = head.headers();
         this.requestBody = new RequestBody(in, head, limits, head.expectContinue() ? this::sendContinue : null);
         this.responseBody = new ResponseBody(out);
         this.userIn = requestBody;

@@ -87,6 +87,9 @@ final class RequestBody extends InputStream {
      * @return whether the body is now complete
      */
     boolean drain(long limit) throws IOException {
+        if (eof) {
+            return true;
+        }
         byte[] sink = new byte[(int) Math.min(8192, Math.max(limit, 1))];
         long dropped = 0;
         while (!eof && dropped < limit) {

@@ -5,8 +5,9 @@ import com.sun.net.httpserver.Headers;
 import java.net.URI;
 
 /**
- * A parsed, validated request head: the request line, the header fields, and what the
- * framing headers say about the body and the connection. Immutable once parsed.
+ * A parsed, validated request head: the request line, the header fields (an immutable
+ * {@link Headers}), and what the framing headers say about the body and the connection.
+ * Immutable.
  */
 record RequestHead(String method, String target, URI uri, int minorVersion, Headers headers,
                    long contentLength, boolean chunked, boolean closeRequested,

@@ -5,6 +5,11 @@ import com.sun.net.httpserver.Headers;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Parses a request head straight from the connection's bytes (RFC 9112, strictly): one pass,
@@ -124,7 +129,7 @@ final class RequestParser {
 
     private static RequestHead headers(byte[] a, int i, int end, HttpServerLimits limits, String method,
                                        String target, URI uri, int minor) throws HttpStatusException {
-        Headers headers = new Headers();
+        Map<String, List<String>> fields = new HashMap<>();
         int count = 0, hosts = 0, encodings = 0;
         long contentLength = -1;
         boolean chunked = false, close = false, keepAlive = false, expectContinue = false;
@@ -143,7 +148,7 @@ final class RequestParser {
                 throw bad(a[i] == ' ' || a[i] == '\t' ? "whitespace before a header's colon" : "malformed header name");
             }
             int known = known(a, nameStart, i);
-            String name = known >= 0 ? KNOWN[known] : new String(a, nameStart, i - nameStart, StandardCharsets.ISO_8859_1);
+            String name = known >= 0 ? KNOWN[known] : canonicalName(a, nameStart, i);
             i++;
             while (a[i] == ' ' || a[i] == '\t') {
                 i++;
@@ -163,7 +168,7 @@ final class RequestParser {
             }
             String value = new String(a, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
             i += 2;
-            headers.add(name, value);
+            fields.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
             switch (known) {
                 case HOST -> hosts++;
                 case CONTENT_LENGTH -> contentLength = contentLength(value, contentLength, limits);
@@ -196,7 +201,7 @@ final class RequestParser {
         if (minor == 1 ? hosts != 1 : hosts > 1) {
             throw bad(hosts == 0 ? "HTTP/1.1 request without Host" : "several Host headers");
         }
-        return new RequestHead(method, target, uri, minor, headers, Math.max(contentLength, 0), chunked,
+        return new RequestHead(method, target, uri, minor, new RequestHeaders(fields), Math.max(contentLength, 0), chunked,
                 close, keepAlive, expectContinue);
     }
 
@@ -245,6 +250,20 @@ final class RequestParser {
             return "HEAD";
         }
         return new String(a, from, n, StandardCharsets.US_ASCII);
+    }
+
+    /** The header name {@code a[from, to)} as {@link Headers} spells keys: first letter upper case, the rest lower. */
+    private static String canonicalName(byte[] a, int from, int to) {
+        byte[] name = Arrays.copyOfRange(a, from, to);
+        for (int j = 0; j < name.length; j++) {
+            int b = name[j];
+            if (j == 0 && b >= 'a' && b <= 'z') {
+                name[j] = (byte) (b - ('a' - 'A'));
+            } else if (j > 0 && b >= 'A' && b <= 'Z') {
+                name[j] = (byte) (b + ('a' - 'A'));
+            }
+        }
+        return new String(name, StandardCharsets.ISO_8859_1);
     }
 
     /** The index in {@link #KNOWN} of the header name {@code a[from, to)}, ignoring case, or -1. */

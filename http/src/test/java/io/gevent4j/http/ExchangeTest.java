@@ -88,6 +88,22 @@ class ExchangeTest {
     }
 
     @Test
+    void theLifecycleIsTheJdks() throws Exception {
+        assertThrows(java.net.BindException.class, () -> HttpServer.create(address, 0));
+        assertThrows(IllegalStateException.class, server::start);
+        assertThrows(IllegalArgumentException.class, () -> server.createContext("/", ex -> { }), "path taken");
+        assertThrows(IllegalArgumentException.class, () -> server.createContext("nope", ex -> { }));
+        assertThrows(IllegalArgumentException.class, () -> server.removeContext("/missing"));
+        HttpServer unstarted = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        InetSocketAddress bound = unstarted.getAddress();
+        unstarted.stop(0);
+        assertThrows(java.net.ConnectException.class, () -> new java.net.Socket(bound.getAddress(), bound.getPort()).close());
+        HttpServer unbound = HttpServer.create();
+        assertNull(unbound.getAddress());
+        assertThrows(IllegalStateException.class, unbound::start);
+    }
+
+    @Test
     void contextsAreFoundByLongestPrefix() throws Exception {
         server.createContext("/a", ex -> send(ex, 200, "a"));
         server.createContext("/a/b", ex -> send(ex, 200, "ab"));
@@ -355,6 +371,10 @@ class ExchangeTest {
             seen.add(String.valueOf(ex.getRemoteAddress().getAddress().isLoopbackAddress()));
             seen.add(String.valueOf(ex.getResponseCode()));
             assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().add("a", "b"));
+            assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().get("X-custom").add("w"));
+            assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().keySet().clear());
+            assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().computeIfAbsent("b", k -> List.of()));
+            assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().entrySet().iterator().next().setValue(List.of()));
             ex.sendResponseHeaders(201, 2);
             seen.add(String.valueOf(ex.getResponseCode())); // before the response leaves, at close
             ex.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));

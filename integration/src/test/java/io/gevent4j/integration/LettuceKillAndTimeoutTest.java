@@ -61,7 +61,7 @@ class LettuceKillAndTimeoutTest {
                 Greenlet<List<String>> g = Gevent.spawn(() -> {
                     List<String> log = new ArrayList<>();
                     try (Timeout t = Timeout.start(Duration.ofMillis(100))) {
-                        redis.blpop(1, key);
+                        redis.blpop(3, key);
                         log.add("BLPOP returned");
                     } catch (RedisCommandInterruptedException e) {
                         log.add("BLPOP interrupted");
@@ -93,7 +93,7 @@ class LettuceKillAndTimeoutTest {
                     while (true) {
                         try (Timeout t = Timeout.start(Duration.ofSeconds(5))) {
                             attempts.incrementAndGet();
-                            redis.blpop(1, key);
+                            redis.blpop(10, key);
                         } catch (RedisException | Timeout e) {
                             // gevent's usual pattern: the attempt failed, try again
                         }

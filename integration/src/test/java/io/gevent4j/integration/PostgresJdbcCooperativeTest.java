@@ -107,7 +107,7 @@ class PostgresJdbcCooperativeTest {
                 Greenlet<List<String>> g = Gevent.spawn(() -> {
                     List<String> log = new ArrayList<>();
                     try (Timeout t = Timeout.start(Duration.ofMillis(100)); Statement st = c1.createStatement()) {
-                        st.execute("SELECT pg_sleep(1)");
+                        st.execute("SELECT pg_sleep(3)");
                         log.add("c1 finished");
                     } catch (SQLException e) {
                         log.add("c1 interrupted");
