@@ -6,7 +6,9 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketImpl;
 import java.net.SocketOption;
+import java.nio.channels.Channel;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectableChannel;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -97,6 +99,35 @@ abstract sealed class ChannelSocketImpl extends SocketImpl permits GreenSocketIm
     /** The deadline of a wait of {@code millis} starting now; 0 (none) for 0. */
     static long deadline(int millis) {
         return millis == 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** @throws SocketException for a datagram socket: the patched sockets are stream sockets only */
+    static void requireStream(boolean stream) throws SocketException {
+        if (!stream) {
+            throw new SocketException("datagram sockets are not supported by the patched socket");
+        }
+    }
+
+    /** Returns {@code ch} made non-blocking; closes it if that fails. */
+    static <C extends SelectableChannel> C nonBlocking(C ch) throws IOException {
+        try {
+            ch.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return ch;
+    }
+
+    /** Closes {@code waits}, waking the threads blocked in them, then {@code ch} whatever happens to them. */
+    static void closeAll(Channel ch, DirectionWait... waits) throws IOException {
+        try {
+            for (DirectionWait wait : waits) {
+                wait.close();
+            }
+        } finally {
+            ch.close();
+        }
     }
 
     /** The local port of a bound channel, -1 if it is not bound to an internet address. */

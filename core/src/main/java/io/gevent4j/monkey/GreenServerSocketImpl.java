@@ -32,18 +32,9 @@ final class GreenServerSocketImpl extends ChannelSocketImpl {
 
     @Override
     protected void create(boolean stream) throws IOException {
-        if (!stream) {
-            throw new SocketException("datagram sockets are not supported by the patched socket");
-        }
-        ServerSocketChannel ch = ServerSocketChannel.open();
-        try {
-            ch.configureBlocking(false);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-        channel = ch;
-        accepting = DirectionWait.reading(this::close, ch);
+        requireStream(stream);
+        channel = nonBlocking(ServerSocketChannel.open());
+        accepting = DirectionWait.reading(this::close, channel);
     }
 
     /** Records the address: a channel binds and listens in one call, made by {@link #listen}, which {@code ServerSocket.bind} calls next. */
@@ -129,11 +120,7 @@ final class GreenServerSocketImpl extends ChannelSocketImpl {
 
     @Override
     void release() throws IOException {
-        try {
-            accepting.close();
-        } finally {
-            channel.close();
-        }
+        closeAll(channel, accepting);
     }
 
     @Override

@@ -51,9 +51,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
 
     @Override
     protected void create(boolean stream) throws IOException {
-        if (!stream) {
-            throw new SocketException("datagram sockets are not supported by the patched socket");
-        }
+        requireStream(stream);
         open(SocketChannel.open());
     }
 
@@ -67,13 +65,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
     }
 
     private void open(SocketChannel ch) throws IOException {
-        try {
-            ch.configureBlocking(false);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-        channel = ch;
+        channel = nonBlocking(ch);
         reading = DirectionWait.reading(this::close, ch);
         writing = DirectionWait.writing(this::close, ch);
         connecting = DirectionWait.connecting(this::close, ch);
@@ -278,13 +270,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
 
     @Override
     void release() throws IOException {
-        try {
-            reading.close();
-            writing.close();
-            connecting.close();
-        } finally {
-            channel.close();
-        }
+        closeAll(channel, reading, writing, connecting);
     }
 
     @Override
