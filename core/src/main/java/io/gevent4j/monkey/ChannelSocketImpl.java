@@ -7,16 +7,18 @@ import java.net.SocketException;
 import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.nio.channels.Channel;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the patched client and server socket implementations share: a non-blocking NIO
  * channel, its options (the legacy integer ones through {@link SocketOptionIds}, the
- * JDK 9 {@link SocketOption}s directly), {@code SO_TIMEOUT}, and an idempotent close that
- * any thread may call.
+ * JDK 9 {@link SocketOption}s directly), {@code SO_TIMEOUT}, the locked steps on the channel
+ * ({@link #holding}), and an idempotent close that any thread may call.
  */
 abstract sealed class ChannelSocketImpl extends SocketImpl permits GreenSocketImpl, GreenServerSocketImpl {
 
@@ -40,6 +42,29 @@ abstract sealed class ChannelSocketImpl extends SocketImpl permits GreenSocketIm
         }
         if (channel() != null) {
             release();
+        }
+    }
+
+    /** A step on the channel, run by {@link #holding}. */
+    @FunctionalInterface
+    interface ChannelStep<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code step} on the open socket holding {@code lock} (one reader, writer or acceptor
+     * at a time; the others wait their turn); a channel closed meanwhile, by any thread, ends it
+     * with {@code SocketException("Socket closed")}.
+     */
+    final <T> T holding(ReentrantLock lock, ChannelStep<T> step) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            return step.run();
+        } catch (ClosedChannelException e) {
+            throw new SocketException("Socket closed");
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketImpl;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -62,9 +61,7 @@ final class GreenServerSocketImpl extends ChannelSocketImpl {
             throw new SocketException("a patched server socket accepts into a patched socket only, not "
                     + s.getClass().getName());
         }
-        acceptLock.lock();
-        try {
-            ensureOpen();
+        holding(acceptLock, () -> {
             long deadline = timeoutDeadline();
             SocketChannel accepted;
             while ((accepted = channel.accept()) == null) {
@@ -76,11 +73,8 @@ final class GreenServerSocketImpl extends ChannelSocketImpl {
                 accepted.close();
                 throw e;
             }
-        } catch (ClosedChannelException e) {
-            throw new SocketException("Socket closed");
-        } finally {
-            acceptLock.unlock();
-        }
+            return null;
+        });
     }
 
     @Override

@@ -180,9 +180,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
 
     private int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        readLock.lock();
-        try {
-            ensureOpen();
+        return holding(readLock, () -> {
             if (len == 0) {
                 return 0;
             }
@@ -204,11 +202,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
             }
             drained = n > 0 && n < len;
             return n;
-        } catch (ClosedChannelException e) {
-            throw new SocketException("Socket closed");
-        } finally {
-            readLock.unlock();
-        }
+        });
     }
 
     private int takeReadAhead(byte[] b, int off, int len) {
@@ -221,20 +215,15 @@ final class GreenSocketImpl extends ChannelSocketImpl {
 
     private void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        writeLock.lock();
-        try {
-            ensureOpen();
+        holding(writeLock, () -> {
             ByteBuffer src = ByteBuffer.wrap(b, off, len);
             while (src.hasRemaining()) {
                 if (channel.write(src) == 0) {
                     writing.await(0, "Write timed out");
                 }
             }
-        } catch (ClosedChannelException e) {
-            throw new SocketException("Socket closed");
-        } finally {
-            writeLock.unlock();
-        }
+            return null;
+        });
     }
 
     /**
@@ -243,9 +232,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
      */
     @Override
     protected int available() throws IOException {
-        readLock.lock();
-        try {
-            ensureOpen();
+        return holding(readLock, () -> {
             if (inputShutdown) {
                 return 0;
             }
@@ -256,11 +243,7 @@ final class GreenSocketImpl extends ChannelSocketImpl {
                 channel.read(readAhead);
             }
             return readAhead.position();
-        } catch (ClosedChannelException e) {
-            throw new SocketException("Socket closed");
-        } finally {
-            readLock.unlock();
-        }
+        });
     }
 
     @Override
