@@ -144,8 +144,10 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         if (phase == NEW) {
             phase = SCHEDULED;
             startTimer = hub().loop().timer(delay);
+            startsLater(true);
             startTimer.start(() -> {
                 startTimer = null;
+                startsLater(false);
                 if (phase == SCHEDULED) {
                     startThread(false);
                 }
@@ -299,6 +301,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
             if (startTimer != null) {
                 startTimer.close();
                 startTimer = null;
+                startsLater(false);
             }
             finish(null, exception);
             return;
@@ -383,15 +386,16 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         }
     }
 
+    /** Records the outcome, then the phase: a thread that reads {@code DONE} (volatile) sees the outcome. */
     private void finish(T result, Throwable failure) {
-        phase = DONE;
-        if (failure == null) {
-            end.completeValue(result);
-        } else if (failure instanceof GreenletExit) {
-            killed = true;
-            end.completeValue(null);
+        killed = failure instanceof GreenletExit;
+        if (failure == null || killed) {
+            end.completeValue(killed ? null : result);
         } else {
             end.completeException(failure);
+        }
+        phase = DONE;
+        if (failure != null && !killed) {
             hub().handleError(this, failure);
         }
     }

@@ -67,30 +67,35 @@ public final class Config {
             "the heap in use above which the monitor reports (gevent's max_memory_usage); none turns it off",
             Values::optionalSize);
     /** The longest HTTP request line the server reads. */
-    public static final Setting<Long> HTTP_MAX_REQUEST_LINE = new Setting<>("httpMaxRequestLine", "8k",
+    public static final Setting<Long> HTTP_MAX_REQUEST_LINE_BYTES = new Setting<>("http.maxRequestLineBytes", "8k",
             "a positive number of bytes with an optional k, m or g", "the longest request line the HTTP server reads (414 beyond)",
             Values::size);
     /** The most header bytes of one HTTP request the server reads. */
-    public static final Setting<Long> HTTP_MAX_HEADER_SIZE = new Setting<>("httpMaxHeaderSize", "64k",
+    public static final Setting<Long> HTTP_MAX_HEADER_BYTES = new Setting<>("http.maxHeaderBytes", "32k",
             "a positive number of bytes with an optional k, m or g", "the most header bytes of one request the HTTP server reads (431 beyond)",
             Values::size);
     /** The most header fields of one HTTP request. */
-    public static final Setting<Integer> HTTP_MAX_HEADERS = new Setting<>("httpMaxHeaders", "100",
+    public static final Setting<Integer> HTTP_MAX_HEADER_COUNT = new Setting<>("http.maxHeaderCount", "100",
             "an integer from 1 to 100000", "the most header fields of one request the HTTP server reads (431 beyond)",
             Values.integer(1, 100_000));
     /** The largest HTTP request body the server accepts. */
-    public static final Setting<Long> HTTP_MAX_BODY_SIZE = new Setting<>("httpMaxBodySize", "16m",
+    public static final Setting<Long> HTTP_MAX_BODY_BYTES = new Setting<>("http.maxBodyBytes", "10m",
             "a positive number of bytes with an optional k, m or g", "the largest request body the HTTP server accepts (413 beyond)",
             Values::size);
     /** How long a client may take to send a request's headers. */
-    public static final Setting<Duration> HTTP_HEADER_TIMEOUT = new Setting<>("httpHeaderTimeout", "30",
-            "a positive duration: seconds (30) or a number with ms, s, m or h (30s)",
-            "how long the HTTP server waits for a request's headers (408 or close beyond)",
+    public static final Setting<Duration> HTTP_HEADER_TIMEOUT = new Setting<>("http.headerTimeout", "10",
+            "a positive duration: seconds (10), a number with ms, s, m or h (10s) or ISO-8601 (PT10S)",
+            "how long after its first byte a request head may take to arrive (408 beyond: the slowloris defence)",
             Values::duration);
     /** How long an idle keep-alive connection stays open. */
-    public static final Setting<Duration> HTTP_IDLE_TIMEOUT = new Setting<>("httpIdleTimeout", "60",
-            "a positive duration: seconds (60) or a number with ms, s, m or h (1m)",
+    public static final Setting<Duration> HTTP_IDLE_TIMEOUT = new Setting<>("http.idleTimeout", "30",
+            "a positive duration: seconds (30), a number with ms, s, m or h (30s) or ISO-8601 (PT30S)",
             "how long the HTTP server keeps an idle keep-alive connection open",
+            Values::duration);
+    /** How long one wait to read a request body or write a response may last. */
+    public static final Setting<Duration> HTTP_IO_TIMEOUT = new Setting<>("http.ioTimeout", "60",
+            "a positive duration: seconds (60), a number with ms, s, m or h (1m) or ISO-8601 (PT60S)",
+            "how long one wait to read a request body or to write a response may last before the connection ends",
             Values::duration);
     /** How many hubs a server runs on: a number or {@code cores}. */
     public static final Setting<Integer> HUBS_PER_SERVER = new Setting<>("hubsPerServer", "cores",
@@ -101,8 +106,8 @@ public final class Config {
 
     private static final List<Setting<?>> SETTINGS = List.of(RESOLVER, DNS, DNS_RESOLV_CONF, DNS_HOSTS, DNS_PORT,
             THREADPOOL_SIZE, MONITOR_THREAD, MAX_BLOCKING_TIME, MEMORY_MONITOR_PERIOD, MAX_MEMORY_USAGE,
-            HTTP_MAX_REQUEST_LINE, HTTP_MAX_HEADER_SIZE, HTTP_MAX_HEADERS, HTTP_MAX_BODY_SIZE, HTTP_HEADER_TIMEOUT,
-            HTTP_IDLE_TIMEOUT, HUBS_PER_SERVER);
+            HTTP_MAX_REQUEST_LINE_BYTES, HTTP_MAX_HEADER_BYTES, HTTP_MAX_HEADER_COUNT, HTTP_MAX_BODY_BYTES,
+            HTTP_HEADER_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_IO_TIMEOUT, HUBS_PER_SERVER);
 
     private static volatile Config current;
 
@@ -222,24 +227,24 @@ public final class Config {
         return value(MAX_MEMORY_USAGE);
     }
 
-    /** {@link #HTTP_MAX_REQUEST_LINE}, in bytes. */
-    public long httpMaxRequestLine() {
-        return value(HTTP_MAX_REQUEST_LINE);
+    /** {@link #HTTP_MAX_REQUEST_LINE_BYTES}. */
+    public long httpMaxRequestLineBytes() {
+        return value(HTTP_MAX_REQUEST_LINE_BYTES);
     }
 
-    /** {@link #HTTP_MAX_HEADER_SIZE}, in bytes. */
-    public long httpMaxHeaderSize() {
-        return value(HTTP_MAX_HEADER_SIZE);
+    /** {@link #HTTP_MAX_HEADER_BYTES}. */
+    public long httpMaxHeaderBytes() {
+        return value(HTTP_MAX_HEADER_BYTES);
     }
 
-    /** {@link #HTTP_MAX_HEADERS}. */
-    public int httpMaxHeaders() {
-        return value(HTTP_MAX_HEADERS);
+    /** {@link #HTTP_MAX_HEADER_COUNT}. */
+    public int httpMaxHeaderCount() {
+        return value(HTTP_MAX_HEADER_COUNT);
     }
 
-    /** {@link #HTTP_MAX_BODY_SIZE}, in bytes. */
-    public long httpMaxBodySize() {
-        return value(HTTP_MAX_BODY_SIZE);
+    /** {@link #HTTP_MAX_BODY_BYTES}. */
+    public long httpMaxBodyBytes() {
+        return value(HTTP_MAX_BODY_BYTES);
     }
 
     /** {@link #HTTP_HEADER_TIMEOUT}. */
@@ -250,6 +255,11 @@ public final class Config {
     /** {@link #HTTP_IDLE_TIMEOUT}. */
     public Duration httpIdleTimeout() {
         return value(HTTP_IDLE_TIMEOUT);
+    }
+
+    /** {@link #HTTP_IO_TIMEOUT}. */
+    public Duration httpIoTimeout() {
+        return value(HTTP_IO_TIMEOUT);
     }
 
     /** {@link #HUBS_PER_SERVER}: {@code cores} is the number of available processors. */

@@ -2,6 +2,7 @@ package io.gevent4j.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -42,8 +43,23 @@ final class Values {
         };
     }
 
-    /** A positive duration: seconds as a decimal number, as gevent takes it, or a number with ms, s, m or h. */
+    /**
+     * A positive duration: seconds as a decimal number, as gevent takes it, a number with ms, s,
+     * m or h, or ISO-8601 ({@code PT10S}, as {@link Duration#parse}).
+     */
     static Duration duration(String text) {
+        if (text.startsWith("P") || text.startsWith("p")) {
+            Duration d;
+            try {
+                d = Duration.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("not a duration", e);
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return d;
+        }
         Matcher m = DURATION.matcher(text.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration");

@@ -29,12 +29,13 @@ class ConfigTest {
         assertEquals(Duration.ofMillis(100), c.maxBlockingTime());
         assertEquals(Duration.ofSeconds(5), c.memoryMonitorPeriod());
         assertEquals(OptionalLong.empty(), c.maxMemoryUsage());
-        assertEquals(8192, c.httpMaxRequestLine());
-        assertEquals(65536, c.httpMaxHeaderSize());
-        assertEquals(100, c.httpMaxHeaders());
-        assertEquals(16L << 20, c.httpMaxBodySize());
-        assertEquals(Duration.ofSeconds(30), c.httpHeaderTimeout());
-        assertEquals(Duration.ofSeconds(60), c.httpIdleTimeout());
+        assertEquals(8192, c.httpMaxRequestLineBytes());
+        assertEquals(32768, c.httpMaxHeaderBytes());
+        assertEquals(100, c.httpMaxHeaderCount());
+        assertEquals(10L << 20, c.httpMaxBodyBytes());
+        assertEquals(Duration.ofSeconds(10), c.httpHeaderTimeout());
+        assertEquals(Duration.ofSeconds(30), c.httpIdleTimeout());
+        assertEquals(Duration.ofSeconds(60), c.httpIoTimeout());
         assertEquals(Runtime.getRuntime().availableProcessors(), c.hubsPerServer());
     }
 
@@ -45,7 +46,8 @@ class ConfigTest {
                         "gevent4j.resolver", "NATIVE"),
                 Map.of("GEVENT4J_THREADPOOL_SIZE", "7", "GEVENT4J_MONITOR_THREAD", "yes",
                         "GEVENT4J_MAX_MEMORY_USAGE", "512m", "GEVENT4J_DNS_RESOLV_CONF", "/tmp/r.conf",
-                        "GEVENT4J_HTTP_IDLE_TIMEOUT", "2m", "GEVENT4J_HUBS_PER_SERVER", "3"));
+                        "GEVENT4J_HTTP_IDLE_TIMEOUT", "2m", "GEVENT4J_HUBS_PER_SERVER", "3",
+                        "GEVENT4J_HTTP_IO_TIMEOUT", "PT1.5S"));
         assertEquals(4, c.threadpoolSize());
         assertEquals(Duration.ofMillis(250), c.maxBlockingTime());
         assertEquals("native", c.resolver());
@@ -54,6 +56,7 @@ class ConfigTest {
         assertEquals(Path.of("/tmp/r.conf"), c.dnsResolvConf());
         assertEquals(Duration.ofMinutes(2), c.httpIdleTimeout());
         assertEquals(3, c.hubsPerServer());
+        assertEquals(Duration.ofMillis(1500), c.httpIoTimeout());
         assertEquals(Duration.ofMillis(1500), Config.load(Map.of("gevent4j.maxBlockingTime", "1.5"), Map.of())
                 .maxBlockingTime());
     }
@@ -77,21 +80,22 @@ class ConfigTest {
     void everyBadValueIsReportedAtOnceWithItsSource() {
         ConfigException e = assertThrows(ConfigException.class, () -> Config.load(
                 Map.of("gevent4j.resolver", "dnspython", "gevent4j.maxBlockingTime", "-1"),
-                Map.of("GEVENT4J_MONITOR_THREAD", "maybe", "GEVENT4J_HTTP_MAX_BODY_SIZE", "0",
+                Map.of("GEVENT4J_MONITOR_THREAD", "maybe", "GEVENT4J_HTTP_MAX_BODY_BYTES", "0",
                         "GEVENT4J_THREADPOOL_SIZE", "0")));
         String m = e.getMessage();
         assertTrue(m.contains("gevent4j.resolver='dnspython' is not accepted: resolver takes thread, native or blocking"), m);
         assertTrue(m.contains("gevent4j.maxBlockingTime='-1' is not accepted: maxBlockingTime takes a positive duration"), m);
         assertTrue(m.contains("GEVENT4J_MONITOR_THREAD='maybe' is not accepted: monitorThread takes true or false"), m);
-        assertTrue(m.contains("GEVENT4J_HTTP_MAX_BODY_SIZE='0' is not accepted"), m);
+        assertTrue(m.contains("GEVENT4J_HTTP_MAX_BODY_BYTES='0' is not accepted"), m);
         assertTrue(m.contains("GEVENT4J_THREADPOOL_SIZE='0' is not accepted"), m);
     }
 
     @Test
     void outOfRangeAndMalformedValuesAreRefused() {
         for (Map.Entry<String, String> bad : Map.of("gevent4j.dns.port", "65536", "gevent4j.hubsPerServer", "all",
-                "gevent4j.maxMemoryUsage", "12t", "gevent4j.httpHeaderTimeout", "0ms", "gevent4j.dns.hosts", " ",
-                "gevent4j.httpMaxHeaders", "", "gevent4j.memoryMonitorPeriod", "5 days").entrySet()) {
+                "gevent4j.maxMemoryUsage", "12t", "gevent4j.http.headerTimeout", "0ms", "gevent4j.dns.hosts", " ",
+                "gevent4j.http.maxHeaderCount", "", "gevent4j.memoryMonitorPeriod", "5 days",
+                "gevent4j.http.idleTimeout", "PT-1S", "gevent4j.http.ioTimeout", "P1X").entrySet()) {
             ConfigException e = assertThrows(ConfigException.class,
                     () -> Config.load(Map.of(bad.getKey(), bad.getValue()), Map.of()), bad.toString());
             assertTrue(e.getMessage().contains(bad.getKey() + "='" + bad.getValue() + "'"), e.getMessage());

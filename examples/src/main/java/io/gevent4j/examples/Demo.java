@@ -23,8 +23,10 @@ import java.util.List;
 /**
  * The demonstration {@code ./gevent4j demo} runs: cooperative scheduling made visible,
  * 100,000 greenlets that each sleep on one OS thread, with the time and memory they took,
- * then a {@link StreamServer} echoing for 2,000 concurrent clients over 127.0.0.1, all on that
- * same thread (the arguments, both optional, change the two counts).
+ * then a {@link StreamServer} echoing for 2,000 concurrent clients over 127.0.0.1, then an
+ * HTTP server (a JDK {@code HttpServer} program on gevent4j's server) and the echo server on
+ * one hub driven at once by 1,000 green clients each ({@link ServersDemo}), all on that same
+ * thread (the arguments, both optional, change the greenlet and client counts).
  * Runs on the main thread, which is its hub's main greenlet: while it waits, the hub's
  * carrier thread runs the loop and every greenlet.
  */
@@ -33,7 +35,7 @@ public final class Demo {
     private Demo() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
         Thread carrier = io.gevent4j.hub.Hub.current().carrierThread();
@@ -59,6 +61,7 @@ public final class Demo {
         sleepers(count, "second run, warm");
 
         echo(clients, 100);
+        ServersDemo.run(clients / 2, 20);
     }
 
     /** {@code count} greenlets that each sleep 100 ms: the time they take and the heap they hold. */

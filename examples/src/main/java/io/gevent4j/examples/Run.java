@@ -27,7 +27,8 @@ public final class Run {
             Map.entry("download", Download::main),
             Map.entry("http-hello", HttpHello::main),
             Map.entry("file-server", FileServer::main),
-            Map.entry("https", HttpsHello::main)));
+            Map.entry("https", HttpsHello::main),
+            Map.entry("longpoll-chat", LongPollChat::main)));
 
     private Run() {
     }

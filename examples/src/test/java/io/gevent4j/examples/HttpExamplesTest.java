@@ -121,6 +121,32 @@ class HttpExamplesTest {
         }
     }
 
+    @Test
+    void longPollChat() throws Exception {
+        try (ExampleProcess chat = new ExampleProcess("longpoll-chat", "0"); HttpClient client = HttpClient.newHttpClient()) {
+            String base = base(chat.listening());
+            HttpResponse<String> page = get(client, base + "/");
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("fetch(\"/updates?cursor=\""), page.body());
+
+            var waiting = client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/updates?cursor=0")).timeout(WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(300);
+            assertTrue(!waiting.isDone(), "the poll waits for a message");
+            HttpResponse<String> posted = client.send(HttpRequest.newBuilder(URI.create(base + "/new"))
+                    .POST(HttpRequest.BodyPublishers.ofString("hello \"world\"")).timeout(WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("1\n", posted.body());
+            assertEquals("{\"messages\": [{\"id\": 1, \"body\": \"hello \\\"world\\\"\"}]}\n", waiting.get().body());
+
+            client.send(HttpRequest.newBuilder(URI.create(base + "/new")).POST(HttpRequest.BodyPublishers.ofString("second"))
+                    .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("{\"messages\": [{\"id\": 2, \"body\": \"second\"}]}\n",
+                    get(client, base + "/updates?cursor=1").body(), "a poll behind the last message answers at once");
+            assertEquals(400, get(client, base + "/updates?cursor=x").statusCode());
+        }
+    }
+
     /** Trusts any certificate, without checking names: the test looks at the certificate itself. */
     private static final class TrustAnything extends X509ExtendedTrustManager {
         @Override

@@ -22,7 +22,7 @@ import java.util.Objects;
  * greenlet: {@code setExecutor} is accepted and ignored.
  *
  * <p><b>Limits.</b> The server enforces {@link HttpServerLimits}: {@link HttpServerLimits#defaults()}
- * (system properties {@code gevent4j.http.*}) for servers made through the JDK's
+ * (gevent4j's configuration: {@code gevent4j.http.maxRequestLineBytes} and the other {@code http.*} settings) for servers made through the JDK's
  * {@code create} methods, or those given to {@link #GeventHttpServerProvider(HttpServerLimits)}.
  *
  * <p><b>Access log.</b> One line per request in Common Log Format at {@code INFO} on the

@@ -1,5 +1,7 @@
 package io.gevent4j.http;
 
+import io.gevent4j.config.Config;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,12 +21,10 @@ import java.util.Objects;
  *       lasts longer ends the connection.</li>
  * </ul>
  *
- * <p>{@link #defaults()} reads each from a system property of the same name under
- * {@code gevent4j.http.} (for example {@code -Dgevent4j.http.maxBodyBytes=1048576},
- * {@code -Dgevent4j.http.idleTimeout=PT10S}) and otherwise uses the safe defaults listed
- * there. Immutable; any thread.
- *
- * @throws IllegalArgumentException if a size is not positive or a timeout is not positive
+ * <p>{@link #defaults()} takes them from gevent4j's configuration (for example
+ * {@code -Dgevent4j.http.maxBodyBytes=1m}, {@code GEVENT4J_HTTP_IDLE_TIMEOUT=10s}); {@link #SAFE}
+ * is a fixed set of safe values. Immutable; any thread. The constructor throws
+ * {@link IllegalArgumentException} if a size is not positive or a timeout is not positive.
  */
 public record HttpServerLimits(int maxRequestLineBytes, int maxHeaderBytes, int maxHeaderCount,
                                long maxBodyBytes, Duration headerTimeout, Duration idleTimeout,
@@ -45,20 +45,24 @@ public record HttpServerLimits(int maxRequestLineBytes, int maxHeaderBytes, int 
     }
 
     /**
-     * {@link #SAFE}, with each value replaced by its {@code gevent4j.http.NAME} system
-     * property where set (sizes as decimal numbers, timeouts as ISO-8601 durations).
+     * The limits gevent4j's configuration sets ({@link Config}: {@code gevent4j.http.maxRequestLineBytes},
+     * {@code http.maxHeaderBytes}, {@code http.maxHeaderCount}, {@code http.maxBodyBytes},
+     * {@code http.headerTimeout}, {@code http.idleTimeout}, {@code http.ioTimeout}, as system properties or
+     * {@code GEVENT4J_...} environment variables, with their documented defaults, which are
+     * {@link #SAFE}'s).
      *
-     * @throws IllegalArgumentException if a property does not parse or is out of range
+     * @throws io.gevent4j.config.ConfigException if a setting has a value it does not accept
      */
     public static HttpServerLimits defaults() {
+        Config config = Config.get();
         return new HttpServerLimits(
-                (int) size("maxRequestLineBytes", SAFE.maxRequestLineBytes),
-                (int) size("maxHeaderBytes", SAFE.maxHeaderBytes),
-                (int) size("maxHeaderCount", SAFE.maxHeaderCount),
-                size("maxBodyBytes", SAFE.maxBodyBytes),
-                duration("headerTimeout", SAFE.headerTimeout),
-                duration("idleTimeout", SAFE.idleTimeout),
-                duration("ioTimeout", SAFE.ioTimeout));
+                bytes(config.httpMaxRequestLineBytes()),
+                bytes(config.httpMaxHeaderBytes()),
+                config.httpMaxHeaderCount(),
+                config.httpMaxBodyBytes(),
+                config.httpHeaderTimeout(),
+                config.httpIdleTimeout(),
+                config.httpIoTimeout());
     }
 
     /** A copy with {@code headerTimeout} and {@code idleTimeout} replaced. */
@@ -73,32 +77,9 @@ public record HttpServerLimits(int maxRequestLineBytes, int maxHeaderBytes, int 
                 headerTimeout, idleTimeout, ioTimeout);
     }
 
-    private static long size(String name, long fallback) {
-        String value = System.getProperty("gevent4j.http." + name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n > Integer.MAX_VALUE && !name.equals("maxBodyBytes")) {
-                throw new IllegalArgumentException("gevent4j.http." + name + " too large: " + value);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("gevent4j.http." + name + " is not a number: " + value, e);
-        }
-    }
-
-    private static Duration duration(String name, Duration fallback) {
-        String value = System.getProperty("gevent4j.http." + name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Duration.parse(value.trim());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("gevent4j.http." + name + " is not an ISO-8601 duration (PT10S): " + value, e);
-        }
+    /** A size the server buffers, capped where a Java array ends. */
+    private static int bytes(long n) {
+        return (int) Math.min(n, Integer.MAX_VALUE - 64);
     }
 
     private static void positive(String name, long value) {

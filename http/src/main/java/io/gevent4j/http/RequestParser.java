@@ -201,7 +201,7 @@ final class RequestParser {
         if (minor == 1 ? hosts != 1 : hosts > 1) {
             throw bad(hosts == 0 ? "HTTP/1.1 request without Host" : "several Host headers");
         }
-        return new RequestHead(method, target, uri, minor, Headers.of(fields), Math.max(contentLength, 0), chunked,
+        return new RequestHead(method, target, uri, minor, new RequestHeaders(fields), Math.max(contentLength, 0), chunked,
                 close, keepAlive, expectContinue);
     }
 

@@ -371,6 +371,10 @@ class ExchangeTest {
             seen.add(String.valueOf(ex.getRemoteAddress().getAddress().isLoopbackAddress()));
             seen.add(String.valueOf(ex.getResponseCode()));
             assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().add("a", "b"));
+            assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().get("X-custom").add("w"));
+            assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().keySet().clear());
+            assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().computeIfAbsent("b", k -> List.of()));
+            assertThrows(UnsupportedOperationException.class, () -> ex.getRequestHeaders().entrySet().iterator().next().setValue(List.of()));
             ex.sendResponseHeaders(201, 2);
             seen.add(String.valueOf(ex.getResponseCode())); // before the response leaves, at close
             ex.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
