@@ -47,6 +47,12 @@ class ConcurrentConnectionsTest {
             }
             ExchangeTest.send(ex, 200, "slow");
         });
+        server.createContext("/refuse", ex -> {
+            try (ex) {
+                ex.getResponseHeaders().set("Allow", "GET, HEAD");
+                ex.sendResponseHeaders(405, -1);
+            }
+        });
         server.start();
     }
 
@@ -64,6 +70,43 @@ class ConcurrentConnectionsTest {
             assertEquals("slow", busy.read().text());
             assertAnswered(busy, "/third");
         }
+    }
+
+    @Test
+    void aBodyTheHandlerLeftUnreadIsDroppedAndThePipelinedRequestServed() throws Exception {
+        try (RawClient c = new RawClient(address)) {
+            c.send("POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                    + "PUT /refuse HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+                    + "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+            for (int i = 0; i < 2; i++) {
+                RawClient.Response refused = c.read();
+                assertEquals(405, refused.status());
+                assertEquals("GET, HEAD", refused.header("Allow"));
+            }
+            assertEquals("ok /next", c.read().text());
+        }
+    }
+
+    /**
+     * The file-server example's sequence: a kept-alive HttpClient connection, another connection served
+     * and closed, then a POST refused unread.
+     */
+    @Test
+    void aPostRefusedUnreadOnAKeptAliveConnectionIsAnswered() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = "http://127.0.0.1:" + address.getPort();
+        HttpResponse<String> get = client.send(HttpRequest.newBuilder(URI.create(base + "/kept")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("ok /kept", get.body());
+        try (RawClient other = new RawClient(address)) {
+            RawClient.Response r = other.send("GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read();
+            assertEquals("ok /other", r.text());
+        }
+        HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create(base + "/refuse"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+        assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElseThrow());
     }
 
     private static void assertAnswered(RawClient client, String path) throws IOException {
