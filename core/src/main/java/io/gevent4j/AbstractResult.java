@@ -57,6 +57,9 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
         }
     }
 
+    /** The outcome of most greenlets: a {@code null} value, no error; shared, as records are immutable. */
+    private static final Outcome NULL_VALUE = new Outcome(true, null, null);
+
     private volatile Outcome outcome;
     @SuppressWarnings("unused") // set once through FIRST: what the Future views report
     private volatile Outcome first;
@@ -167,7 +170,8 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
      */
     protected final void completeValue(T value) {
         Outcome o = outcome;
-        record(new Outcome(true, value, o == null ? null : o.exception));
+        Throwable exception = o == null ? null : o.exception;
+        record(value == null && exception == null ? NULL_VALUE : new Outcome(true, value, exception));
     }
 
     /**

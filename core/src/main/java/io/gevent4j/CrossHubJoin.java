@@ -2,7 +2,6 @@ package io.gevent4j;
 
 import io.gevent4j.hub.AsyncWatcher;
 import io.gevent4j.hub.Hub;
-import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
 
 import java.time.Duration;
@@ -33,22 +32,14 @@ final class CrossHubJoin {
         Waiter<Void> waiter = new Waiter<>(hub);
         AsyncWatcher dead = hub.loop().async();
         Runnable link = dead::send;
-        TimerWatcher timer = null;
         try {
             dead.start(waiter);
-            if (timeout != null) {
-                timer = hub.loop().timer(timeout);
-                timer.start(waiter);
-            }
             target.runThreadsafe(() -> greenlet.rawLink(link));
             if (!greenlet.ready()) {
-                waiter.get();
+                waiter.getWithin(timeout, null);
             }
         } finally {
             dead.close();
-            if (timer != null) {
-                timer.close();
-            }
             if (!greenlet.ready()) {
                 target.runThreadsafe(() -> greenlet.unlinkRaw(link));
             }

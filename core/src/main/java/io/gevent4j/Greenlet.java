@@ -5,6 +5,8 @@ import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.monitor.Monitoring;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -60,6 +62,15 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
     }
 
     private static final AtomicLong IDS = new AtomicLong();
+    private static final VarHandle NAME;
+
+    static {
+        try {
+            NAME = MethodHandles.lookup().findVarHandle(Greenlet.class, "name", String.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private static final byte NEW = 0;
     private static final byte SCHEDULED = 1;
     private static final byte RUNNING = 2;
@@ -73,6 +84,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
     private volatile byte phase;
     private boolean killed;
     private TimerWatcher startTimer;
+    /** Set by {@link #setName} or, lazily, {@link #name()}: through {@link #NAME} (read from any thread). */
     private String name;
 
     /** An unstarted greenlet of the current hub that runs {@code body}. */
@@ -132,8 +144,10 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         if (phase == NEW) {
             phase = SCHEDULED;
             startTimer = hub().loop().timer(delay);
+            startsLater(true);
             startTimer.start(() -> {
                 startTimer = null;
+                startsLater(false);
                 if (phase == SCHEDULED) {
                     startThread(false);
                 }
@@ -180,20 +194,24 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         return end.exception();
     }
 
-    /** The name, {@code Greenlet-N} unless set. */
+    /**
+     * The name, {@code Greenlet-N} unless set. The first call gives the default name, once:
+     * threads asking at the same time (the monitors do) all get the same one.
+     */
     @Override
     public String name() {
-        String n = name;
+        String n = (String) NAME.getAcquire(this);
         if (n == null) {
-            n = "Greenlet-" + IDS.incrementAndGet();
-            name = n;
+            String fresh = "Greenlet-" + IDS.incrementAndGet();
+            String won = (String) NAME.compareAndExchange(this, null, fresh);
+            n = won == null ? fresh : won;
         }
         return n;
     }
 
     /** Sets the name, also of the virtual thread once it exists. */
     public Greenlet<T> setName(String name) {
-        this.name = Objects.requireNonNull(name, "name");
+        NAME.setRelease(this, Objects.requireNonNull(name, "name"));
         if (thread() != null) {
             thread().setName(name);
         }
@@ -283,6 +301,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
             if (startTimer != null) {
                 startTimer.close();
                 startTimer = null;
+                startsLater(false);
             }
             finish(null, exception);
             return;
@@ -367,15 +386,16 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         }
     }
 
+    /** Records the outcome, then the phase: a thread that reads {@code DONE} (volatile) sees the outcome. */
     private void finish(T result, Throwable failure) {
-        phase = DONE;
-        if (failure == null) {
-            end.completeValue(result);
-        } else if (failure instanceof GreenletExit) {
-            killed = true;
-            end.completeValue(null);
+        killed = failure instanceof GreenletExit;
+        if (failure == null || killed) {
+            end.completeValue(killed ? null : result);
         } else {
             end.completeException(failure);
+        }
+        phase = DONE;
+        if (failure != null && !killed) {
             hub().handleError(this, failure);
         }
     }

@@ -80,18 +80,11 @@ public class Timeout extends Error implements AutoCloseable {
      * @return true if the body finished, false if this timeout interrupted it
      */
     public static boolean run(Duration duration, Runnable body) {
-        Timeout t = start(duration);
-        try {
+        Objects.requireNonNull(body, "body");
+        return Gevent.withTimeout(duration, () -> {
             body.run();
             return true;
-        } catch (Timeout e) {
-            if (e == t) {
-                return false;
-            }
-            throw e;
-        } finally {
-            t.cancel();
-        }
+        }, false);
     }
 
     /**

@@ -31,9 +31,9 @@ import java.util.Objects;
  * <p>Hub-thread only: create and use it on the hub of the objects.
  *
  * <p><b>Implementation overview.</b> On creation it registers one raw link per object and
- * starts the timer. A link appends its object to a FIFO of ready objects and wakes the
- * reader's {@link Waiter}; the reader takes from the FIFO, and waits on the waiter when
- * it is empty.
+ * fixes the deadline. A link appends its object to a FIFO of ready objects and wakes the
+ * reader's {@link Waiter}; the reader takes from the FIFO, and waits on the waiter, at
+ * most until the deadline, when it is empty.
  */
 public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<T>, AutoCloseable {
 
@@ -41,8 +41,9 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
     private final List<T> objects;
     private final List<Runnable> links;
     private final ArrayDeque<T> ready = new ArrayDeque<>();
-    private final Waiter<Void> waiter;
-    private final TimerWatcher timer;
+    private final Waiter<Boolean> waiter;
+    private final long deadline;
+    private final boolean unlimited;
     private int remaining;
     private boolean expired;
     private boolean closed;
@@ -62,7 +63,7 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
                 Runnable link = () -> {
                     ready.addLast(object);
                     if (!waiter.ready()) {
-                        waiter.switchTo(null);
+                        waiter.switchTo(Boolean.TRUE);
                     }
                 };
                 object.rawLink(link);
@@ -72,17 +73,8 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
             unlinkAll();
             throw e;
         }
-        if (timeout != null && remaining > 0) {
-            timer = hub.loop().timer(timeout);
-            timer.start(() -> {
-                expired = true;
-                if (!waiter.ready()) {
-                    waiter.switchTo(null);
-                }
-            });
-        } else {
-            timer = null;
-        }
+        this.deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        this.unlimited = timeout == null;
     }
 
     /**
@@ -167,9 +159,14 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
                 close();
                 return false;
             }
-            waiter.get();
             waiter.clear();
+            expired = !waiter.getWithin(left(), Boolean.FALSE);
         }
+    }
+
+    /** What is left of the timeout: {@code null} without one, zero once it passed. */
+    private Duration left() {
+        return unlimited ? null : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     /** The next object to become ready. @throws NoSuchElementException if the iteration ended */
@@ -188,7 +185,7 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
         return this;
     }
 
-    /** Ends the iteration: unregisters from the objects and stops the timer. Idempotent. */
+    /** Ends the iteration: unregisters from the objects. Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -197,9 +194,6 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
         hub.checkCurrent(this);
         closed = true;
         unlinkAll();
-        if (timer != null) {
-            timer.close();
-        }
     }
 
     private void unlinkAll() {

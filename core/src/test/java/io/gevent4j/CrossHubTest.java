@@ -170,6 +170,36 @@ class CrossHubTest {
         assertEquals(1, semaphore.counter());
     }
 
+    /**
+     * A thread that sees a greenlet dead sees how it ended: its value, or that it was
+     * killed. Bounded: 2,000 greenlets, each watched by a spinning platform thread.
+     */
+    @Test
+    void anotherThreadThatSeesAGreenletDeadSeesItsOutcome() throws Exception {
+        AtomicInteger torn = new AtomicInteger();
+        FreshHub.run(() -> {
+            for (int i = 0; i < 2_000; i++) {
+                Greenlet<String> g = Gevent.spawn(() -> "v");
+                boolean kill = i % 2 == 1;
+                Thread observer = Thread.ofPlatform().start(() -> {
+                    while (!g.isDead()) {
+                        Thread.onSpinWait();
+                    }
+                    if (kill ? !g.killed() : !"v".equals(g.value())) {
+                        torn.incrementAndGet();
+                    }
+                });
+                if (kill) {
+                    g.kill();
+                } else {
+                    g.join();
+                }
+                observer.join();
+            }
+        });
+        assertEquals(0, torn.get(), "observers saw a dead greenlet without its outcome");
+    }
+
     @Test
     void anEventOrAQueueOfOneHubRefusesAnotherHub() {
         try (HubGroup group = HubGroup.start(1)) {

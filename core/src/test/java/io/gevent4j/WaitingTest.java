@@ -54,6 +54,18 @@ class WaitingTest {
     }
 
     @Test
+    void waitWithZeroTimeoutReturnsWhatIsAlreadyReady() {
+        FreshHub.run(() -> {
+            Event never = new Event();
+            Event set = new Event();
+            set.set();
+            Greenlet<String> dead = Gevent.spawn(() -> "done");
+            dead.join();
+            assertEquals(List.of(set, dead), Gevent.wait(List.of(never, set, dead), Duration.ZERO));
+        });
+    }
+
+    @Test
     void waitOnNothingReturnsAtOnce() {
         FreshHub.run(() -> assertEquals(List.of(), Gevent.wait(List.<Waitable>of())));
     }

@@ -47,6 +47,8 @@ final class BackdoorSession {
     private static final String CONTINUE = "   ...> ";
     /** How long a wrong password holds its connection before it is closed: slows guessing. */
     private static final Duration WRONG_PASSWORD_DELAY = Duration.ofSeconds(1);
+    /** The longest password line read: a longer one is wrong, so no client can fill memory before it logged in. */
+    private static final int MAX_PASSWORD_CHARS = 1024;
     /** What the jshell tool imports at start, and gevent4j's main package. */
     private static final String IMPORTS = "import java.io.*; import java.math.*; import java.net.*; "
             + "import java.nio.file.*; import java.util.*; import java.util.concurrent.*; "
@@ -100,14 +102,33 @@ final class BackdoorSession {
     private boolean passwordAccepted(BufferedReader in, PrintStream out) throws IOException {
         out.print("Password: ");
         out.flush();
-        String line = in.readLine();
-        byte[] given = (line == null ? "" : line).getBytes(StandardCharsets.UTF_8);
-        if (MessageDigest.isEqual(password, given)) {
+        String line = readPasswordLine(in);
+        if (line != null && MessageDigest.isEqual(password, line.getBytes(StandardCharsets.UTF_8))) {
             return true;
         }
         Gevent.sleep(WRONG_PASSWORD_DELAY);
         out.println("wrong password");
         return false;
+    }
+
+    /**
+     * The first line, without its end ({@code \n} or {@code \r\n}); {@code null} once it
+     * passes {@link #MAX_PASSWORD_CHARS}. {@link BufferedReader#readLine()} would buffer a
+     * line without end.
+     */
+    private static String readPasswordLine(BufferedReader in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (line.length() == MAX_PASSWORD_CHARS) {
+                return null;
+            }
+            line.append((char) c);
+        }
+        if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
+            line.setLength(line.length() - 1);
+        }
+        return line.toString();
     }
 
     private void declareLocals(PrintStream out) {

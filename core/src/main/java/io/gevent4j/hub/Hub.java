@@ -8,9 +8,11 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -79,6 +81,7 @@ public final class Hub implements AutoCloseable {
     private volatile BiConsumer<Object, Throwable> errorHandler;
     private volatile State state = State.NEW;
     private RawGreenlet liveHead;
+    final Set<RawGreenlet> delayedStarts = new LinkedHashSet<>();
     private final Map<Class<?>, AutoCloseable> services = new LinkedHashMap<>();
 
     private Hub(Thread thread) {
@@ -270,7 +273,7 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Closes the hub: ends the greenlets still alive (a {@code Greenlet} is killed with
+     * Closes the hub: ends the greenlets still alive or due to start later (a {@code Greenlet} is killed with
      * {@code GreenletExit}, a raw greenlet gets a {@link CancellationException} where it
      * blocks) and waits at most {@link #CLOSE_BOUND} for them to die, running the loop
      * meanwhile; then closes the services, in reverse order of creation, and the loop.
@@ -363,7 +366,8 @@ public final class Hub implements AutoCloseable {
     private void endGreenlets() {
         RawGreenlet self = Thread.currentThread() == carrier.thread ? null : RawGreenlet.current();
         int staying = self != null && !self.isMain() ? 1 : 0;
-        List<RawGreenlet> alive = new ArrayList<>();
+        List<RawGreenlet> alive = new ArrayList<>(delayedStarts);
+        delayedStarts.clear();
         for (RawGreenlet g = liveHead; g != null; g = g.liveNext) {
             if (g != self) {
                 alive.add(g);
@@ -372,7 +376,7 @@ public final class Hub implements AutoCloseable {
         for (RawGreenlet g : alive) {
             g.hubClosing();
         }
-        if (liveGreenlets <= staying) {
+        if (alive.isEmpty()) {
             return;
         }
         long deadline = System.nanoTime() + CLOSE_BOUND.toNanos();
@@ -380,9 +384,9 @@ public final class Hub implements AutoCloseable {
         try (TimerWatcher tick = loop.timer(CLOSE_TICK, CLOSE_TICK)) {
             if (self == null) {
                 tick.start(() -> { });
-                while (!done.getAsBoolean()) {
+                do {
                     loop.runOnce();
-                }
+                } while (!done.getAsBoolean());
             } else {
                 Waiter<Void> ended = new Waiter<>(this);
                 tick.start(() -> {

@@ -42,7 +42,8 @@ public abstract class Linkable {
 
     private final Hub hub;
     private final boolean notifyAll;
-    private final ArrayDeque<Object> links = new ArrayDeque<>(2);
+    /** Made on the first link: most objects end without anything linked to them. */
+    private ArrayDeque<Object> links;
     private boolean notifyQueued;
     private int waiting;
     private int woken;
@@ -70,19 +71,22 @@ public abstract class Linkable {
     public void rawLink(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         hub.checkCurrent(this);
-        links.addLast(callback);
+        links().addLast(callback);
         changed();
     }
 
     /** Removes a callback added with {@link #rawLink}; returns whether it was there. */
     public boolean unlinkRaw(Runnable callback) {
         hub.checkCurrent(this);
-        return links.removeFirstOccurrence(callback);
+        return links != null && links.removeFirstOccurrence(callback);
     }
 
     /** Removes the first link that {@code match} accepts; returns whether there was one. Hub-thread only. */
     protected final boolean unlinkFirst(Predicate<Object> match) {
         hub.checkCurrent(this);
+        if (links == null) {
+            return false;
+        }
         for (Iterator<Object> it = links.iterator(); it.hasNext(); ) {
             if (match.test(it.next())) {
                 it.remove();
@@ -104,7 +108,7 @@ public abstract class Linkable {
 
     /** How many links (callbacks and blocked greenlets) wait for a notification. */
     protected final int linkCount() {
-        return links.size();
+        return links == null ? 0 : links.size();
     }
 
     /**
@@ -120,7 +124,7 @@ public abstract class Linkable {
      * change that may have made the object ready. Does nothing while one is queued.
      */
     protected final void changed() {
-        if (!notifyQueued && !links.isEmpty() && ready()) {
+        if (!notifyQueued && links != null && !links.isEmpty() && ready()) {
             notifyQueued = true;
             hub.loop().schedule(this::notifyLinks);
         }
@@ -146,7 +150,7 @@ public abstract class Linkable {
     protected final boolean awaitNotify(Duration timeout) {
         hub.checkCurrent(this);
         Waiter<Boolean> waiter = new Waiter<>(hub);
-        links.addLast(waiter);
+        links().addLast(waiter);
         waiting++;
         boolean notified = false;
         try {
@@ -160,6 +164,13 @@ public abstract class Linkable {
             }
             changed();
         }
+    }
+
+    private ArrayDeque<Object> links() {
+        if (links == null) {
+            links = new ArrayDeque<>(2);
+        }
+        return links;
     }
 
     @SuppressWarnings("unchecked")

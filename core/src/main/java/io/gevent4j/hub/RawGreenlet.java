@@ -432,6 +432,20 @@ public class RawGreenlet {
         return state == SUSPENDED;
     }
 
+    /**
+     * Says whether this greenlet, not started yet, is due to start later (a delayed start):
+     * while it is, {@link Hub#close()} ends it too, through {@link #hubClosing()}, so a
+     * greenlet the closed hub can never start does not stay unfinished. Hub thread only.
+     */
+    protected final void startsLater(boolean due) {
+        hub.loop.checkThread();
+        if (due) {
+            hub.delayedStarts.add(this);
+        } else {
+            hub.delayedStarts.remove(this);
+        }
+    }
+
     /** Starts the virtual thread; with {@code runNext} it runs before the greenlets already ready. */
     protected final void startThread(boolean runNext) {
         if (thread != null) {

@@ -26,7 +26,7 @@ final class LoopBlockedEvent extends jdk.jfr.Event {
     String greenlet;
 
     @Label("Blocked For")
-    @Timespan(Timespan.MILLISECONDS)
+    @Timespan(Timespan.NANOSECONDS)
     long blockedFor;
 
     @Label("Greenlet Stack")
@@ -38,7 +38,7 @@ final class LoopBlockedEvent extends jdk.jfr.Event {
         if (e.isEnabled()) {
             e.hub = report.hub().toString();
             e.greenlet = report.greenlet();
-            e.blockedFor = report.blockedFor().toMillis();
+            e.blockedFor = report.blockedFor().toNanos();
             e.greenletStack = report.formatStackTrace();
             e.commit();
         }

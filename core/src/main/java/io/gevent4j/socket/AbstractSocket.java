@@ -43,9 +43,11 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
 
     final Hub hub;
     final IoDirection reader;
-    final IoDirection writer;
+    /** Made on the first wait for writing: a connection that only waits to read holds none. */
+    private IoDirection writer;
     private final SelectableChannel channel;
     private final int readOps;
+    private final int writeOps;
     private Duration timeout;
     private boolean closed;
     private final List<Runnable> links = new ArrayList<>(0);
@@ -55,10 +57,10 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         this.hub = Hub.current();
         this.channel = channel;
         this.readOps = readOps;
+        this.writeOps = writeOps;
         try {
             channel.configureBlocking(false);
             this.reader = new IoDirection(this, hub, channel, readOps);
-            this.writer = writeOps == 0 ? null : new IoDirection(this, hub, channel, writeOps);
         } catch (IOException | RuntimeException | Error e) {
             channel.close();
             throw e;
@@ -223,10 +225,22 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         reader.await(timeout, "reading");
     }
 
+    /** Whether a greenlet waits to write now. */
+    final boolean writerBusy() {
+        return writer != null && writer.busy();
+    }
+
+    private IoDirection writer() {
+        if (writer == null) {
+            writer = new IoDirection(this, hub, channel, writeOps);
+        }
+        return writer;
+    }
+
     /** Waits until the channel can be written. */
     final void awaitWritable() throws IOException {
         ensureOpen();
-        writer.await(timeout, "writing");
+        writer().await(timeout, "writing");
     }
 
     /**
@@ -238,7 +252,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         ensureOpen();
         Duration left = timeout == null ? null
                 : Duration.ofNanos(Math.max(0, timeout.toNanos() - (System.nanoTime() - startNanos)));
-        writer.await(left, "writing");
+        writer().await(left, "writing");
     }
 
     /** Every operation starts here: on the socket's hub, and the socket open. */

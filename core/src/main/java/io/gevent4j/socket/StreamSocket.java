@@ -148,9 +148,8 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         ensureOpen();
-        if (drained && dst.hasRemaining() && !Duration.ZERO.equals(getTimeout())) {
-            drained = false;
-            awaitReadable();
+        if (dst.hasRemaining()) {
+            awaitIfDrained();
         }
         int asked = dst.remaining();
         int n;
@@ -176,9 +175,41 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
         }
+        ensureOpen();
+        awaitIfDrained();
+        byte[] data;
+        while ((data = recvNow(maxBytes)) == null) {
+            awaitReadable();
+        }
+        return data;
+    }
+
+    /**
+     * One read without waiting into a buffer of its own, so that no buffer is held while
+     * the greenlet waits for readiness (an idle connection costs no read buffer).
+     *
+     * @return the bytes read, empty at end of stream, {@code null} if none were there
+     */
+    private byte[] recvNow(int maxBytes) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(maxBytes);
-        int n = read(b);
-        return n <= 0 ? new byte[0] : Arrays.copyOf(b.array(), n);
+        int n = channel.read(b);
+        if (n == 0) {
+            return null;
+        }
+        drained = n > 0 && n < maxBytes;
+        return n < 0 ? new byte[0] : Arrays.copyOf(b.array(), n);
+    }
+
+    /**
+     * After a read that did not fill its buffer the channel is most likely empty: waits for
+     * readiness before the next read rather than trying one that would find nothing
+     * (unless the socket never waits, with a zero timeout).
+     */
+    private void awaitIfDrained() throws IOException {
+        if (drained && !Duration.ZERO.equals(getTimeout())) {
+            drained = false;
+            awaitReadable();
+        }
     }
 
     /**

@@ -363,7 +363,7 @@ public final class TlsSocket implements ByteChannel {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> runTasks();
                 case NEED_WRAP -> {
-                    if (engine.isOutboundDone() || socket.writer.busy()) {
+                    if (engine.isOutboundDone() || socket.writerBusy()) {
                         return;
                     }
                     wrap(EMPTY);
@@ -506,7 +506,7 @@ public final class TlsSocket implements ByteChannel {
         socket.hub.checkCurrent(this);
         closed = true;
         try {
-            if (handshake == Handshake.DONE && !socket.writer.busy() && !socket.isClosed()) {
+            if (handshake == Handshake.DONE && !socket.writerBusy() && !socket.isClosed()) {
                 closeOutboundNow();
             }
         } finally {

@@ -14,6 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,6 +90,31 @@ class BackdoorServerTest {
                 assertTrue(refused.contains("wrong password"), refused);
                 assertTrue(!refused.contains("jshell>"), refused);
                 assertTrue(right.get().contains("==> 43"), right.get());
+            }
+        });
+    }
+
+    @Test
+    void aPasswordLineWithoutEndIsRefusedInsteadOfBuffered() {
+        FreshHub.run(() -> {
+            try (BackdoorServer server = BackdoorServer.builder().password("s3cret").start()) {
+                String ended = Gevent.spawn(() -> {
+                    try (Client c = new Client(server.address())) {
+                        c.socket.setSoTimeout(20_000);
+                        c.readUntil("Password: ");
+                        c.out.write("s".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII));
+                        c.out.flush();
+                        try {
+                            return "ended: " + c.readToEnd();
+                        } catch (SocketTimeoutException e) {
+                            return "still waiting for the line's end";
+                        } catch (SocketException e) {
+                            return "ended: reset";
+                        }
+                    }
+                }).get();
+                assertTrue(ended.startsWith("ended: "), ended);
+                assertTrue(!ended.contains("jshell>"), ended);
             }
         });
     }

@@ -90,6 +90,21 @@ class HubLifecycleTest {
     }
 
     @Test
+    void closeEndsAGreenletWhoseDelayedStartIsStillAheadAndItsLinksFire() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            List<String> log = new ArrayList<>();
+            Greenlet<Boolean> later = Gevent.spawnLater(java.time.Duration.ofHours(1), () -> log.add("ran"));
+            later.link(g -> log.add("link"));
+            Gevent.sleep(0);
+            hub.close();
+            assertTrue(later.isDead(), "a greenlet the closed hub can never start is dead");
+            assertTrue(later.killed());
+            assertEquals(List.of("link"), log, "it never ran, and its links fired");
+        });
+    }
+
+    @Test
     void aHubClosedByOneOfItsGreenletsIsNotSilentlyReplacedOnItsThread() {
         FreshHub.run(() -> {
             Hub hub = Hub.current();

@@ -90,6 +90,25 @@ class BlockingMonitorTest {
     }
 
     @Test
+    void theJfrEventKeepsTheBlockedTimeToTheNanosecond(@TempDir Path dir) throws Exception {
+        Duration blockedFor = MAX.plusNanos(400_000);
+        Path file = dir.resolve("precise.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("io.gevent4j.LoopBlocked");
+            recording.start();
+            FreshHub.run(() -> LoopBlockedEvent.commit(
+                    new EventLoopBlocked(Hub.current(), "precise", List.of(), blockedFor, MAX)));
+            recording.stop();
+            recording.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
+                .filter(e -> "precise".equals(e.getString("greenlet")))
+                .toList();
+        assertEquals(1, events.size(), events.toString());
+        assertEquals(blockedFor, events.getFirst().getDuration("blockedFor"));
+    }
+
+    @Test
     void onALogicalClockASpinIsReportedOnceAndASleepingOrTurningLoopNever() throws Exception {
         List<EventLoopBlocked> reports = new CopyOnWriteArrayList<>();
         BlockingMonitor monitor = new BlockingMonitor(MAX); // not started: the test calls check

@@ -236,6 +236,46 @@ class StreamSocketTest {
     }
 
     @Test
+    void recvWaitsForEachChunkAndEndsWithAnEmptyArray() {
+        FreshHub.run(() -> {
+            StreamSocket[] p = Net.pair();
+            Greenlet<List<String>> reader = Gevent.spawn(() -> {
+                List<String> chunks = new ArrayList<>();
+                byte[] data;
+                while ((data = p[1].recv(4096)).length > 0) {
+                    chunks.add(new String(data, StandardCharsets.US_ASCII));
+                }
+                return chunks;
+            });
+            Gevent.sleep(0.01);
+            assertFalse(reader.ready(), "recv waits while nothing arrived");
+            p[0].sendAll("first".getBytes(StandardCharsets.US_ASCII));
+            Gevent.sleep(0.01);
+            p[0].sendAll("second".getBytes(StandardCharsets.US_ASCII));
+            Gevent.sleep(0.01);
+            p[0].close();
+            assertEquals(List.of("first", "second"), reader.get());
+            p[1].close();
+        });
+    }
+
+    @Test
+    void recvOfLessThanWasSentLeavesTheRestForTheNextRecv() {
+        FreshHub.run(() -> {
+            StreamSocket[] p = Net.pair();
+            p[0].sendAll("abcdef".getBytes(StandardCharsets.US_ASCII));
+            Gevent.sleep(0.01);
+            assertArrayEquals("abcd".getBytes(StandardCharsets.US_ASCII), p[1].recv(4));
+            assertArrayEquals("ef".getBytes(StandardCharsets.US_ASCII), p[1].recv(4));
+            p[1].setTimeout(Duration.ZERO);
+            assertThrows(SocketTimeoutException.class, () -> p[1].recv(4), "nothing left: a zero timeout throws");
+            assertThrows(IllegalArgumentException.class, () -> p[1].recv(0));
+            p[0].close();
+            p[1].close();
+        });
+    }
+
+    @Test
     void halfCloseLetsThePeerAnswerAfterEndOfStream() {
         FreshHub.run(() -> {
             StreamSocket[] p = Net.pair();

@@ -125,10 +125,15 @@ class HikariKillAndTimeoutTest {
     void aTimeoutWhileWaitingForAConnectionIsClearedThoughHikariReassertsTheInterrupt() {
         FreshHub.run(() -> {
             Event release = new Event();
+            Event allHeld = new Event();
+            AtomicInteger held = new AtomicInteger();
             List<Greenlet<Integer>> holders = new ArrayList<>();
             for (int i = 0; i < POOL_SIZE; i++) {
                 holders.add(Gevent.spawn(() -> {
                     try (Connection c = pool.getConnection()) {
+                        if (held.incrementAndGet() == POOL_SIZE) {
+                            allHeld.set();
+                        }
                         release.await();
                         return c.isValid(5) ? 1 : 0;
                     }
@@ -136,6 +141,7 @@ class HikariKillAndTimeoutTest {
             }
             Greenlet<List<String>> waiter = Gevent.spawn(() -> {
                 List<String> log = new ArrayList<>();
+                allHeld.await();
                 try (Timeout t = Timeout.start(Duration.ofMillis(100)); Connection c = pool.getConnection()) {
                     log.add("got a connection from an exhausted pool");
                 } catch (SQLException e) {
