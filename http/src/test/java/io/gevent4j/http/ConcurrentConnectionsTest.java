@@ -31,6 +31,7 @@ class ConcurrentConnectionsTest {
     /** How long {@code /slow} takes: long enough for another connection's request to arrive meanwhile. */
     private static final long SLOW_MILLIS = 300;
 
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private HttpServer server;
     private InetSocketAddress address;
 
@@ -58,6 +59,7 @@ class ConcurrentConnectionsTest {
 
     @AfterEach
     void stop() {
+        client.close();
         server.stop(0);
     }
 
@@ -93,7 +95,6 @@ class ConcurrentConnectionsTest {
      */
     @Test
     void aPostRefusedUnreadOnAKeptAliveConnectionIsAnswered() throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String base = "http://127.0.0.1:" + address.getPort();
         HttpResponse<String> get = client.send(HttpRequest.newBuilder(URI.create(base + "/kept")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -118,7 +119,6 @@ class ConcurrentConnectionsTest {
 
     @Test
     void concurrentHttpClientRequestsAreAllAnswered() throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create("http://127.0.0.1:" + address.getPort() + "/slow");
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
         try (ExecutorService twenty = Executors.newFixedThreadPool(20)) {
