@@ -39,7 +39,8 @@ import java.util.Objects;
  *     {@link Builder#allowNonLoopback()} says so. Even on loopback, every local user of the
  *     machine can connect: set a {@linkplain Builder#password password} on a shared machine.</li>
  * <li>The password travels in clear text and is compared in constant time; a wrong one ends
- *     the connection after a second, which slows guessing. There is no TLS: to reach a backdoor from elsewhere, tunnel to the
+ *     the connection after a second, which slows guessing, and so does a password line
+ *     longer than 1024 characters (nothing more is buffered before a client logged in). There is no TLS: to reach a backdoor from elsewhere, tunnel to the
  *     loopback port (SSH) rather than allowing a non-loopback bind.</li>
  * <li>Leave it off in production unless you need it; {@link #stop()} ends every session.</li>
  * </ul>

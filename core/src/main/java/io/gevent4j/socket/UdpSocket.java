@@ -41,12 +41,14 @@ public final class UdpSocket extends AbstractSocket {
 
     /** Binds to {@code local} (port 0: any free port); returns this socket. */
     public UdpSocket bind(SocketAddress local) throws IOException {
+        ensureOpen();
         channel.bind(local);
         return this;
     }
 
     /** Makes {@code remote} the only peer: {@link #read} and {@link #write} then work; returns this socket. */
     public UdpSocket connect(SocketAddress remote) throws IOException {
+        ensureOpen();
         channel.connect(Objects.requireNonNull(remote, "remote"));
         return this;
     }

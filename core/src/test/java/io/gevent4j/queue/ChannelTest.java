@@ -180,10 +180,11 @@ class ChannelTest {
         FreshHub.run(() -> {
             Channel<Integer> ch = new Channel<>();
             Greenlet<Void> putter = Gevent.spawn(() -> ch.put(5));
-            Gevent.sleep(0.001);
+            Gevent.sleep(0); // the putter runs and waits in put
+            assertFalse(putter.isDead());
             List<Integer> result = new ArrayList<>();
             Gevent.getHub().loop().runCallback(() -> result.add(ch.getNowait()));
-            Gevent.sleep(0.001);
+            putter.join(); // ends only if the callback's getNowait released it
             assertEquals(List.of(5), result);
             assertTrue(putter.isDead());
         });

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -18,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,6 +162,33 @@ class ReviewFixesTest {
                     t.join();
                 }
                 assertEquals(4, client.read(ByteBuffer.allocate(10)), "nothing was consumed by the refused read");
+            }
+        });
+    }
+
+    @Test
+    void bindAndConnectFromAnotherThreadAreRefusedAndChangeNothing() {
+        FreshHub.run(() -> {
+            try (UdpSocket udp = UdpSocket.open(StandardProtocolFamily.INET);
+                 StreamSocket stream = StreamSocket.open(StandardProtocolFamily.INET)) {
+                InetSocketAddress any = new InetSocketAddress(Net.LOOPBACK, 0);
+                for (var op : java.util.List.<java.util.concurrent.Callable<Object>>of(
+                        () -> udp.bind(any), () -> udp.connect(any), () -> stream.bind(any))) {
+                    CompletableFuture<Object> f = new CompletableFuture<>();
+                    Thread t = Thread.ofPlatform().start(() -> {
+                        try {
+                            f.complete(op.call());
+                        } catch (Throwable e) {
+                            f.completeExceptionally(e);
+                        }
+                    });
+                    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+                    assertInstanceOf(IllegalStateException.class, e.getCause());
+                    t.join();
+                }
+                assertNull(udp.getLocalAddress(), "the refused bind bound nothing");
+                assertFalse(udp.isConnected(), "the refused connect connected nothing");
+                assertNull(stream.getLocalAddress(), "the refused bind bound nothing");
             }
         });
     }
