@@ -21,10 +21,8 @@ import java.util.stream.Stream;
  * 404 for what is not there or lies outside the directory, 405 for methods other than GET
  * and HEAD. No Range requests. Runs until interrupted.
  *
- * <p>It runs on the JDK's own server, chosen explicitly: on gevent4j's HTTP server a request
- * whose body the handler leaves unread (the POST answered 405) ends without an answer, a
- * fault of that server still open. On gevent4j's server, reading a file would hold the hub
- * for as long as the disk takes (see docs/jdk-calls.md).
+ * <p>With {@code gevent4j-http} present it runs on gevent4j's server, where reading a file
+ * holds the hub for as long as the disk takes (see docs/jdk-calls.md).
  */
 public final class FileServer {
 
@@ -108,10 +106,6 @@ public final class FileServer {
     }
 
     public static void main(String[] args) throws IOException {
-        // The JDK's own server, chosen through HttpServerProvider's documented property: on
-        // gevent4j-http the JDK's HttpClient gets "header parser received no bytes" on some
-        // connections (reported; see the issue), which this example would show as a failure.
-        System.setProperty("com.sun.net.httpserver.HttpServerProvider", "sun.net.httpserver.DefaultHttpServerProvider");
         Path root = Path.of(args.length > 1 ? args[1] : ".");
         if (!Files.isDirectory(root)) {
             throw new IllegalArgumentException("not a directory: " + root);

@@ -77,6 +77,19 @@ final class Connection {
         draining = true;
     }
 
+    /**
+     * The server is stopping while this connection waits between exchanges: its wait for the
+     * next request ends at once (the read side is shut down). A request whose bytes arrived
+     * already is still served, with {@code Connection: close}.
+     */
+    void endIdleWait() {
+        try {
+            transport.socket().shutdownInput();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "connection from " + remote + " already closed: " + e);
+        }
+    }
+
     boolean draining() {
         return draining;
     }

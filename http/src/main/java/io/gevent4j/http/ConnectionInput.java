@@ -10,6 +10,11 @@ import java.time.Duration;
  * the greenlet can switch, so a connection waiting for its next request holds no buffer
  * of its own: {@link #releaseIfEmpty()} returns it. Hub-thread only.
  *
+ * <p>A read that has to wait lets other connections' greenlets run, and their reads use the
+ * scratch buffer meanwhile: when this one resumes, the buffer may be left full (position at
+ * limit), so its read returns 0. {@link #fill} then clears the buffer and reads again; only
+ * -1 is the end of the stream.
+ *
  * <p>The unread bytes are {@code array()[start(), end())}; consumers advance
  * {@link #consume}.
  */
@@ -56,9 +61,12 @@ final class ConnectionInput {
      */
     int fill(Duration timeout) throws IOException {
         transport.setTimeout(timeout);
-        scratch.clear();
-        int n = transport.read(scratch);
-        if (n <= 0) {
+        int n;
+        do {
+            scratch.clear();
+            n = transport.read(scratch);
+        } while (n == 0);
+        if (n < 0) {
             return -1;
         }
         makeRoom(n);

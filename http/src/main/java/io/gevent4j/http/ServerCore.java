@@ -5,8 +5,6 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import io.gevent4j.Gevent;
-import io.gevent4j.Greenlet;
-import io.gevent4j.GreenletExit;
 import io.gevent4j.event.Event;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.server.StreamServer;
@@ -20,10 +18,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -52,7 +50,7 @@ final class ServerCore {
     private final BufferPool pool = new BufferPool();
     private final HttpDate date = new HttpDate();
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(BufferPool.SIZE);
-    private final Map<Connection, Greenlet<?>> connections = new LinkedHashMap<>();
+    private final Set<Connection> connections = new LinkedHashSet<>();
     /** Set when the server's thread serves: what its main greenlet waits on until stopped. Hub-thread only. */
     private Event terminated;
     private volatile HttpsConfigurator configurator;
@@ -238,7 +236,7 @@ final class ServerCore {
             secure = TlsSocket.server(socket, tls.getSSLContext(), params::configure);
         }
         Connection c = new Connection(this, new Transport(socket, secure), scratch);
-        connections.put(c, Greenlet.current());
+        connections.add(c);
         c.serve();
     }
 
@@ -247,15 +245,17 @@ final class ServerCore {
     }
 
     /**
-     * Runs in a greenlet of the server's hub: stops accepting, ends the idle connections at
-     * once and lets the busy ones finish their exchange for up to {@code delay}.
+     * Runs in a greenlet of the server's hub: stops accepting, ends the idle connections' wait
+     * for a request at once and lets the busy ones finish their exchange for up to
+     * {@code delay}. An idle connection is not killed: its request may have arrived already,
+     * and once begun an exchange is finished, as a busy one.
      */
     private void drain(Duration delay) {
         acceptor.close();
-        for (Map.Entry<Connection, Greenlet<?>> e : List.copyOf(connections.entrySet())) {
-            e.getKey().drain();
-            if (!e.getKey().busy()) {
-                e.getValue().kill(new GreenletExit(), false, null);
+        for (Connection c : List.copyOf(connections)) {
+            c.drain();
+            if (!c.busy()) {
+                c.endIdleWait();
             }
         }
         acceptor.stop(delay);

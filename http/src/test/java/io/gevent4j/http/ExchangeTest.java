@@ -65,6 +65,7 @@ class ExchangeTest {
 
     @AfterEach
     void stop() {
+        client.close();
         server.stop(0);
     }
 

@@ -88,12 +88,13 @@ class HttpsTest {
     @Test
     void theJdkClientIsServedOverTls() throws Exception {
         assertInstanceOf(GeventHttpsServer.class, server);
-        HttpClient client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = URI.create("https://localhost:" + server.getAddress().getPort() + "/hello");
-        for (int i = 0; i < 3; i++) {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode());
-            assertTrue(r.body().startsWith("tls TLSv1."), r.body());
+        try (HttpClient client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build()) {
+            URI uri = URI.create("https://localhost:" + server.getAddress().getPort() + "/hello");
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+                assertTrue(r.body().startsWith("tls TLSv1."), r.body());
+            }
         }
         assertEquals(List.of("127.0.0.1"), configured, "one connection kept alive, configured once");
     }
@@ -111,10 +112,12 @@ class HttpsTest {
                 // closed with a reset: also fine
             }
         }
-        HttpClient untrusting = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create("https://localhost:" + server.getAddress().getPort() + "/");
-        assertThrows(SSLHandshakeException.class, () -> untrusting.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()));
-        HttpClient client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build();
-        assertEquals(200, client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        try (HttpClient untrusting = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+             HttpClient client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build()) {
+            assertThrows(SSLHandshakeException.class,
+                    () -> untrusting.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()));
+            assertEquals(200, client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
     }
 }
