@@ -4,16 +4,20 @@ import io.gevent4j.config.Config;
 import io.gevent4j.hub.Hub;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -420,7 +424,7 @@ public final class NativeResolver implements Resolver {
                                 Readiness readiness) throws UnknownHostException {
         try {
             readiness.await(theirs);
-        } catch (java.io.InterruptedIOException e) {
+        } catch (InterruptedIOException e) {
             throw (UnknownHostException) new UnknownHostException(host + ": " + e.getMessage()).initCause(e);
         }
         try {
@@ -474,7 +478,7 @@ public final class NativeResolver implements Resolver {
                     answers = DnsTransport.udp(server, select(queries, pending), System.nanoTime() + timeout, readiness,
                             select(matchers, pending));
                 } catch (IOException e) {
-                    if (e instanceof java.net.SocketTimeoutException) {
+                    if (e instanceof SocketTimeoutException) {
                         health.silent(server);
                     }
                     for (int i : pending) {
@@ -488,7 +492,7 @@ public final class NativeResolver implements Resolver {
                     try {
                         DnsMessage.Response r = answers[k];
                         if (r == null) {
-                            throw new java.net.SocketTimeoutException("timed out");
+                            throw new SocketTimeoutException("timed out");
                         }
                         if (r.rcode() == DnsMessage.RCODE_FORMERR) { // a server that refuses EDNS0 (RFC 6891 7)
                             byte[] plain = DnsMessage.query(ids[i], name, types[i]);
@@ -533,7 +537,7 @@ public final class NativeResolver implements Resolver {
     }
 
     private static <T> T[] select(T[] all, int[] indices) {
-        T[] out = java.util.Arrays.copyOf(all, indices.length);
+        T[] out = Arrays.copyOf(all, indices.length);
         for (int k = 0; k < indices.length; k++) {
             out[k] = all[indices[k]];
         }
@@ -543,8 +547,8 @@ public final class NativeResolver implements Resolver {
     private static UnknownHostException failure(String host, String name, int type, ResolvConf c, Exception last,
                                                 InetSocketAddress lastServer) {
         String what = last instanceof DnsMessage.MalformedException ? "malformed answer"
-                : last instanceof java.net.SocketTimeoutException ? "no answer within " + c.timeout().toMillis() + " ms"
-                : last instanceof java.net.PortUnreachableException ? "port unreachable (nothing listens there)"
+                : last instanceof SocketTimeoutException ? "no answer within " + c.timeout().toMillis() + " ms"
+                : last instanceof PortUnreachableException ? "port unreachable (nothing listens there)"
                 : "lookup failed";
         UnknownHostException e = new UnknownHostException(host + ": " + what + " from " + lastServer + " ("
                 + typeName(type) + " " + name + ", " + c.attempts() + " attempt(s) over " + c.nameservers().size()
