@@ -105,9 +105,15 @@ public class RLock implements Lock, AutoCloseable {
         acquire();
     }
 
-    /** As {@link #lock()}, after checking the interrupt flag: a greenlet's wait is ended by kill and Timeout. */
+    /**
+     * As {@link #lock()}, after raising a kill or Timeout pending for the greenlet (one that
+     * interrupted it already) and then checking the interrupt status the user set: a
+     * greenlet's wait is ended by kill and Timeout, which the interrupt they caused must not
+     * turn into an {@link InterruptedException}.
+     */
     @Override
     public void lockInterruptibly() throws InterruptedException {
+        RawGreenlet.current().throwPending();
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
