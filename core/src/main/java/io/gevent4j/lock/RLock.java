@@ -23,7 +23,7 @@ import java.util.concurrent.locks.Lock;
  * {@link io.gevent4j.Timeout} raised in a blocked acquirer is thrown from {@code acquire}
  * without taking the lock.
  */
-public class RLock implements Lock, AutoCloseable {
+public class RLock implements Lock, Acquirable<RLock> {
 
     private final Semaphore block = new Semaphore(1);
     private volatile RawGreenlet owner;
@@ -34,6 +34,7 @@ public class RLock implements Lock, AutoCloseable {
     }
 
     /** Acquires the lock, blocking until it is free or already owned by the current greenlet. */
+    @Override
     public boolean acquire() {
         return acquire(true, null);
     }
@@ -86,12 +87,6 @@ public class RLock implements Lock, AutoCloseable {
     /** How many times the current greenlet holds it (0 if it does not own it). */
     public int holdCount() {
         return isOwned() ? count : 0;
-    }
-
-    /** Acquires the lock and returns this, to be released by try-with-resources. */
-    public RLock acquired() {
-        acquire();
-        return this;
     }
 
     /** Same as {@link #release()}: ends a try-with-resources block opened by {@link #acquired()}. */

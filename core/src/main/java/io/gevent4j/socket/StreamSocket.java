@@ -104,8 +104,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /** Binds the socket to a local address before connecting; returns this socket. */
     public StreamSocket bind(SocketAddress local) throws IOException {
-        ensureOpen();
-        channel.bind(local);
+        bindChannel(local);
         return this;
     }
 
