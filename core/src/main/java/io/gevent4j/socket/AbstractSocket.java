@@ -170,14 +170,14 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
 
     /**
      * Runs {@code callback} once, from a loop callback on the hub's thread, when the socket
-     * can be read (or accepted from) or is closed; it does not consume anything.
+     * can be read (or accepted from), is {@link #ready()} or is closed; it does not consume anything.
      */
     @Override
     public void rawLink(Runnable callback) {
         java.util.Objects.requireNonNull(callback, "callback");
         hub.checkCurrent(this);
         links.add(callback);
-        if (closed) {
+        if (ready()) {
             if (links.size() == 1) {
                 hub.loop().runCallback(this::fireLinks);
             }
