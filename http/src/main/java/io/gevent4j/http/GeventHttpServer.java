@@ -12,9 +12,8 @@ import java.util.concurrent.Executor;
 /**
  * gevent4j's {@link HttpServer}: what {@code HttpServer.create(...)} returns when
  * {@code gevent4j-http} is present. Every connection is a greenlet of one hub (see
- * {@link GeventHttpServerProvider} for which hub) and runs its exchanges there, one at a
- * time, in order. The executor is kept for {@link #getExecutor()} but not used: handlers
- * run in their connection's greenlet, where blocking calls let the hub serve others.
+ * {@link GeventHttpServerProvider} for which hub, and for an executor that is a
+ * {@link io.gevent4j.hub.HubGroup}) and runs its exchanges there, one at a time, in order.
  * Methods may be called from any thread.
  */
 final class GeventHttpServer extends HttpServer {

@@ -68,7 +68,7 @@ class StopTest {
     }
 
     /** Sends keep-alive requests until the server closes; a response cut short is a failure. */
-    private static void load(InetSocketAddress address, AtomicInteger answered, List<Throwable> broken) {
+    static void load(InetSocketAddress address, AtomicInteger answered, List<Throwable> broken) {
         for (int connections = 0; connections < 1000; connections++) {
             try (RawClient c = new RawClient(address)) {
                 for (int i = 0; i < 1000; i++) {
@@ -94,7 +94,7 @@ class StopTest {
         }
     }
 
-    private static boolean threadAlive(String name) {
+    static boolean threadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 
