@@ -118,17 +118,7 @@ class HubGroupHttpTest {
         int fdsBefore = OpenFiles.countAfterWarmUp();
         AtomicInteger started = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", ex -> {
-            started.incrementAndGet();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new IOException(e);
-            }
-            ExchangeTest.send(ex, 200, "done");
-            finished.incrementAndGet();
-        });
+        HttpServer server = StopTest.slowServer(started, finished);
         try (HubGroup hubs = HubGroup.start(2)) {
             server.setExecutor(hubs);
             server.start();

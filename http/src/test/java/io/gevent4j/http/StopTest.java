@@ -27,17 +27,7 @@ class StopTest {
         int fdsBefore = OpenFiles.countAfterWarmUp();
         AtomicInteger started = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", ex -> {
-            started.incrementAndGet();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new IOException(e);
-            }
-            ExchangeTest.send(ex, 200, "done");
-            finished.incrementAndGet();
-        });
+        HttpServer server = slowServer(started, finished);
         server.start();
         InetSocketAddress address = server.getAddress();
         String threadName = "gevent4j-http-" + address.getPort();
@@ -65,6 +55,22 @@ class StopTest {
         assertThrows(ConnectException.class, () -> new Socket(address.getAddress(), address.getPort()).close());
         assertFalse(threadAlive(threadName), "the server's thread ended");
         assertEquals(fdsBefore, OpenFiles.count(), () -> "no file descriptor left open: " + OpenFiles.describe());
+    }
+
+    /** A server whose requests take 20 ms each, counting those begun and those finished. */
+    static HttpServer slowServer(AtomicInteger started, AtomicInteger finished) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            started.incrementAndGet();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            ExchangeTest.send(ex, 200, "done");
+            finished.incrementAndGet();
+        });
+        return server;
     }
 
     /** Sends keep-alive requests until the server closes; a response cut short is a failure. */
