@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
@@ -47,20 +46,17 @@ final class GeventHttpServer extends HttpServer {
     /** @throws IllegalArgumentException if {@code delay} is negative */
     @Override
     public void stop(int delay) {
-        if (delay < 0) {
-            throw new IllegalArgumentException("negative delay: " + delay);
-        }
-        core.stop(Duration.ofSeconds(delay));
+        core.stop(delay);
     }
 
     @Override
     public HttpContext createContext(String path, HttpHandler handler) {
-        return core.createContext(path, java.util.Objects.requireNonNull(handler, "handler"));
+        return core.createContext(path, handler);
     }
 
     @Override
     public HttpContext createContext(String path) {
-        return core.createContext(path, null);
+        return core.createContext(path);
     }
 
     @Override

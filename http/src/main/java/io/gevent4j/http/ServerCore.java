@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.gevent4j.Gevent;
 import io.gevent4j.event.Event;
 import io.gevent4j.hub.Hub;
@@ -99,12 +100,16 @@ final class ServerCore {
     /**
      * Starts accepting. Returns at once; the server runs on its hub.
      *
-     * @throws IllegalStateException if unbound, started already or stopped, or if a server
-     *         served by a greenlet's hub is started from another thread
+     * @throws IllegalStateException if unbound, started already or stopped, if a server
+     *         served by a greenlet's hub is started from another thread, or if an
+     *         {@link HttpsServer} has no {@link HttpsConfigurator}
      */
     synchronized void start() {
         if (state != State.BOUND) {
             throw new IllegalStateException(state == State.UNBOUND ? "server not bound" : "server already started");
+        }
+        if (owner instanceof HttpsServer && configurator == null) {
+            throw new IllegalStateException("HttpsConfigurator not set");
         }
         if (thread != null) {
             thread.begin(() -> {
@@ -124,8 +129,14 @@ final class ServerCore {
      * the exchanges under way finish (each answered with {@code Connection: close}) for up to
      * {@code delay}, then closes every connection and ends the server's thread. Blocks the
      * caller (a greenlet of the server's hub: that greenlet only) until then. Idempotent.
+     *
+     * @throws IllegalArgumentException if {@code delaySeconds} is negative
      */
-    void stop(Duration delay) {
+    void stop(int delaySeconds) {
+        if (delaySeconds < 0) {
+            throw new IllegalArgumentException("negative delay: " + delaySeconds);
+        }
+        Duration delay = Duration.ofSeconds(delaySeconds);
         State was;
         synchronized (this) {
             was = state;
@@ -155,6 +166,15 @@ final class ServerCore {
     }
 
     HttpContext createContext(String path, HttpHandler handler) {
+        return addContext(path, Objects.requireNonNull(handler, "handler"));
+    }
+
+    /** A context without a handler yet. */
+    HttpContext createContext(String path) {
+        return addContext(path, null);
+    }
+
+    private HttpContext addContext(String path, HttpHandler handler) {
         Objects.requireNonNull(path, "path");
         Context c = new Context(path, handler, owner);
         contexts.add(c);
