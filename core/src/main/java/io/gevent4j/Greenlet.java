@@ -91,9 +91,9 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     private volatile End end;
     private volatile byte phase;
     private boolean killed;
-    /** The outcome, written before {@code phase} becomes DONE. */
-    private T result;
-    private Throwable failure;
+    private boolean failed;
+    /** The outcome, written before {@code phase} becomes DONE: the value, or the error if {@code failed}. */
+    private Object result;
     private TimerWatcher startTimer;
     /** Set by {@link #setName} or, lazily, {@link #name()}: through {@link #NAME} (read from any thread). */
     private String name;
@@ -186,7 +186,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
     /** Whether it finished without an error; a {@link GreenletExit} counts as success. */
     public boolean successful() {
-        return phase == DONE && failure == null;
+        return phase == DONE && !failed;
     }
 
     /** Whether it ended with {@link GreenletExit} (killed), rather than by returning. */
@@ -195,13 +195,14 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     }
 
     /** The body's return value; {@code null} until it returned, and after an error or a kill. */
+    @SuppressWarnings("unchecked")
     public T value() {
-        return phase == DONE ? result : null;
+        return phase == DONE && !failed ? (T) result : null;
     }
 
     /** The exception that ended it unsuccessfully, or {@code null}. */
     public Throwable exception() {
-        return phase == DONE ? failure : null;
+        return phase == DONE && failed ? (Throwable) result : null;
     }
 
     /**
@@ -284,10 +285,10 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         if (phase != DONE) {
             throw new Timeout();
         }
-        if (failure != null) {
-            throw AbstractResult.rethrow(failure);
+        if (failed) {
+            throw AbstractResult.rethrow((Throwable) result);
         }
-        return result;
+        return value();
     }
 
     /** Kills it with {@link GreenletExit} and waits for it to die. */
@@ -410,15 +411,16 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         if (error == null || killed) {
             result = killed ? null : value;
         } else {
-            failure = error;
+            failed = true;
+            result = error;
         }
         phase = DONE;
         End e = end;
         if (e != null) {
             e.complete();
         }
-        if (failure != null) {
-            hub().handleError(this, failure);
+        if (failed) {
+            hub().handleError(this, error);
         }
     }
 
@@ -491,10 +493,10 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
         /** Records the greenlet's outcome, which is there (phase DONE). */
         void complete() {
-            if (failure == null) {
-                completeValue(result);
+            if (failed) {
+                completeException(Greenlet.this.exception());
             } else {
-                completeException(failure);
+                completeValue(Greenlet.this.value());
             }
         }
 
