@@ -201,8 +201,8 @@ public abstract class Linkable {
         return moreLinks != null && moreLinks.removeFirstOccurrence(link);
     }
 
-    @SuppressWarnings("unchecked")
     /** The notifier: the loop runs it when {@link #changed()} queued it. */
+    @SuppressWarnings("unchecked")
     void notifyLinks() {
         notifyQueued = false;
         for (int n = linkCount(); n > 0 && (notifyAll || ready()); n--) {
