@@ -36,11 +36,11 @@ import java.util.Objects;
  *
  * <p><b>Implementation overview.</b> The count and the FIFO of waiters (acquirers, lookers
  * that only wait for a free permit, and raw links) are guarded by one monitor, held only for
- * a few field updates (never while blocking or running a callback); {@code blocked} counts
- * the acquirers and lookers in the FIFO, so a newcomer knows in O(1) whether to queue. A release with
- * waiters hands its permit directly: it grants the waiters at the head while the count
- * allows, an acquirer consuming the permit (marked granted) and a looker or raw link
- * not, then wakes each on its hub: directly when the releaser runs on it, else through the
+ * a few field updates (never while blocking or running a callback); {@code blocked}
+ * counts the acquirers and lookers in the FIFO, so a newcomer knows in O(1) whether to
+ * queue. A release with waiters hands its permit directly: it grants the waiters at the
+ * head while the count allows, an acquirer consuming the permit (marked granted) and a
+ * looker or raw link not, then wakes each on its hub: directly when the releaser runs on it, else through the
  * waiter's {@link AsyncWatcher} (which also keeps that hub alive) or the hub's thread-safe
  * callback entry. An acquirer that leaves (timeout, kill) checks under the monitor whether
  * it was granted meanwhile: if it leaves by an exception it passes the permit on, so none
