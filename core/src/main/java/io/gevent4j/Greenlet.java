@@ -49,8 +49,8 @@ import java.util.function.Consumer;
  * <p><b>Implementation overview.</b> The greenlet is its virtual thread's record
  * ({@link RawGreenlet}); {@code phase} goes NEW → SCHEDULED → RUNNING → DONE, and straight
  * to DONE when killed before it ran, in which case its thread, if already queued, exits at
- * once. The outcome is two fields written before {@code phase} becomes DONE (volatile), so
- * a thread that reads DONE sees them. Links and joiners wait on an {@link AbstractResult},
+ * once. The outcome ({@code result}, and {@code failed} when it is the error) is written
+ * before {@code phase} becomes DONE (volatile), so a thread that reads DONE sees it. Links and joiners wait on an {@link AbstractResult},
  * made on the first link, blocking join or {@code Future} view (most greenlets never get
  * one): one FIFO notified by one loop callback after the end, in the order they were
  * added, completed at the end or, when made after it, at once.
