@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * <p><b>Implementation overview.</b> One iteration ({@link #runOnce}) is: move the inbox
  * into the ready queue; run the tasks that were ready when the iteration began (tasks made
  * ready meanwhile wait for the next iteration, so {@code sleep(0)} lets every ready
- * greenlet run once); run prepare watchers; poll the selector, without sleeping if
+ * greenlet run once, except the greenlets a {@link Linkable}'s notifier wakes, which run
+ * right after it, as gevent's notifier switches into them); run prepare watchers; poll the selector, without sleeping if
  * anything is ready, pending or idle-watched (and then only every 64 iterations or
  * 50 µs, since a poll is a syscall and a switch between greenlets should not cost one),
  * else until the next timer; expire timers,
@@ -53,6 +54,9 @@ public final class Loop implements AutoCloseable {
     final ArrayList<Watcher> idleWatchers = new ArrayList<>();
     /** {@link Runnable}s, and {@link Linkable}s whose notifier is due (queued as themselves: no task object). */
     private final ArrayDeque<Object> ready = new ArrayDeque<>(256);
+    /** What a running notifier makes ready; it runs right after the notifier, in that order. */
+    private final ArrayDeque<Object> notified = new ArrayDeque<>();
+    private boolean notifying;
     private final Inbox inbox = new Inbox();
     private final Consumer<SelectionKey> onSelected = Loop::dispatch;
     /** How long {@link #closeChannel} from another thread lets the hub release the channel. */
@@ -349,6 +353,8 @@ public final class Loop implements AutoCloseable {
             if (runNext) {
                 runNext = false;
                 ready.addFirst(task);
+            } else if (notifying) {
+                notified.addLast(task);
             } else {
                 ready.addLast(task);
             }
@@ -493,12 +499,30 @@ public final class Loop implements AutoCloseable {
         turn();
         try {
             if (task instanceof Linkable linkable) {
-                linkable.notifyLinks();
+                runNotifier(linkable);
             } else {
                 ((Runnable) task).run();
             }
         } catch (Throwable t) {
             hub.handleError(task, t);
+        }
+    }
+
+    /**
+     * Runs {@code linkable}'s notifier; the greenlets it wakes run next, in the order it
+     * woke them, within this pass: gevent's notifier switches into each at once, so a
+     * notification costs no extra iteration of the loop.
+     */
+    private void runNotifier(Linkable linkable) {
+        notifying = true;
+        try {
+            linkable.notifyLinks();
+        } finally {
+            notifying = false;
+            passRemaining += notified.size();
+            while (!notified.isEmpty()) {
+                ready.addFirst(notified.pollLast());
+            }
         }
     }
 

@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  * wakes it is paid once per invocation. {@code spawnJoin_jdk}: the same shape with virtual
  * threads of the JDK's default scheduler: a driver virtual thread does
  * {@code Thread.ofVirtual().start} each, then {@code join} each.
+ * {@code spawnJoinFromMain}: the main greenlet itself spawns each and joins them all, as a
+ * plain {@code main} does (one carrier hand-off per invocation too); peer: the JMH thread
+ * starts and joins the virtual threads.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -84,6 +87,29 @@ public class SpawnJoinBench {
             }
         });
         driver.join();
+        return all;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(COUNT)
+    public List<Greenlet<?>> spawnJoinFromMain() {
+        List<Greenlet<?>> all = new ArrayList<>(COUNT);
+        for (int i = 0; i < COUNT; i++) {
+            all.add(Gevent.spawn(EMPTY));
+        }
+        return Gevent.joinAll(all);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(COUNT)
+    public Thread[] spawnJoinFromMain_jdk() throws InterruptedException {
+        Thread[] all = new Thread[COUNT];
+        for (int i = 0; i < COUNT; i++) {
+            all[i] = Thread.ofVirtual().start(EMPTY);
+        }
+        for (Thread t : all) {
+            t.join();
+        }
         return all;
     }
 }
