@@ -519,15 +519,13 @@ public final class Hub implements AutoCloseable {
         CLOSED
     }
 
-    /**
-     * The class of the tasks the JDK hands a hub's {@link Scheduler}: a virtual thread's
-     * continuation (one object per thread, all of one class), recorded from the first one.
-     * A closed hub's inbox tells them from loop callbacks by it ({@link #handOn}).
-     */
-    private static volatile Class<?> continuationClass;
-
     /** The executor the JDK hands this hub's continuations to. Never throws, never blocks. */
     private static final class Scheduler implements Executor {
+        /**
+         * The class of the tasks the JDK hands a scheduler: every virtual thread's is the same
+         * method reference. Set before the first such task is queued anywhere.
+         */
+        static volatile Class<?> continuationClass;
         final Hub hub;
 
         Scheduler(Hub hub) {
@@ -558,7 +556,7 @@ public final class Hub implements AutoCloseable {
      * its thread check.
      */
     private static void handOn(Runnable task) {
-        if (task.getClass() == continuationClass) {
+        if (task.getClass() == Scheduler.continuationClass) {
             Orphans.EXECUTOR.execute(task);
         }
     }
