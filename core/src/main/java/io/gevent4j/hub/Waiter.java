@@ -79,17 +79,17 @@ public final class Waiter<T> implements Runnable {
         if (waiting != null) {
             throw new IllegalStateException("another greenlet already waits on this Waiter: " + waiting);
         }
-        TimerWatcher timer = timeout == null ? null : hub.loop().timer(timeout);
-        if (timer != null) {
-            timer.start(() -> {
-                if (!ready) {
-                    switchTo(expired);
-                }
-            });
-        }
         RawGreenlet self = RawGreenlet.current();
+        TimerWatcher timer = timeout == null ? null : hub.loop().timer(timeout);
         waiting = self;
         try {
+            if (timer != null) {
+                timer.start(() -> {
+                    if (!ready) {
+                        switchTo(expired);
+                    }
+                });
+            }
             while (!ready) {
                 self.throwPending();
                 if (interruptible && Thread.currentThread().isInterrupted()) {
