@@ -29,12 +29,16 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(List<String> command, Path log) throws IOException, InterruptedException {
         Child child = Child.start(command, log);
+        boolean started = false;
         try {
             String line = child.awaitLine("listening ", START_LIMIT);
-            return new ServerProcess(child, Integer.parseInt(line.substring("listening ".length()).trim()));
-        } catch (IOException | RuntimeException e) {
-            child.close();
-            throw e;
+            ServerProcess server = new ServerProcess(child, Integer.parseInt(line.substring("listening ".length()).trim()));
+            started = true;
+            return server;
+        } finally {
+            if (!started) {
+                child.close();
+            }
         }
     }
 
@@ -61,7 +65,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         child.close();
     }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
  *   <li>{@code http}: {@code wrk -t2} at 100 and 1,000 connections against an HTTP hello
  *       world; keys {@code table.http:conns=N.*}, the same figures.</li>
  *   <li>{@code idle}: the echo servers' resident set per idle connection ({@link IdleRun})
- *       after a short echo run; key {@code table.idle.rss}.</li>
+ *       after a short echo run; key {@code table.idle:conns=N.rss}.</li>
  * </ul>
  *
  * <p>Each load figure is the median of the runs (one with {@code --quick}, else three).
@@ -110,7 +110,7 @@ public final class Table {
     }
 
     private Duration window() {
-        return Duration.ofSeconds(quick ? 2 : 5);
+        return Duration.ofSeconds(quick ? 2 : 4);
     }
 
     private int runs() {
@@ -146,6 +146,7 @@ public final class Table {
     }
 
     private void http(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
+        HttpRun.probe(server);
         for (int conns : HTTP_CONNS) {
             HttpRun.run(server, conns, warmup(), log);
             List<Figures> runs = new ArrayList<>();
@@ -158,6 +159,6 @@ public final class Table {
 
     private void idle(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
         EchoRun.run(server, IDLE_WARMUP_CONNS, warmup(), warmup(), contenders.java(), log);
-        results.add("table.idle.rss", impl, IdleRun.bytesPerConnection(server, idleConns, contenders.java(), log), "B");
+        results.add("table.idle:conns=" + idleConns + ".rss", impl, IdleRun.bytesPerConnection(server, idleConns, contenders.java(), log), "B");
     }
 }

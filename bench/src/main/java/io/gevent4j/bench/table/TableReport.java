@@ -44,7 +44,7 @@ public final class TableReport {
     private final Map<String, Double> values = new HashMap<>();
     private final Map<String, String> units = new HashMap<>();
 
-    private TableReport() {
+    TableReport() {
     }
 
     public static void main(String[] args) throws IOException {
@@ -61,12 +61,15 @@ public final class TableReport {
     }
 
     private void read(Path file) throws IOException {
-        for (String line : Files.readAllLines(file)) {
-            Matcher m = RESULT.matcher(line);
-            if (m.matches()) {
-                values.put(m.group(1) + " " + m.group(2), Double.parseDouble(m.group(3)));
-                units.put(m.group(1) + " " + m.group(2), m.group(4));
-            }
+        Files.readAllLines(file).forEach(this::add);
+    }
+
+    /** Takes in one line if it is a {@code RESULT} line (a later figure of the same key and implementation wins). */
+    void add(String line) {
+        Matcher m = RESULT.matcher(line.strip());
+        if (m.matches()) {
+            values.put(m.group(1) + " " + m.group(2), Double.parseDouble(m.group(3)));
+            units.put(m.group(1) + " " + m.group(2), m.group(4));
         }
     }
 
@@ -103,7 +106,8 @@ public final class TableReport {
         return rows;
     }
 
-    private String render(boolean markdown) {
+    /** The table of the figures taken in so far, as aligned text or as a Markdown table. */
+    String render(boolean markdown) {
         List<String> header = new ArrayList<>(List.of("workload"));
         header.addAll(PEERS);
         header.addAll(List.of("gevent4j 1 hub", "all hubs", "1 hub vs best", "all hubs vs best"));

@@ -48,12 +48,24 @@ final class Wrk {
             wrk.destroyForcibly();
         }
         Files.writeString(log, "$ " + String.join(" ", command) + "\n" + report, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        if (wrk.exitValue() != 0 || report.contains("Non-2xx")) {
-            throw new IOException("wrk failed (see " + log + ")");
+        if (wrk.exitValue() != 0) {
+            throw new IOException("wrk exited with status " + wrk.exitValue() + " (see " + log + ")");
+        }
+        return parse(report);
+    }
+
+    /**
+     * Reads wrk's report (with {@code --latency}) followed by bash's {@code times}.
+     *
+     * @throws IOException if it counts responses other than 2xx or 3xx, or no request, or lacks a figure
+     */
+    static Report parse(String report) throws IOException {
+        if (report.contains("Non-2xx")) {
+            throw new IOException("the server answered with errors:\n" + report);
         }
         long requests = (long) number(report, "(\\d+) requests in");
         if (requests == 0) {
-            throw new IOException("wrk made no request (see " + log + ")");
+            throw new IOException("wrk made no request:\n" + report);
         }
         return new Report(number(report, "Requests/sec:\\s+([0-9.]+)"), requests,
                 latencyNanos(report, "50%"), latencyNanos(report, "99%"), socketErrors(report), childCpuNanos(report));
