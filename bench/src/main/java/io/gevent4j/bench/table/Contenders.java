@@ -19,6 +19,7 @@ final class Contenders {
     record Contender(String impl, List<String> command) {
     }
 
+    private static final String GEVENT4J_PROVIDER = "io.gevent4j.http.GeventHttpServerProvider";
     private static final List<String> JVM_FLAGS = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
 
@@ -50,10 +51,11 @@ final class Contenders {
         return java;
     }
 
-    /** The echo servers: gevent4j on one hub, Netty, JDK virtual threads, gevent, eventlet. */
+    /** The echo servers: gevent4j on one hub and on one hub per core, Netty, JDK virtual threads, gevent, eventlet. */
     List<Contender> echo() {
         return List.of(
                 new Contender("gevent4j", javaMain(List.of(), GeventEchoServer.class)),
+                new Contender("gevent4j-hubs", javaMain(List.of(), GeventEchoServer.class, "hubs")),
                 new Contender("netty", javaMain(List.of(), NettyServer.class, "echo")),
                 new Contender("jdk", javaMain(List.of(), JdkEchoServer.class)),
                 python("gevent", "echo"),
@@ -61,13 +63,15 @@ final class Contenders {
     }
 
     /**
-     * The HTTP hello servers: the same {@link HelloApp} on gevent4j's provider (one hub), on
-     * robaho's httpserver and on the JDK's own server with a virtual thread per exchange;
-     * Netty's HTTP codec; gevent's pywsgi; eventlet's wsgi.
+     * The HTTP hello servers: the same {@link HelloApp} on gevent4j's provider (one hub, and
+     * a {@code HubGroup} of one hub per core as its executor), on robaho's httpserver and on
+     * the JDK's own server with a virtual thread per exchange; Netty's HTTP codec; gevent's
+     * pywsgi; eventlet's wsgi.
      */
     List<Contender> http() {
         return List.of(
-                new Contender("gevent4j", helloApp("io.gevent4j.http.GeventHttpServerProvider")),
+                new Contender("gevent4j", helloApp(GEVENT4J_PROVIDER)),
+                new Contender("gevent4j-hubs", helloApp(GEVENT4J_PROVIDER, "hubs")),
                 new Contender("netty", javaMain(List.of(), NettyServer.class, "hello")),
                 new Contender("robaho", helloApp("robaho.net.httpserver.DefaultHttpServerProvider")),
                 new Contender("jdk", helloApp("sun.net.httpserver.DefaultHttpServerProvider", "virtual")),
