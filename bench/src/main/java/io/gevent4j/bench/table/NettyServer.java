@@ -3,13 +3,11 @@ package io.gevent4j.bench.table;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -17,12 +15,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -77,14 +75,8 @@ public final class NettyServer {
         }
     }
 
-    /** Netty's echo example: write back what came, flush at the end of each read burst. */
-    @ChannelHandler.Sharable
-    private static final class Echo extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.write(msg);
-        }
-
+    /** Flushes at the end of each read burst and closes the connection on an error, as Netty's examples do. */
+    private abstract static class BurstHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
@@ -96,28 +88,30 @@ public final class NettyServer {
         }
     }
 
-    /** Hello world over HTTP/1.1: one response per request, flushed at the end of each read burst. */
-    private static final class Hello extends SimpleChannelInboundHandler<HttpObject> {
+    /** Netty's echo example: write back what came. */
+    private static final class Echo extends BurstHandler {
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-            if (msg instanceof HttpRequest) {
-                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                        Unpooled.wrappedBuffer(HELLO));
-                response.headers()
-                        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
-                        .setInt(HttpHeaderNames.CONTENT_LENGTH, HELLO.length);
-                ctx.write(response);
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg);
+        }
+    }
+
+    /** Hello world over HTTP/1.1: one response per request. */
+    private static final class Hello extends BurstHandler {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof HttpRequest) {
+                    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                            Unpooled.wrappedBuffer(HELLO));
+                    response.headers()
+                            .set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+                            .setInt(HttpHeaderNames.CONTENT_LENGTH, HELLO.length);
+                    ctx.write(response);
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }
