@@ -51,13 +51,16 @@ public final class EchoLoad {
     public static void main(String[] args) throws Exception {
         try {
             if (args.length == 5 && args[0].equals("run")) {
-                run(port(args[1]), count(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4]));
+                run(port(args[1]), count(args[2]), millis(args[3]), millis(args[4]));
             } else if (args.length == 3 && args[0].equals("idle")) {
                 idle(port(args[1]), count(args[2]));
             } else {
-                System.err.println("usage: EchoLoad run PORT CONNS WARMUP_MS MEASURE_MS | idle PORT CONNS");
-                System.exit(2);
+                throw new IllegalArgumentException("expected a mode and its arguments");
             }
+        } catch (IllegalArgumentException e) {
+            System.err.println("echo load: " + e.getMessage());
+            System.err.println("usage: EchoLoad run PORT CONNS WARMUP_MS MEASURE_MS | idle PORT CONNS");
+            System.exit(2);
         } catch (IOException e) {
             System.err.println("echo load: " + e);
             System.exit(1);
@@ -70,6 +73,14 @@ public final class EchoLoad {
             throw new IllegalArgumentException("bad port " + s);
         }
         return port;
+    }
+
+    private static long millis(String s) {
+        long ms = Long.parseLong(s);
+        if (ms <= 0) {
+            throw new IllegalArgumentException("bad duration " + s + " ms");
+        }
+        return ms;
     }
 
     private static int count(String s) {

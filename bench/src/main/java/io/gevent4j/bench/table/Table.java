@@ -5,8 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The server half of the table ({@code bench/table} runs it, then {@link TableReport}): every
@@ -26,7 +30,7 @@ import java.util.Set;
  * <p>Each load figure is the median of the runs (one with {@code --quick}, else three).
  * Arguments: {@code --out DIR} (required: logs and {@code results.txt} go there),
  * {@code --python PATH}, {@code --peers DIR} (where {@code servers.py} is), {@code --quick},
- * {@code --only echo,http,idle}, {@code --idle-conns N}. A server that fails is reported and
+ * {@code --only echo,idle,http}, {@code --idle-conns N}. A server that fails is reported and
  * skipped (its cells stay empty); the exit status is then 1.
  */
 public final class Table {
@@ -36,29 +40,66 @@ public final class Table {
     private static final int IDLE_CONNS = 18_000;
     private static final int IDLE_CONNS_QUICK = 2_000;
     private static final int IDLE_WARMUP_CONNS = 50;
-    private static final Set<String> WORKLOADS = Set.of("echo", "http", "idle");
+
+    /** The parts of the table that run servers, in the order they run. */
+    private enum Workload {
+        ECHO, IDLE, HTTP;
+
+        static Workload named(String name) {
+            for (Workload w : values()) {
+                if (w.toString().equals(name)) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("--only takes a list of echo, idle, http, not '" + name + "'");
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private final Contenders contenders;
     private final Path out;
     private final Results results;
     private final boolean quick;
+    private final Set<Workload> only;
     private final int idleConns;
     private boolean failed;
 
-    private Table(Contenders contenders, Path out, boolean quick, int idleConns) {
+    private Table(Contenders contenders, Path out, boolean quick, Set<Workload> only, int idleConns) {
         this.contenders = contenders;
         this.out = out;
         this.results = new Results(out.resolve("results.txt"));
         this.quick = quick;
+        this.only = only;
         this.idleConns = idleConns;
     }
 
     public static void main(String[] args) throws Exception {
+        Table table;
+        try {
+            table = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("table: " + e.getMessage());
+            System.err.println("usage: Table --out DIR [--quick] [--python PATH] [--peers DIR] [--only echo,idle,http] [--idle-conns N]");
+            System.exit(2);
+            return;
+        }
+        for (Workload workload : table.only) {
+            table.run(workload);
+        }
+        System.exit(table.failed ? 1 : 0);
+    }
+
+    /** The table the arguments ask for, its folder made. */
+    private static Table parse(String[] args) throws IOException {
         Path out = null;
         Path python = Path.of("/usr/bin/python3");
         Path peers = Path.of("bench", "peers");
         boolean quick = false;
-        List<String> only = List.of("echo", "idle", "http");
+        Set<Workload> only = EnumSet.allOf(Workload.class);
         Integer idleConns = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -66,43 +107,32 @@ public final class Table {
                 case "--out" -> out = Path.of(value(args, ++i));
                 case "--python" -> python = Path.of(value(args, ++i));
                 case "--peers" -> peers = Path.of(value(args, ++i));
-                case "--only" -> only = List.of(value(args, ++i).split(","));
+                case "--only" -> only = Arrays.stream(value(args, ++i).split(",")).map(Workload::named)
+                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(Workload.class)));
                 case "--idle-conns" -> idleConns = Integer.parseInt(value(args, ++i));
-                default -> usage("unknown argument '" + args[i] + "'");
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
         if (out == null) {
-            usage("--out DIR is required");
+            throw new IllegalArgumentException("--out DIR is required");
         }
-        if (!WORKLOADS.containsAll(only)) {
-            usage("--only takes a list of echo, http, idle");
+        if (idleConns != null && idleConns <= 0) {
+            throw new IllegalArgumentException("--idle-conns must be positive");
         }
         Files.createDirectories(out);
         Path logging = out.resolve("no-access-log.properties");
         Files.writeString(logging, "io.gevent4j.http.access.level = OFF\n");
         Contenders contenders = new Contenders(Path.of(System.getProperty("java.home")),
                 System.getProperty("java.class.path"), python, peers, logging);
-        Table table = new Table(contenders, out, quick,
+        return new Table(contenders, out, quick, only,
                 idleConns != null ? idleConns : quick ? IDLE_CONNS_QUICK : IDLE_CONNS);
-        for (String workload : List.of("echo", "idle", "http")) {
-            if (only.contains(workload)) {
-                table.run(workload);
-            }
-        }
-        System.exit(table.failed ? 1 : 0);
     }
 
     private static String value(String[] args, int i) {
         if (i >= args.length) {
-            usage(args[i - 1] + " needs a value");
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
         }
         return args[i];
-    }
-
-    private static void usage(String problem) {
-        System.err.println("table: " + problem);
-        System.err.println("usage: Table --out DIR [--quick] [--python PATH] [--peers DIR] [--only echo,http,idle] [--idle-conns N]");
-        System.exit(2);
     }
 
     private Duration warmup() {
@@ -110,23 +140,23 @@ public final class Table {
     }
 
     private Duration window() {
-        return Duration.ofSeconds(quick ? 2 : 4);
+        return Duration.ofSeconds(quick ? 2 : 3);
     }
 
     private int runs() {
         return quick ? 1 : 3;
     }
 
-    private void run(String workload) throws InterruptedException {
-        List<Contenders.Contender> servers = workload.equals("http") ? contenders.http() : contenders.echo();
+    private void run(Workload workload) throws InterruptedException {
+        List<Contenders.Contender> servers = workload == Workload.HTTP ? contenders.http() : contenders.echo();
         for (Contenders.Contender server : servers) {
             Path log = out.resolve(workload + "-" + server.impl() + ".log");
             System.out.printf("table: %s on %s (log: %s)%n", workload, server.impl(), log);
             try (ServerProcess process = ServerProcess.start(server.command(), log)) {
                 switch (workload) {
-                    case "echo" -> echo(process, server.impl(), log);
-                    case "http" -> http(process, server.impl(), log);
-                    default -> idle(process, server.impl(), log);
+                    case ECHO -> echo(process, server.impl(), log);
+                    case IDLE -> idle(process, server.impl(), log);
+                    case HTTP -> http(process, server.impl(), log);
                 }
             } catch (IOException | RuntimeException e) {
                 System.out.printf("table: %s on %s failed: %s%n", workload, server.impl(), e.getMessage());

@@ -81,7 +81,7 @@ public final class TableReport {
                 Row.cost("100,000 x sleep(0.1), total", "core.SleepersBench.sleepers")));
         for (int conns : new int[] {1, 100}) {
             String peers = "net.EchoBench.echo:conns=" + conns;
-            rows.add(new Row("java.net.Socket round trip in a greenlet, " + conns + " conn",
+            rows.add(new Row("java.net.Socket round trip in a greenlet, " + conns + (conns == 1 ? " conn" : " conns"),
                     "net.EchoBench.echoJavaNetInGreenlets:conns=" + conns, peers, false));
             rows.add(new Row("  after Monkey.patchSocket()", "net.EchoBench.echoJavaNetPatched:conns=" + conns, peers, false));
             rows.add(Row.cost("  gevent4j's own StreamSocket", peers));
