@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  *       threads (as {@code wrk -t2}), each a non-blocking {@link Selector} loop in which
  *       every connection sends {@value #SIZE} bytes, waits for them to come back, checks
  *       them, and sends again. Round trips that end within the measurement window (after
- *       the warm-up) are counted and their latencies kept in a {@link Histogram}. Prints
+ *       the warm-up, which starts once every connection is open) are counted and their
+ *       latencies kept in a {@link Histogram}. Prints
  *       {@code start} when the window opens and, after it, {@code result ROUND_TRIPS
  *       SECONDS P50_NS P99_NS CPU_NS}, the last being this process's own CPU time over
  *       the window.</li>
@@ -93,19 +94,20 @@ public final class EchoLoad {
 
     private static void run(int port, int conns, long warmupMillis, long measureMillis) throws Exception {
         InetSocketAddress server = new InetSocketAddress("127.0.0.1", port);
-        long opened = System.nanoTime();
-        long windowStart = opened + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
-        long windowEnd = windowStart + TimeUnit.MILLISECONDS.toNanos(measureMillis);
         List<Driver> drivers = new ArrayList<>(THREADS);
         try {
             for (int t = 0; t < THREADS; t++) {
-                drivers.add(new Driver(windowStart, windowEnd));
+                drivers.add(new Driver());
             }
             for (int i = 0; i < conns; i++) {
                 drivers.get(i % THREADS).connect(server, i);
             }
+            long windowStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+            long windowEnd = windowStart + TimeUnit.MILLISECONDS.toNanos(measureMillis);
             List<Thread> threads = new ArrayList<>(THREADS);
             for (Driver d : drivers) {
+                d.windowStart = windowStart;
+                d.windowEnd = windowEnd;
                 threads.add(Thread.ofPlatform().name("echo-load").start(d));
             }
             TimeUnit.NANOSECONDS.sleep(windowStart - System.nanoTime());
@@ -134,15 +136,14 @@ public final class EchoLoad {
     private static final class Driver implements Runnable {
         private final Selector selector;
         private final List<Connection> connections = new ArrayList<>();
-        private final long windowStart;
-        private final long windowEnd;
+        /** The measurement window (System.nanoTime), set before the thread starts. */
+        long windowStart;
+        long windowEnd;
         final Histogram latencies = new Histogram();
         volatile Exception failure;
 
-        Driver(long windowStart, long windowEnd) throws IOException {
+        Driver() throws IOException {
             this.selector = Selector.open();
-            this.windowStart = windowStart;
-            this.windowEnd = windowEnd;
         }
 
         void connect(InetSocketAddress server, int id) throws IOException {
