@@ -51,7 +51,8 @@ public final class Loop implements AutoCloseable {
     final ArrayList<Watcher> prepareWatchers = new ArrayList<>();
     final ArrayList<Watcher> checkWatchers = new ArrayList<>();
     final ArrayList<Watcher> idleWatchers = new ArrayList<>();
-    private final ArrayDeque<Runnable> ready = new ArrayDeque<>(256);
+    /** {@link Runnable}s, and {@link Linkable}s whose notifier is due (queued as themselves: no task object). */
+    private final ArrayDeque<Object> ready = new ArrayDeque<>(256);
     private final Inbox inbox = new Inbox();
     private final Consumer<SelectionKey> onSelected = Loop::dispatch;
     /** How long {@link #closeChannel} from another thread lets the hub release the channel. */
@@ -244,6 +245,11 @@ public final class Loop implements AutoCloseable {
         Objects.requireNonNull(task, "task");
         checkThread();
         ready.addLast(task);
+    }
+
+    /** Queues {@code linkable}'s notifier behind the greenlets ready now, allocating nothing. Hub-thread only. */
+    void scheduleNotify(Linkable linkable) {
+        ready.addLast(linkable);
     }
 
     /**
@@ -483,10 +489,14 @@ public final class Loop implements AutoCloseable {
         }
     }
 
-    private void runTask(Runnable task) {
+    private void runTask(Object task) {
         turn();
         try {
-            task.run();
+            if (task instanceof Linkable linkable) {
+                linkable.notifyLinks();
+            } else {
+                ((Runnable) task).run();
+            }
         } catch (Throwable t) {
             hub.handleError(task, t);
         }
