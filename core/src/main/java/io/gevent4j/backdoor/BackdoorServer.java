@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,7 +41,10 @@ import java.util.Objects;
  *     machine can connect: set a {@linkplain Builder#password password} on a shared machine.</li>
  * <li>The password travels in clear text and is compared in constant time; a wrong one ends
  *     the connection after a second, which slows guessing, and so does a password line
- *     longer than 1024 characters (nothing more is buffered before a client logged in). There is no TLS: to reach a backdoor from elsewhere, tunnel to the
+ *     longer than 1024 characters (nothing more is buffered before a client logged in), and
+ *     a client that has not sent the password within the
+ *     {@linkplain Builder#passwordTimeout password timeout} (30 s by default) is disconnected,
+ *     so silent clients cannot hold sessions open. There is no TLS: to reach a backdoor from elsewhere, tunnel to the
  *     loopback port (SSH) rather than allowing a non-loopback bind.</li>
  * <li>Leave it off in production unless you need it; {@link #stop()} ends every session.</li>
  * </ul>
@@ -61,14 +65,17 @@ public final class BackdoorServer implements AutoCloseable {
     private final InetSocketAddress address;
     private final Map<String, Object> locals;
     private final byte[] password;
+    private final Duration passwordTimeout;
     private final Group sessions = new Group();
     private final Greenlet<Void> acceptor;
 
-    private BackdoorServer(ListeningSocket listener, Map<String, Object> locals, byte[] password) throws IOException {
+    private BackdoorServer(ListeningSocket listener, Map<String, Object> locals, byte[] password,
+                           Duration passwordTimeout) throws IOException {
         this.listener = listener;
         this.address = (InetSocketAddress) listener.getLocalAddress();
         this.locals = locals;
         this.password = password;
+        this.passwordTimeout = passwordTimeout;
         this.acceptor = Gevent.spawn(this::acceptLoop).setName("backdoor-acceptor " + address);
     }
 
@@ -119,16 +126,20 @@ public final class BackdoorServer implements AutoCloseable {
                 Hub.current().handleError(this, e);
                 return;
             }
-            BackdoorSession session = new BackdoorSession(client, locals, password);
+            BackdoorSession session = new BackdoorSession(client, locals, password, passwordTimeout);
             sessions.spawn(session::run);
         }
     }
 
     /** Where and how a {@link BackdoorServer} listens, and what its sessions see. Hub-thread only. */
     public static final class Builder {
+        /** How long a client may take to send the password by default. */
+        public static final Duration DEFAULT_PASSWORD_TIMEOUT = Duration.ofSeconds(30);
+
         private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private final Map<String, Object> locals = new LinkedHashMap<>();
         private byte[] password;
+        private Duration passwordTimeout = DEFAULT_PASSWORD_TIMEOUT;
         private boolean allowNonLoopback;
 
         private Builder() {
@@ -172,6 +183,22 @@ public final class BackdoorServer implements AutoCloseable {
         }
 
         /**
+         * How long a client may take, from its connection, to send the password line
+         * (default {@link #DEFAULT_PASSWORD_TIMEOUT}); past it the connection is closed, so a
+         * silent client holds no session. Applies only with a {@linkplain #password password}.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is not positive
+         */
+        public Builder passwordTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the password timeout must be positive: " + timeout);
+            }
+            this.passwordTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Makes {@code value} a variable named {@code name} in every session's shell, typed as
          * its most specific public class.
          *
@@ -208,7 +235,7 @@ public final class BackdoorServer implements AutoCloseable {
             ListeningSocket listener = ListeningSocket.bind(bind);
             try {
                 return new BackdoorServer(listener, Collections.unmodifiableMap(new LinkedHashMap<>(locals)),
-                        password == null ? null : password.clone());
+                        password == null ? null : password.clone(), passwordTimeout);
             } catch (IOException | RuntimeException e) {
                 listener.close();
                 throw e;

@@ -1,6 +1,7 @@
 package io.gevent4j.backdoor;
 
 import io.gevent4j.Gevent;
+import io.gevent4j.Timeout;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.queue.SimpleQueue;
 import io.gevent4j.socket.StreamSocket;
@@ -58,16 +59,18 @@ final class BackdoorSession {
     private final StreamSocket socket;
     private final Map<String, Object> locals;
     private final byte[] password;
+    private final Duration passwordTimeout;
     private final Hub hub = Hub.current();
     private final SimpleQueue<Object> requests = new SimpleQueue<>();
     private final Object shellLock = new Object();
     private boolean ended;
     private JShell shell;
 
-    BackdoorSession(StreamSocket socket, Map<String, Object> locals, byte[] password) {
+    BackdoorSession(StreamSocket socket, Map<String, Object> locals, byte[] password, Duration passwordTimeout) {
         this.socket = socket;
         this.locals = locals;
         this.password = password;
+        this.passwordTimeout = passwordTimeout;
     }
 
     /** The session greenlet's body: ends when the client leaves, sends /exit, or the greenlet is killed. */
@@ -99,10 +102,27 @@ final class BackdoorSession {
         }
     }
 
+    /**
+     * Asks for the password and reads it within {@code passwordTimeout}, counted over the
+     * whole line: a client that sends nothing, or a byte now and then, loses its session.
+     */
     private boolean passwordAccepted(BufferedReader in, PrintStream out) throws IOException {
         out.print("Password: ");
         out.flush();
-        String line = readPasswordLine(in);
+        String line;
+        Timeout deadline = Timeout.start(passwordTimeout);
+        try {
+            line = readPasswordLine(in);
+        } catch (Timeout t) {
+            if (t != deadline) {
+                throw t;
+            }
+            out.println();
+            out.println("no password within " + passwordTimeout.toMillis() + " ms");
+            return false;
+        } finally {
+            deadline.cancel();
+        }
         if (line != null && MessageDigest.isEqual(password, line.getBytes(StandardCharsets.UTF_8))) {
             return true;
         }

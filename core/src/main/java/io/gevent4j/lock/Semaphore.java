@@ -45,7 +45,7 @@ import java.util.Objects;
  * it was granted meanwhile: if it leaves by an exception it passes the permit on, so none
  * is lost.
  */
-public class Semaphore implements Waitable, AutoCloseable {
+public class Semaphore implements Waitable, Acquirable<Semaphore> {
 
     private static final class Node {
         final Hub hub;
@@ -133,6 +133,7 @@ public class Semaphore implements Waitable, AutoCloseable {
     }
 
     /** Takes a permit, blocking until one is available; returns {@code true}. */
+    @Override
     public boolean acquire() {
         return acquire(true, null);
     }
@@ -292,12 +293,6 @@ public class Semaphore implements Waitable, AutoCloseable {
         synchronized (monitor) {
             return waiters.removeIf(node -> node.link == callback);
         }
-    }
-
-    /** Acquires a permit and returns this, to be released by try-with-resources. */
-    public Semaphore acquired() {
-        acquire();
-        return this;
     }
 
     /** Same as {@link #release()}: ends a try-with-resources block opened by {@link #acquired()}. */

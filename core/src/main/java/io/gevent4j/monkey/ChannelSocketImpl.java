@@ -22,6 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 abstract sealed class ChannelSocketImpl extends SocketImpl permits GreenSocketImpl, GreenServerSocketImpl {
 
+    /** The bytes passed to {@link #holding} by steps that read or write none. */
+    static final byte[] NO_BYTES = new byte[0];
+
     private final Object stateLock = new Object();
     private volatile boolean closed;
     private volatile int timeoutMillis;
@@ -45,10 +48,14 @@ abstract sealed class ChannelSocketImpl extends SocketImpl permits GreenSocketIm
         }
     }
 
-    /** A step on the channel, run by {@link #holding}. */
+    /**
+     * A step on the channel, run by {@link #holding} over the caller's bytes
+     * {@code b[off, off + len)} (a read's or a write's; other steps ignore them). Steps are
+     * made once and kept, so the read and write paths allocate nothing per call.
+     */
     @FunctionalInterface
-    interface ChannelStep<T> {
-        T run() throws IOException;
+    interface ChannelStep {
+        int run(byte[] b, int off, int len) throws IOException;
     }
 
     /**
@@ -56,11 +63,11 @@ abstract sealed class ChannelSocketImpl extends SocketImpl permits GreenSocketIm
      * at a time; the others wait their turn); a channel closed meanwhile, by any thread, ends it
      * with {@code SocketException("Socket closed")}.
      */
-    final <T> T holding(ReentrantLock lock, ChannelStep<T> step) throws IOException {
+    final int holding(ReentrantLock lock, ChannelStep step, byte[] b, int off, int len) throws IOException {
         lock.lock();
         try {
             ensureOpen();
-            return step.run();
+            return step.run(b, off, len);
         } catch (ClosedChannelException e) {
             throw new SocketException("Socket closed");
         } finally {

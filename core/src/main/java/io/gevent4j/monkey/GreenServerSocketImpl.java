@@ -61,20 +61,23 @@ final class GreenServerSocketImpl extends ChannelSocketImpl {
             throw new SocketException("a patched server socket accepts into a patched socket only, not "
                     + s.getClass().getName());
         }
-        holding(acceptLock, () -> {
-            long deadline = timeoutDeadline();
-            SocketChannel accepted;
-            while ((accepted = channel.accept()) == null) {
-                accepting.await(deadline, "Accept timed out");
-            }
-            try {
-                target.accepted(accepted);
-            } catch (IOException | RuntimeException e) {
-                accepted.close();
-                throw e;
-            }
-            return null;
-        });
+        holding(acceptLock, (b, off, len) -> acceptHolding(target), NO_BYTES, 0, 0);
+    }
+
+    /** {@link #accept} holding the accept lock: waits for a connection and makes {@code target} it. */
+    private int acceptHolding(GreenSocketImpl target) throws IOException {
+        long deadline = timeoutDeadline();
+        SocketChannel accepted;
+        while ((accepted = channel.accept()) == null) {
+            accepting.await(deadline, "Accept timed out");
+        }
+        try {
+            target.accepted(accepted);
+        } catch (IOException | RuntimeException e) {
+            accepted.close();
+            throw e;
+        }
+        return 0;
     }
 
     @Override

@@ -37,6 +37,11 @@ final class GreenSocketImpl extends ChannelSocketImpl {
 
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final ChannelStep readStep = this::readHolding;
+    private final ChannelStep writeStep = this::writeHolding;
+    private final ChannelStep availableStep = (b, off, len) -> availableHolding();
+    private final Window readWindow = new Window();
+    private final Window writeWindow = new Window();
     private SocketChannel channel;
     private DirectionWait reading;
     private DirectionWait writing;
@@ -180,29 +185,32 @@ final class GreenSocketImpl extends ChannelSocketImpl {
 
     private int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        return holding(readLock, () -> {
-            if (len == 0) {
-                return 0;
-            }
-            if (inputShutdown) {
-                return -1;
-            }
-            if (readAhead != null && readAhead.position() > 0) {
-                return takeReadAhead(b, off, len);
-            }
-            ByteBuffer dst = ByteBuffer.wrap(b, off, len);
-            long deadline = timeoutDeadline();
-            if (drained) {
-                drained = false;
-                reading.await(deadline, "Read timed out");
-            }
-            int n;
-            while ((n = channel.read(dst)) == 0) {
-                reading.await(deadline, "Read timed out");
-            }
-            drained = n > 0 && n < len;
-            return n;
-        });
+        return holding(readLock, readStep, b, off, len);
+    }
+
+    /** {@link #read} holding the read lock. */
+    private int readHolding(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (inputShutdown) {
+            return -1;
+        }
+        if (readAhead != null && readAhead.position() > 0) {
+            return takeReadAhead(b, off, len);
+        }
+        ByteBuffer dst = readWindow.over(b, off, len);
+        long deadline = timeoutDeadline();
+        if (drained) {
+            drained = false;
+            reading.await(deadline, "Read timed out");
+        }
+        int n;
+        while ((n = channel.read(dst)) == 0) {
+            reading.await(deadline, "Read timed out");
+        }
+        drained = n > 0 && n < len;
+        return n;
     }
 
     private int takeReadAhead(byte[] b, int off, int len) {
@@ -215,15 +223,18 @@ final class GreenSocketImpl extends ChannelSocketImpl {
 
     private void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        holding(writeLock, () -> {
-            ByteBuffer src = ByteBuffer.wrap(b, off, len);
-            while (src.hasRemaining()) {
-                if (channel.write(src) == 0) {
-                    writing.await(0, "Write timed out");
-                }
+        holding(writeLock, writeStep, b, off, len);
+    }
+
+    /** {@link #write} holding the write lock. */
+    private int writeHolding(byte[] b, int off, int len) throws IOException {
+        ByteBuffer src = writeWindow.over(b, off, len);
+        while (src.hasRemaining()) {
+            if (channel.write(src) == 0) {
+                writing.await(0, "Write timed out");
             }
-            return null;
-        });
+        }
+        return len;
     }
 
     /**
@@ -232,18 +243,39 @@ final class GreenSocketImpl extends ChannelSocketImpl {
      */
     @Override
     protected int available() throws IOException {
-        return holding(readLock, () -> {
-            if (inputShutdown) {
-                return 0;
+        return holding(readLock, availableStep, NO_BYTES, 0, 0);
+    }
+
+    /** {@link #available} holding the read lock. */
+    private int availableHolding() throws IOException {
+        if (inputShutdown) {
+            return 0;
+        }
+        if (readAhead == null) {
+            readAhead = ByteBuffer.allocate(8192);
+        }
+        if (readAhead.hasRemaining()) {
+            channel.read(readAhead);
+        }
+        return readAhead.position();
+    }
+
+    /**
+     * A heap buffer over the caller's array, kept while the caller passes the same array (a
+     * stream's reader or writer usually does), so a read or write allocates none. One per
+     * direction, used under its lock.
+     */
+    private static final class Window {
+        private byte[] array;
+        private ByteBuffer buffer;
+
+        ByteBuffer over(byte[] b, int off, int len) {
+            if (array != b) {
+                buffer = ByteBuffer.wrap(b);
+                array = b;
             }
-            if (readAhead == null) {
-                readAhead = ByteBuffer.allocate(8192);
-            }
-            if (readAhead.hasRemaining()) {
-                channel.read(readAhead);
-            }
-            return readAhead.position();
-        });
+            return buffer.limit(off + len).position(off);
+        }
     }
 
     @Override

@@ -170,14 +170,14 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
 
     /**
      * Runs {@code callback} once, from a loop callback on the hub's thread, when the socket
-     * can be read (or accepted from) or is closed; it does not consume anything.
+     * can be read (or accepted from), is {@link #ready()} or is closed; it does not consume anything.
      */
     @Override
     public void rawLink(Runnable callback) {
         java.util.Objects.requireNonNull(callback, "callback");
         hub.checkCurrent(this);
         links.add(callback);
-        if (closed) {
+        if (ready()) {
             if (links.size() == 1) {
                 hub.loop().runCallback(this::fireLinks);
             }
@@ -253,6 +253,12 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         Duration left = timeout == null ? null
                 : Duration.ofNanos(Math.max(0, timeout.toNanos() - (System.nanoTime() - startNanos)));
         writer().await(left, "writing");
+    }
+
+    /** Binds the channel to {@code local} (port 0: any free port), on the socket's hub, the socket open. */
+    final void bindChannel(SocketAddress local) throws IOException {
+        ensureOpen();
+        ((NetworkChannel) channel).bind(local);
     }
 
     /** Every operation starts here: on the socket's hub, and the socket open. */

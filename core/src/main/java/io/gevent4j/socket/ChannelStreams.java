@@ -22,12 +22,10 @@ final class ChannelStreams {
     private ChannelStreams() {
     }
 
-    /** A stream that reads from {@code channel}, whose {@code read} waits for at least one byte. */
-    static InputStream input(ByteChannel channel) {
-        return new Input(channel, () -> 0);
-    }
-
-    /** As {@link #input(ByteChannel)}, whose {@code available()} is {@code available}'s answer. */
+    /**
+     * A stream that reads from {@code channel}, whose {@code read} waits for at least one
+     * byte and whose {@code available()} is {@code available}'s answer.
+     */
     static InputStream input(ByteChannel channel, IntSupplier available) {
         return new Input(channel, available);
     }

@@ -58,6 +58,6 @@ final class ReadinessWait {
 
     /** Whether a read of {@code source} would return at once without the channel being readable. */
     static boolean hasBufferedInput(Object source) {
-        return source instanceof TlsSocket t && t.hasBufferedInput();
+        return source instanceof TlsSocket t ? t.hasBufferedInput() : source instanceof StreamSocket s && s.pending() > 0;
     }
 }

@@ -50,6 +50,8 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      * arrived meanwhile wake the wait at the next poll.
      */
     private boolean drained;
+    /** Bytes read past the end of TLS by {@link TlsSocket#unwrap()}: the next reads return them first. */
+    private ByteBuffer unread;
     private IoDirection connecting;
     private InputStream input;
     private OutputStream output;
@@ -86,6 +88,16 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         }
     }
 
+    /**
+     * Makes a socket of the current hub from {@code channel}, a connected channel that no
+     * other socket owns: e.g. one accepted on another hub with
+     * {@link ListeningSocket#acceptChannel()}. The socket owns the channel from then on; if
+     * this throws, the channel is closed.
+     */
+    public static StreamSocket adopt(SocketChannel channel) throws IOException {
+        return new StreamSocket(Objects.requireNonNull(channel, "channel"));
+    }
+
     static ProtocolFamily familyOf(SocketAddress address) {
         Objects.requireNonNull(address, "address");
         if (address instanceof UnixDomainSocketAddress) {
@@ -104,8 +116,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /** Binds the socket to a local address before connecting; returns this socket. */
     public StreamSocket bind(SocketAddress local) throws IOException {
-        ensureOpen();
-        channel.bind(local);
+        bindChannel(local);
         return this;
     }
 
@@ -149,6 +160,9 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         ensureOpen();
+        if (unread != null && dst.hasRemaining()) {
+            return takeUnread(dst);
+        }
         if (dst.hasRemaining()) {
             awaitIfDrained();
         }
@@ -177,6 +191,11 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
             throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
         }
         ensureOpen();
+        if (unread != null) {
+            byte[] data = new byte[Math.min(maxBytes, unread.remaining())];
+            takeUnread(ByteBuffer.wrap(data));
+            return data;
+        }
         awaitIfDrained();
         byte[] data;
         while ((data = recvNow(maxBytes)) == null) {
@@ -199,6 +218,33 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         }
         drained = n > 0 && n < maxBytes;
         return n < 0 ? new byte[0] : Arrays.copyOf(b.array(), n);
+    }
+
+    /** Moves what fits of {@link #unread} into {@code dst}; forgets it once empty. */
+    private int takeUnread(ByteBuffer dst) {
+        int taken = Math.min(dst.remaining(), unread.remaining());
+        dst.put(unread.slice(unread.position(), taken));
+        unread.position(unread.position() + taken);
+        if (!unread.hasRemaining()) {
+            unread = null;
+        }
+        return taken;
+    }
+
+    /** Hands {@code bytes} (from position to limit) to the next reads, ahead of the channel's. */
+    void unread(ByteBuffer bytes) {
+        unread = bytes.hasRemaining() ? bytes : null;
+    }
+
+    /** How many bytes given back by {@link #unread(ByteBuffer)} wait to be read. */
+    int pending() {
+        return unread == null ? 0 : unread.remaining();
+    }
+
+    /** Whether waiting on this socket returns at once: it is closed, or bytes given back wait to be read. */
+    @Override
+    public boolean ready() {
+        return super.ready() || unread != null;
     }
 
     /**
@@ -299,7 +345,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      */
     public InputStream getInputStream() {
         if (input == null) {
-            input = ChannelStreams.input(this);
+            input = ChannelStreams.input(this, this::pending);
         }
         return input;
     }

@@ -57,7 +57,7 @@ import java.util.function.Consumer;
  * end of stream by default, as gevent's {@code suppress_ragged_eofs=True};
  * {@link #setSuppressRaggedEofs setSuppressRaggedEofs(false)} makes it an {@link SSLException}.
  * A peer's renegotiation (TLS 1.2) or key update (TLS 1.3) is answered transparently.
- * There is no {@code unwrap()} back to plain text (gevent's {@code SSLSocket.unwrap}).
+ * {@link #unwrap()} ends TLS and goes back to plain text on the same connection.
  * Hub-thread only: any method but the getters throws {@link IllegalStateException} elsewhere.
  *
  * <p><b>Implementation overview.</b> The initial handshake is one state: not started,
@@ -77,6 +77,11 @@ import java.util.function.Consumer;
 public final class TlsSocket implements ByteChannel {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /**
+     * The most decrypted bytes {@link #unwrap()} keeps while it waits for the peer's
+     * {@code close_notify}: a peer that keeps sending instead cannot fill the memory.
+     */
+    static final int MAX_KEPT_BY_UNWRAP = 1 << 20;
 
     /** Where the initial handshake stands; see the implementation overview. */
     private enum Handshake { NOT_STARTED, RUNNING, DONE, FAILED }
@@ -92,6 +97,8 @@ public final class TlsSocket implements ByteChannel {
     private ThreadResult<Void> delegatedTasks;
     private boolean suppressRaggedEofs = true;
     private boolean inboundDone;
+    /** The peer's {@code close_notify} arrived (not a bare end of stream). */
+    private boolean closeNotifyReceived;
     private boolean closed;
     private InputStream input;
     private OutputStream output;
@@ -254,7 +261,7 @@ public final class TlsSocket implements ByteChannel {
                     if (netOut.position() > 0) {
                         flush(startNanos);
                     }
-                    if (unwrap() == SSLEngineResult.Status.BUFFER_UNDERFLOW && !fillNetIn()) {
+                    if (decrypt() == SSLEngineResult.Status.BUFFER_UNDERFLOW && !fillNetIn()) {
                         try {
                             engine.closeInbound();
                         } catch (SSLException ignored) {
@@ -333,22 +340,34 @@ public final class TlsSocket implements ByteChannel {
                 return -1;
             }
             ensureOpen();
-            SSLEngineResult.Status status = netIn.position() > 0 ? unwrap() : SSLEngineResult.Status.BUFFER_UNDERFLOW;
-            if (status == SSLEngineResult.Status.CLOSED) {
-                inboundDone = true;
-            } else if (status == SSLEngineResult.Status.BUFFER_UNDERFLOW && !fillNetIn()) {
-                inboundDone = true;
-                try {
-                    engine.closeInbound();
-                } catch (SSLException ragged) {
-                    if (!suppressRaggedEofs) {
-                        throw new SSLException("the peer closed the connection without close_notify:"
-                                + " what was read may be truncated", ragged);
-                    }
+            readRecord();
+        }
+    }
+
+    /**
+     * Decrypts a record of {@link #netIn} into {@link #appIn}, or reads more when it holds no
+     * whole record, then does what the engine asks for. The peer's {@code close_notify}, or
+     * the end of the stream, ends the inbound side.
+     *
+     * @throws SSLException at an end of stream without {@code close_notify} if ragged EOFs are not suppressed
+     */
+    private void readRecord() throws IOException {
+        SSLEngineResult.Status status = netIn.position() > 0 ? decrypt() : SSLEngineResult.Status.BUFFER_UNDERFLOW;
+        if (status == SSLEngineResult.Status.CLOSED) {
+            inboundDone = true;
+            closeNotifyReceived = true;
+        } else if (status == SSLEngineResult.Status.BUFFER_UNDERFLOW && !fillNetIn()) {
+            inboundDone = true;
+            try {
+                engine.closeInbound();
+            } catch (SSLException ragged) {
+                if (!suppressRaggedEofs) {
+                    throw new SSLException("the peer closed the connection without close_notify:"
+                            + " what was read may be truncated", ragged);
                 }
             }
-            afterUnwrap();
         }
+        afterDecrypt();
     }
 
     /**
@@ -358,7 +377,7 @@ public final class TlsSocket implements ByteChannel {
      * {@link #write} (or {@link #close}) sends the rest, or produces it itself when a writer
      * is flushing meanwhile.
      */
-    private void afterUnwrap() throws IOException {
+    private void afterDecrypt() throws IOException {
         while (true) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> runTasks();
@@ -427,6 +446,7 @@ public final class TlsSocket implements ByteChannel {
         socket.shutdownOutput();
     }
 
+    /** Sends {@code close_notify}, and what an interrupted earlier call left unsent, within the socket's timeout. */
     private void sendCloseNotify() throws IOException {
         long startNanos = System.nanoTime();
         engine.closeOutbound();
@@ -434,6 +454,59 @@ public final class TlsSocket implements ByteChannel {
             wrap(EMPTY);
             flush(startNanos);
         }
+        if (netOut.position() > 0) {
+            flush(startNanos);
+        }
+    }
+
+    /**
+     * Ends TLS and returns the plain socket under it, for protocols that go back to plain
+     * text (gevent's {@code SSLSocket.unwrap}; FTP's {@code CCC}): sends {@code close_notify},
+     * blocks the greenlet until the peer's arrives, and returns {@link #socket()}. Nothing
+     * read is lost: the socket's next reads return first the bytes this object decrypted and
+     * had not returned yet (including application data the peer sent before its
+     * {@code close_notify}, which OpenSSL, and so gevent, would drop), then the plain bytes
+     * that came after the {@code close_notify} and were already read, then the connection's.
+     * This object is closed afterwards without closing the socket: its methods throw
+     * {@link ClosedChannelException}, its {@link #close()} and its streams' no longer reach
+     * the socket.
+     *
+     * <p>Each wait honours the socket's timeout. A {@link java.net.SocketTimeoutException},
+     * {@code Timeout} or kill leaves it resumable: call {@code unwrap()} again.
+     *
+     * @throws SSLException if the handshake has not completed, or the peer closed the
+     *         connection without {@code close_notify}, or sent more than
+     *         {@value #MAX_KEPT_BY_UNWRAP} bytes instead of it (then only {@link #close()} remains)
+     * @throws ConcurrentObjectUseException if another greenlet is reading or writing this socket
+     * @throws ClosedChannelException if this object is closed (or was unwrapped already)
+     */
+    public StreamSocket unwrap() throws IOException {
+        ensureOpen();
+        if (handshake != Handshake.DONE) {
+            throw new SSLException("unwrap before the TLS handshake completed: there is no TLS to end");
+        }
+        if (socket.reader.busy() || socket.writerBusy()) {
+            throw new ConcurrentObjectUseException("unwrap while another greenlet reads or writes " + this);
+        }
+        sendCloseNotify();
+        while (!closeNotifyReceived) {
+            if (inboundDone) {
+                throw new SSLException("the peer closed the connection without close_notify: TLS cannot be unwrapped");
+            }
+            if (appIn.position() > MAX_KEPT_BY_UNWRAP) {
+                throw new SSLException("the peer sent more than " + MAX_KEPT_BY_UNWRAP
+                        + " bytes after close_notify was sent, and no close_notify: TLS cannot be unwrapped");
+            }
+            readRecord();
+        }
+        closed = true;
+        appIn.flip();
+        netIn.flip();
+        ByteBuffer rest = ByteBuffer.allocate(appIn.remaining() + netIn.remaining()).put(appIn).put(netIn).flip();
+        appIn.clear();
+        netIn.clear();
+        socket.unread(rest);
+        return socket;
     }
 
     /**
@@ -560,7 +633,7 @@ public final class TlsSocket implements ByteChannel {
     }
 
     /** Decrypts what {@link #netIn} holds into {@link #appIn}. */
-    private SSLEngineResult.Status unwrap() throws IOException {
+    private SSLEngineResult.Status decrypt() throws IOException {
         while (true) {
             netIn.flip();
             SSLEngineResult r;

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -117,6 +118,56 @@ class BackdoorServerTest {
                 assertTrue(!ended.contains("jshell>"), ended);
             }
         });
+    }
+
+    @Test
+    void aClientSilentPastThePasswordTimeoutIsDisconnected() {
+        FreshHub.run(() -> {
+            try (BackdoorServer server = BackdoorServer.builder().password("s3cret")
+                    .passwordTimeout(Duration.ofMillis(300)).start()) {
+                String ended = Gevent.spawn(() -> {
+                    try (Client c = new Client(server.address())) {
+                        c.readUntil("Password: ");
+                        return c.readToEnd();
+                    }
+                }).get();
+                assertTrue(ended.contains("no password within 300 ms"), ended);
+                assertTrue(!ended.contains("jshell>"), ended);
+            }
+        });
+    }
+
+    @Test
+    void thePasswordTimeoutBoundsTheWholeLineNotEachByte() {
+        FreshHub.run(() -> {
+            try (BackdoorServer server = BackdoorServer.builder().password("s3cret")
+                    .passwordTimeout(Duration.ofMillis(500)).start()) {
+                String ended = Gevent.spawn(() -> {
+                    try (Client c = new Client(server.address())) {
+                        c.readUntil("Password: ");
+                        try {
+                            for (int i = 0; i < 200 && !c.in.ready(); i++) { // 20 s at most, far past the timeout
+                                c.out.write('s');
+                                c.out.flush();
+                                Gevent.sleep(0.1);
+                            }
+                        } catch (SocketException closed) {
+                            // the server closed the connection while the client still sent
+                        }
+                        return c.readUntil(" ms"); // not to the end: bytes sent after the close may reset it
+                    }
+                }).get();
+                assertTrue(ended.contains("no password within 500 ms"), ended);
+            }
+        });
+    }
+
+    @Test
+    void thePasswordTimeoutMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> BackdoorServer.builder().passwordTimeout(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class,
+                () -> BackdoorServer.builder().passwordTimeout(Duration.ofSeconds(-1)));
+        assertThrows(NullPointerException.class, () -> BackdoorServer.builder().passwordTimeout(null));
     }
 
     @Test
