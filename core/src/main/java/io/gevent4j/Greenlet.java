@@ -341,7 +341,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
      * callback from the hub once this greenlet is dead.
      */
     @Override
-    public Linkable linkable() {
+    public final Linkable linkable() {
         return end;
     }
 

@@ -122,13 +122,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
     /** How many acquirers and lookers are blocked. */
     public int waiters() {
         synchronized (monitor) {
-            int n = 0;
-            for (Node node : waiters) {
-                if (node.link == null) {
-                    n++;
-                }
-            }
-            return n;
+            return blocked();
         }
     }
 
@@ -180,7 +174,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
         }
         Node node;
         synchronized (monitor) {
-            if (counter > 0 && !hasBlocked()) {
+            if (counter > 0 && blocked() == 0) {
                 if (acquires) {
                     counter--;
                 }
@@ -195,14 +189,15 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
         return awaitGrant(node, timeout);
     }
 
-    /** Whether an acquirer or looker waits: a newcomer queues behind it. */
-    private boolean hasBlocked() {
+    /** Under the monitor: how many acquirers and lookers wait (raw links aside); a newcomer queues behind them. */
+    private int blocked() {
+        int n = 0;
         for (Node node : waiters) {
             if (node.link == null) {
-                return true;
+                n++;
             }
         }
-        return false;
+        return n;
     }
 
     private boolean awaitGrant(Node node, Duration timeout) {
