@@ -33,15 +33,14 @@ import java.util.function.Function;
  * the hub's {@linkplain #carrierThread() carrier} when one does; the carrier runs the loop
  * and the greenlets until the main greenlet is woken. The two take turns, so greenlets
  * never run concurrently with it, and every greenlet of the hub runs on the carrier's one
- * OS thread. If the main
- * greenlet waits while nothing can ever wake it (nothing ready, no referenced active
- * watcher, no greenlet parked in a JDK call that another thread may end) it gets
- * {@link LoopExit}.
+ * OS thread. If the main greenlet waits while nothing can ever wake it (nothing ready, no
+ * referenced active watcher, no greenlet parked in a JDK call that another thread may end)
+ * it gets {@link LoopExit}.
  *
  * <p>Hub-thread only (the owner thread, the carrier, the greenlets), except
- * {@link #current()}, {@link #isClosed()}, {@link #thread()}, {@link #carrierThread()} and
- * the thread-safe entries of the loop ({@link Loop#runCallbackThreadsafe},
- * {@link AsyncWatcher#send()}).
+ * {@link #current()}, {@link #isClosed()}, {@link #thread()}, {@link #carrierThread()},
+ * {@link #loopThread()} and the thread-safe entries of the loop
+ * ({@link Loop#runCallbackThreadsafe}, {@link AsyncWatcher#send()}).
  *
  * <p><b>Implementation overview.</b> The JDK hands the hub every continuation of its
  * virtual threads through {@link Scheduler#execute}: on the hub's threads the task joins
