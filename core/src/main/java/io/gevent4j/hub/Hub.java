@@ -514,7 +514,7 @@ public final class Hub implements AutoCloseable {
     }
 
     /** Whether {@code task}, taken from a ready queue, runs a greenlet (a continuation the JDK handed a hub). */
-    static boolean runsGreenlet(Runnable task) {
+    static boolean runsGreenlet(Object task) {
         return task != null && task.getClass() == Scheduler.continuationClass;
     }
 
