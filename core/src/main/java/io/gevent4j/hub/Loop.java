@@ -73,6 +73,7 @@ public final class Loop implements AutoCloseable {
     private int passRemaining;
     private boolean runNext;
     private boolean breakRequested;
+    private boolean greenletNext;
     private long now;
     private long iteration;
 
@@ -394,6 +395,10 @@ public final class Loop implements AutoCloseable {
         }
         if (phase == PHASE_READY) {
             while (passRemaining > 0) {
+                if (Hub.runsGreenlet(ready.peekFirst()) && Thread.currentThread() == thread) {
+                    greenletNext = true;
+                    return;
+                }
                 passRemaining--;
                 runTask(ready.pollFirst());
                 if (breakRequested) {
@@ -420,6 +425,22 @@ public final class Loop implements AutoCloseable {
         }
         if (invokePending()) {
             phase = PHASE_START;
+        }
+    }
+
+    /**
+     * Owner thread, while its main greenlet waits: {@link #runOnce}, which on the owner
+     * thread returns before it would run a greenlet, since greenlets run on the hub's
+     * carrier thread only (see {@link Carrier}). Timers, I/O, callbacks and the main
+     * greenlet's own wake-up run here. Returns whether a greenlet is next; the carrier's
+     * {@code runOnce} resumes the iteration with it.
+     */
+    boolean runOnceUntilGreenlet() {
+        try {
+            runOnce();
+            return greenletNext;
+        } finally {
+            greenletNext = false;
         }
     }
 
