@@ -92,6 +92,7 @@ final class DnsTestServer implements AutoCloseable {
         if (t == null) {
             throw new IOException("no port free for both UDP and TCP");
         }
+        u.setReceiveBufferSize(1 << 22); // bursts of thousands of queries (the kernel may cap it)
         this.udp = u;
         this.tcp = t;
         Thread ut = new Thread(this::serveUdp, "dns-test-udp");
