@@ -1,6 +1,7 @@
 package io.gevent4j;
 
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.Linkable;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.monitor.Monitoring;
@@ -54,7 +55,7 @@ import java.util.function.Consumer;
  * <p>Loading this class starts the JVM's monitors if the settings ask for them
  * ({@link Monitoring#startIfEnabled()}).
  */
-public class Greenlet<T> extends RawGreenlet implements Waitable {
+public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
     static {
         // the monitors watch every hub; the settings may ask for them (off by default)
@@ -335,16 +336,13 @@ public class Greenlet<T> extends RawGreenlet implements Waitable {
         return end.unlink(callback);
     }
 
-    /** Runs {@code callback} from the hub once this greenlet is dead (gevent's {@code rawlink}). */
+    /**
+     * How the greenlet ends, as a linkable: {@link #rawLink} (gevent's {@code rawlink}) runs a
+     * callback from the hub once this greenlet is dead.
+     */
     @Override
-    public void rawLink(Runnable callback) {
-        end.rawLink(callback);
-    }
-
-    /** Removes a callback added with {@link #rawLink}. */
-    @Override
-    public boolean unlinkRaw(Runnable callback) {
-        return end.unlinkRaw(callback);
+    public final Linkable linkable() {
+        return end;
     }
 
     /**

@@ -90,7 +90,9 @@ public class Timeout extends Error implements AutoCloseable {
     /**
      * Arms the timer for the current greenlet; returns this. It is a point where a kill or
      * timeout pending for the greenlet (one that interrupted a JDK call) is thrown, before
-     * anything is armed.
+     * anything is armed. Starting it again first cancels the previous start; started from a
+     * greenlet of another hub than before, it is armed on that hub, and a raise it left
+     * pending on the previous hub's greenlet stays there.
      *
      * @throws IllegalStateException if it is already pending
      */
@@ -98,8 +100,12 @@ public class Timeout extends Error implements AutoCloseable {
         if (pending()) {
             throw new IllegalStateException("timeout is already pending");
         }
-        cancel();
         RawGreenlet current = RawGreenlet.current();
+        if (target != null && target.hub() != current.hub()) {
+            timer = null;
+            target = null;
+        }
+        cancel();
         current.throwPending();
         if (duration == null) {
             return this;

@@ -24,26 +24,34 @@ public interface Waitable {
 
     /** {@code linkable} as a {@code Waitable}: for a synchronizer that offers a side of its state to {@code Gevent.wait}. */
     static Waitable of(Linkable linkable) {
-        return new Waitable() {
-            @Override
-            public boolean ready() {
-                return linkable.ready();
-            }
+        record Of(Linkable linkable) implements Linked {
+        }
+        return new Of(linkable);
+    }
 
-            @Override
-            public void rawLink(Runnable callback) {
-                linkable.rawLink(callback);
-            }
+    /**
+     * A {@code Waitable} that shows the readiness and the links of a {@link Linkable} it
+     * holds: an implementation names that linkable and inherits the three methods (it may
+     * still answer {@link #ready()} its own way, e.g. from any thread).
+     */
+    interface Linked extends Waitable {
 
-            @Override
-            public boolean unlinkRaw(Runnable callback) {
-                return linkable.unlinkRaw(callback);
-            }
+        /** The linkable whose readiness and links this object shows. */
+        Linkable linkable();
 
-            @Override
-            public String toString() {
-                return "Waitable[" + linkable + "]";
-            }
-        };
+        @Override
+        default boolean ready() {
+            return linkable().ready();
+        }
+
+        @Override
+        default void rawLink(Runnable callback) {
+            linkable().rawLink(callback);
+        }
+
+        @Override
+        default boolean unlinkRaw(Runnable callback) {
+            return linkable().unlinkRaw(callback);
+        }
     }
 }

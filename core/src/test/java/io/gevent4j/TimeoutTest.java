@@ -219,4 +219,21 @@ class TimeoutTest {
             assertNull(Gevent.getCurrent());
         });
     }
+
+    @Test
+    void aTimeoutStartedAgainOnAnotherHubIsArmedThere() {
+        Timeout t = new Timeout(Duration.ofMillis(10));
+        run(() -> {
+            t.start();
+            t.cancel();
+        });
+        run(() -> {
+            Greenlet<Throwable> g = Gevent.spawn(() -> {
+                t.start();
+                return assertThrows(Timeout.class, () -> Gevent.sleep(30.0));
+            });
+            assertSame(t, g.get());
+            assertFalse(t.pending());
+        });
+    }
 }

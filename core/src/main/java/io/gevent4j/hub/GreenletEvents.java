@@ -21,17 +21,15 @@ final class GreenletEvents {
 
     /** Hub thread: {@code g}'s thread was started. */
     static void started(RawGreenlet g) {
-        Started e = new Started();
-        if (e.isEnabled()) {
-            e.greenlet = g.name();
-            e.hub = g.hub.thread().getName();
-            e.commit();
-        }
+        commit(new Started(), g);
     }
 
     /** Hub thread: {@code g}'s body ended. */
     static void ended(RawGreenlet g) {
-        Ended e = new Ended();
+        commit(new Ended(), g);
+    }
+
+    private static void commit(GreenletEvent e, RawGreenlet g) {
         if (e.isEnabled()) {
             e.greenlet = g.name();
             e.hub = g.hub.thread().getName();
@@ -39,13 +37,11 @@ final class GreenletEvents {
         }
     }
 
-    @Name("io.gevent4j.GreenletStarted")
-    @Label("Greenlet Started")
+    /** What both events record: the greenlet's name and its hub's. */
     @Category("gevent4j")
-    @Description("A greenlet's thread was started on its hub")
     @Enabled(false)
     @StackTrace(false)
-    static final class Started extends Event {
+    abstract static class GreenletEvent extends Event {
         @Label("Greenlet")
         String greenlet;
 
@@ -53,17 +49,15 @@ final class GreenletEvents {
         String hub;
     }
 
+    @Name("io.gevent4j.GreenletStarted")
+    @Label("Greenlet Started")
+    @Description("A greenlet's thread was started on its hub")
+    static final class Started extends GreenletEvent {
+    }
+
     @Name("io.gevent4j.GreenletEnded")
     @Label("Greenlet Ended")
-    @Category("gevent4j")
     @Description("A greenlet's body ended (returned, raised or was killed)")
-    @Enabled(false)
-    @StackTrace(false)
-    static final class Ended extends Event {
-        @Label("Greenlet")
-        String greenlet;
-
-        @Label("Hub")
-        String hub;
+    static final class Ended extends GreenletEvent {
     }
 }

@@ -297,7 +297,7 @@ public final class Hub implements AutoCloseable {
         state = State.CLOSED;
         HubRegistry.remove(this);
         loop.close();
-        loop.drainInboxTo(Scheduler.orphans());
+        loop.drainInboxTo(Orphans.EXECUTOR);
         carrier.wake();
         releaseOwnerThread();
     }
@@ -520,7 +520,6 @@ public final class Hub implements AutoCloseable {
 
     /** The executor the JDK hands this hub's continuations to. Never throws, never blocks. */
     private static final class Scheduler implements Executor {
-        private static volatile ExecutorService orphans;
         final Hub hub;
 
         Scheduler(Hub hub) {
@@ -531,31 +530,22 @@ public final class Hub implements AutoCloseable {
         public void execute(Runnable task) {
             Objects.requireNonNull(task);
             if (hub.state == State.CLOSED) {
-                orphans().execute(task);
+                Orphans.EXECUTOR.execute(task);
                 return;
             }
             hub.loop.executeFromAnyThread(task);
             if (hub.state == State.CLOSED) {
-                hub.loop.drainInboxTo(orphans());
+                hub.loop.drainInboxTo(Orphans.EXECUTOR);
             }
         }
+    }
 
-        static ExecutorService orphans() {
-            ExecutorService e = orphans;
-            if (e == null) {
-                synchronized (Scheduler.class) {
-                    e = orphans;
-                    if (e == null) {
-                        e = Executors.newSingleThreadExecutor(r -> {
-                            Thread t = new Thread(r, "gevent4j-closed-hubs");
-                            t.setDaemon(true);
-                            return t;
-                        });
-                        orphans = e;
-                    }
-                }
-            }
-            return e;
-        }
+    /** The one daemon thread that runs the tasks closed hubs are handed, started on first use. */
+    private static final class Orphans {
+        static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gevent4j-closed-hubs");
+            t.setDaemon(true);
+            return t;
+        });
     }
 }

@@ -5,19 +5,9 @@ package io.gevent4j.hub;
  * polls without sleeping (libev's {@code ev_idle}). {@code Gevent.idle()} waits on one.
  * Hub-thread only.
  */
-public final class IdleWatcher extends Watcher {
+public final class IdleWatcher extends PhaseWatcher {
 
     IdleWatcher(Loop loop) {
-        super(loop);
-    }
-
-    @Override
-    void onStart() {
-        loop.idleWatchers.add(this);
-    }
-
-    @Override
-    void onStop() {
-        loop.idleWatchers.remove(this);
+        super(loop, loop.idleWatchers);
     }
 }

@@ -23,6 +23,8 @@ final class JdkAccess {
     static final String FLAG = "--add-opens java.base/java.lang="
             + (JdkAccess.class.getModule().isNamed() ? JdkAccess.class.getModule().getName() : "ALL-UNNAMED");
 
+    /** The type of the field getters: a virtual thread's field, read as an {@code Object}. */
+    private static final MethodType FIELD_OF_THREAD = MethodType.methodType(Object.class, Thread.class);
     private static final Constructor<?> BUILDER;
     private static final MethodHandle SCHEDULER;
     private static final MethodHandle CARRIER;
@@ -41,10 +43,8 @@ final class JdkAccess {
             builder.setAccessible(true);
             Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
             MethodHandles.Lookup vt = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup());
-            scheduler = vt.findGetter(virtualThread, "scheduler", Executor.class)
-                    .asType(MethodType.methodType(Executor.class, Thread.class));
-            carrierOf = vt.findGetter(virtualThread, "carrierThread", Thread.class)
-                    .asType(MethodType.methodType(Thread.class, Thread.class));
+            scheduler = vt.findGetter(virtualThread, "scheduler", Executor.class).asType(FIELD_OF_THREAD);
+            carrierOf = vt.findGetter(virtualThread, "carrierThread", Thread.class).asType(FIELD_OF_THREAD);
             MethodHandles.Lookup th = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
             carrier = th.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -81,14 +81,7 @@ final class JdkAccess {
 
     /** The scheduler of a virtual thread; {@code null} when the flag is missing. */
     static Executor schedulerOf(Thread virtualThread) {
-        if (SCHEDULER == null) {
-            return null;
-        }
-        try {
-            return (Executor) SCHEDULER.invokeExact(virtualThread);
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        return (Executor) field(SCHEDULER, virtualThread);
     }
 
     /**
@@ -96,11 +89,15 @@ final class JdkAccess {
      * running or when the flag is missing. Any thread; the field is volatile in the JDK.
      */
     static Thread carrierOf(Thread virtualThread) {
-        if (CARRIER_OF == null) {
+        return (Thread) field(CARRIER_OF, virtualThread);
+    }
+
+    private static Object field(MethodHandle getter, Thread virtualThread) {
+        if (getter == null) {
             return null;
         }
         try {
-            return (Thread) CARRIER_OF.invokeExact(virtualThread);
+            return (Object) getter.invokeExact(virtualThread);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

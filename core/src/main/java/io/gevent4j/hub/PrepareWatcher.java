@@ -4,19 +4,9 @@ package io.gevent4j.hub;
  * Runs its callback once per loop iteration, just before the loop polls for I/O (libev's {@code ev_prepare}).
  * Hub-thread only.
  */
-public final class PrepareWatcher extends Watcher {
+public final class PrepareWatcher extends PhaseWatcher {
 
     PrepareWatcher(Loop loop) {
-        super(loop);
-    }
-
-    @Override
-    void onStart() {
-        loop.prepareWatchers.add(this);
-    }
-
-    @Override
-    void onStop() {
-        loop.prepareWatchers.remove(this);
+        super(loop, loop.prepareWatchers);
     }
 }

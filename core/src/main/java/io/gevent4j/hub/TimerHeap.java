@@ -28,10 +28,6 @@ final class TimerHeap {
         return timers[i];
     }
 
-    TimerWatcher peek() {
-        return size == 0 ? null : timers[0];
-    }
-
     /** The earliest deadline; only when {@link #size()} is positive. */
     long firstDeadline() {
         return deadlines[0];

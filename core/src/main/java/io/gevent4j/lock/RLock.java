@@ -23,7 +23,7 @@ import java.util.concurrent.locks.Lock;
  * {@link io.gevent4j.Timeout} raised in a blocked acquirer is thrown from {@code acquire}
  * without taking the lock.
  */
-public class RLock implements Lock, AutoCloseable {
+public class RLock implements Lock, Acquirable<RLock> {
 
     private final Semaphore block = new Semaphore(1);
     private volatile RawGreenlet owner;
@@ -34,6 +34,7 @@ public class RLock implements Lock, AutoCloseable {
     }
 
     /** Acquires the lock, blocking until it is free or already owned by the current greenlet. */
+    @Override
     public boolean acquire() {
         return acquire(true, null);
     }
@@ -88,12 +89,6 @@ public class RLock implements Lock, AutoCloseable {
         return isOwned() ? count : 0;
     }
 
-    /** Acquires the lock and returns this, to be released by try-with-resources. */
-    public RLock acquired() {
-        acquire();
-        return this;
-    }
-
     /** Same as {@link #release()}: ends a try-with-resources block opened by {@link #acquired()}. */
     @Override
     public void close() {
@@ -105,9 +100,15 @@ public class RLock implements Lock, AutoCloseable {
         acquire();
     }
 
-    /** As {@link #lock()}, after checking the interrupt flag: a greenlet's wait is ended by kill and Timeout. */
+    /**
+     * As {@link #lock()}, after raising a kill or Timeout pending for the greenlet (one that
+     * interrupted it already) and then checking the interrupt status the user set: a
+     * greenlet's wait is ended by kill and Timeout, which the interrupt they caused must not
+     * turn into an {@link InterruptedException}.
+     */
     @Override
     public void lockInterruptibly() throws InterruptedException {
+        RawGreenlet.current().throwPending();
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }

@@ -45,7 +45,7 @@ import java.util.Objects;
  * it was granted meanwhile: if it leaves by an exception it passes the permit on, so none
  * is lost.
  */
-public class Semaphore implements Waitable, AutoCloseable {
+public class Semaphore implements Waitable, Acquirable<Semaphore> {
 
     private static final class Node {
         final Hub hub;
@@ -122,17 +122,12 @@ public class Semaphore implements Waitable, AutoCloseable {
     /** How many acquirers and lookers are blocked. */
     public int waiters() {
         synchronized (monitor) {
-            int n = 0;
-            for (Node node : waiters) {
-                if (node.link == null) {
-                    n++;
-                }
-            }
-            return n;
+            return blocked();
         }
     }
 
     /** Takes a permit, blocking until one is available; returns {@code true}. */
+    @Override
     public boolean acquire() {
         return acquire(true, null);
     }
@@ -179,7 +174,7 @@ public class Semaphore implements Waitable, AutoCloseable {
         }
         Node node;
         synchronized (monitor) {
-            if (counter > 0 && !hasBlocked()) {
+            if (counter > 0 && blocked() == 0) {
                 if (acquires) {
                     counter--;
                 }
@@ -194,14 +189,15 @@ public class Semaphore implements Waitable, AutoCloseable {
         return awaitGrant(node, timeout);
     }
 
-    /** Whether an acquirer or looker waits: a newcomer queues behind it. */
-    private boolean hasBlocked() {
+    /** Under the monitor: how many acquirers and lookers wait (raw links aside); a newcomer queues behind them. */
+    private int blocked() {
+        int n = 0;
         for (Node node : waiters) {
             if (node.link == null) {
-                return true;
+                n++;
             }
         }
-        return false;
+        return n;
     }
 
     private boolean awaitGrant(Node node, Duration timeout) {
@@ -292,12 +288,6 @@ public class Semaphore implements Waitable, AutoCloseable {
         synchronized (monitor) {
             return waiters.removeIf(node -> node.link == callback);
         }
-    }
-
-    /** Acquires a permit and returns this, to be released by try-with-resources. */
-    public Semaphore acquired() {
-        acquire();
-        return this;
     }
 
     /** Same as {@link #release()}: ends a try-with-resources block opened by {@link #acquired()}. */

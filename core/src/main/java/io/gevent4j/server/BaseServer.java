@@ -45,7 +45,9 @@ import java.util.Objects;
  * <p><b>Threads.</b> A server belongs to the hub of the thread that created it. Its methods
  * must be called on that hub (its platform thread or one of its greenlets) and throw
  * {@link IllegalStateException} elsewhere. The receiver and every handler are greenlets of
- * that hub: one of them runs at a time, switching only where it blocks.
+ * that hub: one of them runs at a time, switching only where it blocks; except that a
+ * {@link StreamServer} given a {@link StreamServer#hubGroup hub group} runs its handlers on
+ * the group's hubs.
  *
  * @param <S> the server's own type, which the option setters return
  */
@@ -64,6 +66,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     private State state = State.NEW;
     private Group group;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+    private Runnable onStop = () -> { };
     private final Event closed = new Event();
     private final Backoff backoff = new Backoff();
     private Greenlet<Void> receiver;
@@ -82,7 +85,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
      */
     public S spawnIn(Group group) {
         Objects.requireNonNull(group, "group");
-        checkNew("spawnIn");
+        checkHandlerGroupOption("spawnIn");
         this.group = group;
         return self();
     }
@@ -98,7 +101,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
         if (handlers <= 0) {
             throw new IllegalArgumentException("maxConcurrency must be positive: " + handlers);
         }
-        checkNew("maxConcurrency");
+        checkHandlerGroupOption("maxConcurrency");
         this.group = new Pool(handlers);
         return self();
     }
@@ -116,6 +119,22 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
         }
         checkNew("stopTimeout");
         this.stopTimeout = timeout;
+        return self();
+    }
+
+    /**
+     * Runs {@code hook} when {@link #stop(Duration)} begins, once nothing more is accepted and
+     * before the handlers are waited for: on each hub that runs handlers, in a greenlet of that
+     * hub. A protocol whose handlers wait idle between requests (HTTP keep-alive) ends those
+     * waits here, so that stopping does not last the whole timeout. What the hook throws is
+     * reported; stopping goes on. Not run by {@link #close()}.
+     *
+     * @throws IllegalStateException if the server was started
+     */
+    public S onStop(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        checkNew("onStop");
+        this.onStop = hook;
         return self();
     }
 
@@ -172,7 +191,8 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     }
 
     /**
-     * Stops gracefully: closes the server at once (nothing more is accepted), lets the
+     * Stops gracefully: closes the server at once (nothing more is accepted), runs the
+     * {@linkplain #onStop stop hook}, lets the
      * running handlers finish for up to {@code timeout}, then kills those still running
      * with {@link GreenletExit} and waits up to one more second for them to end. Blocks
      * the caller meanwhile. Calling it again does the waiting again; on a server that never
@@ -185,7 +205,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
         Objects.requireNonNull(timeout, "timeout");
         hub.checkCurrent(this);
         Greenlet<?> current = Greenlet.current();
-        if (current != null && group != null && group.contains(current)) {
+        if (current != null && isHandler(current)) {
             throw new IllegalStateException("stop() called from a handler of " + this
                     + " would wait for itself: call close() there");
         }
@@ -194,8 +214,34 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
             return;
         }
         receiver.join();
-        if (!group.join(timeout)) {
-            group.kill(new GreenletExit(), true, KILL_TIMEOUT);
+        stopHandlers(timeout);
+    }
+
+    /**
+     * Once accepting ended: runs the stop hook, then waits up to {@code timeout} for the
+     * handlers and kills those still running. The server's own group by default.
+     */
+    void stopHandlers(Duration timeout) {
+        stopGroup(group, timeout);
+    }
+
+    /** Whether {@code greenlet}, running on the current hub, is one of the server's handlers. */
+    boolean isHandler(Greenlet<?> greenlet) {
+        return group != null && group.contains(greenlet);
+    }
+
+    /**
+     * Runs the stop hook, then waits up to {@code timeout} for {@code handlers} to end and
+     * kills those still running. On the hub of {@code handlers}, in a greenlet.
+     */
+    final void stopGroup(Group handlers, Duration timeout) {
+        try {
+            onStop.run();
+        } catch (RuntimeException e) {
+            report("stop hook", e);
+        }
+        if (!handlers.join(timeout)) {
+            handlers.kill(new GreenletExit(), true, KILL_TIMEOUT);
         }
     }
 
@@ -328,6 +374,14 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     /** Reports {@code error} once, naming this server and {@code what} failed. */
     final void report(String what, Throwable error) {
         hub.handleError(this + ": " + what, error);
+    }
+
+    /**
+     * Throws {@link IllegalStateException} unless {@code option}, which sets the group the
+     * handlers run in, may be set now: the server is new.
+     */
+    void checkHandlerGroupOption(String option) {
+        checkNew(option);
     }
 
     /** Throws {@link IllegalStateException} unless on the server's hub and the server is new. */

@@ -1,5 +1,8 @@
 package io.gevent4j.server;
 
+import io.gevent4j.Greenlet;
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.HubGroup;
 import io.gevent4j.pool.Group;
 import io.gevent4j.socket.AbstractSocket;
 import io.gevent4j.socket.ListeningSocket;
@@ -10,6 +13,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -37,11 +41,24 @@ import java.util.function.Consumer;
  * only, and the failure is reported like a handler's exception; {@link #sslParameters}
  * configures each connection's engine.
  *
+ * <p><b>All cores.</b> By default every connection is a greenlet of the server's hub, so
+ * the server uses one core. With {@link #hubGroup(HubGroup)} the server's receiver accepts
+ * and hands each connection to the next hub of the group, round robin, where its handler
+ * runs and the connection lives for its whole life; handlers on different hubs run at the
+ * same time, so what they share must be thread-safe. {@link #stop} ends every hub's handlers.
+ *
+ * <pre>{@code
+ * try (HubGroup hubs = HubGroup.start(Runtime.getRuntime().availableProcessors())) {
+ *     StreamServer server = new StreamServer(address, handler).hubGroup(hubs);
+ *     server.serveForever();
+ * }
+ * }</pre>
+ *
  * <p>The lifecycle, the limit on concurrent handlers, error handling and threading are
  * {@link BaseServer}'s. Which thread runs what: {@link #start()}, {@link #stop} and the
  * other methods run in the calling greenlet (or the hub's platform thread); accepting runs
  * in the receiver greenlet; each handler, and its TLS handshake, in its own greenlet; all
- * of them on the server's hub.
+ * of them on the server's hub, or the handlers on the hubs of its {@link #hubGroup}.
  */
 public final class StreamServer extends BaseServer<StreamServer> {
 
@@ -74,6 +91,9 @@ public final class StreamServer extends BaseServer<StreamServer> {
     private int backlog = ListeningSocket.DEFAULT_BACKLOG;
     private ListeningSocket listener;
     private SocketAddress bound;
+    private HubGroup hubGroup;
+    /** The handlers' groups on the hubs of {@link #hubGroup}, made at start; {@code null} without one. */
+    private HubHandlerGroups hubHandlers;
 
     /**
      * A server that will listen on {@code address} (an {@link java.net.InetSocketAddress},
@@ -189,6 +209,39 @@ public final class StreamServer extends BaseServer<StreamServer> {
         return this;
     }
 
+    /**
+     * Serves the connections on the hubs of {@code hubs} instead of the server's own: the
+     * receiver, on the server's hub, accepts each connection and hands it to the
+     * {@linkplain HubGroup#next() next hub}, round robin, where its handler runs in a greenlet
+     * and its socket lives until the handler ends. Handlers on different hubs run at the same
+     * time. The group must stay open while the server serves (close the server first):
+     * a connection handed to a closed hub is closed unserved. The handlers run in one group
+     * per hub, of the server's making, so {@link #spawnIn} and {@link #maxConcurrency} cannot
+     * be combined with it.
+     *
+     * @throws IllegalStateException if the server was started, or has a {@link #spawnIn group}
+     *         or {@link #maxConcurrency limit}
+     */
+    public StreamServer hubGroup(HubGroup hubs) {
+        Objects.requireNonNull(hubs, "hubs");
+        checkNew("hubGroup");
+        if (group() != null) {
+            throw new IllegalStateException("hubGroup runs the handlers in groups of its own: " + this
+                    + " was given a group or a concurrency limit");
+        }
+        this.hubGroup = hubs;
+        return this;
+    }
+
+    @Override
+    void checkHandlerGroupOption(String option) {
+        super.checkHandlerGroupOption(option);
+        if (hubGroup != null) {
+            throw new IllegalStateException(option + " cannot be combined with hubGroup, which runs the handlers"
+                    + " in groups of its own: " + this);
+        }
+    }
+
     @Override
     public SocketAddress address() {
         return bound != null ? bound : requested;
@@ -200,6 +253,9 @@ public final class StreamServer extends BaseServer<StreamServer> {
             listener = ListeningSocket.bind(requested, backlog);
             bound = boundAddress(listener);
         }
+        if (hubGroup != null) {
+            hubHandlers = HubHandlerGroups.create(hubGroup);
+        }
     }
 
     @Override
@@ -209,7 +265,38 @@ public final class StreamServer extends BaseServer<StreamServer> {
 
     @Override
     void serveNext(Group handlers) throws IOException {
-        StreamSocket socket = listener.accept();
+        if (hubHandlers != null) {
+            hubHandlers.handOff(listener.acceptChannel(), this::serveHandedOff);
+            return;
+        }
+        spawnHandler(handlers, listener.accept());
+    }
+
+    @Override
+    void stopHandlers(Duration timeout) {
+        if (hubHandlers == null) {
+            super.stopHandlers(timeout);
+            return;
+        }
+        hubHandlers.stop(handlers -> stopGroup(handlers, timeout));
+    }
+
+    @Override
+    boolean isHandler(Greenlet<?> greenlet) {
+        return hubHandlers != null ? hubHandlers.contains(greenlet) : super.isHandler(greenlet);
+    }
+
+    /** On the hub {@code channel} was handed to, as a loop callback: serves it there. */
+    private void serveHandedOff(SocketChannel channel, Group handlers) {
+        try {
+            spawnHandler(handlers, StreamSocket.adopt(channel));
+        } catch (IOException | RuntimeException e) {
+            report("failed to serve a connection handed to " + Hub.current(), e);
+        }
+    }
+
+    /** Spawns the handler of the accepted {@code socket}, which is closed if that fails. */
+    private void spawnHandler(Group handlers, StreamSocket socket) throws IOException {
         SocketAddress peer;
         try {
             peer = socket.getRemoteAddress();

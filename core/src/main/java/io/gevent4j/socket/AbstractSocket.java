@@ -255,6 +255,12 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         writer().await(left, "writing");
     }
 
+    /** Binds the channel to {@code local} (port 0: any free port), on the socket's hub, the socket open. */
+    final void bindChannel(SocketAddress local) throws IOException {
+        ensureOpen();
+        ((NetworkChannel) channel).bind(local);
+    }
+
     /** Every operation starts here: on the socket's hub, and the socket open. */
     final void ensureOpen() throws ClosedChannelException {
         hub.checkCurrent(this);

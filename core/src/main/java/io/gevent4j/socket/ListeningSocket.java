@@ -22,7 +22,8 @@ import java.nio.channels.SocketChannel;
  * }
  * }</pre>
  *
- * <p>Accepted sockets belong to the same hub. TCP listening sockets get
+ * <p>Accepted sockets belong to the same hub ({@link #acceptChannel()} takes a connection
+ * to hand to another hub). TCP listening sockets get
  * {@code SO_REUSEADDR}, as gevent's servers do. Hub-thread only, see {@link AbstractSocket}.
  */
 public final class ListeningSocket extends AbstractSocket {
@@ -49,6 +50,34 @@ public final class ListeningSocket extends AbstractSocket {
      * @throws IllegalArgumentException if {@code backlog} is not positive
      */
     public static ListeningSocket bind(SocketAddress local, int backlog) throws IOException {
+        return bind(local, backlog, false);
+    }
+
+    /**
+     * A TCP socket listening on {@code local} with {@code SO_REUSEPORT}: several sockets, each
+     * bound this way by the same user, may listen on one address, and the kernel spreads the
+     * incoming connections over them. Bind the first one with port 0 if any port will do, then
+     * the others with the port it got ({@link #getLocalAddress()}).
+     *
+     * <p>Caveats. Linux (3.9 and later) balances by a hash of each connection's addresses and
+     * ports, not by load: a few connections may land unevenly, and a socket whose greenlets are
+     * busy keeps receiving its share. Connections waiting in one socket's backlog when that
+     * socket closes are reset, not handed to the others. Any other process of the same user
+     * may bind the same address this way and take a share of the connections. Other systems
+     * accept the option with other meanings (BSD and macOS give the connections to one socket).
+     *
+     * @throws IllegalArgumentException if {@code backlog} is not positive
+     * @throws UnsupportedOperationException if {@code local} is a UNIX-domain address, or the
+     *         platform has no {@code SO_REUSEPORT}
+     */
+    public static ListeningSocket bindReusePort(SocketAddress local, int backlog) throws IOException {
+        if (StreamSocket.familyOf(local) == StandardProtocolFamily.UNIX) {
+            throw new UnsupportedOperationException("SO_REUSEPORT needs a TCP address, not " + local);
+        }
+        return bind(local, backlog, true);
+    }
+
+    private static ListeningSocket bind(SocketAddress local, int backlog, boolean reusePort) throws IOException {
         if (backlog <= 0) {
             throw new IllegalArgumentException("backlog must be positive: " + backlog);
         }
@@ -57,6 +86,12 @@ public final class ListeningSocket extends AbstractSocket {
         try {
             if (family != StandardProtocolFamily.UNIX) {
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            }
+            if (reusePort) {
+                if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                    throw new UnsupportedOperationException("this platform has no SO_REUSEPORT");
+                }
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             ch.bind(local, backlog);
         } catch (IOException | RuntimeException | Error e) {
@@ -73,16 +108,30 @@ public final class ListeningSocket extends AbstractSocket {
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
      */
     public StreamSocket accept() throws IOException {
-        ensureOpen();
-        SocketChannel c;
-        while ((c = channel.accept()) == null) {
-            awaitReadable();
-        }
+        SocketChannel c = acceptChannel();
         try {
             return new StreamSocket(c);
         } catch (IOException | RuntimeException | Error e) {
             c.close();
             throw e;
         }
+    }
+
+    /**
+     * Accepts a connection as {@link #accept()} does, but returns its bare channel, registered
+     * nowhere, to hand to another hub, which makes it a socket of its own with
+     * {@link StreamSocket#adopt}. The caller owns the channel and must close it if it cannot
+     * hand it on.
+     *
+     * @throws java.net.SocketTimeoutException if the socket's timeout passes first
+     * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
+     */
+    public SocketChannel acceptChannel() throws IOException {
+        ensureOpen();
+        SocketChannel c;
+        while ((c = channel.accept()) == null) {
+            awaitReadable();
+        }
+        return c;
     }
 }

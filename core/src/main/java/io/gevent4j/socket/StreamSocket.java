@@ -88,6 +88,16 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         }
     }
 
+    /**
+     * Makes a socket of the current hub from {@code channel}, a connected channel that no
+     * other socket owns: e.g. one accepted on another hub with
+     * {@link ListeningSocket#acceptChannel()}. The socket owns the channel from then on; if
+     * this throws, the channel is closed.
+     */
+    public static StreamSocket adopt(SocketChannel channel) throws IOException {
+        return new StreamSocket(Objects.requireNonNull(channel, "channel"));
+    }
+
     static ProtocolFamily familyOf(SocketAddress address) {
         Objects.requireNonNull(address, "address");
         if (address instanceof UnixDomainSocketAddress) {
@@ -106,8 +116,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /** Binds the socket to a local address before connecting; returns this socket. */
     public StreamSocket bind(SocketAddress local) throws IOException {
-        ensureOpen();
-        channel.bind(local);
+        bindChannel(local);
         return this;
     }
 

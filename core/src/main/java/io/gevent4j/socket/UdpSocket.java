@@ -41,8 +41,7 @@ public final class UdpSocket extends AbstractSocket {
 
     /** Binds to {@code local} (port 0: any free port); returns this socket. */
     public UdpSocket bind(SocketAddress local) throws IOException {
-        ensureOpen();
-        channel.bind(local);
+        bindChannel(local);
         return this;
     }
 

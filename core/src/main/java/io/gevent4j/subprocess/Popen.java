@@ -9,6 +9,7 @@ import io.gevent4j.fileobject.ThreadedInputStream;
 import io.gevent4j.fileobject.ThreadedOutputStream;
 import io.gevent4j.hub.ChildWatcher;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.Linkable;
 import io.gevent4j.threadpool.ThreadPool;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ import java.util.concurrent.CompletionException;
  * <p>Hub-thread only: every method must be called on the hub that started the process (its
  * platform thread or one of its greenlets), else {@link IllegalStateException}.
  */
-public final class Popen implements Waitable, AutoCloseable {
+public final class Popen implements Waitable.Linked, AutoCloseable {
 
     /** How long an idle pipe thread lingers before it exits. */
     private static final Duration PIPE_THREAD_IDLE = Duration.ofSeconds(1);
@@ -235,20 +236,10 @@ public final class Popen implements Waitable, AutoCloseable {
         process.destroy();
     }
 
-    /** Whether the process exited and the loop noticed. */
+    /** The process's exit as a linkable: it is {@linkplain #ready() ready} once the process exited and the loop noticed. */
     @Override
-    public boolean ready() {
-        return exited.ready();
-    }
-
-    @Override
-    public void rawLink(Runnable callback) {
-        exited.rawLink(callback);
-    }
-
-    @Override
-    public boolean unlinkRaw(Runnable callback) {
-        return exited.unlinkRaw(callback);
+    public Linkable linkable() {
+        return exited;
     }
 
     /**

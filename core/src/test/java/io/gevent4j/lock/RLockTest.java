@@ -3,6 +3,8 @@ package io.gevent4j.lock;
 import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
+import io.gevent4j.GreenletExit;
+import io.gevent4j.event.Event;
 
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +98,64 @@ class RLockTest {
             assertTrue(lock.tryLock(1, TimeUnit.MILLISECONDS));
             lock.unlock();
             assertThrows(UnsupportedOperationException.class, lock::newCondition);
+        });
+    }
+
+    @Test
+    void lockInterruptiblyRaisesAKillThatInterruptedTheGreenletBeforeIt() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            Event go = new Event();
+            List<String> log = new ArrayList<>();
+            Greenlet<Void> victim = Gevent.spawn(() -> {
+                go.await();
+                try {
+                    lock.lockInterruptibly();
+                    log.add("locked");
+                } catch (InterruptedException e) {
+                    log.add("interrupted");
+                }
+            });
+            Gevent.sleep(0);
+            go.set();
+            victim.kill(new GreenletExit(), true, Duration.ofSeconds(20));
+            assertTrue(victim.killed(), "the kill is raised by lockInterruptibly: " + victim);
+            assertEquals(List.of(), log);
+            assertFalse(lock.locked());
+        });
+    }
+
+    @Test
+    void lockInterruptiblyRaisesAKillThatArrivesWhileItWaits() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            lock.acquire();
+            Greenlet<Void> victim = Gevent.spawn(() -> {
+                try {
+                    lock.lockInterruptibly();
+                } catch (InterruptedException e) {
+                    throw new AssertionError("the kill became an InterruptedException", e);
+                }
+            });
+            Gevent.sleep(0);
+            victim.kill(new GreenletExit(), true, Duration.ofSeconds(20));
+            assertTrue(victim.killed(), "killed where it waits: " + victim);
+            assertFalse(Thread.interrupted());
+            lock.release();
+            assertFalse(lock.locked());
+        });
+    }
+
+    @Test
+    void lockInterruptiblyThrowsForAnInterruptTheUserSet() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            Greenlet<Boolean> g = Gevent.spawn(() -> {
+                Thread.currentThread().interrupt();
+                assertThrows(InterruptedException.class, lock::lockInterruptibly);
+                return lock.locked();
+            });
+            assertFalse(g.get());
         });
     }
 }

@@ -10,7 +10,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -28,6 +27,7 @@ final class Connection {
     private static final Duration LINGER = Duration.ofSeconds(2);
 
     private final ServerCore server;
+    private final HubConnections here;
     private final Transport transport;
     private final HttpServerLimits limits;
     private final ConnectionInput in;
@@ -37,12 +37,13 @@ final class Connection {
     private boolean busy;
     private boolean draining;
 
-    Connection(ServerCore server, Transport transport, ByteBuffer scratch) throws IOException {
+    Connection(ServerCore server, HubConnections here, Transport transport) throws IOException {
         this.server = server;
+        this.here = here;
         this.transport = transport;
         this.limits = server.limits();
-        this.in = new ConnectionInput(transport, server.pool(), scratch);
-        this.out = new ConnectionOutput(transport, server.pool(), limits.ioTimeout());
+        this.in = new ConnectionInput(transport, here.pool(), here.scratch());
+        this.out = new ConnectionOutput(transport, here.pool(), limits.ioTimeout());
         this.remote = (InetSocketAddress) transport.socket().getRemoteAddress();
         this.local = (InetSocketAddress) transport.socket().getLocalAddress();
     }
@@ -103,7 +104,7 @@ final class Connection {
     }
 
     String date() {
-        return server.date().header();
+        return here.date().header();
     }
 
     /**
@@ -194,7 +195,7 @@ final class Connection {
         busy = false;
         if (AccessLog.enabled()) {
             HttpPrincipal p = exchange.getPrincipal();
-            AccessLog.log(remote, p == null ? null : p.getUsername(), server.date().logTimestamp(),
+            AccessLog.log(remote, p == null ? null : p.getUsername(), here.date().logTimestamp(),
                     head.requestLine(), exchange.getResponseCode(), exchange.bodyBytesSent());
         }
         return again;
@@ -210,7 +211,7 @@ final class Connection {
             ResponseHead.write(out, e.status(), headers, date());
             out.finish();
             if (AccessLog.enabled()) {
-                AccessLog.log(remote, null, server.date().logTimestamp(), "-", e.status(), 0);
+                AccessLog.log(remote, null, here.date().logTimestamp(), "-", e.status(), 0);
             }
             transport.socket().shutdownOutput();
             in.release();
@@ -236,6 +237,6 @@ final class Connection {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "closing connection from " + remote + ": " + e);
         }
-        server.connectionClosed(this);
+        here.remove(this);
     }
 }

@@ -6,15 +6,13 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
  * gevent4j's {@link HttpServer}: what {@code HttpServer.create(...)} returns when
  * {@code gevent4j-http} is present. Every connection is a greenlet of one hub (see
- * {@link GeventHttpServerProvider} for which hub) and runs its exchanges there, one at a
- * time, in order. The executor is kept for {@link #getExecutor()} but not used: handlers
- * run in their connection's greenlet, where blocking calls let the hub serve others.
+ * {@link GeventHttpServerProvider} for which hub, and for an executor that is a
+ * {@link io.gevent4j.hub.HubGroup}) and runs its exchanges there, one at a time, in order.
  * Methods may be called from any thread.
  */
 final class GeventHttpServer extends HttpServer {
@@ -48,20 +46,17 @@ final class GeventHttpServer extends HttpServer {
     /** @throws IllegalArgumentException if {@code delay} is negative */
     @Override
     public void stop(int delay) {
-        if (delay < 0) {
-            throw new IllegalArgumentException("negative delay: " + delay);
-        }
-        core.stop(Duration.ofSeconds(delay));
+        core.stop(delay);
     }
 
     @Override
     public HttpContext createContext(String path, HttpHandler handler) {
-        return core.createContext(path, java.util.Objects.requireNonNull(handler, "handler"));
+        return core.createContext(path, handler);
     }
 
     @Override
     public HttpContext createContext(String path) {
-        return core.createContext(path, null);
+        return core.createContext(path);
     }
 
     @Override

@@ -17,9 +17,19 @@ import java.util.Objects;
  * hub: its accept loop and each connection are greenlets there. A server bound from any
  * other thread (an unmodified {@code main}) gets a platform thread of its own,
  * {@code gevent4j-http-PORT} (the bound port), with its own hub, as the JDK's server gets its dispatcher
- * thread; that thread is not a daemon and ends at {@code stop}. Either way one hub serves
- * all of the server's connections, one greenlet each, and handlers run in their connection's
- * greenlet: {@code setExecutor} is accepted and ignored.
+ * thread; that thread is not a daemon and ends at {@code stop}. Either way, by default
+ * ({@code setExecutor(null)}) one hub serves all of the server's connections, one greenlet
+ * each, and handlers run in their connection's greenlet: they never run at once, as with
+ * the JDK's default executor.
+ *
+ * <p><b>All cores.</b> {@code server.setExecutor(hubGroup)}, with an
+ * {@link io.gevent4j.hub.HubGroup}, spreads the connections over the group's hubs: that
+ * hub accepts, and hands each connection round robin to a hub of the group, where its
+ * greenlet runs its exchanges for the connection's whole life. Handlers then run at once
+ * on several threads, as with a JDK thread pool executor, so what they share must be
+ * thread-safe. The group must stay open until the server has stopped. Any other executor
+ * is kept for {@code getExecutor} and otherwise ignored: blocking calls in a handler let
+ * the hub serve other connections, so no pool is needed.
  *
  * <p><b>Limits.</b> The server enforces {@link HttpServerLimits}: {@link HttpServerLimits#defaults()}
  * (gevent4j's configuration: {@code gevent4j.http.maxRequestLineBytes} and the other {@code http.*} settings) for servers made through the JDK's

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
@@ -16,6 +15,11 @@ import java.util.concurrent.Executor;
  * {@code configure} runs for each connection). The TLS handshake runs in the connection's
  * greenlet, bounded by the header timeout; a failed handshake closes that connection only.
  * Handlers get {@link com.sun.net.httpserver.HttpsExchange}s. Methods may be called from any thread.
+ *
+ * <p>Every behaviour lives in {@link ServerCore}; this class and {@link GeventHttpServer}
+ * only forward to it, because the JDK's two server types are abstract classes, one
+ * extending the other, that no common class of ours can extend both (the JDK's own
+ * implementation is the same pair).
  */
 final class GeventHttpsServer extends HttpsServer {
 
@@ -43,9 +47,6 @@ final class GeventHttpsServer extends HttpsServer {
     /** @throws IllegalStateException also if no {@link HttpsConfigurator} was set */
     @Override
     public void start() {
-        if (core.httpsConfigurator() == null) {
-            throw new IllegalStateException("HttpsConfigurator not set");
-        }
         core.start();
     }
 
@@ -62,20 +63,17 @@ final class GeventHttpsServer extends HttpsServer {
     /** @throws IllegalArgumentException if {@code delay} is negative */
     @Override
     public void stop(int delay) {
-        if (delay < 0) {
-            throw new IllegalArgumentException("negative delay: " + delay);
-        }
-        core.stop(Duration.ofSeconds(delay));
+        core.stop(delay);
     }
 
     @Override
     public HttpContext createContext(String path, HttpHandler handler) {
-        return core.createContext(path, java.util.Objects.requireNonNull(handler, "handler"));
+        return core.createContext(path, handler);
     }
 
     @Override
     public HttpContext createContext(String path) {
-        return core.createContext(path, null);
+        return core.createContext(path);
     }
 
     @Override

@@ -4,9 +4,11 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.gevent4j.Gevent;
 import io.gevent4j.event.Event;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.HubGroup;
 import io.gevent4j.server.StreamServer;
 import io.gevent4j.socket.ListeningSocket;
 import io.gevent4j.socket.StreamSocket;
@@ -16,13 +18,11 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -33,7 +33,10 @@ import java.util.concurrent.Executor;
  * <p><b>Which hub serves.</b> A server bound inside a greenlet is served by that greenlet's
  * hub: its accept loop and every connection are greenlets there, and run while that hub's
  * greenlets block. A server bound from any other thread gets a {@link ServerThread} with a
- * hub of its own, as the JDK's server gets its dispatcher thread.
+ * hub of its own, as the JDK's server gets its dispatcher thread. A server whose executor is
+ * a {@link HubGroup} accepts on that hub and hands each connection to the next hub of the
+ * group ({@link StreamServer#hubGroup}); each hub's connections keep their buffers in a
+ * {@link HubConnections} of that hub.
  *
  * <p><b>Threads.</b> {@link #bind}, {@link #start} and {@link #stop} may be called from any
  * thread (except that a hub's own greenlets must start the servers it serves); contexts and
@@ -47,10 +50,7 @@ final class ServerCore {
     private final HttpServer owner;
     private final HttpServerLimits limits;
     private final Contexts contexts = new Contexts();
-    private final BufferPool pool = new BufferPool();
-    private final HttpDate date = new HttpDate();
-    private final ByteBuffer scratch = ByteBuffer.allocateDirect(BufferPool.SIZE);
-    private final Set<Connection> connections = new LinkedHashSet<>();
+    private final Map<Hub, HubConnections> connections = new ConcurrentHashMap<>();
     /** Set when the server's thread serves: what its main greenlet waits on until stopped. Hub-thread only. */
     private Event terminated;
     private volatile HttpsConfigurator configurator;
@@ -100,12 +100,16 @@ final class ServerCore {
     /**
      * Starts accepting. Returns at once; the server runs on its hub.
      *
-     * @throws IllegalStateException if unbound, started already or stopped, or if a server
-     *         served by a greenlet's hub is started from another thread
+     * @throws IllegalStateException if unbound, started already or stopped, if a server
+     *         served by a greenlet's hub is started from another thread, or if an
+     *         {@link HttpsServer} has no {@link HttpsConfigurator}
      */
     synchronized void start() {
         if (state != State.BOUND) {
             throw new IllegalStateException(state == State.UNBOUND ? "server not bound" : "server already started");
+        }
+        if (owner instanceof HttpsServer && configurator == null) {
+            throw new IllegalStateException("HttpsConfigurator not set");
         }
         if (thread != null) {
             thread.begin(() -> {
@@ -125,8 +129,14 @@ final class ServerCore {
      * the exchanges under way finish (each answered with {@code Connection: close}) for up to
      * {@code delay}, then closes every connection and ends the server's thread. Blocks the
      * caller (a greenlet of the server's hub: that greenlet only) until then. Idempotent.
+     *
+     * @throws IllegalArgumentException if {@code delaySeconds} is negative
      */
-    void stop(Duration delay) {
+    void stop(int delaySeconds) {
+        if (delaySeconds < 0) {
+            throw new IllegalArgumentException("negative delay: " + delaySeconds);
+        }
+        Duration delay = Duration.ofSeconds(delaySeconds);
         State was;
         synchronized (this) {
             was = state;
@@ -156,6 +166,15 @@ final class ServerCore {
     }
 
     HttpContext createContext(String path, HttpHandler handler) {
+        return addContext(path, Objects.requireNonNull(handler, "handler"));
+    }
+
+    /** A context without a handler yet. */
+    HttpContext createContext(String path) {
+        return addContext(path, null);
+    }
+
+    private HttpContext addContext(String path, HttpHandler handler) {
         Objects.requireNonNull(path, "path");
         Context c = new Context(path, handler, owner);
         contexts.add(c);
@@ -200,26 +219,21 @@ final class ServerCore {
         return limits;
     }
 
-    BufferPool pool() {
-        return pool;
-    }
-
-    HttpDate date() {
-        return date;
-    }
-
-    /** A connection's greenlet ended. Hub-thread only. */
-    void connectionClosed(Connection c) {
-        connections.remove(c);
-    }
-
     private void listen(InetSocketAddress addr, int backlog) throws IOException {
         ListeningSocket listener = ListeningSocket.bind(addr, backlog);
         address = (InetSocketAddress) listener.getLocalAddress();
-        acceptor = new StreamServer(listener, this::serve);
+        acceptor = new StreamServer(listener, this::serve).onStop(() -> connectionsHere().drainAll());
+    }
+
+    /** This hub's connections of the server. */
+    private HubConnections connectionsHere() {
+        return connections.computeIfAbsent(Hub.current(), hub -> new HubConnections());
     }
 
     private void startAccepting() {
+        if (executor instanceof HubGroup hubs) {
+            acceptor.hubGroup(hubs);
+        }
         try {
             acceptor.start();
         } catch (IOException e) {
@@ -235,8 +249,9 @@ final class ServerCore {
             TlsParameters params = new TlsParameters(tls, (InetSocketAddress) peer);
             secure = TlsSocket.server(socket, tls.getSSLContext(), params::configure);
         }
-        Connection c = new Connection(this, new Transport(socket, secure), scratch);
-        connections.add(c);
+        HubConnections here = connectionsHere();
+        Connection c = new Connection(this, here, new Transport(socket, secure));
+        here.add(c);
         c.serve();
     }
 
@@ -245,19 +260,12 @@ final class ServerCore {
     }
 
     /**
-     * Runs in a greenlet of the server's hub: stops accepting, ends the idle connections' wait
-     * for a request at once and lets the busy ones finish their exchange for up to
-     * {@code delay}. An idle connection is not killed: its request may have arrived already,
-     * and once begun an exchange is finished, as a busy one.
+     * Runs in a greenlet of the server's hub: stops accepting, then on every hub serving
+     * connections ends the idle ones' wait for a request at once
+     * ({@link HubConnections#drainAll}) and lets the busy ones finish their exchange for up to
+     * {@code delay}.
      */
     private void drain(Duration delay) {
-        acceptor.close();
-        for (Connection c : List.copyOf(connections)) {
-            c.drain();
-            if (!c.busy()) {
-                c.endIdleWait();
-            }
-        }
         acceptor.stop(delay);
         if (terminated != null) {
             terminated.set();

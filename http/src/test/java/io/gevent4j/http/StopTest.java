@@ -27,17 +27,7 @@ class StopTest {
         int fdsBefore = OpenFiles.countAfterWarmUp();
         AtomicInteger started = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", ex -> {
-            started.incrementAndGet();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new IOException(e);
-            }
-            ExchangeTest.send(ex, 200, "done");
-            finished.incrementAndGet();
-        });
+        HttpServer server = slowServer(started, finished);
         server.start();
         InetSocketAddress address = server.getAddress();
         String threadName = "gevent4j-http-" + address.getPort();
@@ -67,8 +57,24 @@ class StopTest {
         assertEquals(fdsBefore, OpenFiles.count(), () -> "no file descriptor left open: " + OpenFiles.describe());
     }
 
+    /** A server whose requests take 20 ms each, counting those begun and those finished. */
+    static HttpServer slowServer(AtomicInteger started, AtomicInteger finished) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            started.incrementAndGet();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            ExchangeTest.send(ex, 200, "done");
+            finished.incrementAndGet();
+        });
+        return server;
+    }
+
     /** Sends keep-alive requests until the server closes; a response cut short is a failure. */
-    private static void load(InetSocketAddress address, AtomicInteger answered, List<Throwable> broken) {
+    static void load(InetSocketAddress address, AtomicInteger answered, List<Throwable> broken) {
         for (int connections = 0; connections < 1000; connections++) {
             try (RawClient c = new RawClient(address)) {
                 for (int i = 0; i < 1000; i++) {
@@ -94,7 +100,7 @@ class StopTest {
         }
     }
 
-    private static boolean threadAlive(String name) {
+    static boolean threadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 

@@ -1,0 +1,245 @@
+package io.gevent4j.server;
+
+import io.gevent4j.FreshHub;
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+import io.gevent4j.GreenletExit;
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.HubGroup;
+import io.gevent4j.pool.Group;
+import io.gevent4j.socket.StreamSocket;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.gevent4j.server.StreamServerTest.ANY_LOOPBACK_PORT;
+import static io.gevent4j.server.StreamServerTest.assertNeverServed;
+import static io.gevent4j.server.StreamServerTest.openFds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A {@link StreamServer} serving one address from the hubs of a {@link HubGroup}. */
+class HubGroupServerTest {
+
+    /** Answers each line with the name of the thread of the hub that serves the connection, checking it never changes. */
+    static void hubEcho(StreamSocket socket, SocketAddress address) throws Exception {
+        Hub hub = Hub.current();
+        var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            String where = Hub.current() == hub ? hub.thread().getName() : "moved";
+            socket.sendAll((line + " " + where + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** How many greenlets {@code hub} runs, counted on that hub, without the counting one. */
+    static int greenletsOn(Hub hub) {
+        return Gevent.spawnOn(hub, () -> hub.greenletCount() - 1).get();
+    }
+
+    @Test
+    void connectionsAreSpreadRoundRobinAndEachStaysOnItsHub() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho)
+                        .hubGroup(hubs).start();
+                Set<String> hubNames = new HashSet<>();
+                for (Hub hub : hubs.hubs()) {
+                    hubNames.add(hub.thread().getName());
+                }
+                List<Greenlet<String>> clients = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    int n = i;
+                    clients.add(Gevent.spawn(() -> {
+                        try (LineClient c = new LineClient(server.address())) {
+                            String first = c.call("a" + n).substring(("a" + n).length() + 1);
+                            for (int round = 0; round < 5; round++) {
+                                assertEquals("b" + n + " " + first, c.call("b" + n), "the connection stays on its hub");
+                            }
+                            return first;
+                        }
+                    }));
+                }
+                Set<String> served = new HashSet<>();
+                int[] perHub = new int[2];
+                for (Greenlet<String> c : clients) {
+                    String hub = c.get();
+                    assertTrue(hubNames.contains(hub), hub + " is a hub of the group");
+                    served.add(hub);
+                    perHub[hub.equals(hubs.hubs().get(0).thread().getName()) ? 0 : 1]++;
+                }
+                assertEquals(hubNames, served, "every hub served connections");
+                assertEquals(20, perHub[0], "round robin: half of the connections on each hub");
+                server.stop();
+                for (Hub hub : hubs.hubs()) {
+                    assertEquals(0, greenletsOn(hub), "no handler left on " + hub);
+                }
+            });
+        }
+    }
+
+    @Test
+    void noDescriptorThreadOrGreenletIsLeftOnceTheServerStopsAndTheGroupCloses() throws Exception {
+        serveAndStop();
+        long fdsBefore = openFds();
+        serveAndStop();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (openFds() != fdsBefore && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(fdsBefore, openFds(), "open file descriptors");
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("gevent4j-group")),
+                "no hub thread of a closed group is left");
+    }
+
+    /** A group of 2 hubs serving 10 connections, then the server stopped with handlers running, then the group closed. */
+    private static void serveAndStop() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho)
+                        .hubGroup(hubs).stopTimeout(Duration.ZERO).start();
+                List<LineClient> clients = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    LineClient c = new LineClient(server.address());
+                    c.call("x");
+                    clients.add(c);
+                }
+                server.stop();
+                for (Hub hub : hubs.hubs()) {
+                    assertEquals(0, greenletsOn(hub), "no handler left on " + hub);
+                }
+                for (LineClient c : clients) {
+                    c.close();
+                }
+            });
+        }
+    }
+
+    @Test
+    void stopEndsTheConnectionsOfEveryHubWithinTheStopTimeout() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                AtomicInteger killed = new AtomicInteger();
+                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> {
+                    try {
+                        hubEcho(socket, address);
+                    } catch (GreenletExit e) {
+                        killed.incrementAndGet();
+                        throw e;
+                    }
+                }).hubGroup(hubs).stopTimeout(Duration.ofMillis(200)).start();
+                List<LineClient> clients = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    LineClient c = new LineClient(server.address());
+                    assertTrue(c.call("hi").startsWith("hi gevent4j-group"), "served on the group");
+                    clients.add(c);
+                }
+                long start = System.nanoTime();
+                server.stop();
+                assertTrue(FreshHub.secondsSince(start) < 30, "stop ends within its timeout plus the kill");
+                assertEquals(10, killed.get(), "the idle handlers were killed on both hubs");
+                for (LineClient c : clients) {
+                    assertNull(c.readLine(), "the server closed the connection");
+                    c.close();
+                }
+                for (Hub hub : hubs.hubs()) {
+                    assertEquals(0, greenletsOn(hub), "no handler left on " + hub);
+                }
+                assertNeverServed(server.address());
+            });
+        }
+    }
+
+    @Test
+    void theStopHookRunsOnEveryHubBeforeTheHandlersAreAwaited() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                Set<Hub> hooked = ConcurrentHashMap.newKeySet();
+                StreamServer[] server = new StreamServer[1];
+                server[0] = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> {
+                    socket.sendAll("ready\n".getBytes(StandardCharsets.UTF_8));
+                    while (!hooked.contains(Hub.current())) {
+                        Gevent.sleep(0.005);
+                    }
+                }).hubGroup(hubs).stopTimeout(Duration.ofSeconds(60)).onStop(() -> hooked.add(Hub.current())).start();
+                List<LineClient> clients = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    LineClient c = new LineClient(server[0].address());
+                    assertEquals("ready", c.readLine());
+                    clients.add(c);
+                }
+                long start = System.nanoTime();
+                server[0].stop();
+                assertTrue(FreshHub.secondsSince(start) < 30, "the hook ended the handlers' waits, not the 60 s timeout");
+                assertEquals(Set.copyOf(hubs.hubs()), hooked, "the hook ran on each hub");
+                for (LineClient c : clients) {
+                    assertNull(c.readLine());
+                    c.close();
+                }
+            });
+        }
+    }
+
+    @Test
+    void aUnixDomainAddressIsServedFromTheGroupToo() throws Exception {
+        Path dir = Files.createTempDirectory("gevent4j-group");
+        Path file = dir.resolve("server.sock");
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                StreamServer server = new StreamServer(UnixDomainSocketAddress.of(file), HubGroupServerTest::hubEcho)
+                        .hubGroup(hubs).start();
+                Set<String> served = new HashSet<>();
+                for (int i = 0; i < 4; i++) {
+                    try (LineClient c = new LineClient(server.address())) {
+                        served.add(c.call("x"));
+                    }
+                }
+                assertEquals(2, served.size(), "both hubs served: " + served);
+                server.stop();
+            });
+        } finally {
+            Files.deleteIfExists(file);
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void aGroupOrALimitCannotBeCombinedWithAHubGroup() {
+        try (HubGroup hubs = HubGroup.start(1)) {
+            FreshHub.run(() -> {
+                StreamServer spread = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho).hubGroup(hubs);
+                assertThrows(IllegalStateException.class, () -> spread.maxConcurrency(10));
+                assertThrows(IllegalStateException.class, () -> spread.spawnIn(new Group()));
+                StreamServer limited = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho).maxConcurrency(10);
+                assertThrows(IllegalStateException.class, () -> limited.hubGroup(hubs));
+                spread.close();
+                limited.close();
+            });
+        }
+    }
+
+    @Test
+    void startingOnAClosedHubGroupFailsAndClosesTheServer() {
+        HubGroup hubs = HubGroup.start(1);
+        hubs.close();
+        FreshHub.run(() -> {
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho).hubGroup(hubs);
+            assertThrows(IllegalStateException.class, server::start);
+            assertTrue(server.isClosed());
+        });
+    }
+}

@@ -1,0 +1,65 @@
+package io.gevent4j.http;
+
+import java.nio.ByteBuffer;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A server's connections on one hub and what they share there: the buffer pool, the scratch
+ * buffer every read lands in, and the cached date. A server served by one hub has one; a
+ * server spread over a {@link io.gevent4j.hub.HubGroup} has one per hub of the group, so
+ * that nothing here is shared between threads. Hub-thread only.
+ */
+final class HubConnections {
+
+    private final BufferPool pool = new BufferPool();
+    private final HttpDate date = new HttpDate();
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(BufferPool.SIZE);
+    private final Set<Connection> connections = new LinkedHashSet<>();
+    private boolean draining;
+
+    BufferPool pool() {
+        return pool;
+    }
+
+    HttpDate date() {
+        return date;
+    }
+
+    ByteBuffer scratch() {
+        return scratch;
+    }
+
+    /** A connection's greenlet began; once the server stops it is drained at once. */
+    void add(Connection c) {
+        connections.add(c);
+        if (draining) {
+            drain(c);
+        }
+    }
+
+    /** A connection's greenlet ended. */
+    void remove(Connection c) {
+        connections.remove(c);
+    }
+
+    /**
+     * The server is stopping: every connection answers its running exchange with
+     * {@code Connection: close} and ends, and an idle one's wait for a request ends at once.
+     * An idle connection is not killed: its request may have arrived already.
+     */
+    void drainAll() {
+        draining = true;
+        for (Connection c : List.copyOf(connections)) {
+            drain(c);
+        }
+    }
+
+    private static void drain(Connection c) {
+        c.drain();
+        if (!c.busy()) {
+            c.endIdleWait();
+        }
+    }
+}
