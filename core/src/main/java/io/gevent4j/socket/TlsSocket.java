@@ -100,8 +100,7 @@ public final class TlsSocket implements ByteChannel {
     /** The peer's {@code close_notify} arrived (not a bare end of stream). */
     private boolean closeNotifyReceived;
     private boolean closed;
-    private InputStream input;
-    private OutputStream output;
+    private ChannelStreams streams;
 
     private TlsSocket(StreamSocket socket, SSLEngine engine) {
         this.socket = socket;
@@ -514,18 +513,19 @@ public final class TlsSocket implements ByteChannel {
      * {@link #pending()}. Closing it closes the connection.
      */
     public InputStream getInputStream() {
-        if (input == null) {
-            input = ChannelStreams.input(this, this::pending);
-        }
-        return input;
+        return streams().input();
     }
 
     /** The stream to the peer, encrypted, one per socket; closing it closes the connection. */
     public OutputStream getOutputStream() {
-        if (output == null) {
-            output = ChannelStreams.output(this, this::sendAll);
+        return streams().output();
+    }
+
+    private ChannelStreams streams() {
+        if (streams == null) {
+            streams = new ChannelStreams(this, this::pending, this::sendAll);
         }
-        return output;
+        return streams;
     }
 
     /**
