@@ -203,6 +203,24 @@ class NativeResolverFidelityTest {
         }
     }
 
+    /** As gevent's resolver/_hostsfile.py HostsFile.load: the hosts file is read again when it changes. */
+    @Test
+    void hostsFileIsReadAgainWhenItChanges() throws Exception {
+        try (DnsTestServer server = new DnsTestServer(simple("elsewhere.test", "10.7.0.9"))) {
+            Path conf = resolvConf("nameserver 127.0.0.1\n");
+            Path hosts = dir.resolve("hosts");
+            Files.writeString(hosts, "10.6.0.1 h.test\n");
+            NativeResolver r = NativeResolver.builder().resolvConf(conf).hostsFile(hosts).port(server.port()).build();
+            FreshHub.run(() -> {
+                assertEquals("10.6.0.1", r.lookupAll("h.test").getFirst().getHostAddress());
+                Files.writeString(hosts, "10.6.0.2 h.test\n");
+                Files.setLastModifiedTime(hosts, FileTime.fromMillis(Files.getLastModifiedTime(hosts).toMillis() + 10_000));
+                assertEquals("10.6.0.2", r.lookupAll("h.test").getFirst().getHostAddress());
+            });
+            assertEquals(0, count(server, "h.test"), "both answers came from the hosts file");
+        }
+    }
+
     @Test
     void resolvConfIsReadAgainWhenItChanges() throws Exception {
         try (DnsTestServer server = new DnsTestServer(simple("x.test", "10.7.0.1"))) {
