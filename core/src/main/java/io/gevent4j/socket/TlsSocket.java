@@ -72,7 +72,9 @@ import java.util.function.Consumer;
  * engine asks for after a post-handshake message is wrapped and sent only as far as the
  * socket takes it at once, and only while no writer is flushing; the next write or close
  * sends the rest. Delegated tasks run as one batch on the threadpool; whoever needs them
- * while a batch runs waits for that batch.
+ * while a batch runs waits for that batch. {@code unwrap} reads as the reader does until the
+ * peer's {@code close_notify}, then hands what {@code appIn} and {@code netIn} still hold to
+ * the socket, whose reads return it first.
  */
 public final class TlsSocket implements ByteChannel {
 
