@@ -230,9 +230,15 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         return taken;
     }
 
-    /** Hands {@code bytes} (from position to limit) to the next reads, ahead of the channel's. */
+    /**
+     * Hands {@code bytes} (from position to limit) to the next reads, ahead of the channel's,
+     * and wakes the greenlets waiting for the socket to be readable.
+     */
     void unread(ByteBuffer bytes) {
         unread = bytes.hasRemaining() ? bytes : null;
+        if (unread != null) {
+            becameReady();
+        }
     }
 
     /** How many bytes given back by {@link #unread(ByteBuffer)} wait to be read. */

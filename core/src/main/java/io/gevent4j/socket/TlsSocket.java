@@ -504,8 +504,8 @@ public final class TlsSocket implements ByteChannel {
         appIn.flip();
         netIn.flip();
         ByteBuffer rest = ByteBuffer.allocate(appIn.remaining() + netIn.remaining()).put(appIn).put(netIn).flip();
-        appIn.clear();
-        netIn.clear();
+        appIn = EMPTY; // what they held is the socket's now; they may have grown large
+        netIn = EMPTY;
         socket.unread(rest);
         return socket;
     }

@@ -126,6 +126,46 @@ class TlsUnwrapTest {
     }
 
     /**
+     * A greenlet waiting (Gevent.wait) for the plain socket to be readable while the bytes
+     * that will make it so are already off the channel, inside the TLS object: unwrap hands
+     * them back and wakes it.
+     */
+    @Test
+    void unwrapWakesAGreenletWaitingOnThePlainSocket() {
+        FreshHub.run(() -> {
+            StreamSocket[] clientSide = Net.pair();
+            StreamSocket[] serverSide = Net.pair();
+            Relay relay = new Relay(clientSide[1], serverSide[0], "clear\n");
+            TlsSocket c = TlsSocket.client(clientSide[0], certs.client, "localhost");
+            TlsSocket s = TlsSocket.server(serverSide[1], certs.localhostServer);
+            Greenlet<Void> handshake = Gevent.spawn(() -> {
+                s.handshake();
+                return null;
+            });
+            c.handshake();
+            handshake.get();
+            relay.holdBack();
+            Greenlet<StreamSocket> server = Gevent.spawn(() -> {
+                s.sendAll(ascii("data\n"));
+                return s.unwrap();
+            });
+            Gevent.sleep(0); // the server sends its data and close_notify, then waits for the client's
+            serverSide[1].sendAll(ascii("clear\n")); // the relay now writes all three in one piece
+            ByteBuffer buf = ByteBuffer.allocate(64);
+            assertEquals(5, c.read(buf), "the data; the close_notify and the clear text wait in the TLS object");
+            Greenlet<List<StreamSocket>> waiting = Gevent.spawn(
+                    () -> Gevent.wait(List.of(clientSide[0]), Duration.ofMillis(LIMIT_MS / 2)));
+            Gevent.sleep(0);
+            StreamSocket plain = c.unwrap();
+            assertEquals(List.of(plain), waiting.get(), "woken by the bytes handed back, not by its timeout");
+            assertEquals("clear\n", readString(plain, 6));
+            server.get().close();
+            plain.close();
+            relay.close();
+        });
+    }
+
+    /**
      * Copies bytes between a client's connection and a server's, each way in a greenlet;
      * after {@link #holdBack()} the server's bytes are kept until they end with a marker,
      * then written to the client in one write.
