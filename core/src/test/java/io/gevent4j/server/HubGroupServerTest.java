@@ -8,6 +8,8 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubGroup;
 import io.gevent4j.pool.Group;
 import io.gevent4j.socket.StreamSocket;
+import io.gevent4j.socket.TestCerts;
+import io.gevent4j.socket.TlsSocket;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -190,6 +192,31 @@ class HubGroupServerTest {
                     assertNull(c.readLine());
                     c.close();
                 }
+            });
+        }
+    }
+
+    @Test
+    void tlsHandshakesRunOnTheHubTheConnectionWasHandedTo() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                TestCerts certs = TestCerts.get();
+                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, certs.localhostServer, (tls, address) -> {
+                    var in = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
+                    String line = in.readLine();
+                    tls.sendAll((line + " " + Hub.current().thread().getName() + "\n").getBytes(StandardCharsets.UTF_8));
+                }).hubGroup(hubs).start();
+                Set<String> served = new HashSet<>();
+                for (int i = 0; i < 4; i++) {
+                    try (TlsSocket tls = TlsSocket.client(StreamSocket.open(server.address()), certs.client, "localhost")) {
+                        tls.sendAll("hello\n".getBytes(StandardCharsets.UTF_8));
+                        String answer = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                        assertTrue(answer.startsWith("hello gevent4j-group"), answer);
+                        served.add(answer);
+                    }
+                }
+                assertEquals(2, served.size(), "both hubs served TLS connections: " + served);
+                server.stop();
             });
         }
     }
