@@ -13,8 +13,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -267,9 +268,10 @@ public final class Loop implements AutoCloseable {
      * is free and its peer sees the close: the JDK defers the real close of a channel
      * registered with a selector until that selector's next select, which this brings about
      * now. Any thread: on the hub's thread it selects at once (readiness found meanwhile is
-     * dispatched as usual); from another thread it wakes the hub's select, which releases the
-     * channel, and selects itself if the hub does not within 100 ms
-     * (a hub whose threads no longer run its loop).
+     * dispatched as usual); from another thread it hands that to the hub and waits until the
+     * hub has done it, and selects itself if the hub does not within 100 ms (a hub whose
+     * threads no longer run its loop). Waiting for the channel to be deregistered is not
+     * enough: the selecting thread closes the descriptor just after it deregisters it.
      */
     public void closeChannel(SelectableChannel channel) throws IOException {
         channel.close();
@@ -281,16 +283,40 @@ public final class Loop implements AutoCloseable {
                 selector.selectNow(onSelected);
                 return;
             }
-            selector.wakeup();
-            long start = System.nanoTime();
-            while (channel.isRegistered() && System.nanoTime() - start < FOREIGN_CLOSE_WAIT_NANOS) {
-                LockSupport.parkNanos(100_000);
-            }
-            if (channel.isRegistered()) {
+            CountDownLatch released = new CountDownLatch(1);
+            executeFromAnyThread(() -> {
+                try {
+                    closeChannel(channel);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    released.countDown();
+                }
+            });
+            if (!awaitUninterruptibly(released, FOREIGN_CLOSE_WAIT_NANOS)) {
                 selector.selectNow(key -> { });
             }
         } catch (ClosedSelectorException e) {
             // the loop closed meanwhile, which released every channel
+        }
+    }
+
+    /** Waits up to {@code nanos} for {@code latch}; an interrupt meanwhile is kept for the caller. */
+    private static boolean awaitUninterruptibly(CountDownLatch latch, long nanos) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + nanos;
+        try {
+            while (true) {
+                try {
+                    return latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -62,8 +62,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     /** Bytes read past the end of TLS by {@link TlsSocket#unwrap()}: the next reads return them first. */
     private ByteBuffer unread;
     private IoDirection connecting;
-    private InputStream input;
-    private OutputStream output;
+    private ChannelStreams streams;
 
     StreamSocket(SocketChannel channel) throws IOException {
         super(channel, SelectionKey.OP_READ, SelectionKey.OP_WRITE);
@@ -250,9 +249,15 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         return taken;
     }
 
-    /** Hands {@code bytes} (from position to limit) to the next reads, ahead of the channel's. */
+    /**
+     * Hands {@code bytes} (from position to limit) to the next reads, ahead of the channel's,
+     * and wakes the greenlets waiting for the socket to be readable.
+     */
     void unread(ByteBuffer bytes) {
         unread = bytes.hasRemaining() ? bytes : null;
+        if (unread != null) {
+            becameReady();
+        }
     }
 
     /** How many bytes given back by {@link #unread(ByteBuffer)} wait to be read. */
@@ -363,10 +368,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      * {@code makefile} usable after the socket's close).
      */
     public InputStream getInputStream() {
-        if (input == null) {
-            input = ChannelStreams.input(this, this::pending);
-        }
-        return input;
+        return streams().input();
     }
 
     /**
@@ -375,10 +377,14 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      * closes the socket.
      */
     public OutputStream getOutputStream() {
-        if (output == null) {
-            output = ChannelStreams.output(this, this::sendAll);
+        return streams().output();
+    }
+
+    private ChannelStreams streams() {
+        if (streams == null) {
+            streams = new ChannelStreams(this, this::pending, this::sendAll);
         }
-        return output;
+        return streams;
     }
 
     @Override
