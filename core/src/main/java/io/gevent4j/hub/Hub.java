@@ -156,7 +156,7 @@ public final class Hub implements AutoCloseable {
      * Runs {@code callback} on this hub's thread, as a loop callback after those already
      * queued (gevent's {@code hub.loop.run_callback_threadsafe}): the one way to hand a hub
      * work from another hub or any other thread. Any thread; never blocks, never throws;
-     * after the hub closed the callback is dropped.
+     * a callback the hub has not run when it closes, or queued after, is dropped.
      */
     public void runThreadsafe(Runnable callback) {
         loop.runCallbackThreadsafe(callback);
@@ -294,7 +294,8 @@ public final class Hub implements AutoCloseable {
      * platform thread gets a new hub on its next use; if another thread (a greenlet)
      * closed it, {@link #current()} on the owner throws until the owner calls
      * {@code close()} too, so a hub is never replaced in the middle of its owner's work. Tasks other threads hand the
-     * hub later run on a daemon thread, so the JDK's threads are never refused.
+     * hub later run on a daemon thread, so the JDK's threads are never refused; loop
+     * callbacks ({@link #runThreadsafe}) it had not run are dropped.
      * Hub-thread only; idempotent.
      */
     @Override
@@ -310,7 +311,7 @@ public final class Hub implements AutoCloseable {
         state = State.CLOSED;
         HubRegistry.remove(this);
         loop.close();
-        loop.drainInboxTo(Orphans.EXECUTOR);
+        loop.drainInboxTo(Hub::handOn);
         carrier.wake();
         releaseOwnerThread();
     }
@@ -577,8 +578,20 @@ public final class Hub implements AutoCloseable {
             }
             hub.loop.executeFromAnyThread(task);
             if (hub.state == State.CLOSED) {
-                hub.loop.drainInboxTo(Orphans.EXECUTOR);
+                hub.loop.drainInboxTo(Hub::handOn);
             }
+        }
+    }
+
+    /**
+     * A task left in a closed hub's inbox: a greenlet's continuation goes to the orphans'
+     * thread (it must run, or its virtual thread stays parked for good); a loop callback
+     * ({@link #runThreadsafe}) is dropped, as documented: run off its hub it would fail
+     * its thread check.
+     */
+    private static void handOn(Runnable task) {
+        if (task.getClass() == Scheduler.continuationClass) {
+            Orphans.EXECUTOR.execute(task);
         }
     }
 

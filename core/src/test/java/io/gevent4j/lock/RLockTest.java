@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 
@@ -156,6 +157,92 @@ class RLockTest {
                 return lock.locked();
             });
             assertFalse(g.get());
+        });
+    }
+
+    @Test
+    void lockInterruptiblyEndsOnAnInterruptArrivingWhileItWaits() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            lock.acquire();
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            Greenlet<String> waiter = Gevent.spawn(() -> {
+                thread.set(Thread.currentThread());
+                try {
+                    lock.lockInterruptibly();
+                    return "locked";
+                } catch (InterruptedException e) {
+                    return "interrupted, status " + Thread.currentThread().isInterrupted();
+                }
+            });
+            Gevent.sleep(0);
+            thread.get().interrupt();
+            assertTrue(waiter.join(Duration.ofSeconds(20)), "the interrupt ended the wait");
+            assertEquals("interrupted, status false", waiter.get());
+            assertTrue(lock.isOwned());
+            lock.release();
+            assertTrue(Gevent.spawn(() -> lock.tryLock()).get(), "the interrupted waiter left the queue");
+        });
+    }
+
+    @Test
+    void tryLockWithATimeEndsOnAnInterruptFromAnotherThread() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            lock.acquire();
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            Greenlet<String> waiter = Gevent.spawn(() -> {
+                thread.set(Thread.currentThread());
+                try {
+                    return "locked " + lock.tryLock(1, TimeUnit.HOURS);
+                } catch (InterruptedException e) {
+                    return "interrupted";
+                }
+            });
+            Gevent.sleep(0);
+            Thread interrupter = Thread.ofPlatform().start(() -> thread.get().interrupt());
+            assertTrue(waiter.join(Duration.ofSeconds(20)), "the interrupt ended the wait");
+            assertEquals("interrupted", waiter.get());
+            interrupter.join();
+            lock.release();
+            Greenlet<Boolean> next = Gevent.spawn(() -> lock.tryLock(20, TimeUnit.SECONDS));
+            assertTrue(next.get(), "the lock is free for the next one: nothing was lost");
+        });
+    }
+
+    @Test
+    void lockInterruptiblyKeepsALockGrantedBeforeTheInterrupt() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            lock.acquire();
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            Greenlet<String> waiter = Gevent.spawn(() -> {
+                thread.set(Thread.currentThread());
+                try {
+                    lock.lockInterruptibly();
+                } catch (InterruptedException e) {
+                    return "interrupted";
+                }
+                boolean status = Thread.interrupted();
+                lock.unlock();
+                return "locked, status " + status;
+            });
+            Gevent.sleep(0);
+            lock.release();
+            thread.get().interrupt();
+            assertEquals("locked, status true", waiter.get());
+            assertFalse(lock.locked());
+        });
+    }
+
+    @Test
+    void tryLockWithATimeReturnsFalseOnExpiry() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            lock.acquire();
+            Greenlet<Boolean> waiter = Gevent.spawn(() -> lock.tryLock(1, TimeUnit.MILLISECONDS));
+            assertFalse(waiter.get());
+            assertTrue(lock.isOwned());
         });
     }
 }
