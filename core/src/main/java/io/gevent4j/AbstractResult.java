@@ -36,10 +36,15 @@ import java.util.concurrent.TimeoutException;
  * method ({@code join}, {@code await}) over {@link #awaitOutcome}.
  *
  * <p><b>Implementation overview.</b> The outcome is one immutable record in a volatile
- * field, so completion is a single write seen by every thread; the links are woken by a
- * notification of the {@link Linkable} layer (all of them, in order), queued through the
- * hub's thread-safe entry when completion happens on another thread. A latch for threads
- * off the hub is created only when a {@code Future} view is waited on there.
+ * field, replaced by compare-and-set, so completions racing on several threads apply one
+ * after the other, each whole: none is lost or seen half-written. {@code first} is what
+ * the {@code Future} views report, decided once by compare-and-set between the first
+ * completion and a {@code cancel}: a completer sets it before the outcome, so whenever an
+ * outcome is there {@code first} is too, and a {@code cancel} that lost returns false. The
+ * links are woken by a notification of the {@link Linkable} layer (all of them, in order),
+ * queued through the hub's thread-safe entry when completion happens on another thread. A
+ * latch for threads off the hub is created only when a {@code Future} view is waited on
+ * there.
  */
 public abstract class AbstractResult<T> extends Linkable implements Waitable {
 
@@ -47,11 +52,14 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
     private record Outcome(boolean hasValue, Object value, Throwable exception) {
     }
 
+    private static final VarHandle OUTCOME;
     private static final VarHandle FIRST;
 
     static {
         try {
-            FIRST = MethodHandles.lookup().findVarHandle(AbstractResult.class, "first", Outcome.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OUTCOME = lookup.findVarHandle(AbstractResult.class, "outcome", Outcome.class);
+            FIRST = lookup.findVarHandle(AbstractResult.class, "first", Outcome.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -60,8 +68,9 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
     /** The outcome of most greenlets: a {@code null} value, no error; shared, as records are immutable. */
     private static final Outcome NULL_VALUE = new Outcome(true, null, null);
 
+    /** Replaced through {@link #OUTCOME} only. */
     private volatile Outcome outcome;
-    @SuppressWarnings("unused") // set once through FIRST: what the Future views report
+    /** Set once through {@link #FIRST}: the first outcome, or the cancellation, the Future views report. */
     private volatile Outcome first;
     private volatile CompletableFuture<Void> latch;
 
@@ -78,11 +87,24 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
     public static <T> T call(Callable<T> body) {
         try {
             return body.call();
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Exception e) {
-            throw new CompletionException(e);
+            throw rethrow(e);
         }
+    }
+
+    /**
+     * Throws {@code error} by the error rule: unchecked as it is, checked wrapped in
+     * {@link CompletionException}. Declared to return the exception so that a caller can
+     * write {@code throw rethrow(e)}.
+     */
+    static RuntimeException rethrow(Throwable error) {
+        if (error instanceof RuntimeException r) {
+            throw r;
+        }
+        if (error instanceof Error err) {
+            throw err;
+        }
+        throw new CompletionException(error);
     }
 
     /** Whether the outcome is there. Any thread. */
@@ -166,45 +188,55 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
      * Records {@code value} and wakes the waiters and links from the hub. Any thread. A
      * later call replaces the value; an error recorded before or after stays readable
      * through {@link #exception()}, but the value is what {@link #get()} returns (gevent's
-     * rule). A {@code Future} view reports the first outcome only.
+     * rule). Calls racing on several threads apply one after the other, each whole. A
+     * {@code Future} view reports the first outcome only.
      */
     protected final void completeValue(T value) {
-        Outcome o = outcome;
-        Throwable exception = o == null ? null : o.exception;
-        record(value == null && exception == null ? NULL_VALUE : new Outcome(true, value, exception));
+        Outcome o;
+        Outcome next;
+        do {
+            o = outcome;
+            Throwable exception = o == null ? null : o.exception;
+            next = value == null && exception == null ? NULL_VALUE : new Outcome(true, value, exception);
+        } while (!record(o, next));
     }
 
     /**
      * Records {@code exception} and wakes the waiters and links from the hub. Any thread.
      * A later call replaces the error; {@link #get()} throws it only while no value was
-     * recorded.
+     * recorded. Calls racing on several threads apply one after the other, each whole.
      */
     protected final void completeException(Throwable exception) {
         Objects.requireNonNull(exception, "exception");
-        Outcome o = outcome;
-        record(o == null ? new Outcome(false, null, exception) : new Outcome(o.hasValue, o.value, exception));
+        Outcome o;
+        do {
+            o = outcome;
+        } while (!record(o, o == null ? new Outcome(false, null, exception)
+                : new Outcome(o.hasValue, o.value, exception)));
     }
 
-    private void record(Outcome o) {
-        outcome = o;
-        FIRST.compareAndSet(this, null, o);
+    /** Replaces {@code expected} by {@code next} unless another completion came between; then wakes. */
+    private boolean record(Outcome expected, Outcome next) {
+        FIRST.compareAndSet(this, null, next);
+        if (!OUTCOME.compareAndSet(this, expected, next)) {
+            return false;
+        }
         CompletableFuture<Void> l = latch;
         if (l != null) {
             l.complete(null);
         }
         changedFromAnyThread();
+        return true;
     }
 
     /**
-     * What cancelling the {@code Future} view does to the work behind the result; called
-     * once, on any thread, while no outcome is there. The default completes the result
-     * with a {@link CancellationException}.
-     *
-     * @return whether the work was cancelled
+     * What cancelling a {@code Future} view does to the work behind the result; called
+     * once, on the thread that cancels, after the views recorded the cancellation (no
+     * outcome was there). The default completes the result with a
+     * {@link CancellationException}.
      */
-    protected boolean cancelWork(boolean mayInterruptIfRunning) {
+    protected void cancelWork(boolean mayInterruptIfRunning) {
         completeException(new CancellationException());
-        return true;
     }
 
     /**
@@ -229,7 +261,7 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
                 }
             }
         }
-        if (outcome != null) {
+        if (first != null) {
             l.complete(null);
         }
         return l;
@@ -240,14 +272,7 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
         if (o.hasValue) {
             return (T) o.value;
         }
-        Throwable e = o.exception;
-        if (e instanceof RuntimeException r) {
-            throw r;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        throw new CompletionException(e);
+        throw rethrow(o.exception);
     }
 
     @Override
@@ -257,35 +282,42 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
                 ? "value=" + o.value : "exception=" + o.exception) + "]";
     }
 
+    /**
+     * A {@code Future} over the result. Every view of one result shares its state: the
+     * cancellation is the result's {@code first}, so {@code cancel} on one view shows in
+     * all of them.
+     */
     private final class FutureView implements Future<T> {
-        private volatile boolean cancelled;
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            if (cancelled || ready() || !cancelWork(mayInterruptIfRunning)) {
+            if (first != null || !FIRST.compareAndSet(AbstractResult.this, null,
+                    new Outcome(false, null, new CancellationException()))) {
                 return false;
             }
-            cancelled = true;
             latch().complete(null);
+            cancelWork(mayInterruptIfRunning);
             return true;
         }
 
         @Override
         public boolean isCancelled() {
             Outcome o = first;
-            return cancelled || o != null && !o.hasValue && o.exception instanceof CancellationException;
+            return o != null && !o.hasValue && o.exception instanceof CancellationException;
         }
 
         @Override
         public boolean isDone() {
-            return cancelled || ready();
+            return first != null;
         }
 
         @Override
         public T get() throws InterruptedException, ExecutionException {
             if (hub().isCurrent()) {
-                awaitOutcome(null);
-            } else if (!cancelled) {
+                if (!isDone()) {
+                    awaitOutcome(null);
+                }
+            } else if (!isDone()) {
                 latch().get();
             }
             return report();
@@ -294,10 +326,10 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
         @Override
         public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
             if (hub().isCurrent()) {
-                if (!cancelled && !awaitOutcome(Duration.ofNanos(unit.toNanos(timeout)))) {
+                if (!isDone() && !awaitOutcome(Duration.ofNanos(unit.toNanos(timeout)))) {
                     throw new TimeoutException("no outcome within " + timeout + " " + unit);
                 }
-            } else if (!cancelled) {
+            } else if (!isDone()) {
                 latch().get(timeout, unit);
             }
             return report();

@@ -49,8 +49,11 @@ import java.util.function.Consumer;
  * <p><b>Implementation overview.</b> The greenlet is its virtual thread's record
  * ({@link RawGreenlet}); {@code phase} goes NEW → SCHEDULED → RUNNING → DONE, and straight
  * to DONE when killed before it ran, in which case its thread, if already queued, exits at
- * once. The end is an {@link AbstractResult}: its outcome, and one FIFO of links and
- * joiners notified by one loop callback after the end, in the order they were added.
+ * once. The outcome ({@code result}, and {@code failed} when it is the error) is written
+ * before {@code phase} becomes DONE (volatile), so a thread that reads DONE sees it. Links and joiners wait on an {@link AbstractResult},
+ * made on the first link, blocking join or {@code Future} view (most greenlets never get
+ * one): one FIFO notified by one loop callback after the end, in the order they were
+ * added, completed at the end or, when made after it, at once.
  *
  * <p>Loading this class starts the JVM's monitors if the settings ask for them
  * ({@link Monitoring#startIfEnabled()}).
@@ -64,10 +67,13 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final VarHandle NAME;
+    private static final VarHandle END;
 
     static {
         try {
-            NAME = MethodHandles.lookup().findVarHandle(Greenlet.class, "name", String.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            NAME = lookup.findVarHandle(Greenlet.class, "name", String.class);
+            END = lookup.findVarHandle(Greenlet.class, "end", Greenlet.End.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -81,9 +87,13 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     private final Object body;
     private final boolean returnsValue;
     private final RawGreenlet spawning;
-    private final End end;
+    /** Made by {@link #end()} on first use, through {@link #END} (any thread may make it). */
+    private volatile End end;
     private volatile byte phase;
     private boolean killed;
+    private boolean failed;
+    /** The outcome, written before {@code phase} becomes DONE: the value, or the error if {@code failed}. */
+    private Object result;
     private TimerWatcher startTimer;
     /** Set by {@link #setName} or, lazily, {@link #name()}: through {@link #NAME} (read from any thread). */
     private String name;
@@ -103,7 +113,6 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         this.body = body;
         this.returnsValue = returnsValue;
         this.spawning = spawning;
-        this.end = new End();
     }
 
     /**
@@ -177,7 +186,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
     /** Whether it finished without an error; a {@link GreenletExit} counts as success. */
     public boolean successful() {
-        return end.successful();
+        return phase == DONE && !failed;
     }
 
     /** Whether it ended with {@link GreenletExit} (killed), rather than by returning. */
@@ -186,13 +195,14 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     }
 
     /** The body's return value; {@code null} until it returned, and after an error or a kill. */
+    @SuppressWarnings("unchecked")
     public T value() {
-        return end.value();
+        return phase == DONE && !failed ? (T) result : null;
     }
 
     /** The exception that ended it unsuccessfully, or {@code null}. */
     public Throwable exception() {
-        return end.exception();
+        return phase == DONE && failed ? (Throwable) result : null;
     }
 
     /**
@@ -245,13 +255,13 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         if (phase != DONE && !hub().isCurrent()) {
             return CrossHubJoin.join(this, timeout);
         }
-        return phase == DONE || end.awaitOutcome(timeout);
+        return phase == DONE || end().awaitOutcome(timeout);
     }
 
     /** Waits for the end and returns the value, or rethrows the error (checked ones in {@link CompletionException}). */
     public T get() {
         join(null);
-        return end.getNow();
+        return getNow();
     }
 
     /**
@@ -263,7 +273,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         if (!join(Objects.requireNonNull(timeout, "timeout"))) {
             throw new Timeout(timeout);
         }
-        return end.getNow();
+        return getNow();
     }
 
     /**
@@ -272,7 +282,13 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
      * @throws Timeout if the greenlet has not finished
      */
     public T getNow() {
-        return end.getNow();
+        if (phase != DONE) {
+            throw new Timeout();
+        }
+        if (failed) {
+            throw AbstractResult.rethrow((Throwable) result);
+        }
+        return value();
     }
 
     /** Kills it with {@link GreenletExit} and waits for it to die. */
@@ -315,34 +331,36 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
     /** Calls {@code callback} with this greenlet from the hub when it is dead, in the order links were added. */
     public Greenlet<T> link(Consumer<? super Greenlet<T>> callback) {
-        end.rawLink(new Link(Objects.requireNonNull(callback, "callback"), Link.ALL));
+        end().rawLink(new Link(Objects.requireNonNull(callback, "callback"), Link.ALL));
         return this;
     }
 
     /** Like {@link #link} but only if it ends successfully. */
     public Greenlet<T> linkValue(Consumer<? super Greenlet<T>> callback) {
-        end.rawLink(new Link(Objects.requireNonNull(callback, "callback"), Link.VALUE));
+        end().rawLink(new Link(Objects.requireNonNull(callback, "callback"), Link.VALUE));
         return this;
     }
 
     /** Like {@link #link} but only if it ends with an error. */
     public Greenlet<T> linkException(Consumer<? super Greenlet<T>> callback) {
-        end.rawLink(new Link(Objects.requireNonNull(callback, "callback"), Link.EXCEPTION));
+        end().rawLink(new Link(Objects.requireNonNull(callback, "callback"), Link.EXCEPTION));
         return this;
     }
 
     /** Removes the first link with {@code callback}; returns whether there was one. */
     public boolean unlink(Consumer<? super Greenlet<T>> callback) {
-        return end.unlink(callback);
+        hub().checkCurrent(this);
+        End e = end;
+        return e != null && e.unlink(callback);
     }
 
     /**
-     * How the greenlet ends, as a linkable: {@link #rawLink} (gevent's {@code rawlink}) runs a
-     * callback from the hub once this greenlet is dead.
+     * How the greenlet ends, as a linkable made on first use: {@link #rawLink} (gevent's
+     * {@code rawlink}) runs a callback from the hub once this greenlet is dead.
      */
     @Override
     public final Linkable linkable() {
-        return end;
+        return end();
     }
 
     /**
@@ -351,7 +369,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
      * {@code null} result; {@code cancel} kills the greenlet. Any thread.
      */
     public Future<T> asFuture() {
-        return end.asFuture();
+        return end().asFuture();
     }
 
     /** The hub closes: the greenlet is killed with {@link GreenletExit}, without waiting. */
@@ -378,24 +396,54 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
     @Override
     @SuppressWarnings("unchecked")
-    protected final void exit(Object result, Throwable failure) {
+    protected final void exit(Object value, Throwable error) {
         if (phase != DONE) {
-            finish((T) result, failure);
+            finish((T) value, error);
         }
     }
 
-    /** Records the outcome, then the phase: a thread that reads {@code DONE} (volatile) sees the outcome. */
-    private void finish(T result, Throwable failure) {
-        killed = failure instanceof GreenletExit;
-        if (failure == null || killed) {
-            end.completeValue(killed ? null : result);
+    /**
+     * Records the outcome, then the phase: a thread that reads {@code DONE} (volatile) sees
+     * the outcome; then completes the end if one was made.
+     */
+    private void finish(T value, Throwable error) {
+        killed = error instanceof GreenletExit;
+        if (error == null || killed) {
+            result = killed ? null : value;
         } else {
-            end.completeException(failure);
+            failed = true;
+            result = error;
         }
         phase = DONE;
-        if (failure != null && !killed) {
-            hub().handleError(this, failure);
+        End e = end;
+        if (e != null) {
+            e.complete();
         }
+        if (failed) {
+            hub().handleError(this, error);
+        }
+    }
+
+    /**
+     * The end links and joiners wait on, made on first use; any thread. Made after the
+     * greenlet died, it is completed at once. {@code finish} writes DONE before it reads
+     * {@code end} and this publishes {@code end} before it reads the phase, so one of the
+     * two completes it (both may: completing with the same outcome again changes nothing).
+     */
+    @SuppressWarnings("unchecked")
+    private End end() {
+        End e = end;
+        if (e == null) {
+            End made = new End();
+            e = (End) END.compareAndExchange(this, null, made);
+            if (e == null) {
+                e = made;
+                if (phase == DONE) {
+                    e.complete();
+                }
+            }
+        }
+        return e;
     }
 
     @Override
@@ -443,14 +491,22 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
             super(Greenlet.this.hub());
         }
 
+        /** Records the greenlet's outcome, which is there (phase DONE). */
+        void complete() {
+            if (failed) {
+                completeException(Greenlet.this.exception());
+            } else {
+                completeValue(Greenlet.this.value());
+            }
+        }
+
         @Override
-        protected boolean cancelWork(boolean mayInterruptIfRunning) {
+        protected void cancelWork(boolean mayInterruptIfRunning) {
             if (hub().isCurrent()) {
                 kill(new GreenletExit(), false, null);
             } else {
                 hub().loop().runCallbackThreadsafe(() -> kill(new GreenletExit(), false, null));
             }
-            return true;
         }
 
         boolean unlink(Consumer<?> callback) {

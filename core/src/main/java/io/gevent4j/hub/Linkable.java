@@ -29,21 +29,27 @@ import java.util.function.Predicate;
  * run on the hub's thread from a loop callback and must not block; an exception one
  * throws is reported through {@link Hub#handleError} and the others still run.
  *
- * <p><b>Implementation overview.</b> {@code links} holds {@link Runnable}s and the
- * {@link Waiter}s of blocked greenlets. The notifier switches a waiter with {@code TRUE}
+ * <p><b>Implementation overview.</b> The links are {@link Runnable}s and the
+ * {@link Waiter}s of blocked greenlets, in one FIFO: {@code firstLink}, then
+ * {@code moreLinks}, which is made only for a second link (most objects that get links
+ * get one: a joiner, a {@code Gevent.wait}). The notifier switches a waiter with {@code TRUE}
  * (counting it in {@code woken}) unless the waiter already has a value: its timeout fired
  * first, and it then just leaves the list. A blocked greenlet always leaves the list in
- * {@code finally}: woken ones uncount their reservation, the others remove themselves,
- * and each calls {@code changed()}, so that what it leaves unused (it timed out, was
- * killed, or only looked) reaches the next link; the notifier runs after the greenlet
- * took what it came for, so this never wakes a link for nothing.
+ * {@code finally}: woken ones (only a notification switches with {@code TRUE}) uncount
+ * their reservation, the others remove themselves, and each calls {@code changed()}, so
+ * that what it leaves unused (it timed out, was killed, or only looked) reaches the next
+ * link; the notifier runs after the greenlet took what it came for, so this never wakes a
+ * link for nothing. The notifier is the object itself, queued in the loop's ready queue,
+ * so a notification allocates nothing.
  */
 public abstract class Linkable {
 
     private final Hub hub;
     private final boolean notifyAll;
-    /** Made on the first link: most objects end without anything linked to them. */
-    private ArrayDeque<Object> links;
+    /** The head of the links, {@code null} when there are none (then {@code moreLinks} is empty). */
+    private Object firstLink;
+    /** The links after the first; made on the second link. */
+    private ArrayDeque<Object> moreLinks;
     private boolean notifyQueued;
     private int waiting;
     private int woken;
@@ -71,26 +77,29 @@ public abstract class Linkable {
     public void rawLink(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         hub.checkCurrent(this);
-        links().addLast(callback);
+        addLink(callback);
         changed();
     }
 
     /** Removes a callback added with {@link #rawLink}; returns whether it was there. */
     public boolean unlinkRaw(Runnable callback) {
         hub.checkCurrent(this);
-        return links != null && links.removeFirstOccurrence(callback);
+        return removeLink(callback);
     }
 
     /** Removes the first link that {@code match} accepts; returns whether there was one. Hub-thread only. */
     protected final boolean unlinkFirst(Predicate<Object> match) {
         hub.checkCurrent(this);
-        if (links == null) {
-            return false;
+        if (firstLink != null && match.test(firstLink)) {
+            pollLink();
+            return true;
         }
-        for (Iterator<Object> it = links.iterator(); it.hasNext(); ) {
-            if (match.test(it.next())) {
-                it.remove();
-                return true;
+        if (moreLinks != null) {
+            for (Iterator<Object> it = moreLinks.iterator(); it.hasNext(); ) {
+                if (match.test(it.next())) {
+                    it.remove();
+                    return true;
+                }
             }
         }
         return false;
@@ -108,7 +117,7 @@ public abstract class Linkable {
 
     /** How many links (callbacks and blocked greenlets) wait for a notification. */
     protected final int linkCount() {
-        return links == null ? 0 : links.size();
+        return firstLink == null ? 0 : 1 + (moreLinks == null ? 0 : moreLinks.size());
     }
 
     /**
@@ -124,9 +133,9 @@ public abstract class Linkable {
      * change that may have made the object ready. Does nothing while one is queued.
      */
     protected final void changed() {
-        if (!notifyQueued && links != null && !links.isEmpty() && ready()) {
+        if (!notifyQueued && firstLink != null && ready()) {
             notifyQueued = true;
-            hub.loop().schedule(this::notifyLinks);
+            hub.loop().scheduleNotify(this);
         }
     }
 
@@ -150,34 +159,54 @@ public abstract class Linkable {
     protected final boolean awaitNotify(Duration timeout) {
         hub.checkCurrent(this);
         Waiter<Boolean> waiter = new Waiter<>(hub);
-        links().addLast(waiter);
+        addLink(waiter);
         waiting++;
         boolean notified = false;
         try {
             notified = waiter.getWithin(timeout, Boolean.FALSE);
             return notified;
         } finally {
-            if (links.removeFirstOccurrence(waiter)) {
-                waiting--;
-            } else if (waiter.value() == Boolean.TRUE) {
+            if (waiter.value() == Boolean.TRUE) {
                 woken--;
+            } else if (removeLink(waiter)) {
+                waiting--;
             }
             changed();
         }
     }
 
-    private ArrayDeque<Object> links() {
-        if (links == null) {
-            links = new ArrayDeque<>(2);
+    private void addLink(Object link) {
+        if (firstLink == null) {
+            firstLink = link;
+        } else {
+            if (moreLinks == null) {
+                moreLinks = new ArrayDeque<>(2);
+            }
+            moreLinks.addLast(link);
         }
-        return links;
     }
 
+    /** Removes and returns the head link; there is one. */
+    private Object pollLink() {
+        Object link = firstLink;
+        firstLink = moreLinks == null ? null : moreLinks.pollFirst();
+        return link;
+    }
+
+    private boolean removeLink(Object link) {
+        if (link.equals(firstLink)) {
+            pollLink();
+            return true;
+        }
+        return moreLinks != null && moreLinks.removeFirstOccurrence(link);
+    }
+
+    /** The notifier: the loop runs it when {@link #changed()} queued it. */
     @SuppressWarnings("unchecked")
-    private void notifyLinks() {
+    void notifyLinks() {
         notifyQueued = false;
-        for (int n = links.size(); n > 0 && (notifyAll || ready()); n--) {
-            Object link = links.pollFirst();
+        for (int n = linkCount(); n > 0 && (notifyAll || ready()); n--) {
+            Object link = pollLink();
             if (link instanceof Waiter<?> w) {
                 waiting--;
                 if (!w.ready()) {

@@ -83,6 +83,12 @@ public class RawGreenlet {
     static final int DEAD = 4;
 
     private static final ThreadLocal<RawGreenlet> ADOPTED = new ThreadLocal<>();
+    /** The empty {@code inbox}: a value nobody can switch (a {@code null} value can be). */
+    private static final Object EMPTY = new Object();
+
+    /** An exception switched into the inbox ({@link #throwInto}), told apart from a value that is one. */
+    private record Thrown(Throwable error) {
+    }
 
     final Hub hub;
     Thread thread;
@@ -98,9 +104,8 @@ public class RawGreenlet {
     private boolean raiseInterrupt;
     private final Runnable mainWake;
     private boolean mainWakeQueued;
-    private boolean inboxFull;
-    private Object inboxValue;
-    private Throwable inboxThrow;
+    /** The value switched in, {@link #EMPTY} when none waits; an exception to raise comes {@link Thrown}. */
+    private Object inbox = EMPTY;
 
     /** A raw greenlet on the current hub whose parent is the current greenlet; not started until switched to. */
     public RawGreenlet(Function<Object, Object> run) {
@@ -497,9 +502,7 @@ public class RawGreenlet {
     }
 
     private void deliverSwitch(Object value, Throwable error) {
-        inboxFull = true;
-        inboxValue = value;
-        inboxThrow = error;
+        inbox = error == null ? value : new Thrown(error);
         if (state == NEW) {
             startThread(true);
         } else if (state == SUSPENDED) {
@@ -510,7 +513,7 @@ public class RawGreenlet {
     }
 
     private Object awaitSwitch() {
-        while (!inboxFull) {
+        while (inbox == EMPTY) {
             throwPending();
             suspend();
         }
@@ -518,13 +521,10 @@ public class RawGreenlet {
     }
 
     private Object takeInbox() {
-        Object v = inboxValue;
-        Throwable t = inboxThrow;
-        inboxFull = false;
-        inboxValue = null;
-        inboxThrow = null;
-        if (t != null) {
-            throw Hub.sneaky(t);
+        Object v = inbox;
+        inbox = EMPTY;
+        if (v instanceof Thrown thrown) {
+            throw Hub.sneaky(thrown.error);
         }
         return v;
     }
@@ -535,7 +535,7 @@ public class RawGreenlet {
         Object result = null;
         Throwable failure = null;
         try {
-            Object arg = inboxFull ? takeInbox() : null;
+            Object arg = inbox == EMPTY ? null : takeInbox();
             throwPending();
             result = run(arg);
         } catch (Throwable t) {

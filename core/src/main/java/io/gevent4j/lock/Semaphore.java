@@ -36,10 +36,11 @@ import java.util.Objects;
  *
  * <p><b>Implementation overview.</b> The count and the FIFO of waiters (acquirers, lookers
  * that only wait for a free permit, and raw links) are guarded by one monitor, held only for
- * a few field updates (never while blocking or running a callback). A release with
- * waiters hands its permit directly: it grants the waiters at the head while the count
- * allows, an acquirer consuming the permit (marked granted) and a looker or raw link
- * not, then wakes each on its hub: directly when the releaser runs on it, else through the
+ * a few field updates (never while blocking or running a callback); {@code blocked}
+ * counts the acquirers and lookers in the FIFO, so a newcomer knows in O(1) whether to
+ * queue. A release with waiters hands its permit directly: it grants the waiters at the
+ * head while the count allows, an acquirer consuming the permit (marked granted) and a
+ * looker or raw link not, then wakes each on its hub: directly when the releaser runs on it, else through the
  * waiter's {@link AsyncWatcher} (which also keeps that hub alive) or the hub's thread-safe
  * callback entry. An acquirer that leaves (timeout, kill) checks under the monitor whether
  * it was granted meanwhile: if it leaves by an exception it passes the permit on, so none
@@ -80,6 +81,8 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
     private final ArrayDeque<Node> waiters = new ArrayDeque<>();
     private final int bound;
     private int counter;
+    /** The acquirers and lookers (nodes without a link) in {@code waiters}. */
+    private int blocked;
 
     /** A semaphore with one permit. */
     public Semaphore() {
@@ -122,7 +125,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
     /** How many acquirers and lookers are blocked. */
     public int waiters() {
         synchronized (monitor) {
-            return blocked();
+            return blocked;
         }
     }
 
@@ -192,7 +195,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
         }
         Node node;
         synchronized (monitor) {
-            if (counter > 0 && blocked() == 0) {
+            if (counter > 0 && blocked == 0) {
                 if (acquires) {
                     counter--;
                 }
@@ -203,19 +206,9 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
             }
             node = new Node(Hub.current(), acquires, null);
             waiters.addLast(node);
+            blocked++;
         }
         return awaitGrant(node, timeout, interruptible);
-    }
-
-    /** Under the monitor: how many acquirers and lookers wait (raw links aside); a newcomer queues behind them. */
-    private int blocked() {
-        int n = 0;
-        for (Node node : waiters) {
-            if (node.link == null) {
-                n++;
-            }
-        }
-        return n;
     }
 
     /**
@@ -247,6 +240,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
                 granted = node.granted;
                 if (!granted) {
                     waiters.remove(node);
+                    blocked--;
                 }
             }
             if (granted && node.acquires && !returned) {
@@ -265,31 +259,48 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
      * @throws IllegalStateException for a {@link BoundedSemaphore} released more times than acquired
      */
     public int release() {
-        ArrayDeque<Node> wake = new ArrayDeque<>();
+        ArrayDeque<Node> wake;
         int value;
         synchronized (monitor) {
             if (bound >= 0 && counter >= bound) {
                 throw new IllegalStateException("Semaphore released too many times");
             }
             counter++;
-            grant(wake);
+            wake = grant();
             value = counter;
         }
-        for (Node node : wake) {
-            node.wake();
-        }
+        wakeAll(wake);
         return value;
     }
 
-    /** Under the monitor: grants the head waiters while a permit is free. */
-    private void grant(ArrayDeque<Node> wake) {
+    /**
+     * Under the monitor: grants the head waiters while a permit is free; returns them, to
+     * be woken outside the monitor, or {@code null} if there were none (no allocation).
+     */
+    private ArrayDeque<Node> grant() {
+        ArrayDeque<Node> wake = null;
         while (counter > 0 && !waiters.isEmpty()) {
             Node node = waiters.pollFirst();
             node.granted = true;
+            if (node.link == null) {
+                blocked--;
+            }
             if (node.acquires) {
                 counter--;
             }
+            if (wake == null) {
+                wake = new ArrayDeque<>(2);
+            }
             wake.addLast(node);
+        }
+        return wake;
+    }
+
+    private static void wakeAll(ArrayDeque<Node> wake) {
+        if (wake != null) {
+            for (Node node : wake) {
+                node.wake();
+            }
         }
     }
 
@@ -298,14 +309,12 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
     public void rawLink(Runnable callback) {
         Node node = new Node(Hub.current(), false, Objects.requireNonNull(callback, "callback"));
         node.hub.checkCurrent(this);
-        ArrayDeque<Node> wake = new ArrayDeque<>(1);
+        ArrayDeque<Node> wake;
         synchronized (monitor) {
             waiters.addLast(node);
-            grant(wake);
+            wake = grant();
         }
-        for (Node n : wake) {
-            n.wake();
-        }
+        wakeAll(wake);
     }
 
     /** Removes a callback added with {@link #rawLink}; returns whether it was still waiting. */

@@ -1,5 +1,6 @@
 package io.gevent4j.queue;
 
+import io.gevent4j.Waitable;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.Readiness;
 import io.gevent4j.hub.Waiter;
@@ -27,6 +28,14 @@ import java.util.concurrent.BlockingQueue;
  * {@link #peek()} is always {@code null}, {@link #iterator()} is empty; gevent's iteration,
  * which takes items as they are sent, is {@link #consume(Object)}.
  *
+ * <p><b>Waiting on it.</b> It is {@link Waitable}, so {@code Gevent.wait}/{@code iwait}
+ * take it beside greenlets, events and semaphores. gevent's {@code Channel} is a rendezvous
+ * whose state is its {@code balance}, putters waiting minus getters waiting, and a put or
+ * a get can go on at once exactly when the other side waits; so a channel is
+ * {@linkplain #ready() ready} while the balance is not zero: more getters wait than items
+ * are offered (a {@code putNowait} would succeed) or more items are offered than getters
+ * wait for (a {@code getNowait} would succeed). A link fires only while that holds.
+ *
  * <p><b>Threads.</b> Hub-thread only: every method throws {@link IllegalStateException}
  * off the hub it was created on.
  *
@@ -34,8 +43,11 @@ import java.util.concurrent.BlockingQueue;
  * no waiter for an accepted {@code putNowait}), each on its own {@link Waiter}; getters
  * wait on a {@link Readiness} "an offer not reserved for a woken getter is there". A
  * getter that may go on removes the first offer, takes its item and wakes its putter.
+ * {@code getters} counts the greenlets inside a blocking get (waiting or woken), and a
+ * second {@link Readiness}, "getters and offers differ in number", is what the channel's
+ * links wait on; every change of the offers or of {@code getters} signals it.
  */
-public class Channel<T> extends BlockingQueueAdapter<T> {
+public class Channel<T> extends BlockingQueueAdapter<T> implements Waitable {
 
     private record Offer<T>(T item, Waiter<Boolean> putter) {
     }
@@ -43,11 +55,37 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
     private final Hub hub;
     private final ArrayDeque<Offer<T>> offers = new ArrayDeque<>();
     private final Readiness offered;
+    private final Readiness counterpart;
+    private int getters;
 
     /** A channel of the current thread's hub. */
     public Channel() {
         this.hub = Hub.current();
         this.offered = new Readiness(hub, false, this::offerThere);
+        this.counterpart = new Readiness(hub, false, this::counterpartWaits);
+    }
+
+    /**
+     * Whether a put or a get could go on now without blocking: more getters wait than
+     * items are offered, or more items are offered than getters wait for (gevent's
+     * {@code balance} is not zero).
+     */
+    @Override
+    public boolean ready() {
+        hub.checkCurrent(this);
+        return counterpartWaits();
+    }
+
+    /** Runs {@code callback} once, from the hub, when the channel is {@linkplain #ready() ready} (soon, if it is now). */
+    @Override
+    public void rawLink(Runnable callback) {
+        counterpart.rawLink(callback);
+    }
+
+    /** Removes a callback added with {@link #rawLink}; returns whether it was there. */
+    @Override
+    public boolean unlinkRaw(Runnable callback) {
+        return counterpart.unlinkRaw(callback);
     }
 
     /**
@@ -62,23 +100,25 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
         hub.checkCurrent(this);
         checkTimeout(block, timeout);
         if (!block || (timeout != null && timeout.isZero())) {
-            if (offered.waiters() + offered.reserved() <= offers.size()) {
+            if (getters <= offers.size()) {
                 throw new Full();
             }
             offers.addLast(new Offer<>(item, null));
-            offered.signal();
+            changed();
             return;
         }
         Waiter<Boolean> waiter = new Waiter<>(hub);
         Offer<T> offer = new Offer<>(item, waiter);
         offers.addLast(offer);
         try {
-            offered.signal();
+            changed();
             if (!waiter.getWithin(timeout, Boolean.FALSE)) {
                 throw new Full();
             }
         } finally {
-            offers.remove(offer);
+            if (offers.remove(offer)) {
+                changed();
+            }
         }
     }
 
@@ -92,10 +132,22 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
     public T get(boolean block, Duration timeout) {
         hub.checkCurrent(this);
         checkTimeout(block, timeout);
-        if (!offered.canProceed() && (!block || (timeout != null && timeout.isZero()) || !offered.await(timeout))) {
+        if (!offered.canProceed() && (!block || (timeout != null && timeout.isZero()) || !awaitOffer(timeout))) {
             throw new Empty();
         }
         return takeOffer();
+    }
+
+    /** Blocks as a getter until an offer is there for it, counted in {@code getters} meanwhile. */
+    private boolean awaitOffer(Duration timeout) {
+        getters++;
+        try {
+            counterpart.signal();
+            return offered.await(timeout);
+        } finally {
+            getters--;
+            counterpart.signal();
+        }
     }
 
     @Override
@@ -109,11 +161,23 @@ public class Channel<T> extends BlockingQueueAdapter<T> {
         if (offer.putter != null) {
             offer.putter.switchTo(Boolean.TRUE);
         }
+        counterpart.signal();
         return offer.item;
     }
 
     private boolean offerThere() {
         return offers.size() > offered.reserved();
+    }
+
+    /** gevent's {@code balance != 0}: more getters than offers (a put would go on), or more offers (a get would). */
+    private boolean counterpartWaits() {
+        return getters != offers.size();
+    }
+
+    /** The offers changed: getters and the channel's links may go on. */
+    private void changed() {
+        offered.signal();
+        counterpart.signal();
     }
 
     /** Always {@code null}: a channel holds nothing. */

@@ -59,12 +59,12 @@ public final class ThreadResult<T> extends AbstractResult<T> {
 
     /** The Future view's cancel, from any thread: handed to the hub. */
     @Override
-    protected boolean cancelWork(boolean mayInterruptIfRunning) {
+    protected void cancelWork(boolean mayInterruptIfRunning) {
         if (hub().isCurrent()) {
-            return task.cancel(mayInterruptIfRunning);
+            task.cancel(mayInterruptIfRunning);
+        } else {
+            hub().loop().runCallbackThreadsafe(() -> task.cancel(mayInterruptIfRunning));
         }
-        hub().loop().runCallbackThreadsafe(() -> task.cancel(mayInterruptIfRunning));
-        return true;
     }
 
     /** Records the outcome unless one is there; runs on the hub's thread. */

@@ -109,6 +109,29 @@ class SemaphoreTest {
     }
 
     @Test
+    void waitersCountsAcquirersAndLookersNotLinksAndOnlyTheyMakeANewcomerQueue() {
+        FreshHub.run(() -> {
+            Semaphore s = new Semaphore(0);
+            List<String> ran = new ArrayList<>();
+            s.rawLink(() -> ran.add("link"));
+            assertEquals(0, s.waiters(), "a raw link is not a blocked greenlet");
+            s.release();
+            assertTrue(s.tryAcquire(), "a link waiting alone does not make a newcomer queue");
+            Gevent.sleep(0);
+            assertEquals(List.of("link"), ran, "the link was told a permit was free");
+            Greenlet<Boolean> looker = Gevent.spawn(() -> s.await(null));
+            Greenlet<Boolean> acquirer = Gevent.spawn(() -> s.acquire());
+            Gevent.sleep(0);
+            assertEquals(2, s.waiters(), "a looker and an acquirer");
+            s.release();
+            assertFalse(s.tryAcquire(), "the permit went to the acquirer that waited");
+            assertEquals(0, s.waiters(), "both were granted at once");
+            assertTrue(looker.get() && acquirer.get());
+            assertEquals(0, s.counter());
+        });
+    }
+
+    @Test
     void limitsConcurrencyInTryWithResources() {
         FreshHub.run(() -> {
             Semaphore s = new Semaphore(3);

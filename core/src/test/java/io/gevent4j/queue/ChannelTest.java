@@ -4,6 +4,7 @@ import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.Timeout;
+import io.gevent4j.Waiting;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,6 +221,100 @@ class ChannelTest {
             assertEquals(1, ch.putters());
             assertEquals("kept", ch.get());
             putter.join();
+        });
+    }
+
+    /** test__queue.py TestChannel.test_iterable: a putter that sends the end first ends the iteration empty. */
+    @Test
+    void test_iterable() {
+        FreshHub.run(() -> {
+            Channel<String> ch = new Channel<>();
+            Gevent.spawn(() -> ch.put("STOP"));
+            List<String> read = new ArrayList<>();
+            for (String item : ch.consume("STOP")) {
+                read.add(item);
+            }
+            assertEquals(List.of(), read);
+        });
+    }
+
+    /** test__queue.py's iteration with items before the end: each comes out in order, the end does not. */
+    @Test
+    void test_iterable_yieldsWhatIsSentUntilTheEnd() {
+        FreshHub.run(() -> {
+            Channel<String> ch = new Channel<>();
+            Gevent.spawn(() -> {
+                ch.put("a");
+                ch.put("b");
+                ch.put("STOP");
+            });
+            List<String> read = new ArrayList<>();
+            for (String item : ch.consume("STOP")) {
+                read.add(item);
+            }
+            assertEquals(List.of("a", "b"), read);
+        });
+    }
+
+    /** test__iwait.py test_noiter, with channels: iwait yields the channel a putter waits on. */
+    @Test
+    void test_noiter() {
+        FreshHub.run(() -> {
+            Channel<Integer> ch1 = new Channel<>();
+            Channel<Integer> ch2 = new Channel<>();
+            Gevent.spawn(() -> ch1.put(1));
+            try (Waiting<Channel<Integer>> it = Gevent.iwait(List.of(ch1, ch2))) {
+                assertSame(ch1, it.next(), "a putter waits on ch1: a get would go on");
+            }
+            assertEquals(1, ch1.getNowait());
+        });
+    }
+
+    /** test__iwait.py test_iwait_partial, with a channel: a getter waiting makes it ready for a put. */
+    @Test
+    void test_iwait_partial() {
+        FreshHub.run(() -> {
+            Channel<Integer> ch = new Channel<>();
+            Greenlet<Integer> getter = Gevent.spawn(() -> ch.get());
+            try (Waiting<Channel<Integer>> it = Gevent.iwait(List.of(ch), Duration.ofSeconds(10))) {
+                assertSame(ch, it.next(), "a getter waits: a put would go on");
+            }
+            ch.putNowait(7);
+            assertEquals(7, getter.get());
+        });
+    }
+
+    /** A channel is ready exactly while gevent's balance is not zero: a counterpart waits that nobody took. */
+    @Test
+    void readyWhileACounterpartWaitsThatNobodyWasPromised() {
+        FreshHub.run(() -> {
+            Channel<Integer> ch = new Channel<>();
+            assertFalse(ch.ready(), "nobody waits");
+            Greenlet<Integer> getter = Gevent.spawn(() -> ch.get());
+            Gevent.sleep(0);
+            assertTrue(ch.ready(), "a getter waits: putNowait would succeed");
+            ch.putNowait(1);
+            assertFalse(ch.ready(), "the item is promised to the getter");
+            assertEquals(1, getter.get());
+            Greenlet<Void> putter = Gevent.spawn(() -> ch.put(2));
+            Gevent.sleep(0);
+            assertTrue(ch.ready(), "a putter waits: getNowait would succeed");
+            assertEquals(2, ch.getNowait());
+            assertFalse(ch.ready());
+            putter.join();
+            assertFalse(putter.isDead() && ch.ready());
+        });
+    }
+
+    /** gevent.wait on a channel returns once it is ready, and a link added to a channel nobody uses never fires. */
+    @Test
+    void waitReturnsWhenAGetterComesAndTimesOutOtherwise() {
+        FreshHub.run(() -> {
+            Channel<Integer> ch = new Channel<>();
+            assertEquals(List.of(), Gevent.wait(List.of(ch), Duration.ofMillis(20)), "nobody came");
+            Gevent.spawn(() -> ch.get(Duration.ofSeconds(10)));
+            assertEquals(List.of(ch), Gevent.wait(List.of(ch), Duration.ofSeconds(10)));
+            ch.putNowait(3);
         });
     }
 }
