@@ -590,7 +590,7 @@ public final class Hub implements AutoCloseable {
      * its thread check.
      */
     private static void handOn(Runnable task) {
-        if (task.getClass() == Scheduler.continuationClass) {
+        if (runsGreenlet(task)) {
             Orphans.EXECUTOR.execute(task);
         }
     }
