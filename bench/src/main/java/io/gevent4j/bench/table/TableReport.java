@@ -76,6 +76,7 @@ public final class TableReport {
     private List<Row> rows() {
         List<Row> rows = new ArrayList<>(List.of(
                 Row.cost("switch (two greenlets, Waiter hand-off)", "core.SwitchBench.waiter"),
+                Row.cost("a platform thread joins an empty greenlet", "core.SwitchBench.mainJoin"),
                 Row.cost("spawn+join, per greenlet (100,000)", "core.SpawnJoinBench.spawnJoin"),
                 Row.cost("bytes per blocked greenlet (100,000)", "core.MemoryMeasure.blocked"),
                 Row.cost("100,000 x sleep(0.1), total", "core.SleepersBench.sleepers")));
