@@ -44,6 +44,8 @@ final class Carrier implements Runnable {
     private volatile int turn = OWNER;
     private volatile boolean ownerRunsLoop;
     private BooleanSupplier work;
+    /** Set by the owner, interrupted in an interruptible wait: the carrier hands the turn back after its loop iteration. */
+    private volatile boolean handBack;
     private Throwable failure;
 
     Carrier(Hub hub, Thread owner) {
@@ -56,9 +58,10 @@ final class Carrier implements Runnable {
      * Owner thread only: turns the loop while {@code waiting} says so (it is asked before
      * each turn and may throw, a {@code LoopExit} say), running it here until a greenlet
      * must run, then on the carrier; rethrows what the loop threw. Interrupts that arrive
-     * meanwhile are kept and restored afterwards.
+     * meanwhile are kept and restored afterwards; if {@code interruptible}, the first one
+     * also ends the turning (the caller sees the status and decides).
      */
-    void runLoopWhile(BooleanSupplier waiting) {
+    void runLoopWhile(BooleanSupplier waiting, boolean interruptible) {
         if (thread.getState() == Thread.State.NEW) {
             hub.markRunning();
             thread.start();
@@ -71,10 +74,15 @@ final class Carrier implements Runnable {
             while (!greenletNext && waiting.getAsBoolean()) {
                 greenletNext = hub.loop.runOnceUntilGreenlet();
                 // an interrupt wakes the selector at once: keep it for later rather than spin
-                interrupted |= Thread.interrupted();
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                    if (interruptible) {
+                        return;
+                    }
+                }
             }
             if (greenletNext && waiting.getAsBoolean()) {
-                interrupted |= handOver(waiting);
+                interrupted |= handOver(waiting, interruptible);
             }
         } finally {
             ownerRunsLoop = wasRunningLoop;
@@ -84,8 +92,11 @@ final class Carrier implements Runnable {
         }
     }
 
-    /** Lets the carrier run the loop while {@code waiting}; returns whether the owner was interrupted meanwhile. */
-    private boolean handOver(BooleanSupplier waiting) {
+    /**
+     * Lets the carrier run the loop while {@code waiting} (and, if {@code interruptible}, until
+     * the owner is interrupted); returns whether the owner was interrupted meanwhile.
+     */
+    private boolean handOver(BooleanSupplier waiting, boolean interruptible) {
         work = waiting;
         failure = null;
         turn = CARRIER;
@@ -95,9 +106,14 @@ final class Carrier implements Runnable {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;
+                if (interruptible && !handBack) {
+                    handBack = true;
+                    hub.loop.selector.wakeup();
+                }
             }
         }
         work = null;
+        handBack = false;
         Throwable f = failure;
         if (f != null) {
             failure = null;
@@ -142,7 +158,7 @@ final class Carrier implements Runnable {
             Throwable f = null;
             try {
                 BooleanSupplier waiting = work;
-                while (waiting.getAsBoolean()) {
+                while (!handBack && waiting.getAsBoolean()) {
                     hub.loop.runOnce();
                 }
             } catch (Throwable t) {

@@ -402,7 +402,7 @@ public final class Hub implements AutoCloseable {
             if (self == null) {
                 tick.start(() -> { });
                 if (t == thread) {
-                    carrier.runLoopWhile(() -> !done.getAsBoolean());
+                    carrier.runLoopWhile(() -> !done.getAsBoolean(), false);
                 } else {
                     do {
                         loop.runOnce();
@@ -442,13 +442,14 @@ public final class Hub implements AutoCloseable {
 
     /**
      * Owner thread: the main greenlet waits; it runs the loop itself until a greenlet must
-     * run, then the carrier runs it, until the main greenlet is resumed.
+     * run, then the carrier runs it, until the main greenlet is resumed or, if
+     * {@code interruptible}, its thread is interrupted.
      */
-    void drive() {
+    void drive(boolean interruptible) {
         if (state == State.CLOSED) {
             throw new IllegalStateException("hub is closed: " + this);
         }
-        carrier.runLoopWhile(mainWaits);
+        carrier.runLoopWhile(mainWaits, interruptible);
     }
 
     /** Owner thread, on its first wait: the loop starts running (unless the hub is closing already). */

@@ -374,9 +374,9 @@ public class RawGreenlet {
     }
 
     /**
-     * As {@link #suspend()}; if {@code interruptible}, a virtual thread's suspension also
-     * ends when its thread is interrupted (the status stays set). A main greenlet sees
-     * interrupts only once resumed.
+     * As {@link #suspend()}; if {@code interruptible}, the suspension also ends when the
+     * thread is interrupted (the status stays set): a main greenlet then takes its turn back
+     * from the loop at the end of the loop's current iteration.
      */
     final void suspend(boolean interruptible) {
         if (main) {
@@ -386,7 +386,7 @@ public class RawGreenlet {
             }
             state = SUSPENDED;
             try {
-                hub.drive();
+                hub.drive(interruptible);
             } finally {
                 state = RUNNING;
             }

@@ -59,8 +59,7 @@ public final class Waiter<T> implements Runnable {
      * the expiry does: it returns {@code expired}, the interrupt status left set for the
      * caller to tell the two apart. Only an interrupt set by user code
      * ({@link Thread#interrupt()}) ends it this way; a kill or Timeout is thrown as in
-     * {@link #get()}. A value that arrived first wins. A main greenlet (a platform thread)
-     * sees an interrupt that arrives while it waits only when something else resumes it.
+     * {@link #get()}. A value that arrived first wins.
      */
     public T getWithinUntilInterrupted(Duration timeout, T expired) {
         return awaitReady(timeout, expired, true) ? outcome() : expired;

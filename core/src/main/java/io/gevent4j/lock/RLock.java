@@ -113,9 +113,8 @@ public class RLock implements Lock, Acquirable<RLock> {
      * As {@link #lock()}, but a {@link Thread#interrupt()} of the waiting greenlet by user
      * code ends the wait. A kill or Timeout pending for the greenlet, or raised while it
      * waits, is thrown as from {@link #acquire()}: the interrupt it causes is not turned
-     * into an {@link InterruptedException}. On a hub's main greenlet (a platform thread) an
-     * interrupt set before the call is seen; one that arrives while it waits is seen only
-     * when the wait ends otherwise.
+     * into an {@link InterruptedException}. A hub's main greenlet (a platform thread)
+     * waits the same way.
      *
      * @throws InterruptedException if the interrupt status was set on entry or the greenlet
      *         was interrupted while waiting; the status is then cleared

@@ -4,6 +4,7 @@ import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
+import io.gevent4j.Timeout;
 import io.gevent4j.event.Event;
 
 import org.junit.jupiter.api.Test;
@@ -243,6 +244,55 @@ class RLockTest {
             Greenlet<Boolean> waiter = Gevent.spawn(() -> lock.tryLock(1, TimeUnit.MILLISECONDS));
             assertFalse(waiter.get());
             assertTrue(lock.isOwned());
+        });
+    }
+
+    @Test
+    void lockInterruptiblyOnTheMainGreenletEndsOnAnInterruptFromAGreenlet() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            Event release = new Event();
+            Greenlet<Void> holder = Gevent.spawn(() -> {
+                lock.acquire();
+                release.await();
+                lock.release();
+            });
+            Gevent.sleep(0);
+            Thread main = Thread.currentThread();
+            Gevent.spawn(main::interrupt);
+            try (Timeout bound = Timeout.start(Duration.ofSeconds(20))) {
+                assertThrows(InterruptedException.class, lock::lockInterruptibly);
+            }
+            assertFalse(Thread.interrupted(), "the status is cleared");
+            assertFalse(lock.isOwned());
+            release.set();
+            holder.join();
+            assertTrue(lock.tryLock(), "the interrupted main greenlet left the queue");
+            lock.unlock();
+        });
+    }
+
+    @Test
+    void tryLockOnTheMainGreenletEndsOnAnInterruptFromAnotherThread() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            Event release = new Event();
+            Thread main = Thread.currentThread();
+            Thread[] interrupter = new Thread[1];
+            Greenlet<Void> holder = Gevent.spawn(() -> {
+                lock.acquire();
+                release.await();
+                lock.release();
+            });
+            Gevent.sleep(0);
+            Gevent.spawn(() -> interrupter[0] = Thread.ofPlatform().start(main::interrupt)); // runs once main waits
+            try (Timeout bound = Timeout.start(Duration.ofSeconds(20))) {
+                assertThrows(InterruptedException.class, () -> lock.tryLock(1, TimeUnit.HOURS));
+            }
+            interrupter[0].join();
+            release.set();
+            holder.join();
+            assertFalse(lock.locked());
         });
     }
 }
