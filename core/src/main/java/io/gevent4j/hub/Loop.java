@@ -343,6 +343,8 @@ public final class Loop implements AutoCloseable {
             hub.handleError(this, e);
         }
         ready.clear();
+        passRemaining = 0;
+        breakRequested = true;   // closed from a callback: the iteration running it stops there
     }
 
     /** Whether some referenced watcher is active or something is queued: the loop has work. */

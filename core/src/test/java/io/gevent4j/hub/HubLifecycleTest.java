@@ -123,6 +123,23 @@ class HubLifecycleTest {
     }
 
     @Test
+    void aHubClosedByALoopCallbackRunsNothingElseOfThatIteration() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            List<Throwable> errors = new ArrayList<>();
+            hub.setErrorHandler((where, error) -> errors.add(error));
+            List<String> log = new ArrayList<>();
+            hub.loop().runCallback(hub::close);
+            hub.loop().runCallback(() -> log.add("after close"));
+            assertThrows(IllegalStateException.class, () -> Gevent.sleep(0.01),
+                    "the main greenlet's wait ends with an error once its hub is closed");
+            assertTrue(hub.isClosed());
+            assertEquals(List.of(), errors, "nothing of the closed loop's iteration ran or failed");
+            assertEquals(List.of(), log);
+        });
+    }
+
+    @Test
     void servicesAreCreatedOnceAndClosedWithTheHubInReverseOrder() {
         FreshHub.run(() -> {
             Hub hub = Hub.current();
