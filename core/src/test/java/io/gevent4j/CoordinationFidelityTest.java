@@ -1,6 +1,7 @@
 package io.gevent4j;
 
 import io.gevent4j.event.AsyncResult;
+import io.gevent4j.event.Event;
 import io.gevent4j.lock.BoundedSemaphore;
 import io.gevent4j.lock.Semaphore;
 import io.gevent4j.pool.Group;
@@ -200,15 +201,17 @@ class CoordinationFidelityTest {
     void test_terminate() {
         FreshHub.run(() -> {
             Pool pool = new Pool(3);
+            Event gate = new Event();
             List<List<Integer>> calledBack = new ArrayList<>();
             Greenlet<List<Integer>> result = pool.mapAsync((Integer n) -> {
-                Gevent.sleep(0.05);
+                gate.await();
                 return n;
             }, List.of(1, 2, 3, 4, 5, 6), calledBack::add);
             assertFalse(result.isDead(), "map_async returns at once");
             Gevent.sleep(0.01);
             assertEquals(3, pool.size());
             pool.kill();
+            gate.set();
             List<Integer> killedFirst = java.util.Arrays.asList(null, null, null, 4, 5, 6);
             assertEquals(killedFirst, result.get(), "killed members give null, as gevent's None; the rest ran");
             Greenlet<List<Integer>> squares = pool.mapAsync((Integer n) -> n * n, List.of(1, 2, 3), calledBack::add);

@@ -138,23 +138,36 @@ class CrossHubTest {
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         int[] unguarded = new int[1];
+        runOnEveryHub(hubs, perHub, () -> {
+            for (int r = 0; r < rounds; r++) {
+                semaphore.acquire();
+                try {
+                    most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                    int seen = unguarded[0];
+                    Gevent.sleep(0);
+                    unguarded[0] = seen + 1;
+                    inside.decrementAndGet();
+                } finally {
+                    semaphore.release();
+                }
+            }
+        });
+        assertEquals(1, most.get());
+        assertEquals(hubs * perHub * rounds, unguarded[0], "no increment was lost");
+        assertEquals(1, semaphore.counter());
+    }
+
+    /**
+     * Runs {@code body} in {@code perHub} greenlets on each of {@code hubs} new hubs, all at
+     * once, and returns when every one has ended (rethrowing what one threw); then closes the hubs.
+     */
+    static void runOnEveryHub(int hubs, int perHub, Runnable body) {
         try (HubGroup group = HubGroup.start(hubs)) {
             List<Greenlet<Void>> all = new ArrayList<>();
             for (Hub hub : group.hubs()) {
                 for (int g = 0; g < perHub; g++) {
                     all.add(Gevent.spawnOn(hub, () -> {
-                        for (int r = 0; r < rounds; r++) {
-                            semaphore.acquire();
-                            try {
-                                most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                                int seen = unguarded[0];
-                                Gevent.sleep(0);
-                                unguarded[0] = seen + 1;
-                                inside.decrementAndGet();
-                            } finally {
-                                semaphore.release();
-                            }
-                        }
+                        body.run();
                         return null;
                     }));
                 }
@@ -165,9 +178,6 @@ class CrossHubTest {
                 }
             });
         }
-        assertEquals(1, most.get());
-        assertEquals(hubs * perHub * rounds, unguarded[0], "no increment was lost");
-        assertEquals(1, semaphore.counter());
     }
 
     /**

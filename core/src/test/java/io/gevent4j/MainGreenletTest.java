@@ -86,9 +86,66 @@ class MainGreenletTest {
         run(() -> {
             Hub hub = Hub.current();
             assertSame(Thread.currentThread(), hub.thread());
-            Gevent.spawn(() -> { }).join();
+            Thread ranOn = Gevent.spawn(hub::loopThread).get();
+            assertSame(hub.carrierThread(), ranOn);
             assertTrue(hub.carrierThread().isAlive());
             assertTrue(hub.carrierThread().isDaemon());
+        });
+    }
+
+    @Test
+    void whileNoGreenletNeedsToRunTheMainThreadRunsTheLoopItself() {
+        run(() -> {
+            Hub hub = Hub.current();
+            List<Thread> ranOn = new ArrayList<>();
+            var timer = hub.loop().timer(Duration.ofMillis(1));
+            timer.start(() -> ranOn.add(Thread.currentThread()));
+            hub.loop().runCallback(() -> ranOn.add(hub.loopThread()));
+            Gevent.sleep(0.01);
+            timer.close();
+            assertEquals(List.of(hub.thread(), hub.thread()), ranOn);
+            assertEquals(null, hub.loopThread());
+            assertSame(hub.carrierThread(), Gevent.spawn(hub::loopThread).get());
+        });
+    }
+
+    @Test
+    void anInterruptOfTheMainThreadRunningTheLoopIsKeptForAfterItsWait() {
+        run(() -> {
+            Hub hub = Hub.current();
+            Thread main = Thread.currentThread();
+            Waiter<Void> woken = new Waiter<>();
+            var waker = hub.loop().async();
+            waker.start(() -> woken.switchTo(null));
+            Thread interrupter = Thread.ofPlatform().start(() -> {
+                long deadline = System.nanoTime() + FreshHub.LIMIT.toNanos() / 2;
+                while (!hub.loop().isSleeping() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                main.interrupt();
+                waker.send();
+            });
+            long iterations = hub.loop().iteration();
+            woken.get();
+            boolean kept = Thread.interrupted();
+            interrupter.join();
+            waker.close();
+            assertTrue(kept, "the interrupt was lost");
+            assertTrue(hub.loop().iteration() - iterations < 1_000,
+                    "the loop spun on the interrupt: " + (hub.loop().iteration() - iterations) + " iterations");
+        });
+    }
+
+    @Test
+    void closingTheHubFromACallbackTheMainThreadRunsEndsItsGreenletsOnTheCarrier() {
+        run(() -> {
+            Hub hub = Hub.current();
+            Greenlet<Void> parked = Gevent.spawn(() -> Gevent.sleep(60));
+            Gevent.sleep(0);
+            Thread.ofPlatform().start(() -> hub.runThreadsafe(hub::close)).join();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Gevent.sleep(60));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            assertTrue(parked.isDead());
         });
     }
 

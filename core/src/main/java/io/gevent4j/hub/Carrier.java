@@ -2,24 +2,35 @@ package io.gevent4j.hub;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
- * The platform thread that runs a hub's loop and carries its greenlets, taking turns with
- * the hub's owner thread (its main greenlet): when the owner blocks in gevent4j it hands
- * the turn over and parks; the carrier runs the loop until the main greenlet is resumed
- * (or the wait can never end), then hands the turn back with what the loop threw.
+ * The platform thread that carries a hub's greenlets, taking turns with the hub's owner
+ * thread (its main greenlet). When the owner blocks in gevent4j it runs the loop itself
+ * for as long as no greenlet needs to run: timers, I/O readiness and callbacks cost it no
+ * hand-off, and a wait that they end (a sleep, a read on the owner's own socket, a result
+ * set by another thread) wakes it as directly as a greenlet is woken. When a greenlet must
+ * run, the owner hands its turn over and parks; the carrier runs the loop, greenlets
+ * included, until the owner's wait is over (or can never end), then hands the turn back
+ * with what the loop threw.
  *
- * <p>Why a thread of its own: a virtual thread cannot unmount from a carrier whose own
- * frames hold a monitor entered more than once; its park would then pin the carrier for
- * good. Were the owner thread the carrier, any owner code that waits on gevent4j inside
- * nested {@code synchronized} blocks (a {@code BufferedReader} over a socket stream, say)
- * would hang its hub. This carrier's stack holds nothing but the loop.
+ * <p>Why greenlets never run on the owner: a virtual thread cannot safely unmount from a
+ * carrier whose own frames hold a monitor entered more than once (on JDK 25 the carrier's
+ * lock state is then corrupt: {@code IllegalMonitorStateException} when the owner leaves
+ * the monitor), and whether a platform thread holds monitors cannot be asked cheaply (a
+ * stack walk that reads monitors costs 76-380 µs here). Were the owner the greenlets'
+ * carrier, owner code that waits on gevent4j inside nested {@code synchronized} blocks (a
+ * {@code BufferedReader} over a socket stream, say) would break its hub. The carrier's
+ * stack holds nothing but the loop. Loop callbacks are plain calls, not continuations, so
+ * they may run on either thread. So a wait that a greenlet ends (a join) still costs two
+ * hand-offs.
  *
  * <p><b>Implementation overview.</b> {@code turn} says who may run; the owner and the
  * carrier never run hub code at the same time, and each hand-off is a volatile write read
  * by the other side before it continues, so everything one side did happens-before what
- * the other does next. The carrier is started on the first wait, is a daemon, and exits
- * when the hub closes or its owner thread has died (checked each second while idle).
+ * the other does next. {@code ownerRunsLoop} only tells observers (the blocking monitor)
+ * which thread runs the loop. The carrier is started on the first wait, is a daemon, and
+ * exits when the hub closes or its owner thread has died (checked each second while idle).
  */
 final class Carrier implements Runnable {
 
@@ -31,6 +42,10 @@ final class Carrier implements Runnable {
     private final Thread owner;
     final Thread thread;
     private volatile int turn = OWNER;
+    private volatile boolean ownerRunsLoop;
+    private BooleanSupplier work;
+    /** Set by the owner, interrupted in an interruptible wait: the carrier hands the turn back after its loop iteration. */
+    private volatile boolean handBack;
     private Throwable failure;
 
     Carrier(Hub hub, Thread owner) {
@@ -40,15 +55,49 @@ final class Carrier implements Runnable {
     }
 
     /**
-     * Owner thread only: lets the carrier run the loop for the main greenlet and waits for
-     * the turn to come back; rethrows what the loop threw (a {@code LoopExit}, say).
-     * Interrupts that arrive meanwhile are kept and restored afterwards.
+     * Owner thread only: turns the loop while {@code waiting} says so (it is asked before
+     * each turn and may throw, a {@code LoopExit} say), running it here until a greenlet
+     * must run, then on the carrier; rethrows what the loop threw. Interrupts that arrive
+     * meanwhile are kept and restored afterwards; if {@code interruptible}, the first one
+     * also ends the turning (the caller sees the status and decides).
      */
-    void runLoopForOwner() {
+    void runLoopWhile(BooleanSupplier waiting, boolean interruptible) {
         if (thread.getState() == Thread.State.NEW) {
             hub.markRunning();
             thread.start();
         }
+        boolean interrupted = false;
+        boolean wasRunningLoop = ownerRunsLoop;
+        ownerRunsLoop = true;
+        try {
+            boolean greenletNext = false;
+            while (!greenletNext && waiting.getAsBoolean()) {
+                greenletNext = hub.loop.runOnceUntilGreenlet();
+                // an interrupt wakes the selector at once: keep it for later rather than spin
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                    if (interruptible) {
+                        return;
+                    }
+                }
+            }
+            if (greenletNext && waiting.getAsBoolean()) {
+                interrupted |= handOver(waiting, interruptible);
+            }
+        } finally {
+            ownerRunsLoop = wasRunningLoop;
+            if (interrupted) {
+                owner.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Lets the carrier run the loop while {@code waiting} (and, if {@code interruptible}, until
+     * the owner is interrupted); returns whether the owner was interrupted meanwhile.
+     */
+    private boolean handOver(BooleanSupplier waiting, boolean interruptible) {
+        work = waiting;
         failure = null;
         turn = CARRIER;
         LockSupport.unpark(thread);
@@ -57,21 +106,34 @@ final class Carrier implements Runnable {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;
+                if (interruptible && !handBack) {
+                    handBack = true;
+                    hub.loop.selector.wakeup();
+                }
             }
         }
-        if (interrupted) {
-            owner.interrupt();
-        }
+        work = null;
+        handBack = false;
         Throwable f = failure;
         if (f != null) {
             failure = null;
+            if (interrupted) {
+                owner.interrupt();
+            }
             throw Hub.sneaky(f);
         }
+        return interrupted;
     }
 
-    /** Whether the owner thread (the main greenlet) has the turn, not the loop. Any thread. */
-    boolean ownerHasTurn() {
-        return turn == OWNER;
+    /**
+     * The platform thread that runs the loop now, {@code null} while the owner (the main
+     * greenlet) runs its own code. Any thread; a snapshot.
+     */
+    Thread loopThread() {
+        if (turn == CARRIER) {
+            return thread;
+        }
+        return ownerRunsLoop ? owner : null;
     }
 
     /** Wakes an idle carrier so that it sees the hub closed and exits. Any thread. */
@@ -95,7 +157,10 @@ final class Carrier implements Runnable {
             }
             Throwable f = null;
             try {
-                hub.runLoopForMain();
+                BooleanSupplier waiting = work;
+                while (!handBack && waiting.getAsBoolean()) {
+                    hub.loop.runOnce();
+                }
             } catch (Throwable t) {
                 f = t;
             }

@@ -28,18 +28,19 @@ import java.util.function.Function;
  *
  * <p>{@link #current()} on a platform thread returns that thread's hub, created on first
  * use; in a greenlet it returns the greenlet's hub. The platform thread is the hub's
- * <em>main greenlet</em>: when it calls a blocking gevent4j API it hands its turn to the
- * hub's {@linkplain #carrierThread() carrier}, which runs the loop and the greenlets until
- * the main greenlet is woken; the two take turns, so greenlets never run concurrently with
- * it, and every greenlet of the hub runs on the carrier's one OS thread. If the main
- * greenlet waits while nothing can ever wake it (nothing ready, no referenced active
- * watcher, no greenlet parked in a JDK call that another thread may end) it gets
- * {@link LoopExit}.
+ * <em>main greenlet</em>: when it calls a blocking gevent4j API it runs the loop itself
+ * (timers, I/O, callbacks) for as long as no greenlet needs to run, and hands its turn to
+ * the hub's {@linkplain #carrierThread() carrier} when one does; the carrier runs the loop
+ * and the greenlets until the main greenlet is woken. The two take turns, so greenlets
+ * never run concurrently with it, and every greenlet of the hub runs on the carrier's one
+ * OS thread. If the main greenlet waits while nothing can ever wake it (nothing ready, no
+ * referenced active watcher, no greenlet parked in a JDK call that another thread may end)
+ * it gets {@link LoopExit}.
  *
  * <p>Hub-thread only (the owner thread, the carrier, the greenlets), except
- * {@link #current()}, {@link #isClosed()}, {@link #thread()}, {@link #carrierThread()} and
- * the thread-safe entries of the loop ({@link Loop#runCallbackThreadsafe},
- * {@link AsyncWatcher#send()}).
+ * {@link #current()}, {@link #isClosed()}, {@link #thread()}, {@link #carrierThread()},
+ * {@link #loopThread()} and the thread-safe entries of the loop
+ * ({@link Loop#runCallbackThreadsafe}, {@link AsyncWatcher#send()}).
  *
  * <p><b>Implementation overview.</b> The JDK hands the hub every continuation of its
  * virtual threads through {@link Scheduler#execute}: on the hub's threads the task joins
@@ -76,6 +77,7 @@ public final class Hub implements AutoCloseable {
     int suspendedGreenlets;
     private final Thread thread;
     private final Carrier carrier;
+    private final BooleanSupplier mainWaits = this::mainWaits;
     private final Scheduler scheduler = new Scheduler(this);
     private final Thread.Builder.OfVirtual builder;
     private volatile BiConsumer<Object, Throwable> errorHandler;
@@ -154,7 +156,7 @@ public final class Hub implements AutoCloseable {
      * Runs {@code callback} on this hub's thread, as a loop callback after those already
      * queued (gevent's {@code hub.loop.run_callback_threadsafe}): the one way to hand a hub
      * work from another hub or any other thread. Any thread; never blocks, never throws;
-     * after the hub closed the callback is dropped.
+     * a callback the hub has not run when it closes, or queued after, is dropped.
      */
     public void runThreadsafe(Runnable callback) {
         loop.runCallbackThreadsafe(callback);
@@ -166,11 +168,22 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * The platform thread that runs this hub's loop and carries its greenlets while the main
-     * greenlet waits: every greenlet of the hub runs on this one OS thread. Thread-safe.
+     * The platform thread that carries this hub's greenlets (and runs its loop while they
+     * run) when the main greenlet waits: every greenlet of the hub runs on this one OS
+     * thread. Thread-safe.
      */
     public Thread carrierThread() {
         return carrier.thread;
+    }
+
+    /**
+     * The platform thread that runs this hub's loop now: the carrier, the owner thread
+     * while its main greenlet waits and no greenlet needs to run, or {@code null} while
+     * the main greenlet runs its own code. Any thread; a snapshot that may be stale by the
+     * time it returns, meant for monitoring.
+     */
+    public Thread loopThread() {
+        return carrier.loopThread();
     }
 
     /** The hub's main greenlet: its platform thread. */
@@ -281,7 +294,8 @@ public final class Hub implements AutoCloseable {
      * platform thread gets a new hub on its next use; if another thread (a greenlet)
      * closed it, {@link #current()} on the owner throws until the owner calls
      * {@code close()} too, so a hub is never replaced in the middle of its owner's work. Tasks other threads hand the
-     * hub later run on a daemon thread, so the JDK's threads are never refused.
+     * hub later run on a daemon thread, so the JDK's threads are never refused; loop
+     * callbacks ({@link #runThreadsafe}) it had not run are dropped.
      * Hub-thread only; idempotent.
      */
     @Override
@@ -297,7 +311,7 @@ public final class Hub implements AutoCloseable {
         state = State.CLOSED;
         HubRegistry.remove(this);
         loop.close();
-        loop.drainInboxTo(Orphans.EXECUTOR);
+        loop.drainInboxTo(Hub::handOn);
         carrier.wake();
         releaseOwnerThread();
     }
@@ -351,12 +365,13 @@ public final class Hub implements AutoCloseable {
      * Any thread; a snapshot that may be stale by the time it returns, meant for monitoring.
      */
     public RawGreenlet runningGreenlet() {
-        if (carrier.ownerHasTurn()) {
+        Thread runner = carrier.loopThread();
+        if (runner == null) {
             return main;
         }
         for (RawGreenlet g : greenlets()) {
             Thread t = g.thread;
-            if (t != null && JdkAccess.carrierOf(t) == carrier.thread) {
+            if (t != null && JdkAccess.carrierOf(t) == runner) {
                 return g;
             }
         }
@@ -364,7 +379,9 @@ public final class Hub implements AutoCloseable {
     }
 
     private void endGreenlets() {
-        RawGreenlet self = Thread.currentThread() == carrier.thread ? null : RawGreenlet.current();
+        // null on the carrier and in a loop callback that the owner thread runs while main waits
+        Thread t = Thread.currentThread();
+        RawGreenlet self = t == carrier.thread || (t == thread && main.isSuspended()) ? null : RawGreenlet.current();
         int staying = self != null && !self.isMain() ? 1 : 0;
         List<RawGreenlet> alive = new ArrayList<>(delayedStarts);
         delayedStarts.clear();
@@ -384,9 +401,13 @@ public final class Hub implements AutoCloseable {
         try (TimerWatcher tick = loop.timer(CLOSE_TICK, CLOSE_TICK)) {
             if (self == null) {
                 tick.start(() -> { });
-                do {
-                    loop.runOnce();
-                } while (!done.getAsBoolean());
+                if (t == thread) {
+                    carrier.runLoopWhile(() -> !done.getAsBoolean(), false);
+                } else {
+                    do {
+                        loop.runOnce();
+                    } while (!done.getAsBoolean());
+                }
             } else {
                 Waiter<Void> ended = new Waiter<>(this);
                 tick.start(() -> {
@@ -419,12 +440,16 @@ public final class Hub implements AutoCloseable {
         return "Hub[" + thread.getName() + ", " + state.name().toLowerCase(java.util.Locale.ROOT) + "]";
     }
 
-    /** Owner thread: the main greenlet waits while the carrier runs the loop until it is resumed. */
-    void drive() {
+    /**
+     * Owner thread: the main greenlet waits; it runs the loop itself until a greenlet must
+     * run, then the carrier runs it, until the main greenlet is resumed or, if
+     * {@code interruptible}, its thread is interrupted.
+     */
+    void drive(boolean interruptible) {
         if (state == State.CLOSED) {
             throw new IllegalStateException("hub is closed: " + this);
         }
-        carrier.runLoopForOwner();
+        carrier.runLoopWhile(mainWaits, interruptible);
     }
 
     /** Owner thread, on its first wait: the loop starts running (unless the hub is closing already). */
@@ -459,19 +484,25 @@ public final class Hub implements AutoCloseable {
         g.liveNext = null;
     }
 
-    /** Carrier thread: runs the loop until the main greenlet is resumed or can never be. */
-    void runLoopForMain() {
-        while (main.isSuspended()) {
-            if (state == State.CLOSED) {
-                throw new IllegalStateException("hub is closed: " + this);
-            }
-            if (!loop.alive() && !hasGreenletsInJdkCalls()) {
-                throw new LoopExit("this wait can never end: nothing is ready, no watcher is active and "
-                        + (liveGreenlets == 0 ? "no greenlet is alive" : liveGreenlets
-                        + " greenlet(s) all wait on gevent4j objects nothing will signal") + " (" + this + ")");
-            }
-            loop.runOnce();
+    /**
+     * Whether the main greenlet still waits, before the loop turns once more for it.
+     *
+     * @throws LoopExit if nothing can ever resume it
+     * @throws IllegalStateException if the hub was closed meanwhile
+     */
+    boolean mainWaits() {
+        if (!main.isSuspended()) {
+            return false;
         }
+        if (state == State.CLOSED) {
+            throw new IllegalStateException("hub is closed: " + this);
+        }
+        if (!loop.alive() && !hasGreenletsInJdkCalls()) {
+            throw new LoopExit("this wait can never end: nothing is ready, no watcher is active and "
+                    + (liveGreenlets == 0 ? "no greenlet is alive" : liveGreenlets
+                    + " greenlet(s) all wait on gevent4j objects nothing will signal") + " (" + this + ")");
+        }
+        return true;
     }
 
     /** Carrier thread: callbacks that run on it find this hub as their thread's hub. */
@@ -482,6 +513,11 @@ public final class Hub implements AutoCloseable {
     /** Whether some greenlet is parked in a JDK call, which another thread may end. */
     boolean hasGreenletsInJdkCalls() {
         return liveGreenlets != suspendedGreenlets;
+    }
+
+    /** Whether {@code task}, taken from a ready queue, runs a greenlet (a continuation the JDK handed a hub). */
+    static boolean runsGreenlet(Object task) {
+        return task != null && task.getClass() == Scheduler.continuationClass;
     }
 
     Thread newThread(RawGreenlet.Handle handle) {
@@ -520,6 +556,11 @@ public final class Hub implements AutoCloseable {
 
     /** The executor the JDK hands this hub's continuations to. Never throws, never blocks. */
     private static final class Scheduler implements Executor {
+        /**
+         * The class of the tasks the JDK hands a scheduler: every virtual thread's is the same
+         * method reference. Set before the first such task is queued anywhere.
+         */
+        static volatile Class<?> continuationClass;
         final Hub hub;
 
         Scheduler(Hub hub) {
@@ -529,14 +570,29 @@ public final class Hub implements AutoCloseable {
         @Override
         public void execute(Runnable task) {
             Objects.requireNonNull(task);
+            if (continuationClass == null) {
+                continuationClass = task.getClass();
+            }
             if (hub.state == State.CLOSED) {
                 Orphans.EXECUTOR.execute(task);
                 return;
             }
             hub.loop.executeFromAnyThread(task);
             if (hub.state == State.CLOSED) {
-                hub.loop.drainInboxTo(Orphans.EXECUTOR);
+                hub.loop.drainInboxTo(Hub::handOn);
             }
+        }
+    }
+
+    /**
+     * A task left in a closed hub's inbox: a greenlet's continuation goes to the orphans'
+     * thread (it must run, or its virtual thread stays parked for good); a loop callback
+     * ({@link #runThreadsafe}) is dropped, as documented: run off its hub it would fail
+     * its thread check.
+     */
+    private static void handOn(Runnable task) {
+        if (runsGreenlet(task)) {
+            Orphans.EXECUTOR.execute(task);
         }
     }
 

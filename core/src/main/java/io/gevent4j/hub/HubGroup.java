@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>It is an {@link Executor}: {@link #execute} runs each task as a greenlet of the next
- * hub, round robin. Each hub's platform thread is its main greenlet, waiting for
+ * hub, round robin. Servers serve one address from every hub of a group:
+ * {@code StreamServer.hubGroup(group)}, and for the JDK's HTTP server API
+ * {@code httpServer.setExecutor(group)}. Each hub's platform thread is its main greenlet, waiting for
  * {@link #close()}, which ends the greenlets still alive; the greenlets run on the hub's
  * carrier thread.
  *

@@ -2,7 +2,6 @@ package io.gevent4j.hub;
 
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -23,24 +22,25 @@ import java.util.Objects;
  * parks on the waiter, and in a {@code finally} stops the timer and un-references the
  * watchers, so an exception raised in the waiting greenlet leaves the wait idle and
  * reusable. The watchers are disarmed lazily: after a wait they stay in the selector's
- * interest set, unreferenced (they keep no loop alive), and each stops itself the first time
- * it fires with nobody waiting. A greenlet that reads, finds nothing and waits again within
+ * interest set, unreferenced (they keep no loop alive), and they all stop the first time
+ * one fires with nobody waiting. A greenlet that reads, finds nothing and waits again within
  * one turn of the loop (every request/response exchange) so changes no interest set: no
  * {@code epoll_ctl} per wait. A wait may therefore be woken by readiness that an earlier
  * operation consumed: callers retry their operation and wait again when it finds nothing.
  * The watcher and timer callbacks only switch an empty waiter: whichever fires first wins.
- * Every watcher that fires while a greenlet waits records its ready operations, so all the
- * channels found ready in one poll of the loop are known when the greenlet resumes (the
- * loop runs every pending callback before the greenlets they woke).
+ * Every watcher that fires while a greenlet waits keeps its ready operations (cleared when
+ * a wait begins), so all the channels found ready in one poll of the loop are known when
+ * the greenlet resumes (the loop runs every pending callback before the greenlets they
+ * woke). An idle wait holds its waiter, its watchers and one callback they share: the
+ * timer and its callback are made on the first wait with a timeout.
  */
 public final class IoWait implements AutoCloseable {
 
     private final Loop loop;
     private final Waiter<Boolean> waiter;
     private final IoWatcher[] watchers;
-    private final Runnable[] callbacks;
-    private final int[] readyOps;
-    private final Runnable onTimeout;
+    private final Runnable onReady = this::fired;
+    private Runnable onTimeout;
     private TimerWatcher timer;
     private boolean closed;
 
@@ -70,20 +70,11 @@ public final class IoWait implements AutoCloseable {
         this.loop = hub.loop();
         this.waiter = new Waiter<>(hub);
         this.watchers = new IoWatcher[channels.length];
-        this.callbacks = new Runnable[channels.length];
-        this.readyOps = new int[channels.length];
         for (int i = 0; i < channels.length; i++) {
             if (ops[i] != 0) {
                 watchers[i] = loop.io(Objects.requireNonNull(channels[i], "channel"), ops[i]);
-                int index = i;
-                callbacks[i] = () -> fired(index);
             }
         }
-        this.onTimeout = () -> {
-            if (!waiter.ready()) {
-                waiter.switchTo(Boolean.FALSE);
-            }
-        };
     }
 
     /**
@@ -108,12 +99,11 @@ public final class IoWait implements AutoCloseable {
             throw new IllegalStateException("another greenlet already waits here: " + waiter.waiting());
         }
         waiter.clear();
-        Arrays.fill(readyOps, 0);
-        for (int i = 0; i < watchers.length; i++) {
-            IoWatcher w = watchers[i];
+        for (IoWatcher w : watchers) {
             if (w != null) {
+                w.clearReadyOps();
                 if (!w.isActive()) {
-                    w.start(callbacks[i]);
+                    w.start(onReady);
                 }
                 w.ref();
             }
@@ -138,7 +128,8 @@ public final class IoWait implements AutoCloseable {
 
     /** The operations channel {@code index} was found ready for during the last wait, 0 if none. */
     public int readyOps(int index) {
-        return readyOps[index];
+        IoWatcher w = watchers[index];
+        return w == null ? 0 : w.readyOps();
     }
 
     /** The greenlet waiting now, or {@code null}. */
@@ -181,13 +172,16 @@ public final class IoWait implements AutoCloseable {
         }
     }
 
-    private void fired(int index) {
-        IoWatcher w = watchers[index];
+    /** The watchers' callback: wakes the waiting greenlet, or disarms the watchers when none waits. */
+    private void fired() {
         if (waiter.waiting() == null) {
-            w.stop();
+            for (IoWatcher w : watchers) {
+                if (w != null) {
+                    w.stop();
+                }
+            }
             return;
         }
-        readyOps[index] |= w.readyOps();
         if (!waiter.ready()) {
             waiter.switchTo(Boolean.TRUE);
         }
@@ -200,6 +194,13 @@ public final class IoWait implements AutoCloseable {
                 timer.close();
             }
             timer = loop.timer(timeout);
+            if (onTimeout == null) {
+                onTimeout = () -> {
+                    if (!waiter.ready()) {
+                        waiter.switchTo(Boolean.FALSE);
+                    }
+                };
+            }
         }
         return timer;
     }

@@ -43,9 +43,14 @@ public final class IoWatcher extends Watcher {
         return ops;
     }
 
-    /** The watched operations found ready when the watcher last fired. */
+    /** The watched operations found ready when the watcher last fired (0 if it did not since {@link IoWait} cleared them). */
     public int readyOps() {
         return readyOps;
+    }
+
+    /** {@link IoWait}, as a wait begins: {@link #readyOps()} tells what fired during that wait only. */
+    void clearReadyOps() {
+        readyOps = 0;
     }
 
     @Override

@@ -13,8 +13,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -77,6 +78,7 @@ public final class Loop implements AutoCloseable {
     private int passRemaining;
     private boolean runNext;
     private boolean breakRequested;
+    private boolean greenletNext;
     private long now;
     private long iteration;
 
@@ -270,9 +272,10 @@ public final class Loop implements AutoCloseable {
      * is free and its peer sees the close: the JDK defers the real close of a channel
      * registered with a selector until that selector's next select, which this brings about
      * now. Any thread: on the hub's thread it selects at once (readiness found meanwhile is
-     * dispatched as usual); from another thread it wakes the hub's select, which releases the
-     * channel, and selects itself if the hub does not within 100 ms
-     * (a hub whose threads no longer run its loop).
+     * dispatched as usual); from another thread it hands that to the hub and waits until the
+     * hub has done it, and selects itself if the hub does not within 100 ms (a hub whose
+     * threads no longer run its loop). Waiting for the channel to be deregistered is not
+     * enough: the selecting thread closes the descriptor just after it deregisters it.
      */
     public void closeChannel(SelectableChannel channel) throws IOException {
         channel.close();
@@ -284,16 +287,40 @@ public final class Loop implements AutoCloseable {
                 selector.selectNow(onSelected);
                 return;
             }
-            selector.wakeup();
-            long start = System.nanoTime();
-            while (channel.isRegistered() && System.nanoTime() - start < FOREIGN_CLOSE_WAIT_NANOS) {
-                LockSupport.parkNanos(100_000);
-            }
-            if (channel.isRegistered()) {
+            CountDownLatch released = new CountDownLatch(1);
+            executeFromAnyThread(() -> {
+                try {
+                    closeChannel(channel);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    released.countDown();
+                }
+            });
+            if (!awaitUninterruptibly(released, FOREIGN_CLOSE_WAIT_NANOS)) {
                 selector.selectNow(key -> { });
             }
         } catch (ClosedSelectorException e) {
             // the loop closed meanwhile, which released every channel
+        }
+    }
+
+    /** Waits up to {@code nanos} for {@code latch}; an interrupt meanwhile is kept for the caller. */
+    private static boolean awaitUninterruptibly(CountDownLatch latch, long nanos) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + nanos;
+        try {
+            while (true) {
+                try {
+                    return latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -320,6 +347,8 @@ public final class Loop implements AutoCloseable {
             hub.handleError(this, e);
         }
         ready.clear();
+        passRemaining = 0;
+        breakRequested = true;   // closed from a callback: the iteration running it stops there
     }
 
     /** Whether some referenced watcher is active or something is queued: the loop has work. */
@@ -400,6 +429,10 @@ public final class Loop implements AutoCloseable {
         }
         if (phase == PHASE_READY) {
             while (passRemaining > 0) {
+                if (Hub.runsGreenlet(ready.peekFirst()) && Thread.currentThread() == thread) {
+                    greenletNext = true;
+                    return;
+                }
                 passRemaining--;
                 runTask(ready.pollFirst());
                 if (breakRequested) {
@@ -426,6 +459,22 @@ public final class Loop implements AutoCloseable {
         }
         if (invokePending()) {
             phase = PHASE_START;
+        }
+    }
+
+    /**
+     * Owner thread, while its main greenlet waits: {@link #runOnce}, which on the owner
+     * thread returns before it would run a greenlet, since greenlets run on the hub's
+     * carrier thread only (see {@link Carrier}). Timers, I/O, callbacks and the main
+     * greenlet's own wake-up run here. Returns whether a greenlet is next; the carrier's
+     * {@code runOnce} resumes the iteration with it.
+     */
+    boolean runOnceUntilGreenlet() {
+        try {
+            runOnce();
+            return greenletNext;
+        } finally {
+            greenletNext = false;
         }
     }
 

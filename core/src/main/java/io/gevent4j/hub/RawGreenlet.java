@@ -51,7 +51,9 @@ import java.util.function.Function;
  *     call throws). The thread's state is not consulted: a greenlet just woken and queued
  *     is as interruptible as a parked one. No interrupt is sent when the status is already
  *     set; if gevent4j set it, {@code raiseInterrupt} records it. {@link #suspend()} holds
- *     the status aside while it parks and, when it returns with a raise still pending (a
+ *     the status aside while it parks (an interruptible wait, as {@code Lock.lockInterruptibly}'s,
+ *     ends on it instead: a raise resumes a suspended greenlet without interrupting it, so
+ *     an interrupt that arrives while it parks is the user's) and, when it returns with a raise still pending (a
  *     wait whose value won), sets it as {@code raiseLater} would have, so the raise still
  *     reaches the next JDK call. A main greenlet is a platform thread whose JDK calls hold
  *     the hub anyway: it gets its raises at gevent4j waits.</li>
@@ -368,6 +370,15 @@ public class RawGreenlet {
      *         a loop callback (a link, a watcher callback) must not block
      */
     protected final void suspend() {
+        suspend(false);
+    }
+
+    /**
+     * As {@link #suspend()}; if {@code interruptible}, the suspension also ends when the
+     * thread is interrupted (the status stays set): a main greenlet then takes its turn back
+     * from the loop at the end of the loop's current iteration.
+     */
+    final void suspend(boolean interruptible) {
         if (main) {
             if (state == SUSPENDED) {
                 throw new IllegalStateException(
@@ -375,7 +386,7 @@ public class RawGreenlet {
             }
             state = SUSPENDED;
             try {
-                hub.drive();
+                hub.drive(interruptible);
             } finally {
                 state = RUNNING;
             }
@@ -389,6 +400,9 @@ public class RawGreenlet {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
                     interrupted = true;
+                    if (interruptible) {
+                        break;
+                    }
                 }
             }
         } finally {

@@ -40,26 +40,8 @@ public final class Waiter<T> implements Runnable {
      * @throws IllegalStateException if another greenlet already waits, or off the hub's thread
      */
     public T get() {
-        if (!ready) {
-            hub.checkCurrent(this);
-            if (waiting != null) {
-                throw new IllegalStateException("another greenlet already waits on this Waiter: " + waiting);
-            }
-            RawGreenlet self = RawGreenlet.current();
-            waiting = self;
-            try {
-                while (!ready) {
-                    self.throwPending();
-                    self.suspend();
-                }
-            } finally {
-                waiting = null;
-            }
-        }
-        if (exception != null) {
-            throw Hub.sneaky(exception);
-        }
-        return value;
+        awaitReady(null, null, false);
+        return outcome();
     }
 
     /**
@@ -68,20 +50,66 @@ public final class Waiter<T> implements Runnable {
      * stopped when the wait ends, also by an exception.
      */
     public T getWithin(Duration timeout, T expired) {
-        if (timeout == null || ready) {
-            return get();
+        awaitReady(timeout, expired, false);
+        return outcome();
+    }
+
+    /**
+     * Like {@link #getWithin}, but an interrupt of the waiting thread ends the wait too, as
+     * the expiry does: it returns {@code expired}, the interrupt status left set for the
+     * caller to tell the two apart. Only an interrupt set by user code
+     * ({@link Thread#interrupt()}) ends it this way; a kill or Timeout is thrown as in
+     * {@link #get()}. A value that arrived first wins.
+     */
+    public T getWithinUntilInterrupted(Duration timeout, T expired) {
+        return awaitReady(timeout, expired, true) ? outcome() : expired;
+    }
+
+    /**
+     * Blocks until the waiter is switched or, after {@code timeout}, switches it with
+     * {@code expired}; returns {@code false} if an {@code interruptible} wait ended by the
+     * user's interrupt first (its status still set).
+     */
+    private boolean awaitReady(Duration timeout, T expired, boolean interruptible) {
+        if (ready) {
+            return true;
         }
-        TimerWatcher timer = hub.loop().timer(timeout);
-        timer.start(() -> {
-            if (!ready) {
-                switchTo(expired);
-            }
-        });
+        hub.checkCurrent(this);
+        if (waiting != null) {
+            throw new IllegalStateException("another greenlet already waits on this Waiter: " + waiting);
+        }
+        RawGreenlet self = RawGreenlet.current();
+        TimerWatcher timer = timeout == null ? null : hub.loop().timer(timeout);
+        waiting = self;
         try {
-            return get();
+            if (timer != null) {
+                timer.start(() -> {
+                    if (!ready) {
+                        switchTo(expired);
+                    }
+                });
+            }
+            while (!ready) {
+                self.throwPending();
+                if (interruptible && Thread.currentThread().isInterrupted()) {
+                    return false;
+                }
+                self.suspend(interruptible);
+            }
+            return true;
         } finally {
-            timer.close();
+            waiting = null;
+            if (timer != null) {
+                timer.close();
+            }
         }
+    }
+
+    private T outcome() {
+        if (exception != null) {
+            throw Hub.sneaky(exception);
+        }
+        return value;
     }
 
     /** Gives the waiter its value and resumes the waiting greenlet, if any, behind those already ready. */

@@ -21,7 +21,8 @@ import java.util.concurrent.locks.Lock;
  * <p><b>Threads.</b> Thread-safe, as {@link Semaphore}, on which it is built: greenlets of
  * different hubs and platform threads may share it. A kill or
  * {@link io.gevent4j.Timeout} raised in a blocked acquirer is thrown from {@code acquire}
- * without taking the lock.
+ * without taking the lock; {@link #lockInterruptibly()} and {@link #tryLock(long, TimeUnit)}
+ * also end on the user's {@link Thread#interrupt()}, with {@link InterruptedException}.
  */
 public class RLock implements Lock, Acquirable<RLock> {
 
@@ -46,17 +47,25 @@ public class RLock implements Lock, Acquirable<RLock> {
 
     /** gevent's {@code acquire(blocking, timeout)}: returns whether the lock is now held. */
     public boolean acquire(boolean blocking, Duration timeout) {
-        RawGreenlet me = RawGreenlet.current();
-        if (owner == me) {
+        return reenter() || taken(block.acquire(blocking, timeout));
+    }
+
+    /** Takes one more level if the current greenlet owns the lock already. */
+    private boolean reenter() {
+        if (owner == RawGreenlet.current()) {
             count++;
             return true;
         }
-        if (!block.acquire(blocking, timeout)) {
-            return false;
+        return false;
+    }
+
+    /** Records the current greenlet as the owner if the permit was {@code acquired}. */
+    private boolean taken(boolean acquired) {
+        if (acquired) {
+            owner = RawGreenlet.current();
+            count = 1;
         }
-        owner = me;
-        count = 1;
-        return true;
+        return acquired;
     }
 
     /**
@@ -101,18 +110,18 @@ public class RLock implements Lock, Acquirable<RLock> {
     }
 
     /**
-     * As {@link #lock()}, after raising a kill or Timeout pending for the greenlet (one that
-     * interrupted it already) and then checking the interrupt status the user set: a
-     * greenlet's wait is ended by kill and Timeout, which the interrupt they caused must not
-     * turn into an {@link InterruptedException}.
+     * As {@link #lock()}, but a {@link Thread#interrupt()} of the waiting greenlet by user
+     * code ends the wait. A kill or Timeout pending for the greenlet, or raised while it
+     * waits, is thrown as from {@link #acquire()}: the interrupt it causes is not turned
+     * into an {@link InterruptedException}. A hub's main greenlet (a platform thread)
+     * waits the same way.
+     *
+     * @throws InterruptedException if the interrupt status was set on entry or the greenlet
+     *         was interrupted while waiting; the status is then cleared
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        RawGreenlet.current().throwPending();
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        acquire();
+        acquireInterruptibly(null);
     }
 
     @Override
@@ -120,9 +129,25 @@ public class RLock implements Lock, Acquirable<RLock> {
         return acquire(false, null);
     }
 
+    /**
+     * Acquires the lock if it becomes free within the given time; ends on the user's
+     * interrupt as {@link #lockInterruptibly()} does.
+     *
+     * @return whether the lock is now held ({@code false}: the time elapsed)
+     * @throws InterruptedException if the interrupt status was set on entry or the greenlet
+     *         was interrupted while waiting; the status is then cleared
+     */
     @Override
-    public boolean tryLock(long time, TimeUnit unit) {
-        return acquire(true, Duration.ofNanos(Math.max(0, unit.toNanos(time))));
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        return acquireInterruptibly(Duration.ofNanos(Math.max(0, unit.toNanos(time))));
+    }
+
+    private boolean acquireInterruptibly(Duration timeout) throws InterruptedException {
+        RawGreenlet.current().throwPending();
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return reenter() || taken(block.acquireInterruptibly(timeout));
     }
 
     @Override

@@ -157,7 +157,25 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public boolean acquire(boolean blocking, Duration timeout) {
-        return block(true, blocking, timeout);
+        return block(true, blocking, timeout, false);
+    }
+
+    /**
+     * As {@link #acquire(Duration)}, but the user's {@link Thread#interrupt()} of a blocked
+     * greenlet ends the wait too (see {@link Waiter#getWithinUntilInterrupted}); a kill or
+     * Timeout raised meanwhile is thrown as from {@code acquire}. The interrupt status on
+     * entry is the caller's to check ({@link RLock#lockInterruptibly()}).
+     *
+     * @throws InterruptedException if interrupted before a permit was taken (status cleared)
+     */
+    boolean acquireInterruptibly(Duration timeout) throws InterruptedException {
+        if (block(true, true, timeout, true)) {
+            return true;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return false;
     }
 
     /**
@@ -168,10 +186,10 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public boolean await(Duration timeout) {
-        return block(false, true, timeout);
+        return block(false, true, timeout, false);
     }
 
-    private boolean block(boolean acquires, boolean blocking, Duration timeout) {
+    private boolean block(boolean acquires, boolean blocking, Duration timeout, boolean interruptible) {
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
@@ -190,10 +208,14 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
             waiters.addLast(node);
             blocked++;
         }
-        return awaitGrant(node, timeout);
+        return awaitGrant(node, timeout, interruptible);
     }
 
-    private boolean awaitGrant(Node node, Duration timeout) {
+    /**
+     * Waits until the node is granted or the timeout expires; an {@code interruptible} wait
+     * also ends on the user's interrupt, returning {@code false} with the status set.
+     */
+    private boolean awaitGrant(Node node, Duration timeout, boolean interruptible) {
         AsyncWatcher wakeup = node.hub.loop().async();
         wakeup.start(node.waiter);
         node.wakeup = wakeup;
@@ -205,7 +227,11 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
                     return true;
                 }
             }
-            node.waiter.getWithin(timeout, Boolean.FALSE);
+            if (interruptible) {
+                node.waiter.getWithinUntilInterrupted(timeout, Boolean.FALSE);
+            } else {
+                node.waiter.getWithin(timeout, Boolean.FALSE);
+            }
             returned = true;
         } finally {
             wakeup.close();

@@ -101,7 +101,8 @@ public final class BlockingMonitor extends PeriodicMonitor<EventLoopBlocked> {
         Thread thread;
         if (running == null) {
             name = "loop callback";
-            thread = hub.carrierThread();
+            Thread runner = hub.loopThread();
+            thread = runner != null ? runner : hub.carrierThread();
         } else {
             name = running.name();
             thread = running.thread();

@@ -3,6 +3,7 @@ package io.gevent4j.monkey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -261,18 +262,20 @@ final class GreenSocketImpl extends ChannelSocketImpl {
     }
 
     /**
-     * A heap buffer over the caller's array, kept while the caller passes the same array (a
-     * stream's reader or writer usually does), so a read or write allocates none. One per
+     * A heap buffer over the caller's array, reused while the caller passes the same array
+     * (a stream's reader or writer usually does), so a read or write allocates none. The
+     * buffer is held weakly: the socket never keeps a caller's array (a large one, or one
+     * holding a secret) reachable; after a collection the next call wraps it again. One per
      * direction, used under its lock.
      */
     private static final class Window {
-        private byte[] array;
-        private ByteBuffer buffer;
+        private WeakReference<ByteBuffer> last;
 
         ByteBuffer over(byte[] b, int off, int len) {
-            if (array != b) {
+            ByteBuffer buffer = last == null ? null : last.get();
+            if (buffer == null || buffer.array() != b) {
                 buffer = ByteBuffer.wrap(b);
-                array = b;
+                last = new WeakReference<>(buffer);
             }
             return buffer.limit(off + len).position(off);
         }

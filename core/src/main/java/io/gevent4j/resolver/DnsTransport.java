@@ -10,70 +10,106 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
 
 /**
  * One DNS exchange with one server over UDP or TCP (RFC 1035 4.2), on non-blocking
  * channels that a {@link Readiness} waits on. Each exchange opens and closes its own
  * channel (one for all the queries of a UDP exchange), so nothing is left registered or
- * open whatever ends it.
+ * open whatever ends it. Greenlets share one UDP socket per hub and server instead
+ * ({@link HubDnsSockets}); threads without a hub, and every TCP exchange, come here.
  */
 final class DnsTransport {
 
-    private static final int MAX_UDP = 65_535;
+    static final int MAX_UDP = 65_535;
+    /** Unpredictable query ids, so that an off-path spoofer must guess them (RFC 5452). */
+    private static final SecureRandom QUERY_IDS = new SecureRandom();
 
-    /** Parses a message and checks that it answers the query; throws for one that does not. */
-    @FunctionalInterface
-    interface Matcher {
-        DnsMessage.Response match(byte[] message) throws DnsMessage.MalformedException;
+    /**
+     * What one query asks: the records of {@code type} for {@code name}, with an EDNS0 OPT
+     * record or without.
+     */
+    record Question(String name, int type, boolean edns) {
+
+        /** The query message with {@code id}. */
+        byte[] query(int id) {
+            return DnsMessage.query(id, name, type, edns);
+        }
+
+        /**
+         * Parses {@code message} and checks that it answers this question asked with
+         * {@code id}: a response, with that id, repeating the question.
+         *
+         * @throws DnsMessage.MalformedException if it is malformed or answers something else
+         */
+        DnsMessage.Response answer(byte[] message, int length, int id) throws DnsMessage.MalformedException {
+            DnsMessage.Response r = DnsMessage.parse(message, length);
+            if (!r.isResponse() || r.id() != id) {
+                throw new DnsMessage.MalformedException("not a response to this query");
+            }
+            if (r.qname() == null || !r.qname().equals(name) || r.qtype() != type) {
+                throw new DnsMessage.MalformedException("answer to another question: " + r.qname() + " type " + r.qtype());
+            }
+            return r;
+        }
     }
 
     private DnsTransport() {
     }
 
+    /** A random query id. */
+    static int randomId() {
+        return QUERY_IDS.nextInt(1 << 16);
+    }
+
+    /** The id of a DNS message (its first two bytes), or -1 if it is shorter. */
+    static int idOf(ByteBuffer message, int length) {
+        return length >= 2 ? (message.get(0) & 0xff) << 8 | (message.get(1) & 0xff) : -1;
+    }
+
     /**
-     * Sends {@code queries} over one UDP channel (A and AAAA together, as the C library does)
-     * and returns, for each, the first answer its matcher accepts, once every query is
-     * answered or the deadline passes. The channel is connected, so only datagrams from the
-     * server's address and port arrive; among those, one with an unknown id, malformed or
-     * answering another question (late, stale or spoofed) is ignored and the wait goes on,
-     * as the C library does.
+     * Sends {@code questions} over one UDP channel (A and AAAA together, as the C library
+     * does), each with a random id of its own, and returns, for each, the first answer that
+     * repeats it, once every question is answered or the deadline passes. The channel is
+     * connected, so only datagrams from the server's address and port arrive; among those,
+     * one with an unknown id, malformed or answering another question (late, stale or
+     * spoofed) is ignored and the wait goes on, as the C library does.
      *
      * @return the answers, {@code null} where none came before the deadline
      * @throws java.net.SocketTimeoutException at the deadline if nothing arrived
      * @throws DnsMessage.MalformedException at the deadline if only rejected answers arrived
      * @throws PortUnreachableException if the server's port refused the datagrams
      */
-    static DnsMessage.Response[] udp(InetSocketAddress server, byte[][] queries, long deadline, Readiness readiness,
-                                     Matcher[] matchers) throws IOException {
+    static DnsMessage.Response[] udp(InetSocketAddress server, Question[] questions, long deadline,
+                                     Readiness readiness) throws IOException {
         StandardProtocolFamily family = server.getAddress() instanceof java.net.Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-        DnsMessage.Response[] answers = new DnsMessage.Response[queries.length];
+        DnsMessage.Response[] answers = new DnsMessage.Response[questions.length];
+        int[] ids = distinctIds(questions.length);
         try (DatagramChannel ch = DatagramChannel.open(family)) {
             ch.configureBlocking(false);
             ch.connect(server);
-            for (byte[] query : queries) {
-                ch.write(ByteBuffer.wrap(query));
+            for (int i = 0; i < questions.length; i++) {
+                ch.write(ByteBuffer.wrap(questions[i].query(ids[i])));
             }
             ByteBuffer buf = ByteBuffer.allocate(MAX_UDP);
             DnsMessage.MalformedException rejected = null;
-            int missing = queries.length;
+            int missing = questions.length;
             while (missing > 0) {
                 try {
                     readiness.await(ch, SelectionKey.OP_READ, deadline);
                 } catch (SocketTimeoutException e) {
-                    if (missing < queries.length) {
+                    if (missing < questions.length) {
                         return answers;
                     }
                     throw rejected != null ? rejected : e;
                 }
                 buf.clear();
                 int n = ch.read(buf);
-                int i = n >= 2 ? waitingFor(queries, answers, (buf.get(0) & 0xff) << 8 | (buf.get(1) & 0xff)) : -1;
+                int i = waitingFor(ids, answers, idOf(buf, n));
                 if (i >= 0) {
-                    byte[] message = new byte[n];
-                    buf.flip().get(message);
                     try {
-                        answers[i] = matchers[i].match(message);
+                        answers[i] = questions[i].answer(buf.array(), n, ids[i]);
                         missing--;
                     } catch (DnsMessage.MalformedException e) {
                         rejected = e;
@@ -84,26 +120,46 @@ final class DnsTransport {
         }
     }
 
-    /** The index of the unanswered query with {@code id}, or -1. */
-    private static int waitingFor(byte[][] queries, DnsMessage.Response[] answers, int id) {
-        for (int i = 0; i < queries.length; i++) {
-            if (answers[i] == null && ((queries[i][0] & 0xff) << 8 | (queries[i][1] & 0xff)) == id) {
+    /** {@code n} random ids, no two alike. */
+    private static int[] distinctIds(int n) {
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            int id;
+            do {
+                id = randomId();
+            } while (indexOf(ids, i, id) >= 0);
+            ids[i] = id;
+        }
+        return ids;
+    }
+
+    private static int indexOf(int[] ids, int count, int id) {
+        for (int i = 0; i < count; i++) {
+            if (ids[i] == id) {
                 return i;
             }
         }
         return -1;
     }
 
+    /** The index of the unanswered query with {@code id}, or -1. */
+    private static int waitingFor(int[] ids, DnsMessage.Response[] answers, int id) {
+        int i = indexOf(ids, ids.length, id);
+        return i >= 0 && answers[i] == null ? i : -1;
+    }
+
     /**
-     * Sends {@code query} over TCP (two-byte length prefix) and reads one answer, which
-     * {@code matcher} must accept.
+     * Sends {@code question} over TCP (two-byte length prefix) with a random id and reads one
+     * answer, which must repeat it.
      *
      * @throws java.net.SocketTimeoutException at the deadline
      * @throws EOFException if the server closes before a whole answer arrived
      * @throws DnsMessage.MalformedException if the answer is malformed or answers another query
      */
-    static DnsMessage.Response tcp(InetSocketAddress server, byte[] query, long deadline, Readiness readiness,
-                                   Matcher matcher) throws IOException {
+    static DnsMessage.Response tcp(InetSocketAddress server, Question question, long deadline, Readiness readiness)
+            throws IOException {
+        int id = randomId();
+        byte[] query = question.query(id);
         try (SocketChannel ch = SocketChannel.open()) {
             ch.configureBlocking(false);
             if (!ch.connect(server)) {
@@ -121,7 +177,7 @@ final class DnsTransport {
             readFully(ch, len, deadline, readiness);
             ByteBuffer answer = ByteBuffer.allocate(len.flip().getShort() & 0xffff);
             readFully(ch, answer, deadline, readiness);
-            return matcher.match(answer.array());
+            return question.answer(answer.array(), answer.capacity(), id);
         }
     }
 

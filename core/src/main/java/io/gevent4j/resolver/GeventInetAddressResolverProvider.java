@@ -73,13 +73,13 @@ public final class GeventInetAddressResolverProvider extends InetAddressResolver
 
         /**
          * A greenlet, or a hub's own platform thread (its main greenlet), waits on its hub;
-         * other threads (and a hub's carrier, whose callbacks must not block) wait in a
-         * private selector, and never get a hub made for them.
+         * other threads (and a thread running a hub's loop, whose callbacks must not block)
+         * wait in a private selector, and never get a hub made for them.
          */
         private static Readiness readiness() {
             Thread t = Thread.currentThread();
             Hub hub = Hub.currentIfExists();
-            if (hub != null && (t.isVirtual() || t == hub.thread())) {
+            if (hub != null && (t.isVirtual() || (t == hub.thread() && hub.loopThread() != t))) {
                 return new Readiness.OnHub(hub);
             }
             return new Readiness.OnSelector();

@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * further queries), applies the search list and {@code ndots}, tries each server for
  * {@code timeout} per attempt for {@code attempts} rounds, answers PTR (reverse) lookups,
  * and caches answers, positive and negative, for their TTL. The A and AAAA queries of a
- * name go out together over one UDP socket, as the C library sends them, so a silent
- * server costs one timeout, not two. A server that let a query time out is asked after
+ * name go out together, as the C library sends them, so a silent server costs one timeout,
+ * not two. The greenlets of a hub share one UDP socket per name server, their queries told
+ * apart by random ids and by the question each answer repeats, so thousands of lookups at
+ * once hold one file descriptor; the socket is closed when no query waits, and replaced
+ * after 1024 queries, so its (random) port keeps changing. Other threads use a UDP socket
+ * per exchange. A server that let a query time out is asked after
  * the others for 30 s (c-ares' failover). Lookups of the same name at the same time, from
  * any greenlet or thread, share one query. Queries offer EDNS0 (1232-byte UDP answers), so
  * most large answers need no TCP round trip; a server that answers FORMERR is asked again
@@ -49,8 +52,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * or failed (SERVFAIL, REFUSED) answer from every server, a server whose port is
  * unreachable: {@link UnknownHostException} naming the host and the cause; an invalid
  * name: {@link UnknownHostException} too, as {@link InetAddress} does. A kill or
- * {@code Timeout} of a waiting greenlet is raised where it waits and the query's channel
- * is closed; lookups that had joined its query ask for themselves.
+ * {@code Timeout} of a waiting greenlet is raised where it waits and its queries are
+ * forgotten (a late answer is ignored); lookups that had joined its query ask for themselves.
  *
  * <p><b>Threads.</b> Thread-safe. In a greenlet, or on a hub's platform thread, it waits
  * cooperatively on that hub; on a virtual thread of the JDK's own scheduler it waits in a
@@ -61,12 +64,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code queryAddresses}, which takes what the cache has by (type, name) and hands the rest
  * to {@code exchange}. {@code exchange} joins the queries already in flight (a map of
  * futures by type and name) and leads the others: {@code ask} sends them together to one
- * server per round ({@link DnsTransport#udp}), servers ordered by {@link ServerHealth},
- * retrying truncated answers over TCP. Each answer's CNAME chain is followed. NXDOMAIN
+ * server per round ({@link HubDnsSockets} in a greenlet, {@link DnsTransport#udp} elsewhere),
+ * servers ordered by {@link ServerHealth}, retrying truncated answers over TCP. Each answer's CNAME chain is followed. NXDOMAIN
  * and "no records of this type" move on to the next candidate; any other failure ends the
  * lookup with its cause, unless the other family's query of the same candidate found
- * addresses. {@link DnsTransport} ignores UDP answers that match no query (id, question,
- * format) and waits on for the real ones.
+ * addresses. Both UDP paths ignore answers that match no query (id, question, format) and
+ * wait on for the real ones.
  */
 public final class NativeResolver implements Resolver {
 
@@ -79,8 +82,6 @@ public final class NativeResolver implements Resolver {
 
     private static final int MAX_CNAME_DEPTH = 8;
     private static final int RCODE_REFUSED = 5;
-    /** Unpredictable query ids, so that an off-path spoofer must guess them (RFC 5452). */
-    private static final SecureRandom QUERY_IDS = new SecureRandom();
 
     /** Which address families a lookup wants, in which order. */
     enum Family {
@@ -111,6 +112,7 @@ public final class NativeResolver implements Resolver {
     /** The queries being asked now, by "type name": a lookup of the same name joins them. */
     private final ConcurrentHashMap<String, CompletableFuture<DnsMessage.Response>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
+    private final HubDnsSockets hubSockets = new HubDnsSockets();
 
     private NativeResolver(ResolvConfFile conf, HostsFile hosts, int cacheSize) {
         this.conf = conf;
@@ -446,15 +448,9 @@ public final class NativeResolver implements Resolver {
     private Object[] ask(String host, String name, int[] types, Readiness readiness) {
         int n = types.length;
         ResolvConf c = conf.current();
-        int[] ids = new int[n];
-        byte[][] queries = new byte[n][];
-        DnsTransport.Matcher[] matchers = new DnsTransport.Matcher[n];
+        DnsTransport.Question[] questions = new DnsTransport.Question[n];
         for (int i = 0; i < n; i++) {
-            int id = QUERY_IDS.nextInt(1 << 16);
-            int type = types[i];
-            ids[i] = id;
-            queries[i] = DnsMessage.query(id, name, type, true);
-            matchers[i] = m -> check(DnsMessage.parse(m, m.length), id, name, type);
+            questions[i] = new DnsTransport.Question(name, types[i], true);
         }
         List<InetSocketAddress> servers = c.nameservers();
         int first = c.rotate() ? Math.floorMod(rotation.getAndIncrement(), servers.size()) : 0;
@@ -475,8 +471,7 @@ public final class NativeResolver implements Resolver {
                 lastServer = server;
                 DnsMessage.Response[] answers;
                 try {
-                    answers = DnsTransport.udp(server, select(queries, pending), System.nanoTime() + timeout, readiness,
-                            select(matchers, pending));
+                    answers = udp(server, select(questions, pending), System.nanoTime() + timeout, readiness);
                 } catch (IOException e) {
                     if (e instanceof SocketTimeoutException) {
                         health.silent(server);
@@ -490,17 +485,17 @@ public final class NativeResolver implements Resolver {
                 for (int k = 0; k < pending.length; k++) {
                     int i = pending[k];
                     try {
+                        DnsTransport.Question q = questions[i];
                         DnsMessage.Response r = answers[k];
                         if (r == null) {
                             throw new SocketTimeoutException("timed out");
                         }
                         if (r.rcode() == DnsMessage.RCODE_FORMERR) { // a server that refuses EDNS0 (RFC 6891 7)
-                            byte[] plain = DnsMessage.query(ids[i], name, types[i]);
-                            r = DnsTransport.udp(server, new byte[][] {plain}, System.nanoTime() + timeout, readiness,
-                                    new DnsTransport.Matcher[] {matchers[i]})[0];
+                            q = new DnsTransport.Question(name, types[i], false);
+                            r = udp(server, new DnsTransport.Question[] {q}, System.nanoTime() + timeout, readiness)[0];
                         }
                         if (r.truncated()) {
-                            r = DnsTransport.tcp(server, queries[i], System.nanoTime() + timeout, readiness, matchers[i]);
+                            r = DnsTransport.tcp(server, q, System.nanoTime() + timeout, readiness);
                         }
                         if (r.rcode() == DnsMessage.RCODE_NOERROR || r.rcode() == DnsMessage.RCODE_NXDOMAIN) {
                             out[i] = r;
@@ -517,6 +512,17 @@ public final class NativeResolver implements Resolver {
             out[i] = failure(host, name, types[i], c, last[i], lastServer);
         }
         return out;
+    }
+
+    /**
+     * One UDP exchange: a greenlet's goes over its hub's shared socket to {@code server}, any
+     * other thread's over a socket of its own; see {@link DnsTransport#udp}.
+     */
+    private DnsMessage.Response[] udp(InetSocketAddress server, DnsTransport.Question[] questions, long deadline,
+                                      Readiness readiness) throws IOException {
+        return readiness instanceof Readiness.OnHub onHub
+                ? hubSockets.exchange(onHub.hub(), server, questions, deadline)
+                : DnsTransport.udp(server, questions, deadline, readiness);
     }
 
     private static int[] unanswered(Object[] out) {
@@ -555,17 +561,6 @@ public final class NativeResolver implements Resolver {
                 + " server(s))" + (last != null && last.getMessage() != null ? ": " + last.getMessage() : ""));
         e.initCause(last);
         return e;
-    }
-
-    private static DnsMessage.Response check(DnsMessage.Response r, int id, String name, int type)
-            throws DnsMessage.MalformedException {
-        if (!r.isResponse() || r.id() != id) {
-            throw new DnsMessage.MalformedException("not a response to this query");
-        }
-        if (r.qname() == null || !r.qname().equals(name) || r.qtype() != type) {
-            throw new DnsMessage.MalformedException("answer to another question: " + r.qname() + " type " + r.qtype());
-        }
-        return r;
     }
 
     private static String rcodeName(int rcode) {

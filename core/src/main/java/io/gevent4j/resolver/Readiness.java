@@ -41,6 +41,10 @@ abstract sealed class Readiness {
             this.hub = hub;
         }
 
+        Hub hub() {
+            return hub;
+        }
+
         @Override
         void await(SelectableChannel channel, int ops, long deadline) throws SocketTimeoutException {
             long left = deadline - System.nanoTime();

@@ -27,8 +27,8 @@ import java.util.Objects;
  * handler greenlet for each in the server's {@linkplain #group() group}. {@link #close()}
  * or {@link #stop(Duration)} make it <em>closed</em>, for good: the socket is closed and
  * nothing more is accepted; a closed server cannot be started again. Options
- * ({@link #spawnIn}, {@link #maxConcurrency}, {@link #stopTimeout}) can only be set while
- * the server is new.
+ * ({@link #spawnIn}, {@link #maxConcurrency}, {@link #stopTimeout}, {@link #onStop}) can only
+ * be set while the server is new.
  *
  * <p><b>Full.</b> With a {@link Pool} (given to {@link #spawnIn} or made by
  * {@link #maxConcurrency}) the receiver stops accepting while the pool is full and goes

@@ -200,6 +200,16 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         return removed;
     }
 
+    /**
+     * The socket turned {@link #ready()} without its channel becoming readable (bytes handed
+     * back to it): runs the links waiting for readiness, from a loop callback.
+     */
+    final void becameReady() {
+        if (!links.isEmpty()) {
+            hub.loop().runCallback(this::fireLinks);
+        }
+    }
+
     private void fireLinks() {
         if (linkWatcher != null) {
             linkWatcher.stop();

@@ -15,24 +15,41 @@ import java.util.function.IntSupplier;
  * ({@link java.net.SocketTimeoutException} when the socket's timeout passes). Closing either
  * closes the socket, as with {@link java.net.Socket}. Unbuffered: wrap them in a
  * {@link java.io.BufferedInputStream} or {@link java.io.BufferedOutputStream} for small
- * reads and writes. Hub-thread only.
+ * reads and writes. Each is made on first use, once per channel. Hub-thread only.
  */
 final class ChannelStreams {
 
-    private ChannelStreams() {
-    }
+    private final ByteChannel channel;
+    private final IntSupplier available;
+    private final Writer writer;
+    private InputStream input;
+    private OutputStream output;
 
     /**
-     * A stream that reads from {@code channel}, whose {@code read} waits for at least one
-     * byte and whose {@code available()} is {@code available}'s answer.
+     * The streams of {@code channel}: the input's {@code read} waits for at least one byte
+     * and its {@code available()} is {@code available}'s answer; the output gives
+     * {@code writer} everything it is given before returning.
      */
-    static InputStream input(ByteChannel channel, IntSupplier available) {
-        return new Input(channel, available);
+    ChannelStreams(ByteChannel channel, IntSupplier available, Writer writer) {
+        this.channel = channel;
+        this.available = available;
+        this.writer = writer;
     }
 
-    /** A stream that writes everything it is given to {@code channel} before returning. */
-    static OutputStream output(ByteChannel channel, Writer writer) {
-        return new Output(channel, writer);
+    /** The stream that reads from the channel. */
+    InputStream input() {
+        if (input == null) {
+            input = new Input(channel, available);
+        }
+        return input;
+    }
+
+    /** The stream that writes to the channel. */
+    OutputStream output() {
+        if (output == null) {
+            output = new Output(channel, writer);
+        }
+        return output;
     }
 
     /** Writes all of a buffer to the channel. */

@@ -39,6 +39,15 @@ import java.util.Objects;
  */
 public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
+    /**
+     * What a read waits for, in errors. {@link #read} and {@link #recv} wait on the reader
+     * themselves rather than through {@code awaitReadable()}: a greenlet parked in a read
+     * keeps every frame of that path in its stack while it waits, idle connections included.
+     * They checked the socket on entry, and nothing switches between that check (or a read
+     * that found the channel open) and the wait.
+     */
+    private static final String READING = "reading";
+
     /** The most bytes one write takes from a heap buffer; see {@link #writeSome}. */
     private static final int MAX_HEAP_WRITE = 1 << 20;
 
@@ -53,8 +62,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     /** Bytes read past the end of TLS by {@link TlsSocket#unwrap()}: the next reads return them first. */
     private ByteBuffer unread;
     private IoDirection connecting;
-    private InputStream input;
-    private OutputStream output;
+    private ChannelStreams streams;
 
     StreamSocket(SocketChannel channel) throws IOException {
         super(channel, SelectionKey.OP_READ, SelectionKey.OP_WRITE);
@@ -163,13 +171,18 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         if (unread != null && dst.hasRemaining()) {
             return takeUnread(dst);
         }
-        if (dst.hasRemaining()) {
-            awaitIfDrained();
-        }
         int asked = dst.remaining();
+        boolean wait = asked > 0 && takeDrained();
         int n;
-        while ((n = channel.read(dst)) == 0 && dst.hasRemaining()) {
-            awaitReadable();
+        while (true) {
+            if (wait) {
+                reader.await(getTimeout(), READING);
+            }
+            n = channel.read(dst);
+            if (n != 0 || !dst.hasRemaining()) {
+                break;
+            }
+            wait = true;
         }
         drained = n > 0 && n < asked;
         return n;
@@ -196,12 +209,17 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
             takeUnread(ByteBuffer.wrap(data));
             return data;
         }
-        awaitIfDrained();
-        byte[] data;
-        while ((data = recvNow(maxBytes)) == null) {
-            awaitReadable();
+        boolean wait = takeDrained();
+        while (true) {
+            if (wait) {
+                reader.await(getTimeout(), READING);
+            }
+            byte[] data = recvNow(maxBytes);
+            if (data != null) {
+                return data;
+            }
+            wait = true;
         }
-        return data;
     }
 
     /**
@@ -231,9 +249,15 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         return taken;
     }
 
-    /** Hands {@code bytes} (from position to limit) to the next reads, ahead of the channel's. */
+    /**
+     * Hands {@code bytes} (from position to limit) to the next reads, ahead of the channel's,
+     * and wakes the greenlets waiting for the socket to be readable.
+     */
     void unread(ByteBuffer bytes) {
         unread = bytes.hasRemaining() ? bytes : null;
+        if (unread != null) {
+            becameReady();
+        }
     }
 
     /** How many bytes given back by {@link #unread(ByteBuffer)} wait to be read. */
@@ -248,15 +272,15 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     }
 
     /**
-     * After a read that did not fill its buffer the channel is most likely empty: waits for
-     * readiness before the next read rather than trying one that would find nothing
-     * (unless the socket never waits, with a zero timeout).
+     * Whether the next read waits for readiness first, and forgets {@link #drained}: after
+     * a read that did not fill its buffer the channel is most likely empty, so waiting beats
+     * trying a read that would find nothing (unless the socket never waits, with a zero
+     * timeout).
      */
-    private void awaitIfDrained() throws IOException {
-        if (drained && !Duration.ZERO.equals(getTimeout())) {
-            drained = false;
-            awaitReadable();
-        }
+    private boolean takeDrained() {
+        boolean wait = drained && !Duration.ZERO.equals(getTimeout());
+        drained = false;
+        return wait;
     }
 
     /**
@@ -344,10 +368,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      * {@code makefile} usable after the socket's close).
      */
     public InputStream getInputStream() {
-        if (input == null) {
-            input = ChannelStreams.input(this, this::pending);
-        }
-        return input;
+        return streams().input();
     }
 
     /**
@@ -356,10 +377,14 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      * closes the socket.
      */
     public OutputStream getOutputStream() {
-        if (output == null) {
-            output = ChannelStreams.output(this, this::sendAll);
+        return streams().output();
+    }
+
+    private ChannelStreams streams() {
+        if (streams == null) {
+            streams = new ChannelStreams(this, this::pending, this::sendAll);
         }
-        return output;
+        return streams;
     }
 
     @Override

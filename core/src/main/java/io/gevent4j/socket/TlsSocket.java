@@ -72,7 +72,9 @@ import java.util.function.Consumer;
  * engine asks for after a post-handshake message is wrapped and sent only as far as the
  * socket takes it at once, and only while no writer is flushing; the next write or close
  * sends the rest. Delegated tasks run as one batch on the threadpool; whoever needs them
- * while a batch runs waits for that batch.
+ * while a batch runs waits for that batch. {@code unwrap} reads as the reader does until the
+ * peer's {@code close_notify}, then hands what {@code appIn} and {@code netIn} still hold to
+ * the socket, whose reads return it first.
  */
 public final class TlsSocket implements ByteChannel {
 
@@ -100,8 +102,7 @@ public final class TlsSocket implements ByteChannel {
     /** The peer's {@code close_notify} arrived (not a bare end of stream). */
     private boolean closeNotifyReceived;
     private boolean closed;
-    private InputStream input;
-    private OutputStream output;
+    private ChannelStreams streams;
 
     private TlsSocket(StreamSocket socket, SSLEngine engine) {
         this.socket = socket;
@@ -503,8 +504,8 @@ public final class TlsSocket implements ByteChannel {
         appIn.flip();
         netIn.flip();
         ByteBuffer rest = ByteBuffer.allocate(appIn.remaining() + netIn.remaining()).put(appIn).put(netIn).flip();
-        appIn.clear();
-        netIn.clear();
+        appIn = EMPTY; // what they held is the socket's now; they may have grown large
+        netIn = EMPTY;
         socket.unread(rest);
         return socket;
     }
@@ -514,18 +515,19 @@ public final class TlsSocket implements ByteChannel {
      * {@link #pending()}. Closing it closes the connection.
      */
     public InputStream getInputStream() {
-        if (input == null) {
-            input = ChannelStreams.input(this, this::pending);
-        }
-        return input;
+        return streams().input();
     }
 
     /** The stream to the peer, encrypted, one per socket; closing it closes the connection. */
     public OutputStream getOutputStream() {
-        if (output == null) {
-            output = ChannelStreams.output(this, this::sendAll);
+        return streams().output();
+    }
+
+    private ChannelStreams streams() {
+        if (streams == null) {
+            streams = new ChannelStreams(this, this::pending, this::sendAll);
         }
-        return output;
+        return streams;
     }
 
     /**

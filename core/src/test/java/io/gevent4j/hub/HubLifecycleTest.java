@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,6 +123,23 @@ class HubLifecycleTest {
     }
 
     @Test
+    void aHubClosedByALoopCallbackRunsNothingElseOfThatIteration() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            List<Throwable> errors = new ArrayList<>();
+            hub.setErrorHandler((where, error) -> errors.add(error));
+            List<String> log = new ArrayList<>();
+            hub.loop().runCallback(hub::close);
+            hub.loop().runCallback(() -> log.add("after close"));
+            assertThrows(IllegalStateException.class, () -> Gevent.sleep(0.01),
+                    "the main greenlet's wait ends with an error once its hub is closed");
+            assertTrue(hub.isClosed());
+            assertEquals(List.of(), errors, "nothing of the closed loop's iteration ran or failed");
+            assertEquals(List.of(), log);
+        });
+    }
+
+    @Test
     void servicesAreCreatedOnceAndClosedWithTheHubInReverseOrder() {
         FreshHub.run(() -> {
             Hub hub = Hub.current();
@@ -153,5 +173,44 @@ class HubLifecycleTest {
         public void close() {
             log.add("second");
         }
+    }
+
+    /**
+     * A loop callback another thread queued and the hub had not run when it closed is
+     * dropped, as runThreadsafe says; it used to run on the closed hubs' thread, where it
+     * failed its thread check. A virtual thread of the hub released after the close still
+     * runs (there): it comes after the callback in that thread's queue, so once it ran the
+     * callback would have too.
+     */
+    @Test
+    void aCallbackTheHubHadNotRunWhenItClosedIsDroppedWhileContinuationsStillRun() {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> continued = new CompletableFuture<>();
+        CompletableFuture<String> callbackRanOn = new CompletableFuture<>();
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            Thread parked = Gevent.spawn(() -> Thread.ofVirtual().start(() -> {
+                boolean released = false;
+                while (!released) {
+                    try {
+                        released = release.await(1, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        // not ours to end: the test releases it
+                    }
+                }
+                continued.complete(Thread.currentThread().toString());
+            })).get();
+            for (int i = 0; i < 60_000 && parked.getState() != Thread.State.TIMED_WAITING; i++) {
+                Gevent.sleep(0.001);
+            }
+            assertEquals(Thread.State.TIMED_WAITING, parked.getState(), "the hub's virtual thread waits in a JDK call");
+            Thread other = Thread.ofPlatform().start(
+                    () -> hub.runThreadsafe(() -> callbackRanOn.complete(Thread.currentThread().getName())));
+            other.join();
+            hub.close();
+        });
+        release.countDown();
+        assertTrue(continued.join().contains("gevent4j-closed-hubs"), "the continuation ran on the closed hubs' thread");
+        assertFalse(callbackRanOn.isDone(), "the callback was dropped, not run on " + callbackRanOn.getNow(null));
     }
 }

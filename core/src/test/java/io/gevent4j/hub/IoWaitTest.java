@@ -111,4 +111,28 @@ class IoWaitTest {
             }
         });
     }
+
+    @Test
+    void aLaterWaitReportsOnlyWhatFiredDuringIt() {
+        run(() -> {
+            Pipe a = pipe();
+            Pipe b = pipe();
+            a.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            SelectableChannel[] channels = {a.source(), b.source()};
+            int[] ops = {SelectionKey.OP_READ, SelectionKey.OP_READ};
+            try (IoWait wait = new IoWait(Hub.current(), channels, ops)) {
+                assertTrue(wait.await(Duration.ofSeconds(30)));
+                assertEquals(SelectionKey.OP_READ, wait.readyOps(0));
+                a.source().read(ByteBuffer.allocate(1));
+                b.sink().write(ByteBuffer.wrap(new byte[] {1}));
+                assertTrue(wait.await(Duration.ofSeconds(30)));
+                assertEquals(0, wait.readyOps(0), "a drained since the first wait");
+                assertEquals(SelectionKey.OP_READ, wait.readyOps(1));
+            }
+            for (Pipe p : new Pipe[] {a, b}) {
+                p.source().close();
+                p.sink().close();
+            }
+        });
+    }
 }

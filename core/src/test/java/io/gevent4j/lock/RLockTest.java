@@ -4,6 +4,7 @@ import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
+import io.gevent4j.Timeout;
 import io.gevent4j.event.Event;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 
@@ -156,6 +158,141 @@ class RLockTest {
                 return lock.locked();
             });
             assertFalse(g.get());
+        });
+    }
+
+    @Test
+    void lockInterruptiblyEndsOnAnInterruptArrivingWhileItWaits() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            lock.acquire();
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            Greenlet<String> waiter = Gevent.spawn(() -> {
+                thread.set(Thread.currentThread());
+                try {
+                    lock.lockInterruptibly();
+                    return "locked";
+                } catch (InterruptedException e) {
+                    return "interrupted, status " + Thread.currentThread().isInterrupted();
+                }
+            });
+            Gevent.sleep(0);
+            thread.get().interrupt();
+            assertTrue(waiter.join(Duration.ofSeconds(20)), "the interrupt ended the wait");
+            assertEquals("interrupted, status false", waiter.get());
+            assertTrue(lock.isOwned());
+            lock.release();
+            assertTrue(Gevent.spawn(() -> lock.tryLock()).get(), "the interrupted waiter left the queue");
+        });
+    }
+
+    @Test
+    void tryLockWithATimeEndsOnAnInterruptFromAnotherThread() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            lock.acquire();
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            Greenlet<String> waiter = Gevent.spawn(() -> {
+                thread.set(Thread.currentThread());
+                try {
+                    return "locked " + lock.tryLock(1, TimeUnit.HOURS);
+                } catch (InterruptedException e) {
+                    return "interrupted";
+                }
+            });
+            Gevent.sleep(0);
+            Thread interrupter = Thread.ofPlatform().start(() -> thread.get().interrupt());
+            assertTrue(waiter.join(Duration.ofSeconds(20)), "the interrupt ended the wait");
+            assertEquals("interrupted", waiter.get());
+            interrupter.join();
+            lock.release();
+            Greenlet<Boolean> next = Gevent.spawn(() -> lock.tryLock(20, TimeUnit.SECONDS));
+            assertTrue(next.get(), "the lock is free for the next one: nothing was lost");
+        });
+    }
+
+    @Test
+    void lockInterruptiblyKeepsALockGrantedBeforeTheInterrupt() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            lock.acquire();
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            Greenlet<String> waiter = Gevent.spawn(() -> {
+                thread.set(Thread.currentThread());
+                try {
+                    lock.lockInterruptibly();
+                } catch (InterruptedException e) {
+                    return "interrupted";
+                }
+                boolean status = Thread.interrupted();
+                lock.unlock();
+                return "locked, status " + status;
+            });
+            Gevent.sleep(0);
+            lock.release();
+            thread.get().interrupt();
+            assertEquals("locked, status true", waiter.get());
+            assertFalse(lock.locked());
+        });
+    }
+
+    @Test
+    void tryLockWithATimeReturnsFalseOnExpiry() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            lock.acquire();
+            Greenlet<Boolean> waiter = Gevent.spawn(() -> lock.tryLock(1, TimeUnit.MILLISECONDS));
+            assertFalse(waiter.get());
+            assertTrue(lock.isOwned());
+        });
+    }
+
+    @Test
+    void lockInterruptiblyOnTheMainGreenletEndsOnAnInterruptFromAGreenlet() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            Event release = new Event();
+            Greenlet<Void> holder = Gevent.spawn(() -> {
+                lock.acquire();
+                release.await();
+                lock.release();
+            });
+            Gevent.sleep(0);
+            Thread main = Thread.currentThread();
+            Gevent.spawn(main::interrupt);
+            try (Timeout bound = Timeout.start(Duration.ofSeconds(20))) {
+                assertThrows(InterruptedException.class, lock::lockInterruptibly);
+            }
+            assertFalse(Thread.interrupted(), "the status is cleared");
+            assertFalse(lock.isOwned());
+            release.set();
+            holder.join();
+            assertTrue(lock.tryLock(), "the interrupted main greenlet left the queue");
+            lock.unlock();
+        });
+    }
+
+    @Test
+    void tryLockOnTheMainGreenletEndsOnAnInterruptFromAnotherThread() {
+        FreshHub.run(() -> {
+            RLock lock = new RLock();
+            Event release = new Event();
+            Thread main = Thread.currentThread();
+            Thread[] interrupter = new Thread[1];
+            Greenlet<Void> holder = Gevent.spawn(() -> {
+                lock.acquire();
+                release.await();
+                lock.release();
+            });
+            Gevent.sleep(0);
+            Gevent.spawn(() -> interrupter[0] = Thread.ofPlatform().start(main::interrupt)); // runs once main waits
+            try (Timeout bound = Timeout.start(Duration.ofSeconds(20))) {
+                assertThrows(InterruptedException.class, () -> lock.tryLock(1, TimeUnit.HOURS));
+            }
+            interrupter[0].join();
+            release.set();
+            holder.join();
+            assertFalse(lock.locked());
         });
     }
 }

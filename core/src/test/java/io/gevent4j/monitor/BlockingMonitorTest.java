@@ -64,6 +64,26 @@ class BlockingMonitorTest {
     }
 
     @Test
+    void aCallbackTheWaitingMainThreadRunsIsReportedWithThatThreadsStack() {
+        List<EventLoopBlocked> reports = new CopyOnWriteArrayList<>();
+        try (BlockingMonitor monitor = new BlockingMonitor(MAX)) {
+            monitor.addListener(reports::add);
+            monitor.start();
+            FreshHub.run(() -> {
+                Hub hub = Hub.current();
+                hub.loop().runCallback(() -> spinInCallbackUntilReported(hub, reports));
+                Gevent.sleep(0.01); // no greenlet is ready: this thread runs the loop, and the callback
+                List<EventLoopBlocked> mine = reportsOf(hub, reports).stream()
+                        .filter(r -> r.greenlet().equals("loop callback"))
+                        .toList();
+                assertTrue(mine.stream().anyMatch(r -> r.stackTrace().stream()
+                                .anyMatch(f -> f.getMethodName().equals("spinInCallbackUntilReported"))),
+                        "no report shows the callback's stack: " + mine);
+            });
+        }
+    }
+
+    @Test
     void theBlockedLoopIsAJfrEvent(@TempDir Path dir) throws Exception {
         List<EventLoopBlocked> reports = new CopyOnWriteArrayList<>();
         Path file = dir.resolve("blocked.jfr");
@@ -209,6 +229,17 @@ class BlockingMonitorTest {
 
     private static List<EventLoopBlocked> reportsOf(Hub hub, List<EventLoopBlocked> reports) {
         return reports.stream().filter(r -> r.hub() == hub).toList();
+    }
+
+    /** Computes in a loop callback until the monitor reported one on {@code hub} (bounded). */
+    private static void spinInCallbackUntilReported(Hub hub, List<EventLoopBlocked> reports) {
+        long start = System.nanoTime();
+        long sink = 0;
+        while (System.nanoTime() - start < PATIENCE_NANOS
+                && reportsOf(hub, reports).stream().noneMatch(r -> r.greenlet().equals("loop callback"))) {
+            sink += Long.numberOfTrailingZeros(System.nanoTime());
+        }
+        assertTrue(sink >= 0);
     }
 
     /**

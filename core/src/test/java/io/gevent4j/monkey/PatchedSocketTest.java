@@ -383,6 +383,36 @@ class PatchedSocketTest {
         }
     }
 
+    /** The buffers a patched socket reuses do not keep the caller's arrays (a secret, a large one) reachable. */
+    @Test
+    void aSocketKeepsNoCallersArrayReachable() throws Exception {
+        try (ServerSocket listener = listen();
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             Socket server = listener.accept()) {
+            server.setSoTimeout(LIMIT_MS);
+            java.lang.ref.WeakReference<byte[]> written = writeOnce(client.getOutputStream());
+            java.lang.ref.WeakReference<byte[]> read = readOnce(server.getInputStream());
+            for (int i = 0; i < 20 && (written.get() != null || read.get() != null); i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertTrue(written.get() == null, "the array written is still reachable from the socket");
+            assertTrue(read.get() == null, "the array read into is still reachable from the socket");
+        }
+    }
+
+    private static java.lang.ref.WeakReference<byte[]> writeOnce(OutputStream out) throws java.io.IOException {
+        byte[] secret = new byte[4096];
+        out.write(secret);
+        return new java.lang.ref.WeakReference<>(secret);
+    }
+
+    private static java.lang.ref.WeakReference<byte[]> readOnce(InputStream in) throws java.io.IOException {
+        byte[] buf = new byte[4096];
+        new DataInputStream(in).readFully(buf);
+        return new java.lang.ref.WeakReference<>(buf);
+    }
+
     private static void roundTripsOnAHub(ServerSocket listener, int connections) {
         FreshHub.run(() -> {
             Greenlet<Void> server = Gevent.spawn(() -> {

@@ -76,22 +76,22 @@ final class DnsTestServer implements AutoCloseable {
 
     DnsTestServer(Function<Query, Reply> handler) throws IOException {
         this.handler = handler;
+        // TCP first: on a busy machine most TCP ports are taken (connections, TIME_WAIT), few UDP ones
         DatagramSocket u = null;
         ServerSocket t = null;
-        for (int i = 0; i < 20 && t == null; i++) {
-            u = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        for (int i = 0; i < 20 && u == null; i++) {
+            t = new ServerSocket();
+            t.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             try {
-                t = new ServerSocket();
-                t.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), u.getLocalPort()));
+                u = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), t.getLocalPort()));
             } catch (IOException e) {
                 t.close();
-                t = null;
-                u.close();
             }
         }
-        if (t == null) {
+        if (u == null) {
             throw new IOException("no port free for both UDP and TCP");
         }
+        u.setReceiveBufferSize(1 << 22); // bursts of thousands of queries (the kernel may cap it)
         this.udp = u;
         this.tcp = t;
         Thread ut = new Thread(this::serveUdp, "dns-test-udp");

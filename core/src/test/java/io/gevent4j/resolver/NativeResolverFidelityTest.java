@@ -110,6 +110,55 @@ class NativeResolverFidelityTest {
         }
     }
 
+    /**
+     * Thousands of lookups of different names at once, each answer held back a second so
+     * that all are in flight together: the hub's queries share one UDP socket (a new one after
+     * {@link HubDnsSockets#MAX_QUERIES_PER_SOCKET} queries), so the process's descriptors
+     * barely grow; with a socket per lookup they grew by thousands ("Too many open files"
+     * under {@code ulimit -n 1024}). Every lookup gets its own name's address.
+     */
+    @Test
+    void thousandsOfDistinctLookupsAtOnceShareTheHubsSocket() throws Exception {
+        Path fds = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        int lookups = 2000;
+        try (DnsTestServer server = new DnsTestServer(q -> {
+            if (!q.name().startsWith("host-") || q.type() != DnsMessage.TYPE_A) {
+                return Reply.both(new Answer(q).bytes()).delayed(1000);
+            }
+            int i = Integer.parseInt(q.name().substring(5, q.name().indexOf('.')));
+            return Reply.both(new Answer(q).a(q.name(), 60, "10.8." + (i >> 8) + "." + (i & 0xff)).bytes()).delayed(1000);
+        })) {
+            NativeResolver r = server.resolver(dir, "options timeout:5 attempts:3\n", "").build();
+            FreshHub.run(() -> {
+                long before = count(fds);
+                List<Greenlet<List<InetAddress>>> all = new ArrayList<>();
+                for (int i = 0; i < lookups; i++) {
+                    String name = "host-" + i + ".test";
+                    all.add(Gevent.spawn(() -> r.lookupAll(name)));
+                    if (i % 50 == 49) {
+                        Gevent.sleep(0.01); // 100 queries at a time: the test server's receive buffer drops larger bursts
+                    }
+                }
+                long most = before;
+                while (all.stream().anyMatch(g -> !g.ready())) {
+                    most = Math.max(most, count(fds));
+                    Gevent.sleep(0.02);
+                }
+                for (int i = 0; i < lookups; i++) {
+                    assertEquals("10.8." + (i >> 8) + "." + (i & 0xff), all.get(i).get().getFirst().getHostAddress());
+                }
+                assertTrue(most - before < 20, "descriptors grew by " + (most - before) + " for " + lookups + " lookups");
+            });
+        }
+    }
+
+    private static long count(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+
     @Test
     void aRefusedServerSaysPortUnreachable() throws Exception {
         int port;
@@ -151,6 +200,24 @@ class NativeResolverFidelityTest {
                 : simple("old.test", "10.8.1.1").apply(q))) {
             NativeResolver r = server.resolver(dir, "", "").build();
             FreshHub.run(() -> assertEquals("10.8.1.1", r.lookupAll("old.test").getFirst().getHostAddress()));
+        }
+    }
+
+    /** As gevent's resolver/_hostsfile.py HostsFile.load: the hosts file is read again when it changes. */
+    @Test
+    void hostsFileIsReadAgainWhenItChanges() throws Exception {
+        try (DnsTestServer server = new DnsTestServer(simple("elsewhere.test", "10.7.0.9"))) {
+            Path conf = resolvConf("nameserver 127.0.0.1\n");
+            Path hosts = dir.resolve("hosts");
+            Files.writeString(hosts, "10.6.0.1 h.test\n");
+            NativeResolver r = NativeResolver.builder().resolvConf(conf).hostsFile(hosts).port(server.port()).build();
+            FreshHub.run(() -> {
+                assertEquals("10.6.0.1", r.lookupAll("h.test").getFirst().getHostAddress());
+                Files.writeString(hosts, "10.6.0.2 h.test\n");
+                Files.setLastModifiedTime(hosts, FileTime.fromMillis(Files.getLastModifiedTime(hosts).toMillis() + 10_000));
+                assertEquals("10.6.0.2", r.lookupAll("h.test").getFirst().getHostAddress());
+            });
+            assertEquals(0, count(server, "h.test"), "both answers came from the hosts file");
         }
     }
 

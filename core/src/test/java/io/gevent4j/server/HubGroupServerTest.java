@@ -8,6 +8,8 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubGroup;
 import io.gevent4j.pool.Group;
 import io.gevent4j.socket.StreamSocket;
+import io.gevent4j.socket.TestCerts;
+import io.gevent4j.socket.TlsSocket;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -23,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.gevent4j.server.StreamServerTest.ANY_LOOPBACK_PORT;
@@ -195,6 +198,31 @@ class HubGroupServerTest {
     }
 
     @Test
+    void tlsHandshakesRunOnTheHubTheConnectionWasHandedTo() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                TestCerts certs = TestCerts.get();
+                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, certs.localhostServer, (tls, address) -> {
+                    var in = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
+                    String line = in.readLine();
+                    tls.sendAll((line + " " + Hub.current().thread().getName() + "\n").getBytes(StandardCharsets.UTF_8));
+                }).hubGroup(hubs).start();
+                Set<String> served = new HashSet<>();
+                for (int i = 0; i < 4; i++) {
+                    try (TlsSocket tls = TlsSocket.client(StreamSocket.open(server.address()), certs.client, "localhost")) {
+                        tls.sendAll("hello\n".getBytes(StandardCharsets.UTF_8));
+                        String answer = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                        assertTrue(answer.startsWith("hello gevent4j-group"), answer);
+                        served.add(answer);
+                    }
+                }
+                assertEquals(2, served.size(), "both hubs served TLS connections: " + served);
+                server.stop();
+            });
+        }
+    }
+
+    @Test
     void aUnixDomainAddressIsServedFromTheGroupToo() throws Exception {
         Path dir = Files.createTempDirectory("gevent4j-group");
         Path file = dir.resolve("server.sock");
@@ -241,5 +269,53 @@ class HubGroupServerTest {
             assertThrows(IllegalStateException.class, server::start);
             assertTrue(server.isClosed());
         });
+    }
+
+    /**
+     * start() does not wait for the group's hubs: one whose loop is held up (here by a
+     * callback that blocks it) delays only the connections handed to it. It used to make
+     * each hub's group on that hub first and wait for all of them.
+     */
+    @Test
+    void startDoesNotWaitForAHubOfTheGroupThatIsBusy() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread safetyNet = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(FreshHub.LIMIT.dividedBy(3).toMillis());
+                release.countDown();
+            } catch (InterruptedException e) {
+                // the test ended first
+            }
+        });
+        try (HubGroup hubs = HubGroup.start(2)) {
+            hubs.hubs().get(1).runThreadsafe(() -> awaitUninterruptibly(release));
+            FreshHub.run(() -> {
+                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho).hubGroup(hubs);
+                server.start();
+                assertEquals(1, release.getCount(), "start returned while a hub of the group was held up");
+                release.countDown();
+                for (int i = 0; i < 2; i++) {
+                    try (LineClient c = new LineClient(server.address())) {
+                        assertTrue(c.call("x").startsWith("x gevent4j-group"), "served on a hub of the group");
+                    }
+                }
+                server.stop();
+            });
+        } finally {
+            release.countDown();
+            safetyNet.interrupt();
+            safetyNet.join();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep the hub held up until the test releases it
+            }
+        }
     }
 }

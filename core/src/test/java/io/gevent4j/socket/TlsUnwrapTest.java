@@ -72,19 +72,9 @@ class TlsUnwrapTest {
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void testStarttls(String protocol) {
         FreshHub.run(() -> {
-            StreamSocket[] clientSide = Net.pair();
-            StreamSocket[] serverSide = Net.pair();
-            Relay relay = new Relay(clientSide[1], serverSide[0], "clear text\n");
-            TlsSocket c = TlsSocket.client(clientSide[0], certs.client, "localhost",
-                    p -> p.setProtocols(new String[] {protocol}));
-            TlsSocket s = TlsSocket.server(serverSide[1], certs.localhostServer);
-            Greenlet<Void> handshake = Gevent.spawn(() -> {
-                s.handshake();
-                return null;
-            });
-            c.handshake();
-            handshake.get();
-            relay.holdBack();
+            Relayed tls = Relayed.handshaken(protocol, "clear text\n");
+            TlsSocket c = tls.client();
+            TlsSocket s = tls.server();
             Event clientGaveUp = new Event();
             Greenlet<String> server = Gevent.spawn(() -> {
                 ByteBuffer buf = ByteBuffer.allocate(64);
@@ -120,9 +110,70 @@ class TlsUnwrapTest {
             c.close();
             assertTrue(plain.isOpen(), "closing the unwrapped TLS object leaves the socket open");
             plain.close();
-            serverSide[1].close();
-            relay.close();
+            tls.close();
         });
+    }
+
+    /**
+     * A greenlet waiting (Gevent.wait) for the plain socket to be readable while the bytes
+     * that will make it so are already off the channel, inside the TLS object: unwrap hands
+     * them back and wakes it.
+     */
+    @Test
+    void unwrapWakesAGreenletWaitingOnThePlainSocket() {
+        FreshHub.run(() -> {
+            Relayed tls = Relayed.handshaken("TLSv1.3", "clear\n");
+            TlsSocket c = tls.client();
+            TlsSocket s = tls.server();
+            Greenlet<StreamSocket> server = Gevent.spawn(() -> {
+                s.sendAll(ascii("data\n"));
+                return s.unwrap();
+            });
+            Gevent.sleep(0); // the server sends its data and close_notify, then waits for the client's
+            s.socket().sendAll(ascii("clear\n")); // the relay now writes all three in one piece
+            ByteBuffer buf = ByteBuffer.allocate(64);
+            assertEquals(5, c.read(buf), "the data; the close_notify and the clear text wait in the TLS object");
+            Greenlet<List<StreamSocket>> waiting = Gevent.spawn(
+                    () -> Gevent.wait(List.of(c.socket()), Duration.ofMillis(LIMIT_MS / 2)));
+            Gevent.sleep(0);
+            StreamSocket plain = c.unwrap();
+            assertEquals(List.of(plain), waiting.get(), "woken by the bytes handed back, not by its timeout");
+            assertEquals("clear\n", readString(plain, 6));
+            server.get().close();
+            tls.close();
+        });
+    }
+
+    /**
+     * A client and a server TLS socket whose connection goes through a {@link Relay}, the
+     * handshake done, the relay holding the server's bytes back until {@code marker}.
+     */
+    private record Relayed(TlsSocket client, TlsSocket server, Relay relay) implements AutoCloseable {
+
+        static Relayed handshaken(String protocol, String marker) throws IOException {
+            StreamSocket[] clientSide = Net.pair();
+            StreamSocket[] serverSide = Net.pair();
+            Relay relay = new Relay(clientSide[1], serverSide[0], marker);
+            TlsSocket c = TlsSocket.client(clientSide[0], certs.client, "localhost",
+                    p -> p.setProtocols(new String[] {protocol}));
+            TlsSocket s = TlsSocket.server(serverSide[1], certs.localhostServer);
+            Greenlet<Void> handshake = Gevent.spawn(() -> {
+                s.handshake();
+                return null;
+            });
+            c.handshake();
+            handshake.get();
+            relay.holdBack();
+            return new Relayed(c, s, relay);
+        }
+
+        /** Closes both connections, plain or TLS, and the relay. */
+        @Override
+        public void close() throws IOException {
+            client.socket().close();
+            server.socket().close();
+            relay.close();
+        }
     }
 
     /**

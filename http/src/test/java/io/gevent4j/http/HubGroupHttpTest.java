@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -157,6 +158,11 @@ class HubGroupHttpTest {
             }
             assertThrows(ConnectException.class, () -> new Socket(address.getAddress(), address.getPort()).close());
             assertFalse(StopTest.threadAlive("gevent4j-http-" + address.getPort()), "the server's thread ended");
+            for (Hub hub : hubs.hubs()) {
+                CompletableFuture<Integer> count = new CompletableFuture<>();
+                hub.runThreadsafe(() -> count.complete(hub.greenletCount()));
+                assertEquals(0, count.get(60, TimeUnit.SECONDS), "no connection greenlet left on " + hub);
+            }
         }
         assertEquals(fdsBefore, OpenFiles.count(), () -> "no file descriptor left open: " + OpenFiles.describe());
     }

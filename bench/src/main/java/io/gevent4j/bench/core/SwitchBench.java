@@ -46,11 +46,14 @@ import java.util.concurrent.locks.LockSupport;
  *       threads: two virtual threads whose scheduler is a bare FIFO run by the benchmark
  *       thread, handing a turn over with park/unpark. No hub, no loop, no bookkeeping: what
  *       is left is the JDK's unmount, yield, mount and continuation run.</li>
- *   <li>{@code mainWake}: not a switch between greenlets but the hand-off between the hub's
- *       owner thread (the main greenlet, here the JMH thread) and its carrier: the main
- *       greenlet calls {@code Gevent.sleep(0)}, which hands its turn to the carrier, lets
- *       the loop run once and hands the turn back: two OS-thread hand-offs. No peer: gevent
- *       and the JDK's virtual threads have no second OS thread to hand over to.</li>
+ *   <li>{@code mainWake}: the main greenlet (here the JMH thread, the hub's owner) calls
+ *       {@code Gevent.sleep(0)}: with no greenlet to run, the owner thread turns the loop
+ *       itself and is woken by its own callback, no OS-thread hand-off. No peer.</li>
+ *   <li>{@code mainJoin}: the main greenlet spawns an empty greenlet and joins it. Greenlets
+ *       run only on the hub's carrier thread, so the turn goes to the carrier and comes back:
+ *       two OS-thread hand-offs, what every platform thread pays when a greenlet wakes it.</li>
+ *   <li>{@code mainJoin_jdk}: a platform thread starts an empty virtual thread of the JDK's
+ *       default scheduler and joins it: the same two hand-offs between OS threads.</li>
  * </ul>
  *
  * <p>The hub is the JMH worker thread's own (a platform thread, so {@link Hub#current()}).
@@ -137,6 +140,16 @@ public class SwitchBench {
     @Benchmark
     public void mainWake() {
         Gevent.sleep(0);
+    }
+
+    @Benchmark
+    public void mainJoin() {
+        Gevent.spawn(() -> { }).join();
+    }
+
+    @Benchmark
+    public void mainJoin_jdk() throws InterruptedException {
+        Thread.ofVirtual().start(() -> { }).join();
     }
 
     @Benchmark

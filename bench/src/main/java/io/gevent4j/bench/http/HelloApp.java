@@ -1,6 +1,7 @@
 package io.gevent4j.bench.http;
 
 import com.sun.net.httpserver.HttpServer;
+import io.gevent4j.hub.HubGroup;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,11 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
 /**
- * The HTTP hello world every server of {@link HttpHelloMeasure} runs: plain JDK
+ * The HTTP hello world every server of {@link HttpHelloMeasure} and of the table
+ * ({@code bench/table}) runs on the JDK API: plain JDK
  * {@code com.sun.net.httpserver} code, unmodified; the JVM's
  * {@code -Dcom.sun.net.httpserver.HttpServerProvider} picks whose server it gets.
- * Arguments: the port, then {@code virtual} to give the server a virtual-thread executor.
- * Prints {@code listening PORT} once it serves.
+ * Arguments: the port, then {@code virtual} to give the server a virtual-thread executor,
+ * or {@code hubs} to give it a {@link HubGroup} of one hub per core (gevent4j's provider
+ * then spreads the connections over them). Prints {@code listening PORT} once it serves.
  */
 public final class HelloApp {
 
@@ -33,6 +36,8 @@ public final class HelloApp {
         });
         if (args.length > 1 && args[1].equals("virtual")) {
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        } else if (args.length > 1 && args[1].equals("hubs")) {
+            server.setExecutor(HubGroup.start(Runtime.getRuntime().availableProcessors()));
         }
         server.start();
         System.out.println("listening " + server.getAddress().getPort());

@@ -1,0 +1,194 @@
+package io.gevent4j.bench.table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The server half of the table ({@code bench/table} runs it, then {@link TableReport}): every
+ * server of {@link Contenders} in a process of its own, driven by the same load client, each
+ * run bounded in time and connections. Workloads and the {@code RESULT} keys they write
+ * (see {@link Results}):
+ *
+ * <ul>
+ *   <li>{@code echo}: 64-byte echo with {@link EchoLoad} over 50 and 1,000 connections;
+ *       keys {@code table.echo:conns=N.rate|p50|p99|cpu|clientcpu}.</li>
+ *   <li>{@code http}: {@code wrk -t2} at 100 and 1,000 connections against an HTTP hello
+ *       world; keys {@code table.http:conns=N.*}, the same figures.</li>
+ *   <li>{@code idle}: the echo servers' resident set per idle connection ({@link IdleRun})
+ *       after a short echo run; key {@code table.idle:conns=N.rss}.</li>
+ * </ul>
+ *
+ * <p>Each load figure is the median of the runs (one with {@code --quick}, else three).
+ * Arguments: {@code --out DIR} (required: logs and {@code results.txt} go there),
+ * {@code --python PATH}, {@code --peers DIR} (where {@code servers.py} is), {@code --quick},
+ * {@code --only echo,idle,http}, {@code --idle-conns N}. A server that fails is reported and
+ * skipped (its cells stay empty); the exit status is then 1.
+ */
+public final class Table {
+
+    private static final int[] ECHO_CONNS = {50, 1_000};
+    private static final int[] HTTP_CONNS = {100, 1_000};
+    private static final int IDLE_CONNS = 18_000;
+    private static final int IDLE_CONNS_QUICK = 2_000;
+    private static final int IDLE_WARMUP_CONNS = 50;
+
+    /** The parts of the table that run servers, in the order they run. */
+    private enum Workload {
+        ECHO, IDLE, HTTP;
+
+        static Workload named(String name) {
+            for (Workload w : values()) {
+                if (w.toString().equals(name)) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("--only takes a list of echo, idle, http, not '" + name + "'");
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Contenders contenders;
+    private final Path out;
+    private final Results results;
+    private final boolean quick;
+    private final Set<Workload> only;
+    private final int idleConns;
+    private boolean failed;
+
+    private Table(Contenders contenders, Path out, boolean quick, Set<Workload> only, int idleConns) {
+        this.contenders = contenders;
+        this.out = out;
+        this.results = new Results(out.resolve("results.txt"));
+        this.quick = quick;
+        this.only = only;
+        this.idleConns = idleConns;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Table table;
+        try {
+            table = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("table: " + e.getMessage());
+            System.err.println("usage: Table --out DIR [--quick] [--python PATH] [--peers DIR] [--only echo,idle,http] [--idle-conns N]");
+            System.exit(2);
+            return;
+        }
+        for (Workload workload : table.only) {
+            table.run(workload);
+        }
+        System.exit(table.failed ? 1 : 0);
+    }
+
+    /** The table the arguments ask for, its folder made. */
+    private static Table parse(String[] args) throws IOException {
+        Path out = null;
+        Path python = Path.of("/usr/bin/python3");
+        Path peers = Path.of("bench", "peers");
+        boolean quick = false;
+        Set<Workload> only = EnumSet.allOf(Workload.class);
+        Integer idleConns = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--out" -> out = Path.of(value(args, ++i));
+                case "--python" -> python = Path.of(value(args, ++i));
+                case "--peers" -> peers = Path.of(value(args, ++i));
+                case "--only" -> only = Arrays.stream(value(args, ++i).split(",")).map(Workload::named)
+                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(Workload.class)));
+                case "--idle-conns" -> idleConns = Integer.parseInt(value(args, ++i));
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+            }
+        }
+        if (out == null) {
+            throw new IllegalArgumentException("--out DIR is required");
+        }
+        if (idleConns != null && idleConns <= 0) {
+            throw new IllegalArgumentException("--idle-conns must be positive");
+        }
+        Files.createDirectories(out);
+        Path logging = out.resolve("no-access-log.properties");
+        Files.writeString(logging, "io.gevent4j.http.access.level = OFF\n");
+        Contenders contenders = new Contenders(Path.of(System.getProperty("java.home")),
+                System.getProperty("java.class.path"), python, peers, logging);
+        return new Table(contenders, out, quick, only,
+                idleConns != null ? idleConns : quick ? IDLE_CONNS_QUICK : IDLE_CONNS);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private Duration warmup() {
+        return Duration.ofSeconds(quick ? 1 : 2);
+    }
+
+    private Duration window() {
+        return Duration.ofSeconds(quick ? 2 : 3);
+    }
+
+    private int runs() {
+        return quick ? 1 : 3;
+    }
+
+    private void run(Workload workload) throws InterruptedException {
+        List<Contenders.Contender> servers = workload == Workload.HTTP ? contenders.http() : contenders.echo();
+        for (Contenders.Contender server : servers) {
+            Path log = out.resolve(workload + "-" + server.impl() + ".log");
+            System.out.printf("table: %s on %s (log: %s)%n", workload, server.impl(), log);
+            try (ServerProcess process = ServerProcess.start(server.command(), log)) {
+                switch (workload) {
+                    case ECHO -> echo(process, server.impl(), log);
+                    case IDLE -> idle(process, server.impl(), log);
+                    case HTTP -> http(process, server.impl(), log);
+                }
+            } catch (IOException | RuntimeException e) {
+                System.out.printf("table: %s on %s failed: %s%n", workload, server.impl(), e.getMessage());
+                failed = true;
+            }
+        }
+    }
+
+    private void echo(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
+        for (int conns : ECHO_CONNS) {
+            List<Figures> runs = new ArrayList<>();
+            for (int i = 0; i < runs(); i++) {
+                runs.add(EchoRun.run(server, conns, warmup(), window(), contenders.java(), log));
+            }
+            results.add("table.echo:conns=" + conns, impl, Figures.median(runs));
+        }
+    }
+
+    private void http(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
+        HttpRun.probe(server);
+        for (int conns : HTTP_CONNS) {
+            HttpRun.run(server, conns, warmup(), log);
+            List<Figures> runs = new ArrayList<>();
+            for (int i = 0; i < runs(); i++) {
+                runs.add(HttpRun.run(server, conns, window(), log));
+            }
+            results.add("table.http:conns=" + conns, impl, Figures.median(runs));
+        }
+    }
+
+    private void idle(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
+        EchoRun.run(server, IDLE_WARMUP_CONNS, warmup(), warmup(), contenders.java(), log);
+        results.add("table.idle:conns=" + idleConns + ".rss", impl, IdleRun.bytesPerConnection(server, idleConns, contenders.java(), log), "B");
+    }
+}
