@@ -568,9 +568,13 @@ public final class Loop implements AutoCloseable {
             linkable.notifyLinks();
         } finally {
             notifying = false;
-            passRemaining += notified.size();
-            while (!notified.isEmpty()) {
-                ready.addFirst(notified.pollLast());
+            if (isClosed()) {
+                notified.clear(); // closed by a link: its queue was dropped, this goes with it
+            } else {
+                passRemaining += notified.size();
+                while (!notified.isEmpty()) {
+                    ready.addFirst(notified.pollLast());
+                }
             }
         }
     }
