@@ -55,6 +55,8 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
         final Runnable link;
         AsyncWatcher wakeup;
         boolean granted;
+        /** The next node granted by the same release, woken after this one. */
+        Node nextGranted;
 
         Node(Hub hub, boolean acquires, Runnable link) {
             this.hub = hub;
@@ -259,7 +261,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
      * @throws IllegalStateException for a {@link BoundedSemaphore} released more times than acquired
      */
     public int release() {
-        ArrayDeque<Node> wake;
+        Node wake;
         int value;
         synchronized (monitor) {
             if (bound >= 0 && counter >= bound) {
@@ -274,11 +276,13 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
     }
 
     /**
-     * Under the monitor: grants the head waiters while a permit is free; returns them, to
-     * be woken outside the monitor, or {@code null} if there were none (no allocation).
+     * Under the monitor: grants the head waiters while a permit is free; returns the first,
+     * chained to the others through {@code nextGranted}, to be woken outside the monitor,
+     * or {@code null} if there were none. Allocates nothing.
      */
-    private ArrayDeque<Node> grant() {
-        ArrayDeque<Node> wake = null;
+    private Node grant() {
+        Node first = null;
+        Node last = null;
         while (counter > 0 && !waiters.isEmpty()) {
             Node node = waiters.pollFirst();
             node.granted = true;
@@ -288,19 +292,20 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
             if (node.acquires) {
                 counter--;
             }
-            if (wake == null) {
-                wake = new ArrayDeque<>(2);
+            if (last == null) {
+                first = node;
+            } else {
+                last.nextGranted = node;
             }
-            wake.addLast(node);
+            last = node;
         }
-        return wake;
+        return first;
     }
 
-    private static void wakeAll(ArrayDeque<Node> wake) {
-        if (wake != null) {
-            for (Node node : wake) {
-                node.wake();
-            }
+    /** Wakes the chain of nodes {@link #grant()} returned, in order. */
+    private static void wakeAll(Node first) {
+        for (Node node = first; node != null; node = node.nextGranted) {
+            node.wake();
         }
     }
 
@@ -309,7 +314,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
     public void rawLink(Runnable callback) {
         Node node = new Node(Hub.current(), false, Objects.requireNonNull(callback, "callback"));
         node.hub.checkCurrent(this);
-        ArrayDeque<Node> wake;
+        Node wake;
         synchronized (monitor) {
             waiters.addLast(node);
             wake = grant();
