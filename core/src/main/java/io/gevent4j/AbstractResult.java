@@ -2,6 +2,7 @@ package io.gevent4j;
 
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.Linkable;
+import io.gevent4j.hub.RawGreenlet;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -172,14 +173,23 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
      *
      * @return whether the outcome is there
      */
-    protected boolean awaitOutcome(Duration timeout) {
+    protected final boolean awaitOutcome(Duration timeout) {
+        return awaitOutcome(timeout, false);
+    }
+
+    /**
+     * As {@link #awaitOutcome(Duration)}; with {@code interruptible} the user's
+     * {@link Thread#interrupt()} ends the wait too, with the interrupt status set (the
+     * {@code Future} view's {@code get}).
+     */
+    protected boolean awaitOutcome(Duration timeout, boolean interruptible) {
         hub().checkCurrent(this);
         if (outcome != null) {
             if (notifying()) {
-                awaitNotify(null);
+                awaitNotify(null, interruptible);
             }
         } else if (timeout == null || timeout.isPositive()) {
-            awaitNotify(timeout);
+            awaitNotify(timeout, interruptible);
         }
         return outcome != null;
     }
@@ -314,9 +324,7 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
         @Override
         public T get() throws InterruptedException, ExecutionException {
             if (hub().isCurrent()) {
-                if (!isDone()) {
-                    awaitOutcome(null);
-                }
+                awaitOnHub(null);
             } else if (!isDone()) {
                 latch().get();
             }
@@ -326,13 +334,33 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
         @Override
         public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
             if (hub().isCurrent()) {
-                if (!isDone() && !awaitOutcome(Duration.ofNanos(unit.toNanos(timeout)))) {
+                if (!awaitOnHub(Duration.ofNanos(Math.max(0, unit.toNanos(timeout))))) {
                     throw new TimeoutException("no outcome within " + timeout + " " + unit);
                 }
             } else if (!isDone()) {
                 latch().get(timeout, unit);
             }
             return report();
+        }
+
+        /**
+         * On the result's hub: waits until done or {@code timeout} ({@code null}: no limit);
+         * a kill or Timeout pending or raised meanwhile is thrown first, then the user's
+         * interrupt, on entry or while waiting, as {@code InterruptedException} (status cleared).
+         */
+        private boolean awaitOnHub(Duration timeout) throws InterruptedException {
+            if (isDone()) {
+                return true;
+            }
+            RawGreenlet.current().throwPending();
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            awaitOutcome(timeout, true);
+            if (!isDone() && Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            return isDone();
         }
 
         @SuppressWarnings("unchecked")

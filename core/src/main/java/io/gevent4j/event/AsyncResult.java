@@ -97,11 +97,11 @@ public final class AsyncResult<T> extends AbstractResult<T> implements Consumer<
     }
 
     @Override
-    protected boolean awaitOutcome(Duration timeout) {
+    protected boolean awaitOutcome(Duration timeout, boolean interruptible) {
         hub().checkCurrent(this);
         keepAlive(true);
         try {
-            return super.awaitOutcome(timeout);
+            return super.awaitOutcome(timeout, interruptible);
         } finally {
             keepAlive(linkCount() > 0);
         }

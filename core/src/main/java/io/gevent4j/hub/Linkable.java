@@ -157,13 +157,24 @@ public abstract class Linkable {
      * @return {@code true} if notified, {@code false} if the timeout passed first
      */
     protected final boolean awaitNotify(Duration timeout) {
+        return awaitNotify(timeout, false);
+    }
+
+    /**
+     * As {@link #awaitNotify(Duration)}; with {@code interruptible} the user's
+     * {@link Thread#interrupt()} of the waiting greenlet ends the wait too, returning
+     * {@code false} with the interrupt status set (see {@link Waiter#getWithinUntilInterrupted}).
+     */
+    protected final boolean awaitNotify(Duration timeout, boolean interruptible) {
         hub.checkCurrent(this);
         Waiter<Boolean> waiter = new Waiter<>(hub);
         addLink(waiter);
         waiting++;
         boolean notified = false;
         try {
-            notified = waiter.getWithin(timeout, Boolean.FALSE);
+            notified = interruptible
+                    ? waiter.getWithinUntilInterrupted(timeout, Boolean.FALSE)
+                    : waiter.getWithin(timeout, Boolean.FALSE);
             return notified;
         } finally {
             if (waiter.value() == Boolean.TRUE) {

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -297,6 +298,71 @@ class AsyncResultTest {
             } finally {
                 pool.shutdown();
             }
+        });
+    }
+
+    /** Future.get on the result's hub ends on the user's interrupt, as its contract says. */
+    @Test
+    void futureGetEndsOnAnInterruptArrivingWhileItWaits() {
+        FreshHub.run(() -> {
+            AsyncResult<String> result = new AsyncResult<>();
+            Future<String> future = result.asFuture();
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            Greenlet<String> waiter = Gevent.spawn(() -> {
+                thread.set(Thread.currentThread());
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    return "interrupted, status " + Thread.currentThread().isInterrupted();
+                }
+            });
+            Gevent.sleep(0);
+            Thread interrupter = Thread.ofPlatform().start(() -> thread.get().interrupt());
+            assertTrue(waiter.join(Duration.ofSeconds(20)), "the interrupt ended the wait");
+            assertEquals("interrupted, status false", waiter.get());
+            interrupter.join();
+            assertEquals(0, result.waiters(), "the interrupted waiter left the links");
+            result.set("v");
+            assertEquals("v", Gevent.spawn(() -> future.get(20, TimeUnit.SECONDS)).get());
+        });
+    }
+
+    @Test
+    void futureGetOnAnInterruptedGreenletThrowsAtOnceUnlessDone() {
+        FreshHub.run(() -> {
+            AsyncResult<String> result = new AsyncResult<>();
+            Future<String> future = result.asFuture();
+            Greenlet<String> g = Gevent.spawn(() -> {
+                Thread.currentThread().interrupt();
+                assertThrows(InterruptedException.class, () -> future.get(1, TimeUnit.HOURS));
+                assertFalse(Thread.currentThread().isInterrupted(), "status cleared");
+                result.set("v");
+                Thread.currentThread().interrupt();
+                String v = future.get();
+                return v + ", status " + Thread.interrupted();
+            });
+            assertEquals("v, status true", g.get(), "a done future answers without looking at the interrupt");
+        });
+    }
+
+    @Test
+    void aKillOfAGreenletInFutureGetIsAKillNotAnInterrupt() {
+        FreshHub.run(() -> {
+            AsyncResult<String> result = new AsyncResult<>();
+            Future<String> future = result.asFuture();
+            List<String> log = new ArrayList<>();
+            Greenlet<String> waiter = Gevent.spawn(() -> {
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    log.add("interrupted");
+                    return "interrupted";
+                }
+            });
+            Gevent.sleep(0);
+            waiter.kill();
+            assertTrue(waiter.killed(), "ended by the kill: " + waiter);
+            assertEquals(List.of(), log);
         });
     }
 }
