@@ -352,10 +352,7 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
             if (isDone()) {
                 return true;
             }
-            RawGreenlet.current().throwPending();
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
+            RawGreenlet.current().throwPendingOrInterrupt();
             awaitOutcome(timeout, true);
             if (!isDone() && Thread.interrupted()) {
                 throw new InterruptedException();

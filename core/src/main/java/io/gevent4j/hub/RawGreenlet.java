@@ -342,6 +342,19 @@ public class RawGreenlet {
     }
 
     /**
+     * The entry check of a wait the user's interrupt may end ({@code Lock.lockInterruptibly},
+     * {@code Future.get}): a pending kill or {@code Timeout} first, as {@link #throwPending()},
+     * then an interrupt the user set, as {@link InterruptedException} with the status cleared.
+     * Only on this greenlet's own thread.
+     */
+    public final void throwPendingOrInterrupt() throws InterruptedException {
+        throwPending();
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+    }
+
+    /**
      * Throws the first pending asynchronous exception, if any, clearing it, and clears the
      * interrupt status {@link #raiseLater} set once nothing is left pending. Every gevent4j
      * wait calls it; code that offers a point where a kill may surface calls it too. Only on

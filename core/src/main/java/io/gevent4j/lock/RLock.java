@@ -143,10 +143,7 @@ public class RLock implements Lock, Acquirable<RLock> {
     }
 
     private boolean acquireInterruptibly(Duration timeout) throws InterruptedException {
-        RawGreenlet.current().throwPending();
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
+        RawGreenlet.current().throwPendingOrInterrupt();
         return reenter() || taken(block.acquireInterruptibly(timeout));
     }
 
