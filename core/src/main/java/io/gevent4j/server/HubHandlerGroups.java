@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * next open hub, round robin, where the connection lives for its whole life.
  *
  * <p>Made and used on the server's hub. Each group is made on its own hub, by the first
- * hand-off or stop that reaches it, and touched only there (hand-offs and stops run there
+ * hand-off or stop that reaches it, dropped by the stop, and touched only there (hand-offs and stops run there
  * through {@link Hub#runThreadsafe}). Hand-offs and stops go through the same per-hub
  * callback queue, in order, so a stop reaches a hub after every channel handed to it before.
  *
@@ -88,6 +88,11 @@ final class HubHandlerGroups {
         return groups.computeIfAbsent(Hub.current(), hub -> new Group());
     }
 
+    /** How many hubs hold a group of handlers: none once {@link #stop} has run on every hub. */
+    int hubsWithGroups() {
+        return groups.size();
+    }
+
     /** Whether {@code greenlet}, running on the current hub, is a handler in this hub's group. */
     boolean contains(Greenlet<?> greenlet) {
         Group group = groups.get(Hub.current());
@@ -96,9 +101,12 @@ final class HubHandlerGroups {
 
     /**
      * Runs {@code stop} with each open hub's group, in a greenlet of that hub, all at once,
-     * and blocks the calling greenlet until every one has returned (waiting for each at most
-     * {@code timeout} and a margin: a hub that closes meanwhile may never run it); then
-     * closes the channels handed to hubs that closed before taking them.
+     * then drops that group (every channel handed to the hub was taken before: they share
+     * its callback queue), and blocks the calling greenlet until every one has returned
+     * (waiting for each at most {@code timeout} and a margin: a hub that closes meanwhile may
+     * never run it); then
+     * drops the groups of hubs that closed and closes the channels handed to them before they
+     * took them.
      *
      * @throws IOException if closing such a channel failed (the others are closed still)
      */
@@ -107,7 +115,11 @@ final class HubHandlerGroups {
         for (Hub hub : hubs.hubs()) {
             if (!hub.isClosed()) {
                 stopping.add(Gevent.spawnOn(hub, () -> {
-                    stop.accept(groupHere());
+                    try {
+                        stop.accept(groupHere());
+                    } finally {
+                        groups.remove(hub);
+                    }
                     return null;
                 }));
             }
@@ -116,6 +128,7 @@ final class HubHandlerGroups {
         for (Greenlet<Void> g : stopping) {
             g.join(bound);
         }
+        groups.keySet().removeIf(Hub::isClosed);
         IOException failure = null;
         for (SocketChannel channel : List.copyOf(handed)) {
             try {

@@ -305,6 +305,11 @@ public final class StreamServer extends BaseServer<StreamServer> {
         return hubHandlers != null ? hubHandlers.contains(greenlet) : super.isHandler(greenlet);
     }
 
+    /** How many hubs of the {@link #hubGroup} hold a group of this server's handlers: none once it stopped. */
+    int hubsWithHandlers() {
+        return hubHandlers == null ? 0 : hubHandlers.hubsWithGroups();
+    }
+
     /** On the hub {@code channel} was handed to, as a loop callback: serves it there. */
     private void serveHandedOff(SocketChannel channel, Group handlers) {
         try {

@@ -96,6 +96,28 @@ class HubGroupServerTest {
     }
 
     @Test
+    void aStoppedServerHoldsNoGroupOnTheHubsAndTheNextServerOnThemWorks() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                for (int server = 0; server < 2; server++) {
+                    StreamServer s = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho)
+                            .hubGroup(hubs).start();
+                    Set<String> served = new HashSet<>();
+                    for (int i = 0; i < 4; i++) {
+                        try (LineClient c = new LineClient(s.address())) {
+                            served.add(c.call("x"));
+                        }
+                    }
+                    assertEquals(2, served.size(), "both hubs served server " + server + ": " + served);
+                    assertEquals(2, s.hubsWithHandlers(), "a group of handlers on each hub while serving");
+                    s.stop();
+                    assertEquals(0, s.hubsWithHandlers(), "the stopped server holds nothing on the hubs");
+                }
+            });
+        }
+    }
+
+    @Test
     void noDescriptorThreadOrGreenletIsLeftOnceTheServerStopsAndTheGroupCloses() throws Exception {
         serveAndStop();
         long fdsBefore = openFds();
