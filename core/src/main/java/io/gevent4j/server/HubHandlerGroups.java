@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  * next open hub, round robin, where the connection lives for its whole life.
  *
  * <p>Made and used on the server's hub. Each group is made on its own hub, by the first
- * hand-off or stop that reaches it, dropped by the stop, and touched only there (hand-offs and stops run there
- * through {@link Hub#runThreadsafe}). Hand-offs and stops go through the same per-hub
+ * hand-off or stop that reaches it, dropped by the stop, and touched only there (hand-offs
+ * and stops run there through {@link Hub#runThreadsafe}). Hand-offs and stops go through the same per-hub
  * callback queue, in order, so a stop reaches a hub after every channel handed to it before.
  *
  * <p><b>Implementation overview.</b> A channel handed off is in {@code handed} until the
