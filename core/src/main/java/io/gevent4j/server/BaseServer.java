@@ -280,10 +280,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
             if (receiver != null && receiver != Greenlet.current()) {
                 receiver.kill(new GreenletExit(), false, null);
             }
-            AbstractSocket socket = socket();
-            if (socket != null) {
-                socket.close();
-            }
+            closeSocket();
         } catch (IOException e) {
             report("closing its socket", e);
         } finally {
@@ -321,6 +318,14 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
 
     /** The server's socket, or {@code null} before {@link #open()} when it was not given one. */
     abstract AbstractSocket socket();
+
+    /** Closes the server's socket, if it has one; called once, by {@link #close()}. */
+    void closeSocket() throws IOException {
+        AbstractSocket socket = socket();
+        if (socket != null) {
+            socket.close();
+        }
+    }
 
     /**
      * Blocks the receiver until the next connection or datagram and spawns its handler in
@@ -428,7 +433,22 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
 
     /** Reports {@code error} once, naming this server and {@code what} failed. */
     final void report(String what, Throwable error) {
-        hub.handleError(this + ": " + what, error);
+        errorHub().handleError(this + ": " + what, error);
+    }
+
+    /** The hub whose {@link Hub#handleError} gets this server's reports: its own. */
+    Hub errorHub() {
+        return hub;
+    }
+
+    /** The hook given to {@link #onStop}, for a server that stops others with it. */
+    final Runnable stopHook() {
+        return onStop;
+    }
+
+    /** Blocks the calling greenlet, on the server's hub, until the server is closed. */
+    final void awaitClosed() {
+        closed.await();
     }
 
     /**

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.gevent4j.server.StreamServerTest.ANY_LOOPBACK_PORT;
 import static io.gevent4j.server.StreamServerTest.assertNeverServed;
+import static io.gevent4j.server.StreamServerTest.assertOpenFds;
 import static io.gevent4j.server.StreamServerTest.openFds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -54,6 +55,13 @@ class HubGroupServerTest {
     /** How many greenlets {@code hub} runs, counted on that hub, without the counting one. */
     static int greenletsOn(Hub hub) {
         return Gevent.spawnOn(hub, () -> hub.greenletCount() - 1).get();
+    }
+
+    /** Asserts that no hub of {@code hubs} runs a greenlet (but the one counting): no receiver or handler left. */
+    static void assertNoGreenletLeft(HubGroup hubs) {
+        for (Hub hub : hubs.hubs()) {
+            assertEquals(0, greenletsOn(hub), "no greenlet left on " + hub);
+        }
     }
 
     @Test
@@ -90,9 +98,7 @@ class HubGroupServerTest {
                 assertEquals(hubNames, served, "every hub served connections");
                 assertEquals(20, perHub[0], "round robin: half of the connections on each hub");
                 server.stop();
-                for (Hub hub : hubs.hubs()) {
-                    assertEquals(0, greenletsOn(hub), "no handler left on " + hub);
-                }
+                assertNoGreenletLeft(hubs);
             });
         }
     }
@@ -124,11 +130,7 @@ class HubGroupServerTest {
         serveAndStop();
         long fdsBefore = openFds();
         serveAndStop();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (openFds() != fdsBefore && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(fdsBefore, openFds(), "open file descriptors");
+        assertOpenFds(fdsBefore);
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("gevent4j-group")),
                 "no hub thread of a closed group is left");
     }
@@ -146,9 +148,7 @@ class HubGroupServerTest {
                     clients.add(c);
                 }
                 server.stop();
-                for (Hub hub : hubs.hubs()) {
-                    assertEquals(0, greenletsOn(hub), "no handler left on " + hub);
-                }
+                assertNoGreenletLeft(hubs);
                 for (LineClient c : clients) {
                     c.close();
                 }
@@ -183,9 +183,7 @@ class HubGroupServerTest {
                     assertNull(c.readLine(), "the server closed the connection");
                     c.close();
                 }
-                for (Hub hub : hubs.hubs()) {
-                    assertEquals(0, greenletsOn(hub), "no handler left on " + hub);
-                }
+                assertNoGreenletLeft(hubs);
                 assertNeverServed(server.address());
             });
         }
@@ -297,7 +295,7 @@ class HubGroupServerTest {
     }
 
     /** Waits (cooperatively, at most 60 s for a loaded machine) until {@code count} reaches {@code value}. */
-    private static void awaitValue(AtomicInteger count, int value) {
+    static void awaitValue(AtomicInteger count, int value) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (count.get() != value && System.nanoTime() < deadline) {
             Gevent.sleep(0.005);
@@ -380,9 +378,7 @@ class HubGroupServerTest {
                     awaitValue(running, 2);
                     server.stop();
                     assertEquals(0, running.get(), "the running handlers were killed");
-                    for (Hub hub : hubs.hubs()) {
-                        assertEquals(0, greenletsOn(hub), "no handler left on " + hub);
-                    }
+                    assertNoGreenletLeft(hubs);
                     for (LineClient c : clients) {
                         c.close();
                     }
@@ -393,11 +389,7 @@ class HubGroupServerTest {
                 fdsBefore = openFds();
             }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (openFds() != fdsBefore && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(fdsBefore, openFds(), "open file descriptors");
+        assertOpenFds(fdsBefore);
     }
 
     @Test
