@@ -1,0 +1,202 @@
+package io.gevent4j;
+
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.HubGroup;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A hub that closes while other hubs or threads have work on it: greenlets spawned on it
+ * whose start it never ran, joiners of its greenlets on other hubs and platform threads,
+ * and a hub of a {@link HubGroup} closed from inside. Nothing waits for ever: every wait
+ * here is bounded by {@link #BOUND}, far longer than any correct run needs, so a hang fails
+ * the test instead of stalling it.
+ */
+class CrossHubCloseTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(20);
+
+    /**
+     * A platform thread with a hub of its own that waits, outside gevent4j (so its loop does
+     * not run), until {@code close} is counted down, then closes its hub.
+     */
+    private static Hub hubClosedOn(CountDownLatch close) throws InterruptedException {
+        AtomicReference<Hub> made = new AtomicReference<>();
+        CountDownLatch created = new CountDownLatch(1);
+        Thread owner = Thread.ofPlatform().daemon().name("closing-hub").start(() -> {
+            Hub hub = Hub.current();
+            made.set(hub);
+            created.countDown();
+            try {
+                close.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            hub.close();
+        });
+        assertTrue(created.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+        assertNotNull(owner);
+        return made.get();
+    }
+
+    @Test
+    void aGreenletWhoseStartTheClosingHubNeverRanIsKilledAndItsJoinersWake() throws Exception {
+        CountDownLatch close = new CountDownLatch(1);
+        Hub closing = hubClosedOn(close);
+        FreshHub.run(() -> {
+            Greenlet<String> g = Gevent.spawnOn(closing, () -> "ran");
+            Greenlet<Boolean> joiner = Gevent.spawn(() -> g.join(BOUND));
+            Gevent.sleep(0.01);
+            close.countDown();
+            assertTrue(g.join(BOUND), "a platform thread's join ends");
+            assertTrue(joiner.get(BOUND), "a greenlet's join ends");
+            assertTrue(g.isDead());
+            assertTrue(g.killed(), "killed before it ran, as gevent kills a greenlet that never started");
+            assertNull(g.get());
+        });
+    }
+
+    @Test
+    void spawnOnRacingCloseNeverLeavesAGreenletUnfinished() {
+        int rounds = 50;
+        int perRound = 20;
+        AtomicInteger ran = new AtomicInteger();
+        AtomicInteger killed = new AtomicInteger();
+        FreshHub.run(() -> {
+            for (int round = 0; round < rounds; round++) {
+                CountDownLatch close = new CountDownLatch(1);
+                Hub closing = hubClosedOn(close);
+                List<Greenlet<String>> spawned = new ArrayList<>();
+                for (int i = 0; i < perRound; i++) {
+                    if (i == perRound / 2) {
+                        close.countDown();
+                    }
+                    try {
+                        spawned.add(Gevent.spawnOn(closing, () -> "ran"));
+                    } catch (IllegalStateException refused) {
+                        assertTrue(closing.isClosed(), "refused only once closed");
+                    }
+                }
+                for (Greenlet<String> g : spawned) {
+                    assertTrue(g.join(BOUND), "every greenlet ends: " + g);
+                    if (g.killed()) {
+                        killed.incrementAndGet();
+                    } else {
+                        assertEquals("ran", g.get());
+                        ran.incrementAndGet();
+                    }
+                }
+            }
+        });
+        assertTrue(ran.get() + killed.get() > 0);
+    }
+
+    @Test
+    void joinersOnOtherHubsAndThreadsWakeWhenTheClosingHubKillsTheGreenlet() throws Exception {
+        CountDownLatch close = new CountDownLatch(1);
+        Hub closing = hubClosedOn(close);
+        try (HubGroup others = HubGroup.start(1)) {
+            FreshHub.run(() -> {
+                Greenlet<Void> sleeper = Gevent.spawnOn(closing, () -> {
+                    Gevent.sleep(1_000);
+                    return null;
+                });
+                Greenlet<Boolean> otherHub = Gevent.spawnOn(others.hubs().get(0), () -> sleeper.join(BOUND));
+                Greenlet<Boolean> bounded = Gevent.spawnOn(others.hubs().get(0),
+                        () -> sleeper.join(Duration.ofSeconds(10)));
+                Gevent.sleep(0.05);
+                close.countDown();
+                long start = System.nanoTime();
+                assertTrue(sleeper.join(BOUND), "the platform thread's join ends");
+                assertTrue(otherHub.get(BOUND), "the other hub's join ends");
+                assertTrue(bounded.get(BOUND), "the bounded join ends at the kill, not at its timeout");
+                assertTrue(FreshHub.secondsSince(start) < 10, "woken by the close");
+                assertTrue(sleeper.killed());
+            });
+        }
+    }
+
+    @Test
+    void aHubOfAGroupClosedFromInsideEndsItsThreadCleanlyAndIsSkipped() throws Exception {
+        AtomicReference<Throwable> uncaught = new AtomicReference<>();
+        HubGroup group = HubGroup.start(2);
+        Hub first = group.hubs().get(0);
+        Hub second = group.hubs().get(1);
+        first.thread().setUncaughtExceptionHandler((t, e) -> uncaught.set(e));
+        try {
+            FreshHub.run(() -> {
+                Greenlet<Void> target = Gevent.spawnOn(first, () -> {
+                    Gevent.sleep(1_000);
+                    return null;
+                });
+                Greenlet<Boolean> joiner = Gevent.spawnOn(second, () -> target.join(Duration.ofSeconds(10)));
+                Gevent.sleep(0.05);
+                long start = System.nanoTime();
+                Greenlet<Void> closer = Gevent.spawnOn(first, () -> {
+                    Hub.current().close();
+                    return null;
+                });
+                assertTrue(closer.join(BOUND), "the greenlet that closed its hub ends");
+                assertTrue(joiner.get(BOUND), "the other hub's bounded join saw the target killed");
+                assertTrue(FreshHub.secondsSince(start) < 10, "woken by the close, not its timeout");
+                first.thread().join(BOUND);
+                assertFalse(first.thread().isAlive(), "the closed hub's thread ended");
+                assertNull(uncaught.get(), "and ended cleanly");
+                for (int i = 0; i < 4; i++) {
+                    assertSame(second, group.next(), "next() skips the closed hub");
+                }
+                AtomicReference<Hub> ranOn = new AtomicReference<>();
+                CountDownLatch ran = new CountDownLatch(2);
+                for (int i = 0; i < 2; i++) {
+                    group.execute(() -> {
+                        ranOn.set(Hub.current());
+                        ran.countDown();
+                    });
+                }
+                assertTrue(ran.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+                assertSame(second, ranOn.get());
+                Gevent.spawnOn(second, () -> {
+                    Hub.current().close();
+                    return null;
+                }).join(BOUND);
+                assertThrows(RejectedExecutionException.class, group::next);
+                assertThrows(RejectedExecutionException.class, () -> group.execute(() -> { }));
+            });
+        } finally {
+            group.close();
+        }
+        assertTrue(group.isClosed());
+        assertFalse(second.thread().isAlive());
+    }
+
+    @Test
+    void aTaskHandedToAGroupHubThatClosesRunsOnAnotherHub() throws Exception {
+        int tasks = 200;
+        try (HubGroup group = HubGroup.start(3)) {
+            CountDownLatch ran = new CountDownLatch(tasks);
+            FreshHub.run(() -> {
+                for (int i = 0; i < tasks; i++) {
+                    if (i == tasks / 2) {
+                        Gevent.spawnOn(group.hubs().get(0), () -> {
+                            Hub.current().close();
+                            return null;
+                        });
+                    }
+                    group.execute(ran::countDown);
+                }
+                assertTrue(ran.await(BOUND.toSeconds(), TimeUnit.SECONDS), "every task ran: " + ran.getCount() + " left");
+            });
+            assertTrue(group.hubs().get(0).isClosed());
+        }
+    }
+}
