@@ -1,12 +1,15 @@
 package io.gevent4j;
 
 import io.gevent4j.hub.Hub;
+import io.gevent4j.event.AsyncResult;
 import io.gevent4j.hub.HubGroup;
+import io.gevent4j.hub.TimerWatcher;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -59,6 +62,108 @@ class CrossHubClaimsTest {
                     assertTrue(g.killed(), "killed, not ended otherwise: " + g);
                 }
             });
+        }
+    }
+
+    /** How many timers the current hub has armed. */
+    private static long armedTimers() {
+        return Hub.current().loop().activeWatchers().stream().filter(w -> w instanceof TimerWatcher).count();
+    }
+
+    /**
+     * A timeout pending on one hub is cancelled from a greenlet of another hub, then from a
+     * platform thread: each cancel reaches the timeout's hub, which disarms its timer, and
+     * the greenlet that started it is never interrupted; {@code pending()} reads the same
+     * from every thread.
+     */
+    @Test
+    void aTimeoutIsCancelledFromAnotherHubAndFromAPlatformThread() {
+        try (HubGroup group = HubGroup.start(2)) {
+            Hub owner = group.hubs().get(0);
+            FreshHub.run(() -> {
+                for (Hub canceller : List.of(group.hubs().get(1), Hub.current())) {
+                    AsyncResult<Timeout> started = new AsyncResult<>();
+                    Greenlet<Long> g = Gevent.spawnOn(owner, () -> {
+                        long before = armedTimers();
+                        Timeout t = Timeout.start(FreshHub.LIMIT);
+                        assertEquals(before + 1, armedTimers());
+                        started.set(t);
+                        long start = System.nanoTime();
+                        while (t.pending() && FreshHub.secondsSince(start) < 30) {
+                            Gevent.sleep(0.001);
+                        }
+                        assertFalse(t.pending(), "the cancel reached this hub");
+                        return armedTimers() - before;
+                    });
+                    Timeout t = started.get(FreshHub.LIMIT);
+                    assertTrue(t.pending(), "seen pending from another thread");
+                    Runnable cancel = t::cancel;
+                    if (canceller == Hub.current()) {
+                        cancel.run();
+                    } else {
+                        Gevent.spawnOn(canceller, () -> {
+                            cancel.run();
+                            return null;
+                        }).get(FreshHub.LIMIT);
+                    }
+                    assertEquals(0L, g.get(FreshHub.LIMIT), "its timer was disarmed, and nothing was raised");
+                    assertFalse(t.pending());
+                }
+            });
+        }
+    }
+
+    /**
+     * A timeout pending on one hub cannot be started on another: a clear
+     * {@link IllegalStateException}. Once it fired there, it starts on the other hub and fires
+     * in the greenlet that started it there. (The first hub's greenlet holds its hub, without
+     * yielding, until the refusal was seen, so its timer cannot fire before.)
+     */
+    @Test
+    void aTimeoutPendingOnOneHubRefusesToStartOnAnother() {
+        try (HubGroup group = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                Timeout t = new Timeout(Duration.ofMillis(50));
+                AtomicBoolean refusalSeen = new AtomicBoolean();
+                AsyncResult<Boolean> started = new AsyncResult<>();
+                Greenlet<Boolean> first = Gevent.spawnOn(group.hubs().get(0), () -> {
+                    t.start();
+                    started.set(true);
+                    long start = System.nanoTime();
+                    while (!refusalSeen.get() && FreshHub.secondsSince(start) < 30) {
+                        Thread.onSpinWait();
+                    }
+                    return firesIn(t);
+                });
+                started.get(FreshHub.LIMIT);
+                Greenlet<String> refused = Gevent.spawnOn(group.hubs().get(1), () -> {
+                    try {
+                        t.start();
+                        return "started";
+                    } catch (IllegalStateException e) {
+                        return e.getMessage();
+                    }
+                });
+                String message = refused.get(FreshHub.LIMIT);
+                refusalSeen.set(true);
+                assertTrue(message.contains("pending on " + group.hubs().get(0)), message);
+                assertTrue(first.get(FreshHub.LIMIT), "the first hub's greenlet got its timeout");
+                Greenlet<Boolean> second = Gevent.spawnOn(group.hubs().get(1), () -> {
+                    t.start();
+                    return firesIn(t);
+                });
+                assertTrue(second.get(FreshHub.LIMIT), "restarted on the other hub, it fires there");
+            });
+        }
+    }
+
+    /** Sleeps in the current greenlet until {@code t}, started, fires: whether it was {@code t} that ended the sleep. */
+    private static boolean firesIn(Timeout t) {
+        try {
+            Gevent.sleep(FreshHub.LIMIT.toSeconds());
+            return false;
+        } catch (Timeout expired) {
+            return expired == t;
         }
     }
 }
