@@ -318,9 +318,9 @@ public final class Hub implements AutoCloseable {
     /**
      * Closes the hub: ends the greenlets still alive or due to start later (a {@code Greenlet} is killed with
      * {@code GreenletExit}, a raw greenlet gets a {@link CancellationException} where it
-     * blocks) and waits at most {@link #CLOSE_BOUND} for them to die and for the callbacks
-     * their ends queued (links, joiners' wake-ups) to run, running the loop meanwhile; a
-     * {@code Greenlet} started while the hub closes is killed at once, before it runs. Then
+     * blocks) and waits at most {@link #CLOSE_BOUND} for them to die, running the loop
+     * meanwhile; a {@code Greenlet} started while the hub closes is killed at once, before
+     * it runs; joiners on other hubs are woken by the greenlets' ends. Then
      * closes the services, in reverse order of creation, and the loop.
      * Greenlets that outlive the bound stay where they are. Afterwards the hub's own
      * platform thread gets a new hub on its next use; if another thread (a greenlet)
@@ -427,12 +427,11 @@ public final class Hub implements AutoCloseable {
         for (RawGreenlet g : alive) {
             g.hubClosing();
         }
-        if (alive.isEmpty() && !loop.hasReady()) {
+        if (alive.isEmpty()) {
             return;
         }
         long deadline = System.nanoTime() + CLOSE_BOUND.toNanos();
-        BooleanSupplier done = () -> (liveGreenlets <= staying && !loop.hasReady())
-                || System.nanoTime() - deadline >= 0;
+        BooleanSupplier done = () -> liveGreenlets <= staying || System.nanoTime() - deadline >= 0;
         try (TimerWatcher tick = loop.timer(CLOSE_TICK, CLOSE_TICK)) {
             if (self == null) {
                 tick.start(() -> { });

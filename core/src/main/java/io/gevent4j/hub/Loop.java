@@ -547,11 +547,6 @@ public final class Loop implements AutoCloseable {
         }
     }
 
-    /** Whether tasks or callbacks are queued to run. Hub-thread only. */
-    boolean hasReady() {
-        return !ready.isEmpty();
-    }
-
     /** Hands what waits in the inbox to {@code executor}; used once the hub closed. Any thread. */
     void drainInboxTo(Executor executor) {
         inbox.drainTo(executor);
