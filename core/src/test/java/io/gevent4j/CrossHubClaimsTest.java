@@ -4,12 +4,21 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.event.AsyncResult;
 import io.gevent4j.hub.HubGroup;
 import io.gevent4j.hub.TimerWatcher;
+import io.gevent4j.lock.Semaphore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -154,6 +163,169 @@ class CrossHubClaimsTest {
                 });
                 assertTrue(second.get(FreshHub.LIMIT), "restarted on the other hub, it fires there");
             });
+        }
+    }
+
+    /**
+     * Callbacks handed with an {@code ifClosed} by two platform threads and a greenlet of
+     * another hub while the hub closes: for each, exactly one of the two runs, once.
+     */
+    @Test
+    void runThreadsafeRunsTheCallbackOrItsIfClosedExactlyOnceAcrossAClose() throws Exception {
+        int perProducer = 3_000;
+        int producers = 3;
+        AtomicIntegerArray runs = new AtomicIntegerArray(producers * perProducer);
+        AtomicInteger ran = new AtomicInteger();
+        AtomicInteger dropped = new AtomicInteger();
+        CountDownLatch close = new CountDownLatch(1);
+        AtomicReference<Hub> closing = new AtomicReference<>();
+        CountDownLatch created = new CountDownLatch(1);
+        Thread owner = Thread.ofPlatform().start(() -> {
+            Hub hub = Hub.current();
+            closing.set(hub);
+            created.countDown();
+            Greenlet<Void> busy = Gevent.spawn(() -> {
+                while (true) {
+                    Gevent.sleep(0);
+                }
+            });
+            Gevent.spawn(() -> {
+                try {
+                    close.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Gevent.sleep(0.002);
+                busy.kill();
+                return null;
+            });
+            busy.join();
+            hub.close();
+        });
+        assertTrue(created.await(FreshHub.LIMIT.toSeconds(), TimeUnit.SECONDS));
+        Hub hub = closing.get();
+        IntFunction<Runnable> produce = p -> () -> {
+            for (int i = 0; i < perProducer; i++) {
+                int slot = p * perProducer + i;
+                if (p == 0 && i == perProducer / 3) {
+                    close.countDown();
+                }
+                hub.runThreadsafe(() -> {
+                    runs.incrementAndGet(slot);
+                    ran.incrementAndGet();
+                }, () -> {
+                    runs.incrementAndGet(slot);
+                    dropped.incrementAndGet();
+                });
+            }
+        };
+        try (HubGroup group = HubGroup.start(1)) {
+            Greenlet<Void> fromHub = Gevent.spawnOn(group.hubs().get(0), () -> {
+                produce.apply(0).run();
+                return null;
+            });
+            List<Thread> threads = List.of(Thread.ofPlatform().start(produce.apply(1)),
+                    Thread.ofPlatform().start(produce.apply(2)));
+            FreshHub.run(() -> fromHub.get(FreshHub.LIMIT));
+            for (Thread t : threads) {
+                assertTrue(t.join(FreshHub.LIMIT));
+            }
+        }
+        assertTrue(owner.join(FreshHub.LIMIT));
+        for (int i = 0; i < runs.length(); i++) {
+            assertEquals(1, runs.get(i), "callback " + i + " ran or was dropped exactly once");
+        }
+        assertEquals(runs.length(), ran.get() + dropped.get());
+    }
+
+    /**
+     * Greenlets of one hub wait on a semaphore shared with another hub and a platform thread;
+     * their hub closes, killing them while permits are being released: no permit is lost, and
+     * the waiters elsewhere still get every one.
+     */
+    @Test
+    void aSemaphoreLosesNoPermitWhenTheHubOfSomeOfItsWaitersCloses() throws Exception {
+        Semaphore semaphore = new Semaphore(0);
+        int closingWaiters = 50;
+        int otherWaiters = 50;
+        CountDownLatch close = new CountDownLatch(1);
+        AtomicReference<Hub> made = new AtomicReference<>();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread owner = Thread.ofPlatform().start(() -> {
+            made.set(Hub.current());
+            for (int i = 0; i < closingWaiters; i++) {
+                Gevent.spawn(() -> {
+                    semaphore.acquire();
+                    semaphore.release();
+                });
+            }
+            Gevent.sleep(0);
+            waiting.countDown();
+            try {
+                close.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            made.get().close();
+        });
+        assertTrue(waiting.await(FreshHub.LIMIT.toSeconds(), TimeUnit.SECONDS));
+        try (HubGroup group = HubGroup.start(1)) {
+            List<Greenlet<Void>> others = new ArrayList<>();
+            for (int i = 0; i < otherWaiters; i++) {
+                others.add(Gevent.spawnOn(group.hubs().get(0), () -> {
+                    semaphore.acquire();
+                    return null;
+                }));
+            }
+            FreshHub.run(() -> {
+                Thread releaser = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < otherWaiters; i++) {
+                        if (i == 5) {
+                            close.countDown();
+                        }
+                        semaphore.release();
+                    }
+                });
+                semaphore.release();
+                semaphore.acquire();
+                for (Greenlet<Void> g : others) {
+                    assertTrue(g.join(FreshHub.LIMIT), "every waiter of the open hub got a permit");
+                    assertTrue(g.successful());
+                }
+                assertTrue(releaser.join(FreshHub.LIMIT));
+            });
+        }
+        assertTrue(owner.join(FreshHub.LIMIT));
+        assertEquals(0, semaphore.counter(), "the permits the closed hub's waiters held or were granted came back");
+        assertEquals(0, semaphore.waiters());
+    }
+
+    /**
+     * A greenlet's {@code Future} view from a platform thread off its hub: {@code get}
+     * blocks that thread until the value is there, and {@code cancel} from another hub kills
+     * the greenlet.
+     */
+    @Test
+    void aGreenletsFutureViewIsWaitedOnAndCancelledFromOtherThreads() throws Exception {
+        try (HubGroup group = HubGroup.start(2)) {
+            Greenlet<String> slow = Gevent.spawnOn(group.hubs().get(0), () -> {
+                Gevent.sleep(0.05);
+                return "done";
+            });
+            assertEquals("done", slow.asFuture().get(FreshHub.LIMIT.toSeconds(), TimeUnit.SECONDS));
+            Greenlet<Void> sleeper = Gevent.spawnOn(group.hubs().get(0), () -> {
+                Gevent.sleep(1_000);
+                return null;
+            });
+            Future<Void> view = sleeper.asFuture();
+            Greenlet<Boolean> cancelled = Gevent.spawnOn(group.hubs().get(1), () -> view.cancel(true));
+            FreshHub.run(() -> {
+                assertTrue(cancelled.get(FreshHub.LIMIT));
+                assertTrue(sleeper.join(FreshHub.LIMIT));
+                assertTrue(sleeper.killed());
+            });
+            assertTrue(view.isCancelled());
+            assertThrows(CancellationException.class, view::get);
         }
     }
 
