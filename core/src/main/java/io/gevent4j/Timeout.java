@@ -170,9 +170,12 @@ public class Timeout extends Error implements AutoCloseable {
         return exception != null ? exception : this;
     }
 
-    /** Whether the timer is armed and has not fired. Any thread (a snapshot off its hub). */
+    /**
+     * Whether the timer is armed and has not fired; a timeout whose hub closed is not
+     * pending. Any thread (a snapshot off its hub).
+     */
     public boolean pending() {
-        return (boolean) ARMED.getAcquire(this);
+        return (boolean) ARMED.getAcquire(this) && !((Hub) HUB.getAcquire(this)).isClosed();
     }
 
     /**

@@ -329,6 +329,19 @@ class CrossHubClaimsTest {
         }
     }
 
+    /** A timeout left armed on a hub that closed is not pending, and starts on another hub. */
+    @Test
+    void aTimeoutArmedOnAHubThatClosedStartsOnAnother() {
+        Timeout t = FreshHub.call(() -> Timeout.start(FreshHub.LIMIT));
+        assertFalse(t.pending());
+        FreshHub.run(() -> {
+            t.start();
+            assertTrue(t.pending());
+            t.cancel();
+            assertFalse(t.pending());
+        });
+    }
+
     /** Sleeps in the current greenlet until {@code t}, started, fires: whether it was {@code t} that ended the sleep. */
     private static boolean firesIn(Timeout t) {
         try {

@@ -11,7 +11,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -179,24 +181,44 @@ class CrossHubCloseTest {
         assertFalse(second.thread().isAlive());
     }
 
+    /**
+     * Three threads hand tasks to a group while one of its hubs closes from inside: every
+     * task runs exactly once, those that hub had not started going to another hub.
+     */
     @Test
-    void aTaskHandedToAGroupHubThatClosesRunsOnAnotherHub() throws Exception {
-        int tasks = 200;
+    void aTaskHandedToAGroupHubThatClosesRunsOnAnotherHubExactlyOnce() throws Exception {
+        int perThread = 300;
+        int threads = 3;
+        AtomicIntegerArray runs = new AtomicIntegerArray(threads * perThread);
         try (HubGroup group = HubGroup.start(3)) {
-            CountDownLatch ran = new CountDownLatch(tasks);
-            FreshHub.run(() -> {
-                for (int i = 0; i < tasks; i++) {
-                    if (i == tasks / 2) {
+            CountDownLatch ran = new CountDownLatch(threads * perThread);
+            IntFunction<Runnable> feed = t -> () -> {
+                for (int i = 0; i < perThread; i++) {
+                    int slot = t * perThread + i;
+                    if (t == 0 && i == perThread / 2) {
                         Gevent.spawnOn(group.hubs().get(0), () -> {
                             Hub.current().close();
                             return null;
                         });
                     }
-                    group.execute(ran::countDown);
+                    group.execute(() -> {
+                        runs.incrementAndGet(slot);
+                        ran.countDown();
+                    });
                 }
-                assertTrue(ran.await(BOUND.toSeconds(), TimeUnit.SECONDS), "every task ran: " + ran.getCount() + " left");
-            });
+            };
+            List<Thread> feeders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                feeders.add(Thread.ofPlatform().start(feed.apply(t)));
+            }
+            for (Thread t : feeders) {
+                assertTrue(t.join(BOUND));
+            }
+            assertTrue(ran.await(BOUND.toSeconds(), TimeUnit.SECONDS), "every task ran: " + ran.getCount() + " left");
             assertTrue(group.hubs().get(0).isClosed());
+        }
+        for (int i = 0; i < runs.length(); i++) {
+            assertEquals(1, runs.get(i), "task " + i + " ran once");
         }
     }
 }
