@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -219,6 +220,52 @@ class CrossHubCloseTest {
         }
         for (int i = 0; i < runs.length(); i++) {
             assertEquals(1, runs.get(i), "task " + i + " ran once");
+        }
+    }
+
+    /**
+     * A greenlet that outlives its hub's close (parked in a JDK semaphore's
+     * {@code acquireUninterruptibly()}, which ignores the kill's interrupt): a bounded join from another hub ends at its timeout, and
+     * an unbounded one wakes when the greenlet finally ends, off its closed hub.
+     */
+    @Test
+    void aGreenletThatOutlivesItsHubsCloseIsJoinedBoundedlyAndWakesItsJoinersWhenItEnds() throws Exception {
+        Semaphore gate = new Semaphore(0);
+        CountDownLatch close = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicReference<Greenlet<String>> spawned = new AtomicReference<>();
+        AtomicReference<Hub> made = new AtomicReference<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            made.set(Hub.current());
+            spawned.set(Gevent.spawn(() -> {
+                entered.countDown();
+                gate.acquireUninterruptibly();
+                return "outlived";
+            }));
+            while (close.getCount() > 0) {
+                Gevent.sleep(0.001);
+            }
+            made.get().close();
+        });
+        assertTrue(entered.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+        Hub closing = made.get();
+        Greenlet<String> stuck = spawned.get();
+        try (HubGroup others = HubGroup.start(1)) {
+            Hub other = others.hubs().get(0);
+            Greenlet<Boolean> unbounded = Gevent.spawnOn(other, () -> stuck.join(BOUND));
+            close.countDown();
+            for (int i = 0; i < 20_000 && !closing.isClosed(); i++) {
+                Thread.sleep(1);
+            }
+            assertTrue(closing.isClosed());
+            Greenlet<Boolean> bounded = Gevent.spawnOn(other, () -> stuck.join(Duration.ofMillis(100)));
+            FreshHub.run(() -> {
+                assertFalse(bounded.get(BOUND), "the bounded join ended at its timeout");
+                assertFalse(unbounded.ready(), "the other join still waits");
+                gate.release();
+                assertTrue(unbounded.get(BOUND), "and wakes when the greenlet ends");
+                assertEquals("outlived", stuck.get(BOUND));
+            });
         }
     }
 }
