@@ -342,6 +342,54 @@ class CrossHubClaimsTest {
         });
     }
 
+    /**
+     * {@code AsyncResult.accept} is thread-safe: results of one hub linked to greenlets of two
+     * other hubs, which complete them from their own hubs' threads as they end, values and
+     * errors, under load.
+     */
+    @Test
+    void asyncResultsOfOneHubTakeTheOutcomesOfGreenletsOfOtherHubs() {
+        int perHub = 500;
+        try (HubGroup group = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                List<AsyncResult<Integer>> results = new ArrayList<>();
+                for (int h = 0; h < 2; h++) {
+                    Hub hub = group.hubs().get(h);
+                    hub.setErrorHandler((context, error) -> { });
+                    List<AsyncResult<Integer>> mine = new ArrayList<>();
+                    for (int i = 0; i < perHub; i++) {
+                        mine.add(new AsyncResult<>());
+                    }
+                    results.addAll(mine);
+                    int base = h * perHub;
+                    Gevent.spawnOn(hub, () -> {
+                        for (int i = 0; i < perHub; i++) {
+                            int n = base + i;
+                            Gevent.spawn(() -> {
+                                Gevent.sleep(0);
+                                if (n % 7 == 0) {
+                                    throw new IllegalArgumentException("failed " + n);
+                                }
+                                return n;
+                            }).link(mine.get(i));
+                        }
+                        return null;
+                    });
+                }
+                for (int n = 0; n < results.size(); n++) {
+                    AsyncResult<Integer> r = results.get(n);
+                    if (n % 7 == 0) {
+                        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                                () -> r.get(FreshHub.LIMIT));
+                        assertEquals("failed " + n, e.getMessage());
+                    } else {
+                        assertEquals(n, r.get(FreshHub.LIMIT));
+                    }
+                }
+            });
+        }
+    }
+
     /** Sleeps in the current greenlet until {@code t}, started, fires: whether it was {@code t} that ended the sleep. */
     private static boolean firesIn(Timeout t) {
         try {

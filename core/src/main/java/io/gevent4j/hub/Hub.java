@@ -39,7 +39,8 @@ import java.util.function.Function;
  *
  * <p>Hub-thread only (the owner thread, the carrier, the greenlets), except
  * {@link #current()}, {@link #isClosed()}, {@link #thread()}, {@link #carrierThread()},
- * {@link #loopThread()} and the thread-safe entries of the loop
+ * {@link #loopThread()}, the methods whose Javadoc says so, and the thread-safe entries:
+ * {@link #runThreadsafe(Runnable)}, {@link #runThreadsafe(Runnable, Runnable)} and the loop's
  * ({@link Loop#runCallbackThreadsafe}, {@link AsyncWatcher#send()}).
  *
  * <p><b>Implementation overview.</b> The JDK hands the hub every continuation of its
