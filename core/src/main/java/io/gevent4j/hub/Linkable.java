@@ -144,7 +144,7 @@ public abstract class Linkable {
         if (hub.isCurrent()) {
             changed();
         } else {
-            hub.loop().runCallbackThreadsafe(this::changed);
+            hub.runThreadsafe(this::changed);
         }
     }
 
