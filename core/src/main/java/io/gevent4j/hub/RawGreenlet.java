@@ -432,6 +432,35 @@ public class RawGreenlet {
     }
 
     /**
+     * Gevent's {@code sleep} for a positive delay: blocks the current greenlet until
+     * {@code nanos} have passed on its hub's own timer heap, while the hub's other greenlets
+     * run. A kill or {@code Timeout} raised meanwhile (or pending) is thrown here; the timer
+     * is closed either way. Allocates the timer and its callback, nothing else, and parks
+     * with as few frames as a wait can: every sleeping greenlet keeps them on the heap.
+     *
+     * @throws IllegalArgumentException if {@code nanos} is not positive
+     * @throws IllegalStateException on a virtual thread of the JDK's default scheduler, or
+     *         in a hub callback
+     */
+    public static void sleep(long nanos) {
+        if (nanos <= 0) {
+            throw new IllegalArgumentException("sleep needs a positive delay: " + nanos + " ns");
+        }
+        RawGreenlet self = current();
+        self.throwPending();
+        TimerWatcher timer = new TimerWatcher(self.hub.loop, nanos, 0);
+        timer.start(self::resume);
+        try {
+            do {
+                self.suspend(false);
+                self.throwPending();
+            } while (timer.active);
+        } finally {
+            timer.close();
+        }
+    }
+
+    /**
      * Makes a suspended greenlet ready; it runs after the greenlets already ready. Hub
      * thread only. The main greenlet takes its turn like the others: a task queued behind
      * them ends its run of the loop.
