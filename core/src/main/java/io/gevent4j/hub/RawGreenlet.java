@@ -494,6 +494,23 @@ public class RawGreenlet {
     }
 
     /**
+     * Queues {@link #notifyLinks()} to run from the hub behind the greenlets ready now, as
+     * a {@link Linkable}'s notifier runs: the greenlets it wakes run right after it.
+     * Allocates nothing. Hub thread only.
+     */
+    protected final void scheduleNotify() {
+        hub.loop.checkThread();
+        hub.loop.scheduleNotify(this);
+    }
+
+    /**
+     * Called from the hub once per {@link #scheduleNotify()}; the default does nothing. A
+     * subclass that keeps links of its own (a {@code Greenlet}'s first link) runs them here.
+     */
+    protected void notifyLinks() {
+    }
+
+    /**
      * Says whether this greenlet, not started yet, is due to start later (a delayed start):
      * while it is, {@link Hub#close()} ends it too, through {@link #hubClosing()}, so a
      * greenlet the closed hub can never start does not stay unfinished. Hub thread only.
