@@ -76,11 +76,11 @@ import java.util.function.Function;
  */
 public class RawGreenlet {
 
-    static final int NEW = 0;
-    static final int RUNNING = 1;
-    static final int SUSPENDED = 2;
-    static final int RESUMED = 3;
-    static final int DEAD = 4;
+    static final byte NEW = 0;
+    static final byte RUNNING = 1;
+    static final byte SUSPENDED = 2;
+    static final byte RESUMED = 3;
+    static final byte DEAD = 4;
 
     private static final ThreadLocal<RawGreenlet> ADOPTED = new ThreadLocal<>();
     /** The empty {@code inbox}: a value nobody can switch (a {@code null} value can be). */
@@ -92,7 +92,8 @@ public class RawGreenlet {
 
     final Hub hub;
     Thread thread;
-    int state;
+    /** A byte, not an int: with the flags it fills the object's last word (every greenlet has one). */
+    byte state;
     /** The hub's list of started greenlets (see {@link Hub}). */
     RawGreenlet liveNext;
     RawGreenlet livePrev;
