@@ -54,7 +54,8 @@ import java.util.function.Consumer;
  * first raw link added while the greenlet is alive and has no {@link AbstractResult} yet
  * ({@code Gevent.joinAll}'s, a {@code Group}'s: usually the only one) is kept in
  * {@code link}, and the greenlet itself is queued as its notifier at the end, so it costs
- * no allocation. Every other link and joiner waits on the {@code AbstractResult}, made on
+ * no allocation; a {@link Waiting} (gevent's {@code iwait}, under {@code joinAll}) takes
+ * that place itself rather than through a callback made for this greenlet. Every other link and joiner waits on the {@code AbstractResult}, made on
  * first use (most greenlets never get one): one FIFO notified by one loop callback after
  * the end, in the order they were added, completed at the end or, when made after it, at
  * once. The inline link was added before any link of the result and is notified first.
@@ -99,8 +100,11 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     /** The outcome, written before {@code phase} becomes DONE: the value, or the error if {@code failed}. */
     private Object result;
     private TimerWatcher startTimer;
-    /** The first raw link, kept here while it is the only one (see the class comment); hub thread only. */
-    private Runnable link;
+    /**
+     * The first link, kept here while it is the only one (see the class comment): a
+     * {@code Runnable} or a {@link Waiting}. Hub thread only.
+     */
+    private Object link;
     /** Set by {@link #setName} or, lazily, {@link #name()}: through {@link #NAME} (read from any thread). */
     private String name;
 
@@ -376,6 +380,26 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         }
     }
 
+    /**
+     * Makes {@code iteration} this greenlet's inline link, which then hands it this greenlet
+     * when it is dead, if that place is free; returns whether it was.
+     */
+    boolean linkInline(Waiting<?> iteration) {
+        hub().checkCurrent(this);
+        if (link == null && end == null && phase != DONE) {
+            link = iteration;
+            return true;
+        }
+        return false;
+    }
+
+    /** Removes {@code iteration} linked by {@link #linkInline}, if it is still to be told. */
+    void unlinkInline(Waiting<?> iteration) {
+        if (link == iteration) {
+            link = null;
+        }
+    }
+
     /** Removes a callback added with {@link #rawLink}; returns whether it was still to run. */
     @Override
     public boolean unlinkRaw(Runnable callback) {
@@ -471,9 +495,12 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     /** Runs the inline link, if it was not removed meanwhile; the hub calls it after the end. */
     @Override
     protected final void notifyLinks() {
-        Runnable callback = link;
+        Object target = link;
         link = null;
-        if (callback != null) {
+        if (target instanceof Waiting<?> iteration) {
+            iteration.finished(this);
+        } else if (target != null) {
+            Runnable callback = (Runnable) target;
             try {
                 callback.run();
             } catch (Throwable t) {
