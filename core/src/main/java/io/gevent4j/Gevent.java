@@ -3,7 +3,6 @@ package io.gevent4j;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.IdleWatcher;
 import io.gevent4j.hub.RawGreenlet;
-import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
 import io.gevent4j.monitor.RunInfo;
 
@@ -104,20 +103,14 @@ public final class Gevent {
     }
 
     private static void sleepNanos(long nanos) {
-        Hub hub = Hub.current();
-        Waiter<Void> waiter = new Waiter<>(hub);
         if (nanos <= 0) {
+            Hub hub = Hub.current();
+            Waiter<Void> waiter = new Waiter<>(hub);
             hub.loop().runCallback(waiter);
             waiter.get();
             return;
         }
-        TimerWatcher timer = hub.loop().timer(Duration.ofNanos(nanos));
-        timer.start(waiter);
-        try {
-            waiter.get();
-        } finally {
-            timer.close();
-        }
+        RawGreenlet.sleep(nanos);
     }
 
     /** Blocks the current greenlet until the loop has nothing else to do (gevent's {@code idle()}). */

@@ -53,10 +53,15 @@ import java.util.function.Consumer;
  * ({@link RawGreenlet}); {@code phase} goes NEW → SCHEDULED → RUNNING → DONE, and straight
  * to DONE when killed before it ran, in which case its thread, if already queued, exits at
  * once. The outcome ({@code result}, and {@code failed} when it is the error) is written
- * before {@code phase} becomes DONE (volatile), so a thread that reads DONE sees it. Links and joiners wait on an {@link AbstractResult},
- * made on the first link, blocking join or {@code Future} view (most greenlets never get
- * one): one FIFO notified by one loop callback after the end, in the order they were
- * added, completed at the end or, when made after it, at once.
+ * before {@code phase} becomes DONE (volatile), so a thread that reads DONE sees it. The
+ * first raw link added while the greenlet is alive and has no {@link AbstractResult} yet
+ * ({@code Gevent.joinAll}'s, a {@code Group}'s: usually the only one) is kept in
+ * {@code link}, and the greenlet itself is queued as its notifier at the end, so it costs
+ * no allocation; a {@link Waiting} (gevent's {@code iwait}, under {@code joinAll}) takes
+ * that place itself rather than through a callback made for this greenlet. Every other link and joiner waits on the {@code AbstractResult}, made on
+ * first use (most greenlets never get one): one FIFO notified by one loop callback after
+ * the end, in the order they were added, completed at the end or, when made after it, at
+ * once. The inline link was added before any link of the result and is notified first.
  *
  * <p>Loading this class starts the JVM's monitors if the settings ask for them
  * ({@link Monitoring#startIfEnabled()}).
@@ -98,6 +103,11 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     /** The outcome, written before {@code phase} becomes DONE: the value, or the error if {@code failed}. */
     private Object result;
     private TimerWatcher startTimer;
+    /**
+     * The first link, kept here while it is the only one (see the class comment): a
+     * {@code Runnable} or a {@link Waiting}. Hub thread only.
+     */
+    private Object link;
     /** Set by {@link #setName} or, lazily, {@link #name()}: through {@link #NAME} (read from any thread). */
     private String name;
 
@@ -396,8 +406,57 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     }
 
     /**
-     * How the greenlet ends, as a linkable made on first use: {@link #rawLink} (gevent's
-     * {@code rawlink}) runs a callback from the hub once this greenlet is dead.
+     * Runs {@code callback} from the hub once this greenlet is dead (gevent's
+     * {@code rawlink}), after the links added before it; at once (from the hub, soon) if it
+     * is dead already.
+     */
+    @Override
+    public void rawLink(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        hub().checkCurrent(this);
+        if (link == null && end == null && phase != DONE) {
+            link = callback;
+        } else {
+            end().rawLink(callback);
+        }
+    }
+
+    /**
+     * Makes {@code iteration} this greenlet's inline link, which then hands it this greenlet
+     * when it is dead, if that place is free; returns whether it was.
+     */
+    boolean linkInline(Waiting<?> iteration) {
+        hub().checkCurrent(this);
+        if (link == null && end == null && phase != DONE) {
+            link = iteration;
+            return true;
+        }
+        return false;
+    }
+
+    /** Removes {@code iteration} linked by {@link #linkInline}, if it is still to be told. */
+    void unlinkInline(Waiting<?> iteration) {
+        if (link == iteration) {
+            link = null;
+        }
+    }
+
+    /** Removes a callback added with {@link #rawLink}; returns whether it was still to run. */
+    @Override
+    public boolean unlinkRaw(Runnable callback) {
+        hub().checkCurrent(this);
+        if (link != null && callback.equals(link)) {
+            link = null;
+            return true;
+        }
+        End e = end;
+        return e != null && e.unlinkRaw(callback);
+    }
+
+    /**
+     * How the greenlet ends, as a linkable made on first use, on which joiners and
+     * {@link #link} callbacks wait. A callback given to this greenlet's {@link #rawLink} is
+     * removed with its {@link #unlinkRaw}, not the linkable's: the first one is kept apart.
      */
     @Override
     public final Linkable linkable() {
@@ -456,6 +515,9 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
             result = error;
         }
         phase = DONE;
+        if (link != null) {
+            scheduleNotify();
+        }
         End e = end;
         if (e != null) {
             e.complete();
@@ -471,6 +533,23 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
      * {@code end} and this publishes {@code end} before it reads the phase, so one of the
      * two completes it (both may: completing with the same outcome again changes nothing).
      */
+    /** Runs the inline link, if it was not removed meanwhile; the hub calls it after the end. */
+    @Override
+    protected final void notifyLinks() {
+        Object target = link;
+        link = null;
+        if (target instanceof Waiting<?> iteration) {
+            iteration.finished(this);
+        } else if (target != null) {
+            Runnable callback = (Runnable) target;
+            try {
+                callback.run();
+            } catch (Throwable t) {
+                hub().handleError(callback, t);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private End end() {
         End e = end;
