@@ -140,7 +140,13 @@ public abstract class Linkable {
      * queued for what is left.
      */
     protected final void changed() {
-        if (!notifyAll && firstLink instanceof Waiter && !notifyQueued && Thread.currentThread().isVirtual()) {
+        if (firstLink != null && !notifyQueued) { // small enough to inline: most changes find no link
+            notifyIfReady();
+        }
+    }
+
+    private void notifyIfReady() {
+        if (!notifyAll && firstLink instanceof Waiter && Thread.currentThread().isVirtual()) {
             while (firstLink instanceof Waiter<?> w && ready()) {
                 wake(w);
             }
