@@ -23,8 +23,10 @@ import java.util.stream.Collectors;
  *       keys {@code table.echo:conns=N.rate|p50|p99|cpu|clientcpu}.</li>
  *   <li>{@code http}: {@code wrk -t2} at 100 and 1,000 connections against an HTTP hello
  *       world; keys {@code table.http:conns=N.*}, the same figures.</li>
- *   <li>{@code idle}: the echo servers' resident set per idle connection ({@link IdleRun})
- *       after a short echo run; key {@code table.idle:conns=N.rss}.</li>
+ *   <li>{@code idle}: what an idle connection costs each echo server, in a process that
+ *       served nothing before ({@link IdleRun}): resident set growth per connection, key
+ *       {@code table.idle:conns=N.rss}, and for the JVM servers the live heap after a full
+ *       GC, key {@code table.idle:conns=N.heap}.</li>
  * </ul>
  *
  * <p>Each load figure is the median of the runs (one with {@code --quick}, else three).
@@ -39,7 +41,6 @@ public final class Table {
     private static final int[] HTTP_CONNS = {100, 1_000};
     private static final int IDLE_CONNS = 18_000;
     private static final int IDLE_CONNS_QUICK = 2_000;
-    private static final int IDLE_WARMUP_CONNS = 50;
 
     /** The parts of the table that run servers, in the order they run. */
     private enum Workload {
@@ -155,7 +156,7 @@ public final class Table {
             try (ServerProcess process = ServerProcess.start(server.command(), log)) {
                 switch (workload) {
                     case ECHO -> echo(process, server.impl(), log);
-                    case IDLE -> idle(process, server.impl(), log);
+                    case IDLE -> idle(process, server, log);
                     case HTTP -> http(process, server.impl(), log);
                 }
             } catch (IOException | RuntimeException e) {
@@ -187,8 +188,12 @@ public final class Table {
         }
     }
 
-    private void idle(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
-        EchoRun.run(server, IDLE_WARMUP_CONNS, warmup(), warmup(), contenders.java(), log);
-        results.add("table.idle:conns=" + idleConns + ".rss", impl, IdleRun.bytesPerConnection(server, idleConns, contenders.java(), log), "B");
+    private void idle(ServerProcess server, Contenders.Contender contender, Path log) throws IOException, InterruptedException {
+        IdleRun.Cost cost = IdleRun.measure(server, idleConns, contenders.java(), contender.jvm() ? contenders.jcmd() : null, log);
+        String key = "table.idle:conns=" + idleConns;
+        results.add(key + ".rss", contender.impl(), cost.rssBytes(), "B");
+        if (cost.heapBytes().isPresent()) {
+            results.add(key + ".heap", contender.impl(), cost.heapBytes().getAsDouble(), "B");
+        }
     }
 }

@@ -28,7 +28,7 @@ public final class TableReport {
     private static final String ONE_HUB = "gevent4j";
     private static final String ALL_HUBS = "gevent4j-hubs";
     private static final Pattern RESULT = Pattern.compile("RESULT (\\S+) (\\S+) (\\S+) (\\S+)");
-    private static final Pattern IDLE = Pattern.compile("table\\.idle:conns=(\\d+)\\.rss");
+    private static final Pattern IDLE = Pattern.compile("table\\.idle:conns=(\\d+)\\.(rss|heap)");
 
     /** A row: where gevent4j's figures and the peers' come from, and which way is better. */
     private record Row(String label, String key, String peerKey, boolean higherIsBetter) {
@@ -100,10 +100,14 @@ public final class TableReport {
             rows.add(Row.cost("  p99", key + ".p99"));
             rows.add(Row.cost("  server CPU per request", key + ".cpu"));
         }
-        values.keySet().stream().map(k -> k.substring(0, k.indexOf(' '))).distinct().sorted()
-                .map(IDLE::matcher).filter(Matcher::matches)
-                .forEach(m -> rows.add(Row.cost(String.format(Locale.ROOT, "%,d idle connections: server RSS per connection",
-                        Integer.parseInt(m.group(1))), m.group())));
+        values.keySet().stream().map(k -> k.substring(0, k.indexOf(' ')))
+                .map(IDLE::matcher).filter(Matcher::matches).map(m -> Integer.parseInt(m.group(1))).distinct().sorted()
+                .forEach(conns -> {
+                    String key = "table.idle:conns=" + conns;
+                    rows.add(Row.cost(String.format(Locale.ROOT, "%,d idle connections: server RSS per connection", conns),
+                            key + ".rss"));
+                    rows.add(Row.cost("  live heap per connection after a full GC (JVMs)", key + ".heap"));
+                });
         return rows;
     }
 

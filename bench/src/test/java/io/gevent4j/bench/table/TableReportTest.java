@@ -67,6 +67,16 @@ class TableReportTest {
     }
 
     @Test
+    void theLiveHeapOfAnIdleConnectionIsARowBelowItsResidentSet() {
+        TableReport report = new TableReport();
+        report.add("RESULT table.idle:conns=2000.rss gevent 10000.0 B");
+        report.add("RESULT table.idle:conns=2000.heap jdk 3000.0 B");
+        report.add("RESULT table.idle:conns=2000.heap gevent4j 2000.0 B");
+        String line = rowAfter(report.render(false), "2,000 idle connections", "  live heap per connection");
+        assertTrue(line.contains("3,000 B") && line.contains("2,000 B") && line.contains("1.50 jdk"), line);
+    }
+
+    @Test
     void missingFiguresAndOtherLinesLeaveDashes() {
         TableReport report = new TableReport();
         report.add("bench: some log line");
