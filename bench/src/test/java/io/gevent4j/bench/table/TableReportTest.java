@@ -58,6 +58,17 @@ class TableReportTest {
     }
 
     @Test
+    void theJavaNetRowsTakeAllHubsFromTheirOnHubsBenchmark() {
+        TableReport report = new TableReport();
+        report.add("RESULT net.EchoBench.echo:conns=100 jdk 14000.0 ns");
+        report.add("RESULT net.EchoBench.echoJavaNetPatched:conns=100 gevent4j 17000.0 ns");
+        report.add("RESULT net.EchoBench.echoJavaNetPatchedOnHubs:conns=100 gevent4j 10000.0 ns");
+        String line = rowAfter(report.render(false), "java.net.Socket round trip in a greenlet, 100 conns", "  after Monkey");
+        assertTrue(line.contains("17.0 us") && line.contains("10.0 us"), line);
+        assertTrue(line.matches(".*\\s0\\.82 jdk\\s+1\\.40 jdk"), line);
+    }
+
+    @Test
     void idleRowsAreNamedAfterTheirConnectionCount() {
         TableReport report = new TableReport();
         report.add("RESULT table.idle:conns=18000.rss netty 2500.0 B");
