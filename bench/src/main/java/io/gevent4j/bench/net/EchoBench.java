@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * 64-byte echo over {@code conns} loopback connections: the client side sends 64 bytes and
@@ -424,10 +425,16 @@ public class EchoBench {
     }
 
     private static Void javaNetClients(JavaNetInGreenlets st) {
-        List<Greenlet<Void>> running = new ArrayList<>(st.clients.length);
-        for (Socket s : st.clients) {
-            running.add(Gevent.spawn(() -> {
-                roundTrips(s.getInputStream(), s.getOutputStream(), st.perClient);
+        return javaNetClients(st.clients, st.perClient, i -> st.hub);
+    }
+
+    /** Runs {@code perClient} round trips on each client, client {@code i} in a greenlet of {@code hubOf(i)}, and joins them. */
+    private static Void javaNetClients(Socket[] clients, int perClient, IntFunction<Hub> hubOf) {
+        List<Greenlet<Void>> running = new ArrayList<>(clients.length);
+        for (int i = 0; i < clients.length; i++) {
+            Socket s = clients[i];
+            running.add(Gevent.spawnOn(hubOf.apply(i), () -> {
+                roundTrips(s.getInputStream(), s.getOutputStream(), perClient);
                 return null;
             }));
         }
@@ -464,18 +471,7 @@ public class EchoBench {
 
     private static Void javaNetClientsOnHubs(JavaNetOnHubs st) {
         List<Hub> hubs = st.hubs.hubs();
-        List<Greenlet<Void>> running = new ArrayList<>(st.clients.length);
-        for (int i = 0; i < st.clients.length; i++) {
-            Socket s = st.clients[i];
-            running.add(Gevent.spawnOn(hubs.get(i % hubs.size()), () -> {
-                roundTrips(s.getInputStream(), s.getOutputStream(), st.perClient);
-                return null;
-            }));
-        }
-        for (Greenlet<Void> g : running) {
-            g.get();
-        }
-        return null;
+        return javaNetClients(st.clients, st.perClient, i -> hubs.get(i % hubs.size()));
     }
 
     @Benchmark
