@@ -12,6 +12,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -193,8 +194,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     }
 
     /**
-     * Reads at most {@code maxBytes} (and at most 64 KiB in one call, as a socket's
-     * {@code recv} may return fewer bytes than asked), blocking until at least one byte arrived.
+     * Reads at most {@code maxBytes}, blocking until at least one byte arrived.
      *
      * @return the bytes read, empty at end of stream
      * @throws IllegalArgumentException if {@code maxBytes} is not positive
@@ -223,26 +223,19 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     }
 
     /**
-     * One read without waiting into the hub's {@link RecvBuffer}, copied out: no buffer is
-     * held while the greenlet waits for readiness (an idle connection costs no read buffer)
-     * and none of {@code maxBytes} is allocated to return a few bytes.
+     * One read without waiting into a buffer of its own, so that no buffer is held while
+     * the greenlet waits for readiness (an idle connection costs no read buffer).
      *
      * @return the bytes read, empty at end of stream, {@code null} if none were there
      */
     private byte[] recvNow(int maxBytes) throws IOException {
-        ByteBuffer b = RecvBuffer.of(hub).room(maxBytes);
-        int room = b.remaining();
+        ByteBuffer b = ByteBuffer.allocate(maxBytes);
         int n = channel.read(b);
         if (n == 0) {
             return null;
         }
-        drained = n > 0 && n < room;
-        if (n < 0) {
-            return new byte[0];
-        }
-        byte[] data = new byte[n];
-        b.get(0, data);
-        return data;
+        drained = n > 0 && n < maxBytes;
+        return n < 0 ? new byte[0] : Arrays.copyOf(b.array(), n);
     }
 
     /** Moves what fits of {@link #unread} into {@code dst}; forgets it once empty. */
