@@ -247,7 +247,10 @@ public class EchoBench {
      * {@code java.net.Socket}s in greenlets spread over a {@link HubGroup} of one hub per
      * core: client {@code i} runs on hub {@code i mod n}, and each accepted connection's echo
      * greenlet on the next hub, round robin, as {@code StreamServer.hubGroup} spreads them.
-     * The driver greenlet runs on the first hub and joins the clients across hubs.
+     * The clients connect one after the other, so client {@code i} and its echo greenlet
+     * share a hub: each hub serves its share of the connections alone, as a server would
+     * whose clients are elsewhere. The driver greenlet runs on the first hub and joins the
+     * clients across hubs.
      */
     @State(Scope.Thread)
     public static class JavaNetOnHubs {
