@@ -29,7 +29,10 @@ import java.util.stream.Collectors;
  *       GC, key {@code table.idle:conns=N.heap}.</li>
  * </ul>
  *
- * <p>Each load figure is the median of the runs (one with {@code --quick}, else three).
+ * <p>Each server process is warmed up once before its first measured run (8 s of load at
+ * the smallest connection count; 2 s with {@code --quick}), and each run has a 1 s warm-up
+ * of its own after its connections open. Each load figure is the median of the runs (one
+ * with {@code --quick}, else three).
  * Arguments: {@code --out DIR} (required: logs and {@code results.txt} go there),
  * {@code --python PATH}, {@code --peers DIR} (where {@code servers.py} is), {@code --quick},
  * {@code --only echo,idle,http}, {@code --idle-conns N}. A server that fails is reported and
@@ -136,8 +139,18 @@ public final class Table {
         return args[i];
     }
 
-    private Duration warmup() {
-        return Duration.ofSeconds(quick ? 1 : 2);
+    /**
+     * The warm-up of a server process, once, before its first measured run: long enough for
+     * a JVM's JIT to compile the handler loop (on a loaded machine it is OSR-compiled only
+     * 5-8 s after start) and for its first young collections to pass outside the windows.
+     */
+    private Duration serverWarmup() {
+        return Duration.ofSeconds(quick ? 2 : 8);
+    }
+
+    /** The warm-up of each run, after its connections are open and before its window. */
+    private Duration runWarmup() {
+        return Duration.ofSeconds(1);
     }
 
     private Duration window() {
@@ -167,10 +180,11 @@ public final class Table {
     }
 
     private void echo(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
+        EchoRun.run(server, ECHO_CONNS[0], runWarmup(), serverWarmup(), contenders.java(), log);
         for (int conns : ECHO_CONNS) {
             List<Figures> runs = new ArrayList<>();
             for (int i = 0; i < runs(); i++) {
-                runs.add(EchoRun.run(server, conns, warmup(), window(), contenders.java(), log));
+                runs.add(EchoRun.run(server, conns, runWarmup(), window(), contenders.java(), log));
             }
             results.add("table.echo:conns=" + conns, impl, Figures.median(runs));
         }
@@ -178,8 +192,9 @@ public final class Table {
 
     private void http(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
         HttpRun.probe(server);
+        HttpRun.run(server, HTTP_CONNS[0], serverWarmup(), log);
         for (int conns : HTTP_CONNS) {
-            HttpRun.run(server, conns, warmup(), log);
+            HttpRun.run(server, conns, runWarmup(), log);
             List<Figures> runs = new ArrayList<>();
             for (int i = 0; i < runs(); i++) {
                 runs.add(HttpRun.run(server, conns, window(), log));
