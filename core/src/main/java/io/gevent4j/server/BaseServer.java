@@ -367,13 +367,14 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     final void spawnHandler(Group handlers, SocketAddress peer, HandlerBody body, AutoCloseable resource) {
         Handling handling = new Handling(peer, body, resource);
         Greenlet<Void> handler = new Greenlet<Void>(handling);
-        handler.rawLink(handling::closeIfNeverRan);
         try {
             handlers.start(handler);
         } catch (RuntimeException | Error e) {
             handling.close();
             throw e;
         }
+        // started, not run yet: the receiver has not blocked since
+        handler.rawLink(handling::closeIfNeverRan);
     }
 
     /** What a handler greenlet runs; on its hub. */
