@@ -4,6 +4,7 @@ import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubGroup;
+import io.gevent4j.lock.Semaphore;
 import io.gevent4j.pool.Group;
 import io.gevent4j.socket.UdpSocket;
 import org.junit.jupiter.api.Test;
@@ -147,16 +148,58 @@ class HubGroupDatagramServerTest {
     }
 
     @Test
-    void aGroupOrALimitCannotBeCombinedWithAHubGroup() {
+    void aGivenGroupCannotBeCombinedWithAHubGroup() {
         try (HubGroup hubs = HubGroup.start(1)) {
             FreshHub.run(() -> {
                 DatagramServer spread = whichHubServer(hubs);
-                assertThrows(IllegalStateException.class, () -> spread.maxConcurrency(10));
                 assertThrows(IllegalStateException.class, () -> spread.spawnIn(new Group()));
-                DatagramServer limited = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> { }).maxConcurrency(10);
-                assertThrows(IllegalStateException.class, () -> limited.hubGroup(hubs));
+                DatagramServer grouped = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> { }).spawnIn(new Group());
+                assertThrows(IllegalStateException.class, () -> grouped.hubGroup(hubs));
                 spread.close();
-                limited.close();
+                grouped.close();
+            });
+        }
+    }
+
+    @Test
+    void maxConcurrencyLimitsTheHandlersOfAllHubsTogether() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                Semaphore gate = new Semaphore(0);
+                AtomicInteger running = new AtomicInteger();
+                AtomicInteger most = new AtomicInteger();
+                DatagramServer[] server = new DatagramServer[1];
+                server[0] = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                        gate.acquire();
+                        server[0].sendTo(data, from);
+                    } finally {
+                        running.decrementAndGet();
+                    }
+                }).maxConcurrency(3).hubGroup(hubs).start();
+                List<UdpSocket> clients = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    UdpSocket c = client();
+                    c.send(ByteBuffer.wrap(new byte[] {(byte) i}), server[0].address());
+                    clients.add(c);
+                }
+                awaitValue(running, 3);
+                Gevent.sleep(0.2);
+                assertEquals(3, running.get(), "three handlers run; the other datagrams wait in the sockets");
+                for (int i = 0; i < 8; i++) {
+                    gate.release();
+                }
+                for (int i = 0; i < 8; i++) {
+                    ByteBuffer reply = ByteBuffer.allocate(16);
+                    clients.get(i).receive(reply);
+                    assertEquals(1, reply.position());
+                    assertEquals(i, reply.get(0), "client " + i + " was answered");
+                    clients.get(i).close();
+                }
+                assertEquals(3, most.get(), "never more than three handlers at once, on both hubs together");
+                server[0].stop();
+                assertNoGreenletLeft(hubs);
             });
         }
     }
