@@ -4,7 +4,6 @@ import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubGroup;
-import io.gevent4j.lock.Semaphore;
 import io.gevent4j.pool.Group;
 import io.gevent4j.socket.UdpSocket;
 import org.junit.jupiter.api.Test;
@@ -20,10 +19,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.gevent4j.server.HubGroupServerTest.assertNoGreenletLeft;
-import static io.gevent4j.server.HubGroupServerTest.awaitValue;
 import static io.gevent4j.server.StreamServerTest.ANY_LOOPBACK_PORT;
 import static io.gevent4j.server.StreamServerTest.assertOpenFds;
 import static io.gevent4j.server.StreamServerTest.openFds;
@@ -108,12 +105,11 @@ class HubGroupDatagramServerTest {
     private static void serveAndStop() {
         try (HubGroup hubs = HubGroup.start(2)) {
             FreshHub.run(() -> {
-                AtomicInteger handling = new AtomicInteger();
+                HandlerGate neverOpened = new HandlerGate();
                 Set<Hub> handlingHubs = ConcurrentHashMap.newKeySet();
                 DatagramServer server = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> {
                     handlingHubs.add(Hub.current());
-                    handling.incrementAndGet();
-                    Gevent.sleep(600);
+                    neverOpened.pass(() -> { });
                 }).hubGroup(hubs).stopTimeout(Duration.ZERO).start();
                 List<UdpSocket> clients = new ArrayList<>();
                 for (int i = 0; i < 32; i++) {
@@ -121,9 +117,10 @@ class HubGroupDatagramServerTest {
                     c.send(ByteBuffer.wrap(new byte[] {1}), server.address());
                     clients.add(c);
                 }
-                awaitValue(handling, 32);
+                neverOpened.awaitRunning(32);
                 assertEquals(Set.copyOf(hubs.hubs()), handlingHubs, "datagrams handled on both hubs");
                 server.stop();
+                assertEquals(0, neverOpened.running(), "the handlers were killed");
                 assertNoGreenletLeft(hubs);
                 for (UdpSocket c : clients) {
                     c.close();
@@ -165,31 +162,20 @@ class HubGroupDatagramServerTest {
     void maxConcurrencyLimitsTheHandlersOfAllHubsTogether() {
         try (HubGroup hubs = HubGroup.start(2)) {
             FreshHub.run(() -> {
-                Semaphore gate = new Semaphore(0);
-                AtomicInteger running = new AtomicInteger();
-                AtomicInteger most = new AtomicInteger();
+                HandlerGate gate = new HandlerGate();
                 DatagramServer[] server = new DatagramServer[1];
-                server[0] = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> {
-                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
-                    try {
-                        gate.acquire();
-                        server[0].sendTo(data, from);
-                    } finally {
-                        running.decrementAndGet();
-                    }
-                }).maxConcurrency(3).hubGroup(hubs).start();
+                server[0] = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> gate.pass(() -> server[0].sendTo(data, from)))
+                        .maxConcurrency(3).hubGroup(hubs).start();
                 List<UdpSocket> clients = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     UdpSocket c = client();
                     c.send(ByteBuffer.wrap(new byte[] {(byte) i}), server[0].address());
                     clients.add(c);
                 }
-                awaitValue(running, 3);
+                gate.awaitRunning(3);
                 Gevent.sleep(0.2);
-                assertEquals(3, running.get(), "three handlers run; the other datagrams wait in the sockets");
-                for (int i = 0; i < 8; i++) {
-                    gate.release();
-                }
+                assertEquals(3, gate.running(), "three handlers run; the other datagrams wait in the sockets");
+                gate.open(8);
                 for (int i = 0; i < 8; i++) {
                     ByteBuffer reply = ByteBuffer.allocate(16);
                     clients.get(i).receive(reply);
@@ -197,7 +183,7 @@ class HubGroupDatagramServerTest {
                     assertEquals(i, reply.get(0), "client " + i + " was answered");
                     clients.get(i).close();
                 }
-                assertEquals(3, most.get(), "never more than three handlers at once, on both hubs together");
+                assertEquals(3, gate.most(), "never more than three handlers at once, on both hubs together");
                 server[0].stop();
                 assertNoGreenletLeft(hubs);
             });
