@@ -3,7 +3,6 @@ package io.gevent4j;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.IdleWatcher;
 import io.gevent4j.hub.RawGreenlet;
-import io.gevent4j.hub.TimerWatcher;
 import io.gevent4j.hub.Waiter;
 import io.gevent4j.monitor.RunInfo;
 
@@ -43,10 +42,13 @@ public final class Gevent {
      * Spawns a greenlet running {@code body} on {@code hub}, which may be another hub than
      * the caller's; any thread. On the caller's own hub it is {@link #spawn(Callable)}; on
      * another it is queued through {@link Hub#runThreadsafe} and starts when that hub gets
-     * to it. The caller may {@code join} or {@code get} the returned greenlet, cooperatively
-     * on its own hub; the greenlet's other methods belong to {@code hub}'s thread.
+     * to it. The caller may {@code join}, {@code get} or {@code kill} the returned greenlet,
+     * a join or get waiting cooperatively on its own hub; the greenlet's other methods belong
+     * to {@code hub}'s thread. If {@code hub} closes before it starts the greenlet, the
+     * greenlet never runs: it is dead, killed ({@link Greenlet#killed()}, a {@code null}
+     * value), and its joiners wake, whichever thread closes the hub.
      *
-     * @throws IllegalStateException if {@code hub} is closed
+     * @throws IllegalStateException if {@code hub} is closed already
      */
     public static <T> Greenlet<T> spawnOn(Hub hub, Callable<T> body) {
         if (hub.isCurrent()) {
@@ -56,7 +58,7 @@ public final class Gevent {
             throw new IllegalStateException("cannot spawn on a closed hub: " + hub);
         }
         Greenlet<T> g = Greenlet.unstartedOn(hub, body);
-        hub.runThreadsafe(g::start);
+        hub.runThreadsafe(g::start, g::hubClosedBeforeStart);
         return g;
     }
 
@@ -101,20 +103,14 @@ public final class Gevent {
     }
 
     private static void sleepNanos(long nanos) {
-        Hub hub = Hub.current();
-        Waiter<Void> waiter = new Waiter<>(hub);
         if (nanos <= 0) {
+            Hub hub = Hub.current();
+            Waiter<Void> waiter = new Waiter<>(hub);
             hub.loop().runCallback(waiter);
             waiter.get();
             return;
         }
-        TimerWatcher timer = hub.loop().timer(Duration.ofNanos(nanos));
-        timer.start(waiter);
-        try {
-            waiter.get();
-        } finally {
-            timer.close();
-        }
+        RawGreenlet.sleep(nanos);
     }
 
     /** Blocks the current greenlet until the loop has nothing else to do (gevent's {@code idle()}). */

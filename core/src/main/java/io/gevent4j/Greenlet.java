@@ -42,18 +42,26 @@ import java.util.function.Consumer;
  * {@link IllegalStateException} elsewhere, except the state queries {@link #ready()},
  * {@link #isDead()}, {@link #successful()}, {@link #value()}, {@link #exception()} and
  * {@link #name()}, which may be read from any thread once a link or join ordered them, and
- * {@link #join()}, {@link #join(Duration)}, {@link #get()} and {@link #get(Duration)}, which a
- * greenlet of another hub or any platform thread may call: it waits cooperatively on its own
- * hub (see {@link Gevent#spawnOn}).
+ * {@link #join()}, {@link #join(Duration)}, {@link #get()}, {@link #get(Duration)},
+ * {@link #kill()} and {@link #kill(Throwable, boolean, Duration)}, which a greenlet of another
+ * hub or any platform thread may call: a kill is handed to the greenlet's hub
+ * ({@link Hub#runThreadsafe}), and a wait blocks cooperatively on the caller's own hub (see
+ * {@link Gevent#spawnOn}). A joiner on another hub is woken by the greenlet's end whichever
+ * thread ends it, also when its hub's close kills it.
  *
  * <p><b>Implementation overview.</b> The greenlet is its virtual thread's record
  * ({@link RawGreenlet}); {@code phase} goes NEW → SCHEDULED → RUNNING → DONE, and straight
  * to DONE when killed before it ran, in which case its thread, if already queued, exits at
  * once. The outcome ({@code result}, and {@code failed} when it is the error) is written
- * before {@code phase} becomes DONE (volatile), so a thread that reads DONE sees it. Links and joiners wait on an {@link AbstractResult},
- * made on the first link, blocking join or {@code Future} view (most greenlets never get
- * one): one FIFO notified by one loop callback after the end, in the order they were
- * added, completed at the end or, when made after it, at once.
+ * before {@code phase} becomes DONE (volatile), so a thread that reads DONE sees it. The
+ * first raw link added while the greenlet is alive and has no {@link AbstractResult} yet
+ * ({@code Gevent.joinAll}'s, a {@code Group}'s: usually the only one) is kept in
+ * {@code link}, and the greenlet itself is queued as its notifier at the end, so it costs
+ * no allocation; a {@link Waiting} (gevent's {@code iwait}, under {@code joinAll}) takes
+ * that place itself rather than through a callback made for this greenlet. Every other link and joiner waits on the {@code AbstractResult}, made on
+ * first use (most greenlets never get one): one FIFO notified by one loop callback after
+ * the end, in the order they were added, completed at the end or, when made after it, at
+ * once. The inline link was added before any link of the result and is notified first.
  *
  * <p>Loading this class starts the JVM's monitors if the settings ask for them
  * ({@link Monitoring#startIfEnabled()}).
@@ -95,6 +103,11 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     /** The outcome, written before {@code phase} becomes DONE: the value, or the error if {@code failed}. */
     private Object result;
     private TimerWatcher startTimer;
+    /**
+     * The first link, kept here while it is the only one (see the class comment): a
+     * {@code Runnable} or a {@link Waiting}. Hub thread only.
+     */
+    private Object link;
     /** Set by {@link #setName} or, lazily, {@link #name()}: through {@link #NAME} (read from any thread). */
     private String name;
 
@@ -124,6 +137,17 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     }
 
     /**
+     * Its hub closed before it started ({@link Gevent#spawnOn}'s start was dropped, or came
+     * while the hub closed): it is dead, killed before it ran, and its joiners wake. On the
+     * thread that found it so; nothing else touches a greenlet that never started.
+     */
+    void hubClosedBeforeStart() {
+        if (phase == NEW) {
+            finish(null, new GreenletExit("its hub closed before it started: " + hub()));
+        }
+    }
+
+    /**
      * The greenlet running now, or {@code null} when the current thread is not a
      * {@code Greenlet} (a hub's platform thread, a raw greenlet); see
      * {@link RawGreenlet#current()} for those.
@@ -134,24 +158,36 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
     /**
      * Schedules the greenlet to run after those already ready; does nothing if it was
-     * started before or is dead.
+     * started before or is dead. On a hub that is closing it never runs: it is killed at
+     * once, as {@link Hub#close()} kills the greenlets it finds.
      */
     public Greenlet<T> start() {
         hub().checkCurrent(this);
         if (phase == NEW) {
+            if (hub().isClosed()) {
+                hubClosedBeforeStart();
+                return this;
+            }
             phase = SCHEDULED;
             startThread(false);
         }
         return this;
     }
 
-    /** Schedules the greenlet to start after {@code delay}; does nothing if it was started before. */
+    /**
+     * Schedules the greenlet to start after {@code delay}; does nothing if it was started
+     * before. On a hub that is closing it is killed at once, as {@link #start()}.
+     */
     public Greenlet<T> startLater(Duration delay) {
         hub().checkCurrent(this);
         if (delay.isNegative()) {
             throw new IllegalArgumentException("negative delay: " + delay);
         }
         if (phase == NEW) {
+            if (hub().isClosed()) {
+                hubClosedBeforeStart();
+                return this;
+            }
             phase = SCHEDULED;
             startTimer = hub().loop().timer(delay);
             startsLater(true);
@@ -307,10 +343,20 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
      * A greenlet that has not run yet never runs: it is dead at once, and its links still
      * fire. With {@code block}, waits until it is dead or {@code timeout} passed
      * ({@code null}: no limit). Never throws the greenlet's error; does nothing on a dead one.
+     * Called from another hub or thread, the kill is handed to the greenlet's hub and takes
+     * effect when that hub runs it (a hub that closes first kills the greenlet anyway).
      */
     public void kill(Throwable exception, boolean block, Duration timeout) {
         Objects.requireNonNull(exception, "exception");
-        hub().checkCurrent(this);
+        if (!hub().isCurrent()) {
+            if (phase != DONE) {
+                hub().runThreadsafe(() -> kill(exception, false, null));
+            }
+            if (block) {
+                join(timeout);
+            }
+            return;
+        }
         if (phase == DONE) {
             return;
         }
@@ -354,9 +400,63 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         return e != null && e.unlink(callback);
     }
 
+    /** How the greenlet ends, as a result made on first use (any thread): what other hubs' joiners wait on. */
+    AbstractResult<T> result() {
+        return end();
+    }
+
     /**
-     * How the greenlet ends, as a linkable made on first use: {@link #rawLink} (gevent's
-     * {@code rawlink}) runs a callback from the hub once this greenlet is dead.
+     * Runs {@code callback} from the hub once this greenlet is dead (gevent's
+     * {@code rawlink}), after the links added before it; at once (from the hub, soon) if it
+     * is dead already.
+     */
+    @Override
+    public void rawLink(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        hub().checkCurrent(this);
+        if (link == null && end == null && phase != DONE) {
+            link = callback;
+        } else {
+            end().rawLink(callback);
+        }
+    }
+
+    /**
+     * Makes {@code iteration} this greenlet's inline link, which then hands it this greenlet
+     * when it is dead, if that place is free; returns whether it was.
+     */
+    boolean linkInline(Waiting<?> iteration) {
+        hub().checkCurrent(this);
+        if (link == null && end == null && phase != DONE) {
+            link = iteration;
+            return true;
+        }
+        return false;
+    }
+
+    /** Removes {@code iteration} linked by {@link #linkInline}, if it is still to be told. */
+    void unlinkInline(Waiting<?> iteration) {
+        if (link == iteration) {
+            link = null;
+        }
+    }
+
+    /** Removes a callback added with {@link #rawLink}; returns whether it was still to run. */
+    @Override
+    public boolean unlinkRaw(Runnable callback) {
+        hub().checkCurrent(this);
+        if (link != null && callback.equals(link)) {
+            link = null;
+            return true;
+        }
+        End e = end;
+        return e != null && e.unlinkRaw(callback);
+    }
+
+    /**
+     * How the greenlet ends, as a linkable made on first use, on which joiners and
+     * {@link #link} callbacks wait. A callback given to this greenlet's {@link #rawLink} is
+     * removed with its {@link #unlinkRaw}, not the linkable's: the first one is kept apart.
      */
     @Override
     public final Linkable linkable() {
@@ -415,6 +515,9 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
             result = error;
         }
         phase = DONE;
+        if (link != null) {
+            scheduleNotify();
+        }
         End e = end;
         if (e != null) {
             e.complete();
@@ -430,6 +533,23 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
      * {@code end} and this publishes {@code end} before it reads the phase, so one of the
      * two completes it (both may: completing with the same outcome again changes nothing).
      */
+    /** Runs the inline link, if it was not removed meanwhile; the hub calls it after the end. */
+    @Override
+    protected final void notifyLinks() {
+        Object target = link;
+        link = null;
+        if (target instanceof Waiting<?> iteration) {
+            iteration.finished(this);
+        } else if (target != null) {
+            Runnable callback = (Runnable) target;
+            try {
+                callback.run();
+            } catch (Throwable t) {
+                hub().handleError(callback, t);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private End end() {
         End e = end;
@@ -502,11 +622,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
         @Override
         protected void cancelWork(boolean mayInterruptIfRunning) {
-            if (hub().isCurrent()) {
-                kill(new GreenletExit(), false, null);
-            } else {
-                hub().loop().runCallbackThreadsafe(() -> kill(new GreenletExit(), false, null));
-            }
+            kill(new GreenletExit(), false, null);
         }
 
         boolean unlink(Consumer<?> callback) {

@@ -31,7 +31,9 @@ import java.util.Objects;
  * <p>Hub-thread only: create and use it on the hub of the objects.
  *
  * <p><b>Implementation overview.</b> On creation it registers one raw link per object and
- * fixes the deadline. A link appends its object to a FIFO of ready objects and wakes the
+ * fixes the deadline; a greenlet whose first link is still free takes the iteration itself
+ * there ({@code links} then holds {@code null} for it), which spares a callback per
+ * greenlet joined. A link appends its object to a FIFO of ready objects and wakes the
  * reader's {@link Waiter}; the reader takes from the FIFO, and waits on the waiter, at
  * most until the deadline, when it is empty.
  */
@@ -58,14 +60,13 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
         this.remaining = count <= 0 ? this.objects.size() : Math.min(count, this.objects.size());
         try {
             for (T object : this.objects) {
-                Runnable link = () -> {
-                    ready.addLast(object);
-                    if (!waiter.ready()) {
-                        waiter.switchTo(Boolean.TRUE);
-                    }
-                };
-                object.rawLink(link);
-                links.add(link);
+                if (object instanceof Greenlet<?> g && g.linkInline(this)) {
+                    links.add(null);
+                } else {
+                    Runnable link = () -> becameReady(object);
+                    object.rawLink(link);
+                    links.add(link);
+                }
             }
         } catch (RuntimeException | Error e) {
             unlinkAll();
@@ -192,9 +193,27 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
         unlinkAll();
     }
 
+    /** Called by {@code greenlet}, one of the objects, that took this iteration as its inline link. */
+    @SuppressWarnings("unchecked")
+    void finished(Greenlet<?> greenlet) {
+        becameReady((T) greenlet);
+    }
+
+    private void becameReady(T object) {
+        ready.addLast(object);
+        if (!waiter.ready()) {
+            waiter.switchTo(Boolean.TRUE);
+        }
+    }
+
     private void unlinkAll() {
         for (int i = 0; i < links.size(); i++) {
-            objects.get(i).unlinkRaw(links.get(i));
+            Runnable link = links.get(i);
+            if (link == null) {
+                ((Greenlet<?>) objects.get(i)).unlinkInline(this);
+            } else {
+                objects.get(i).unlinkRaw(link);
+            }
         }
     }
 

@@ -134,4 +134,87 @@ class LinkTest {
             });
         });
     }
+
+    @Test
+    void rawLinksAndLinksRunInTheOrderAdded() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Greenlet<Integer> g = Gevent.spawn(() -> 1);
+            g.rawLink(() -> log.add("raw1"));
+            g.link(x -> log.add("link"));
+            g.rawLink(() -> log.add("raw2"));
+            g.join();
+            Gevent.sleep(0);
+            assertEquals(List.of("raw1", "link", "raw2"), log);
+        });
+    }
+
+    @Test
+    void anUnlinkedFirstRawLinkNeverRunsEvenWhenRemovedAfterTheEnd() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Runnable first = () -> log.add("first");
+            Runnable removedAfterEnd = () -> log.add("removed after the end");
+            Greenlet<Integer> g = Gevent.spawn(() -> 1);
+            g.rawLink(first);
+            assertTrue(g.unlinkRaw(first));
+            assertFalse(g.unlinkRaw(first));
+            g.rawLink(removedAfterEnd);
+            // g ends and queues its notifier; this greenlet runs before the notifier does
+            Greenlet<Boolean> remover = Gevent.spawn(() -> g.unlinkRaw(removedAfterEnd));
+            assertTrue(remover.get());
+            Gevent.sleep(0);
+            assertTrue(log.isEmpty(), log.toString());
+        });
+    }
+
+    @Test
+    void theGreenletAFirstRawLinkWakesRunsRightAfterTheNotification() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Greenlet<Boolean> g = new Greenlet<>(() -> log.add("g"));
+            Greenlet<Void> waiter = Gevent.spawn(() -> {
+                Gevent.joinAll(List.of(g));
+                log.add("waiter");
+            });
+            g.start();
+            Greenlet<Void> other = Gevent.spawn(() -> {
+                log.add("other");
+                Gevent.spawn(() -> log.add("spawned after the end"));
+            });
+            Gevent.joinAll(List.of(waiter, other));
+            Gevent.sleep(0);
+            assertEquals(List.of("g", "other", "waiter", "spawned after the end"), log);
+        });
+    }
+
+    @Test
+    void aFirstRawLinkOfAGreenletKilledBeforeItRanRunsFromTheHub() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Greenlet<Integer> g = Gevent.spawn(() -> 1);
+            g.rawLink(() -> log.add("link"));
+            g.kill(new GreenletExit(), false, null);
+            assertTrue(g.isDead());
+            assertTrue(log.isEmpty(), "links never run inside kill()");
+            Gevent.sleep(0);
+            assertEquals(List.of("link"), log);
+        });
+    }
+
+    @Test
+    void aFailingFirstRawLinkIsReportedToTheHub() {
+        run(() -> {
+            List<Object> reported = new ArrayList<>();
+            Runnable failing = () -> {
+                throw new IllegalStateException("raw link failed");
+            };
+            Hub.current().setErrorHandler((context, error) -> reported.add(context));
+            Greenlet<Integer> g = Gevent.spawn(() -> 1);
+            g.rawLink(failing);
+            g.join();
+            Gevent.sleep(0);
+            assertEquals(List.of(failing), reported);
+        });
+    }
 }

@@ -165,4 +165,53 @@ class WaitingTest {
             assertEquals("Event[clear, waiters=0]", local.toString());
         });
     }
+
+    @Test
+    void twoIterationsOverOneGreenletAreBothToldOfItsEnd() {
+        FreshHub.run(() -> {
+            List<String> log = new ArrayList<>();
+            Greenlet<Integer> g = new Greenlet<>(() -> 1);
+            Greenlet<Void> first = Gevent.spawn(() -> {
+                assertEquals(List.of(g), Gevent.joinAll(List.of(g)));
+                log.add("first");
+            });
+            Greenlet<Void> second = Gevent.spawn(() -> {
+                assertEquals(List.of(g), Gevent.joinAll(List.of(g)));
+                log.add("second");
+            });
+            g.start();
+            Gevent.joinAll(List.of(first, second));
+            assertEquals(List.of("first", "second"), log);
+            assertTrue(first.successful() && second.successful());
+        });
+    }
+
+    @Test
+    void anIterationAfterARawLinkStillSeesTheGreenletEndAndTheLinkRunsFirst() {
+        FreshHub.run(() -> {
+            List<String> log = new ArrayList<>();
+            Greenlet<Integer> g = Gevent.spawn(() -> 1);
+            g.rawLink(() -> log.add("raw link"));
+            assertEquals(List.of(g), Gevent.joinAll(List.of(g)));
+            log.add("joined");
+            assertEquals(List.of("raw link", "joined"), log);
+        });
+    }
+
+    @Test
+    void anIterationClosedEarlyLetsItsGreenletsBeWaitedOnAgain() {
+        FreshHub.run(() -> {
+            Greenlet<Integer> fast = Gevent.spawn(() -> 1);
+            Greenlet<Integer> slow = Gevent.spawn(() -> {
+                Gevent.sleep(0.02);
+                return 2;
+            });
+            List<String> log = new ArrayList<>();
+            assertEquals(List.of(fast), Gevent.wait(List.of(fast, slow), null, 1));
+            slow.rawLink(() -> log.add("link after the closed iteration"));
+            assertEquals(List.of(slow), Gevent.joinAll(List.of(slow)));
+            Gevent.sleep(0);
+            assertEquals(List.of("link after the closed iteration"), log);
+        });
+    }
 }

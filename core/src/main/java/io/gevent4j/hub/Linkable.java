@@ -167,7 +167,7 @@ public abstract class Linkable {
         if (hub.isCurrent()) {
             changed();
         } else {
-            hub.loop().runCallbackThreadsafe(this::changed);
+            hub.runThreadsafe(this::changed);
         }
     }
 

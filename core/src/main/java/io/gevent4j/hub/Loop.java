@@ -253,9 +253,12 @@ public final class Loop implements AutoCloseable {
         ready.addLast(task);
     }
 
-    /** Queues {@code linkable}'s notifier behind the greenlets ready now, allocating nothing. Hub-thread only. */
-    void scheduleNotify(Linkable linkable) {
-        ready.addLast(linkable);
+    /**
+     * Queues the notifier of {@code notifier}, a {@link Linkable} or a {@link RawGreenlet},
+     * behind the greenlets ready now, allocating nothing. Hub-thread only.
+     */
+    void scheduleNotify(Object notifier) {
+        ready.addLast(notifier);
     }
 
     /**
@@ -532,6 +535,21 @@ public final class Loop implements AutoCloseable {
         ((IoWatcher.Registration) key.attachment()).dispatch(key.readyOps());
     }
 
+    /**
+     * Hands the tasks still queued to run, except notifiers, to {@code executor}; used by the
+     * hub as it closes, before {@link #close()} drops them. Hub-thread only.
+     */
+    void drainReadyTo(Executor executor) {
+        for (ArrayDeque<Object> queue : List.of(ready, notified)) {
+            Object task;
+            while ((task = queue.pollFirst()) != null) {
+                if (!(task instanceof Linkable)) {
+                    executor.execute((Runnable) task);
+                }
+            }
+        }
+    }
+
     /** Hands what waits in the inbox to {@code executor}; used once the hub closed. Any thread. */
     void drainInboxTo(Executor executor) {
         inbox.drainTo(executor);
@@ -547,8 +565,8 @@ public final class Loop implements AutoCloseable {
     private void runTask(Object task) {
         turn();
         try {
-            if (task instanceof Linkable linkable) {
-                runNotifier(linkable);
+            if (task instanceof Linkable || task instanceof RawGreenlet) {
+                runNotifier(task);
             } else {
                 ((Runnable) task).run();
             }
@@ -558,14 +576,19 @@ public final class Loop implements AutoCloseable {
     }
 
     /**
-     * Runs {@code linkable}'s notifier; the greenlets it wakes run next, in the order it
-     * woke them, within this pass: gevent's notifier switches into each at once, so a
-     * notification costs no extra iteration of the loop.
+     * Runs the notifier of {@code notifier}, a {@link Linkable} or a {@link RawGreenlet}; the
+     * greenlets it wakes run next, in the order it woke them, within this pass: gevent's
+     * notifier switches into each at once, so a notification costs no extra iteration of
+     * the loop.
      */
-    private void runNotifier(Linkable linkable) {
+    private void runNotifier(Object notifier) {
         notifying = true;
         try {
-            linkable.notifyLinks();
+            if (notifier instanceof Linkable linkable) {
+                linkable.notifyLinks();
+            } else {
+                ((RawGreenlet) notifier).notifyLinks();
+            }
         } finally {
             notifying = false;
             if (isClosed()) {

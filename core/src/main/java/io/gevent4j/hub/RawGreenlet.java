@@ -76,11 +76,11 @@ import java.util.function.Function;
  */
 public class RawGreenlet {
 
-    static final int NEW = 0;
-    static final int RUNNING = 1;
-    static final int SUSPENDED = 2;
-    static final int RESUMED = 3;
-    static final int DEAD = 4;
+    static final byte NEW = 0;
+    static final byte RUNNING = 1;
+    static final byte SUSPENDED = 2;
+    static final byte RESUMED = 3;
+    static final byte DEAD = 4;
 
     private static final ThreadLocal<RawGreenlet> ADOPTED = new ThreadLocal<>();
     /** The empty {@code inbox}: a value nobody can switch (a {@code null} value can be). */
@@ -92,7 +92,8 @@ public class RawGreenlet {
 
     final Hub hub;
     Thread thread;
-    int state;
+    /** A byte, not an int: with the flags it fills the object's last word (every greenlet has one). */
+    byte state;
     /** The hub's list of started greenlets (see {@link Hub}). */
     RawGreenlet liveNext;
     RawGreenlet livePrev;
@@ -432,6 +433,35 @@ public class RawGreenlet {
     }
 
     /**
+     * Gevent's {@code sleep} for a positive delay: blocks the current greenlet until
+     * {@code nanos} have passed on its hub's own timer heap, while the hub's other greenlets
+     * run. A kill or {@code Timeout} raised meanwhile (or pending) is thrown here; the timer
+     * is closed either way. Allocates the timer and its callback, nothing else, and parks
+     * with as few frames as a wait can: every sleeping greenlet keeps them on the heap.
+     *
+     * @throws IllegalArgumentException if {@code nanos} is not positive
+     * @throws IllegalStateException on a virtual thread of the JDK's default scheduler, or
+     *         in a hub callback
+     */
+    public static void sleep(long nanos) {
+        if (nanos <= 0) {
+            throw new IllegalArgumentException("sleep needs a positive delay: " + nanos + " ns");
+        }
+        RawGreenlet self = current();
+        self.throwPending();
+        TimerWatcher timer = new TimerWatcher(self.hub.loop, nanos, 0);
+        timer.start(self::resume);
+        try {
+            do {
+                self.suspend(false);
+                self.throwPending();
+            } while (timer.active);
+        } finally {
+            timer.close();
+        }
+    }
+
+    /**
      * Makes a suspended greenlet ready; it runs after the greenlets already ready. Hub
      * thread only. The main greenlet takes its turn like the others: a task queued behind
      * them ends its run of the loop.
@@ -462,6 +492,23 @@ public class RawGreenlet {
     /** Whether {@link #suspend()} ended because of {@link #resume()} rather than still waiting. */
     final boolean isSuspended() {
         return state == SUSPENDED;
+    }
+
+    /**
+     * Queues {@link #notifyLinks()} to run from the hub behind the greenlets ready now, as
+     * a {@link Linkable}'s notifier runs: the greenlets it wakes run right after it.
+     * Allocates nothing. Hub thread only.
+     */
+    protected final void scheduleNotify() {
+        hub.loop.checkThread();
+        hub.loop.scheduleNotify(this);
+    }
+
+    /**
+     * Called from the hub once per {@link #scheduleNotify()}; the default does nothing. A
+     * subclass that keeps links of its own (a {@code Greenlet}'s first link) runs them here.
+     */
+    protected void notifyLinks() {
     }
 
     /**

@@ -4,8 +4,10 @@ import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static io.gevent4j.FreshHub.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -131,6 +133,40 @@ class RawGreenletTest {
             assertNull(main.parent());
             assertSame(Hub.current().mainGreenlet(), main);
             assertSame(main, main.switchTo(main), "switching to yourself returns the value");
+        });
+    }
+
+    @Test
+    void sleepNeedsAPositiveDelay() {
+        run(() -> {
+            assertThrows(IllegalArgumentException.class, () -> RawGreenlet.sleep(0));
+            assertThrows(IllegalArgumentException.class, () -> RawGreenlet.sleep(-1));
+        });
+    }
+
+    @Test
+    void aKilledSleepLeavesNoTimerBehind() {
+        run(() -> {
+            Greenlet<Void> sleeper = Gevent.spawn(() -> RawGreenlet.sleep(TimeUnit.HOURS.toNanos(1)));
+            Gevent.sleep(0);
+            assertFalse(sleeper.isDead());
+            sleeper.kill();
+            assertTrue(sleeper.killed());
+            assertTrue(Gevent.waitAll(Duration.ofSeconds(30)), "the loop still holds the sleeper's timer");
+        });
+    }
+
+    @Test
+    void aSleepEndsOnItsTimerAfterOtherGreenletsRan() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Greenlet<Void> sleeper = Gevent.spawn(() -> {
+                RawGreenlet.sleep(TimeUnit.MILLISECONDS.toNanos(20));
+                log.add("slept");
+            });
+            Gevent.spawn(() -> log.add("other"));
+            sleeper.join();
+            assertEquals(List.of("other", "slept"), log);
         });
     }
 }
