@@ -150,7 +150,7 @@ final class HubHandlerGroups {
         }
     }
 
-    /** The group's next open hub, or {@code null} if every hub of it is closed. */
+    /** The group's next open hub, or {@code null} once every hub of it closed. */
     private Hub nextOpenHub() {
         try {
             return hubs.next();
