@@ -65,32 +65,4 @@ class HubHandlerGroupsTest {
             assertEquals(0, served.get());
         }
     }
-    /**
-     * Every hub of the group closed: a connection accepted then is closed unserved and the
-     * hand-off throws the documented {@link IOException}, not the group's
-     * {@code RejectedExecutionException} (which left the channel open).
-     */
-    @Test
-    void aConnectionAcceptedWhenEveryHubClosedIsClosedWithAnIOException() throws Exception {
-        try (HubGroup hubs = HubGroup.start(1)) {
-            Hub only = hubs.hubs().getFirst();
-            hubs.execute(() -> Hub.current().close());
-            long deadline = System.nanoTime() + BOUND.toNanos();
-            while (!only.isClosed() && System.nanoTime() - deadline < 0) {
-                Thread.sleep(1);
-            }
-            assertTrue(only.isClosed());
-            FreshHub.run(() -> {
-                HubHandlerGroups handlers = new HubHandlerGroups(hubs, 0);
-                try (ListeningSocket listener = ListeningSocket.bind(ANY_LOOPBACK_PORT);
-                        Socket client = new Socket()) {
-                    client.connect(listener.getLocalAddress());
-                    client.setSoTimeout((int) BOUND.toMillis());
-                    assertThrows(IOException.class, () -> handlers.acceptAndHandOff(listener,
-                            (channel, group, ended) -> { throw new AssertionError("served"); }));
-                    assertEquals(-1, client.getInputStream().read(), "the connection is closed unserved");
-                }
-            });
-        }
-    }
 }
