@@ -179,7 +179,7 @@ public final class Gevent {
      */
     public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
                                             boolean raiseError, int count) {
-        List<Greenlet<?>> done = new ArrayList<>();
+        List<Greenlet<?>> done = new ArrayList<>(count > 0 ? Math.min(count, greenlets.size()) : greenlets.size());
         try (Waiting<Greenlet<?>> finished = Waiting.iwait(greenlets, timeout, count)) {
             for (Greenlet<?> g : finished) {
                 done.add(g);

@@ -32,8 +32,8 @@ import java.util.Objects;
  *
  * <p><b>Implementation overview.</b> On creation it registers one raw link per object and
  * fixes the deadline; a greenlet whose first link is still free takes the iteration itself
- * there ({@code links} then holds {@code null} for it), which spares a callback per
- * greenlet joined. A link appends its object to a FIFO of ready objects and wakes the
+ * there ({@code links} then holds {@code null} for it, and is not made while every object
+ * so far did), which spares a callback per greenlet joined. A link appends its object to a FIFO of ready objects and wakes the
  * reader's {@link Waiter}; the reader takes from the FIFO, and waits on the waiter, at
  * most until the deadline, when it is empty.
  */
@@ -41,7 +41,10 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
 
     private final Hub hub;
     private final List<T> objects;
-    private final List<Runnable> links;
+    /** The callback linked to each object, by index, or {@code null}: see the implementation overview. */
+    private Runnable[] links;
+    /** How many of the objects, from the first, are linked. */
+    private int linked;
     private final ArrayDeque<T> ready = new ArrayDeque<>();
     private final Waiter<Boolean> waiter;
     private final long deadline;
@@ -57,18 +60,19 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
         }
         this.hub = Hub.current();
         this.objects = new ArrayList<>(objects);
-        this.links = new ArrayList<>(this.objects.size());
         this.waiter = new Waiter<>(hub);
         this.remaining = count <= 0 ? this.objects.size() : Math.min(count, this.objects.size());
         try {
             for (T object : this.objects) {
-                if (object instanceof Greenlet<?> g && g.linkInline(this)) {
-                    links.add(null);
-                } else {
+                if (!(object instanceof Greenlet<?> g && g.linkInline(this))) {
                     Runnable link = () -> becameReady(object);
                     object.rawLink(link);
-                    links.add(link);
+                    if (links == null) {
+                        links = new Runnable[this.objects.size()];
+                    }
+                    links[linked] = link;
                 }
+                linked++;
             }
         } catch (RuntimeException | Error e) {
             unlinkAll();
@@ -211,8 +215,8 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
     }
 
     private void unlinkAll() {
-        for (int i = 0; i < links.size(); i++) {
-            Runnable link = links.get(i);
+        for (int i = 0; i < linked; i++) {
+            Runnable link = links == null ? null : links[i];
             if (link == null) {
                 ((Greenlet<?>) objects.get(i)).unlinkInline(this);
             } else {
