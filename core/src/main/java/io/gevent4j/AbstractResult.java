@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,10 @@ import java.util.concurrent.TimeoutException;
  * links are woken by a notification of the {@link Linkable} layer (all of them, in order),
  * queued through the hub's thread-safe entry when completion happens on another thread. A
  * latch for threads off the hub is created only when a {@code Future} view is waited on
- * there.
+ * there. Waiters on other hubs register a completion callback instead of a link: the
+ * completing thread runs it itself, so they learn of the outcome even when the result's hub
+ * closed meanwhile and runs no more notifications; the queue of such callbacks is made on
+ * first use.
  */
 public abstract class AbstractResult<T> extends Linkable implements Waitable {
 
@@ -55,12 +59,14 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
 
     private static final VarHandle OUTCOME;
     private static final VarHandle FIRST;
+    private static final VarHandle ON_COMPLETION;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             OUTCOME = lookup.findVarHandle(AbstractResult.class, "outcome", Outcome.class);
             FIRST = lookup.findVarHandle(AbstractResult.class, "first", Outcome.class);
+            ON_COMPLETION = lookup.findVarHandle(AbstractResult.class, "onCompletion", ConcurrentLinkedQueue.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -74,6 +80,8 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
     /** Set once through {@link #FIRST}: the first outcome, or the cancellation, the Future views report. */
     private volatile Outcome first;
     private volatile CompletableFuture<Void> latch;
+    /** Made on first use, through {@link #ON_COMPLETION}: see {@link #whenCompleted}. */
+    private volatile ConcurrentLinkedQueue<Runnable> onCompletion;
 
     /** An empty result of {@code hub}. */
     protected AbstractResult(Hub hub) {
@@ -235,8 +243,46 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
         if (l != null) {
             l.complete(null);
         }
+        ConcurrentLinkedQueue<Runnable> callbacks = onCompletion;
+        if (callbacks != null) {
+            Runnable callback;
+            while ((callback = callbacks.poll()) != null) {
+                callback.run();
+            }
+        }
         changedFromAnyThread();
         return true;
+    }
+
+    /**
+     * Runs {@code callback} once an outcome is there: on the thread that records it, right
+     * after, or at once on the caller if it is there already. How a waiter on another hub
+     * learns of the outcome without the help of the result's hub. Any thread; the callback
+     * must be quick, must not block and must not throw.
+     */
+    @SuppressWarnings("unchecked")
+    final void whenCompleted(Runnable callback) {
+        ConcurrentLinkedQueue<Runnable> callbacks = onCompletion;
+        if (callbacks == null) {
+            ConcurrentLinkedQueue<Runnable> made = new ConcurrentLinkedQueue<>();
+            callbacks = (ConcurrentLinkedQueue<Runnable>) ON_COMPLETION.compareAndExchange(this, null, made);
+            if (callbacks == null) {
+                callbacks = made;
+            }
+        }
+        callbacks.add(callback);
+        // the completer adds the outcome before it polls, this adds before it reads: one of them runs it
+        if (outcome != null && callbacks.remove(callback)) {
+            callback.run();
+        }
+    }
+
+    /** Withdraws a callback of {@link #whenCompleted} that has not run. Any thread. */
+    final void removeWhenCompleted(Runnable callback) {
+        ConcurrentLinkedQueue<Runnable> callbacks = onCompletion;
+        if (callbacks != null) {
+            callbacks.remove(callback);
+        }
     }
 
     /**

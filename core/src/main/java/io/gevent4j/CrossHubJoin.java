@@ -14,11 +14,13 @@ import java.time.Duration;
  *
  * <p><b>Implementation overview.</b> The caller's hub keeps a referenced
  * {@link AsyncWatcher} active for the wait (the wake-up comes from another thread, so the
- * caller's hub must neither sleep through it nor raise {@code LoopExit}); the greenlet's hub
- * is handed a raw link, through {@link Hub#runThreadsafe}, that sends that watcher when the
- * greenlet dies (at once if it already has). A wait that ends otherwise (timeout, exception)
- * hands the greenlet's hub the link's removal. {@code phase} is volatile and written after
- * the outcome, so the caller sees the outcome once it sees the end.
+ * caller's hub must neither sleep through it nor raise {@code LoopExit}); the greenlet's end
+ * is given a completion callback ({@link AbstractResult#whenCompleted}) that sends that
+ * watcher on the thread that ends the greenlet (at once if it already has). The greenlet's
+ * hub plays no part, so the wait ends even when that hub closes: its close kills the
+ * greenlet, or, for a greenlet whose start it dropped, its {@code ifClosed} does. A wait that
+ * ends otherwise (timeout, exception) withdraws the callback. The greenlet's {@code phase} is
+ * volatile and written after the outcome, so the caller sees the outcome once it sees the end.
  */
 final class CrossHubJoin {
 
@@ -27,22 +29,20 @@ final class CrossHubJoin {
 
     /** @return whether {@code greenlet} is dead */
     static boolean join(Greenlet<?> greenlet, Duration timeout) {
-        Hub target = greenlet.hub();
         Hub hub = Hub.current();
         Waiter<Void> waiter = new Waiter<>(hub);
         AsyncWatcher dead = hub.loop().async();
-        Runnable link = dead::send;
+        Runnable wake = dead::send;
+        AbstractResult<?> end = greenlet.result();
         try {
             dead.start(waiter);
-            target.runThreadsafe(() -> greenlet.rawLink(link));
+            end.whenCompleted(wake);
             if (!greenlet.ready()) {
                 waiter.getWithin(timeout, null);
             }
         } finally {
+            end.removeWhenCompleted(wake);
             dead.close();
-            if (!greenlet.ready()) {
-                target.runThreadsafe(() -> greenlet.unlinkRaw(link));
-            }
         }
         return greenlet.ready();
     }

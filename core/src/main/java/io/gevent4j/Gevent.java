@@ -42,10 +42,13 @@ public final class Gevent {
      * Spawns a greenlet running {@code body} on {@code hub}, which may be another hub than
      * the caller's; any thread. On the caller's own hub it is {@link #spawn(Callable)}; on
      * another it is queued through {@link Hub#runThreadsafe} and starts when that hub gets
-     * to it. The caller may {@code join} or {@code get} the returned greenlet, cooperatively
-     * on its own hub; the greenlet's other methods belong to {@code hub}'s thread.
+     * to it. The caller may {@code join}, {@code get} or {@code kill} the returned greenlet,
+     * a join or get waiting cooperatively on its own hub; the greenlet's other methods belong
+     * to {@code hub}'s thread. If {@code hub} closes before it starts the greenlet, the
+     * greenlet never runs: it is dead, killed ({@link Greenlet#killed()}, a {@code null}
+     * value), and its joiners wake, whichever thread closes the hub.
      *
-     * @throws IllegalStateException if {@code hub} is closed
+     * @throws IllegalStateException if {@code hub} is closed already
      */
     public static <T> Greenlet<T> spawnOn(Hub hub, Callable<T> body) {
         if (hub.isCurrent()) {
@@ -55,7 +58,7 @@ public final class Gevent {
             throw new IllegalStateException("cannot spawn on a closed hub: " + hub);
         }
         Greenlet<T> g = Greenlet.unstartedOn(hub, body);
-        hub.runThreadsafe(g::start);
+        hub.runThreadsafe(g::start, g::hubClosedBeforeStart);
         return g;
     }
 

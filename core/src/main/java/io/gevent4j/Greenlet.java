@@ -42,9 +42,12 @@ import java.util.function.Consumer;
  * {@link IllegalStateException} elsewhere, except the state queries {@link #ready()},
  * {@link #isDead()}, {@link #successful()}, {@link #value()}, {@link #exception()} and
  * {@link #name()}, which may be read from any thread once a link or join ordered them, and
- * {@link #join()}, {@link #join(Duration)}, {@link #get()} and {@link #get(Duration)}, which a
- * greenlet of another hub or any platform thread may call: it waits cooperatively on its own
- * hub (see {@link Gevent#spawnOn}).
+ * {@link #join()}, {@link #join(Duration)}, {@link #get()}, {@link #get(Duration)},
+ * {@link #kill()} and {@link #kill(Throwable, boolean, Duration)}, which a greenlet of another
+ * hub or any platform thread may call: a kill is handed to the greenlet's hub
+ * ({@link Hub#runThreadsafe}), and a wait blocks cooperatively on the caller's own hub (see
+ * {@link Gevent#spawnOn}). A joiner on another hub is woken by the greenlet's end whichever
+ * thread ends it, also when its hub's close kills it.
  *
  * <p><b>Implementation overview.</b> The greenlet is its virtual thread's record
  * ({@link RawGreenlet}); {@code phase} goes NEW → SCHEDULED → RUNNING → DONE, and straight
@@ -134,6 +137,17 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
     }
 
     /**
+     * Its hub closed before it started ({@link Gevent#spawnOn}'s start was dropped, or came
+     * while the hub closed): it is dead, killed before it ran, and its joiners wake. On the
+     * thread that found it so; nothing else touches a greenlet that never started.
+     */
+    void hubClosedBeforeStart() {
+        if (phase == NEW) {
+            finish(null, new GreenletExit("its hub closed before it started: " + hub()));
+        }
+    }
+
+    /**
      * The greenlet running now, or {@code null} when the current thread is not a
      * {@code Greenlet} (a hub's platform thread, a raw greenlet); see
      * {@link RawGreenlet#current()} for those.
@@ -144,24 +158,36 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
     /**
      * Schedules the greenlet to run after those already ready; does nothing if it was
-     * started before or is dead.
+     * started before or is dead. On a hub that is closing it never runs: it is killed at
+     * once, as {@link Hub#close()} kills the greenlets it finds.
      */
     public Greenlet<T> start() {
         hub().checkCurrent(this);
         if (phase == NEW) {
+            if (hub().isClosed()) {
+                hubClosedBeforeStart();
+                return this;
+            }
             phase = SCHEDULED;
             startThread(false);
         }
         return this;
     }
 
-    /** Schedules the greenlet to start after {@code delay}; does nothing if it was started before. */
+    /**
+     * Schedules the greenlet to start after {@code delay}; does nothing if it was started
+     * before. On a hub that is closing it is killed at once, as {@link #start()}.
+     */
     public Greenlet<T> startLater(Duration delay) {
         hub().checkCurrent(this);
         if (delay.isNegative()) {
             throw new IllegalArgumentException("negative delay: " + delay);
         }
         if (phase == NEW) {
+            if (hub().isClosed()) {
+                hubClosedBeforeStart();
+                return this;
+            }
             phase = SCHEDULED;
             startTimer = hub().loop().timer(delay);
             startsLater(true);
@@ -317,10 +343,20 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
      * A greenlet that has not run yet never runs: it is dead at once, and its links still
      * fire. With {@code block}, waits until it is dead or {@code timeout} passed
      * ({@code null}: no limit). Never throws the greenlet's error; does nothing on a dead one.
+     * Called from another hub or thread, the kill is handed to the greenlet's hub and takes
+     * effect when that hub runs it (a hub that closes first kills the greenlet anyway).
      */
     public void kill(Throwable exception, boolean block, Duration timeout) {
         Objects.requireNonNull(exception, "exception");
-        hub().checkCurrent(this);
+        if (!hub().isCurrent()) {
+            if (phase != DONE) {
+                hub().runThreadsafe(() -> kill(exception, false, null));
+            }
+            if (block) {
+                join(timeout);
+            }
+            return;
+        }
         if (phase == DONE) {
             return;
         }
@@ -362,6 +398,11 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         hub().checkCurrent(this);
         End e = end;
         return e != null && e.unlink(callback);
+    }
+
+    /** How the greenlet ends, as a result made on first use (any thread): what other hubs' joiners wait on. */
+    AbstractResult<T> result() {
+        return end();
     }
 
     /**
@@ -581,11 +622,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
         @Override
         protected void cancelWork(boolean mayInterruptIfRunning) {
-            if (hub().isCurrent()) {
-                kill(new GreenletExit(), false, null);
-            } else {
-                hub().loop().runCallbackThreadsafe(() -> kill(new GreenletExit(), false, null));
-            }
+            kill(new GreenletExit(), false, null);
         }
 
         boolean unlink(Consumer<?> callback) {

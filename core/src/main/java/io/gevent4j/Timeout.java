@@ -1,8 +1,11 @@
 package io.gevent4j;
 
+import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.TimerWatcher;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -31,14 +34,48 @@ import java.util.Objects;
  *
  * <p>{@code Timeout} extends {@link Error}, like {@link GreenletExit}, so that
  * {@code catch (Exception e)} does not swallow it. It is also what {@link Greenlet#getNow()}
- * and {@code get(Duration)} throw when no result is ready. Hub-thread only.
+ * and {@code get(Duration)} throw when no result is ready.
+ *
+ * <p><b>Threads.</b> A timeout belongs to the hub of the greenlet that last started it.
+ * {@link #start()} runs on the starting greenlet's hub; started while it is pending on
+ * another hub, it throws {@link IllegalStateException} (cancel it first; once it is not
+ * pending it may be started on another hub). {@link #cancel()} and {@link #close()} may be
+ * called from any thread: off its hub the cancel is handed to that hub
+ * ({@link Hub#runThreadsafe}) and takes effect when the hub runs it, so the timeout may still
+ * fire meanwhile, and its exception is then withdrawn if not raised yet (a hub that closed
+ * first has no timer left: the timeout is then just no longer pending).
+ * {@link #pending()} may be read from any thread. Using one timeout on several threads at
+ * once otherwise (starting it on two hubs at the same time) is not supported.
+ *
+ * <p><b>Implementation overview.</b> {@code timer} and {@code target} are touched on the
+ * owning hub only. {@code hub} and {@code armed} are what other threads read: written with
+ * release stores (plain stores on x86, so the same-hub path pays no fence) and read with
+ * acquire loads, so a thread that sees the timeout not pending sees everything its hub did
+ * to it before.
  */
 public class Timeout extends Error implements AutoCloseable {
+
+    private static final VarHandle HUB;
+    private static final VarHandle ARMED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HUB = lookup.findVarHandle(Timeout.class, "hub", Hub.class);
+            ARMED = lookup.findVarHandle(Timeout.class, "armed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Duration duration;
     private final Throwable exception;
     private TimerWatcher timer;
     private RawGreenlet target;
+    /** The hub it was last started on, {@code null} before; through {@link #HUB}. */
+    private Hub hub;
+    /** Whether the timer is armed and has not fired; through {@link #ARMED}. */
+    private boolean armed;
 
     /** An unstarted timeout without a duration: the exception of a non-blocking get. */
     public Timeout() {
@@ -94,16 +131,20 @@ public class Timeout extends Error implements AutoCloseable {
      * greenlet of another hub than before, it is armed on that hub, and a raise it left
      * pending on the previous hub's greenlet stays there.
      *
-     * @throws IllegalStateException if it is already pending
+     * @throws IllegalStateException if it is already pending, on this hub or another
      */
     public Timeout start() {
-        if (pending()) {
-            throw new IllegalStateException("timeout is already pending");
-        }
         RawGreenlet current = RawGreenlet.current();
-        if (target != null && target.hub() != current.hub()) {
+        Hub here = current.hub();
+        Hub owner = (Hub) HUB.getAcquire(this);
+        if (pending()) {
+            throw new IllegalStateException(owner == here ? "timeout is already pending"
+                    : "timeout is pending on " + owner + ": cancel it before starting it on " + here);
+        }
+        if (owner != here) {
             timer = null;
             target = null;
+            HUB.setRelease(this, here);
         }
         cancel();
         current.throwPending();
@@ -112,9 +153,10 @@ public class Timeout extends Error implements AutoCloseable {
         }
         target = current;
         if (timer == null) {
-            timer = current.hub().loop().timer(duration);
+            timer = here.loop().timer(duration);
         }
         timer.start(this::fire);
+        ARMED.setRelease(this, true);
         return this;
     }
 
@@ -128,20 +170,37 @@ public class Timeout extends Error implements AutoCloseable {
         return exception != null ? exception : this;
     }
 
-    /** Whether the timer is armed and has not fired. */
+    /**
+     * Whether the timer is armed and has not fired; a timeout whose hub closed is not
+     * pending. Any thread (a snapshot off its hub).
+     */
     public boolean pending() {
-        return timer != null && timer.isActive();
+        return (boolean) ARMED.getAcquire(this) && !((Hub) HUB.getAcquire(this)).isClosed();
     }
 
     /**
      * Disarms the timer and withdraws the exception if it was not raised yet, clearing the
      * interrupt status it caused (at once on the greenlet, else at its next gevent4j call).
-     * Never throws. Idempotent.
+     * Any thread: off the timeout's hub it is handed to that hub and takes effect there
+     * later. Never throws. Idempotent.
      */
     public void cancel() {
+        Hub owner = (Hub) HUB.getAcquire(this);
+        if (owner == null) {
+            return;
+        }
+        if (!owner.isCurrent()) {
+            owner.runThreadsafe(() -> {
+                if (HUB.getAcquire(this) == owner) {
+                    cancel();
+                }
+            }, () -> ARMED.setRelease(this, false));
+            return;
+        }
         if (timer != null) {
             timer.stop();
         }
+        ARMED.setRelease(this, false);
         if (target != null) {
             target.cancelRaise(exception());
         }
@@ -154,6 +213,7 @@ public class Timeout extends Error implements AutoCloseable {
     }
 
     private void fire() {
+        ARMED.setRelease(this, false);
         target.raiseLater(exception());
     }
 

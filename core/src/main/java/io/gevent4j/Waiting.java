@@ -55,9 +55,7 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
 
     private Waiting(Collection<? extends T> objects, Duration timeout, int count) {
         Objects.requireNonNull(objects, "objects");
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("negative timeout: " + timeout);
-        }
+        Waiter.checkTimeout(timeout);
         this.hub = Hub.current();
         this.objects = new ArrayList<>(objects);
         this.waiter = new Waiter<>(hub);
@@ -120,9 +118,7 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
      * @throws IllegalStateException when called in a greenlet
      */
     public static boolean waitAll(Duration timeout) {
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("negative timeout: " + timeout);
-        }
+        Waiter.checkTimeout(timeout);
         RawGreenlet current = RawGreenlet.current();
         if (!current.isMain()) {
             throw new IllegalStateException("waitAll() runs the loop until it is empty: call it from the hub's "

@@ -194,7 +194,7 @@ class MainGreenletTest {
             foreign.get().join();
         });
         run(() -> {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> foreign.get().kill());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> foreign.get().link(g -> { }));
             assertTrue(e.getMessage().contains("belongs to the hub"), e.getMessage());
             assertThrows(IllegalStateException.class, () -> foreignWaiter.get().get());
             Greenlet<Throwable> inGreenlet = Gevent.spawn(() -> {

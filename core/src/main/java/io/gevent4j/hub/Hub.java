@@ -39,7 +39,8 @@ import java.util.function.Function;
  *
  * <p>Hub-thread only (the owner thread, the carrier, the greenlets), except
  * {@link #current()}, {@link #isClosed()}, {@link #thread()}, {@link #carrierThread()},
- * {@link #loopThread()} and the thread-safe entries of the loop
+ * {@link #loopThread()}, the methods whose Javadoc says so, and the thread-safe entries:
+ * {@link #runThreadsafe(Runnable)}, {@link #runThreadsafe(Runnable, Runnable)} and the loop's
  * ({@link Loop#runCallbackThreadsafe}, {@link AsyncWatcher#send()}).
  *
  * <p><b>Implementation overview.</b> The JDK hands the hub every continuation of its
@@ -156,10 +157,40 @@ public final class Hub implements AutoCloseable {
      * Runs {@code callback} on this hub's thread, as a loop callback after those already
      * queued (gevent's {@code hub.loop.run_callback_threadsafe}): the one way to hand a hub
      * work from another hub or any other thread. Any thread; never blocks, never throws;
-     * a callback the hub has not run when it closes, or queued after, is dropped.
+     * a callback the hub has not run when it closes, or queued after, is dropped (use
+     * {@link #runThreadsafe(Runnable, Runnable)} to learn of that).
      */
     public void runThreadsafe(Runnable callback) {
-        loop.runCallbackThreadsafe(callback);
+        handOver(Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * Runs {@code callback} on this hub's thread as {@link #runThreadsafe(Runnable)} does, or,
+     * if the hub closes before it runs it (or is closed already), runs {@code ifClosed}
+     * instead: exactly one of the two runs, once. {@code ifClosed} runs on the thread that
+     * finds the callback dropped (the one closing the hub, or the caller), must not block,
+     * and an exception it throws is logged. Any thread; never blocks, never throws.
+     */
+    public void runThreadsafe(Runnable callback, Runnable ifClosed) {
+        Dropping task = new Dropping(Objects.requireNonNull(callback, "callback"),
+                Objects.requireNonNull(ifClosed, "ifClosed"));
+        if (state == State.CLOSED) {
+            task.dropped();
+            return;
+        }
+        handOver(task);
+    }
+
+    /**
+     * Queues {@code task} on the loop; if the hub closed meanwhile, hands on what its inbox
+     * holds, as the closing thread does once it closed: whichever of the two looks last
+     * finds the task, since both write before they read.
+     */
+    private void handOver(Runnable task) {
+        loop.runCallbackThreadsafe(task);
+        if (state == State.CLOSED) {
+            loop.drainInboxTo(Hub::handOn);
+        }
     }
 
     /** The platform thread this hub belongs to: its main greenlet. Thread-safe. */
@@ -289,13 +320,16 @@ public final class Hub implements AutoCloseable {
      * Closes the hub: ends the greenlets still alive or due to start later (a {@code Greenlet} is killed with
      * {@code GreenletExit}, a raw greenlet gets a {@link CancellationException} where it
      * blocks) and waits at most {@link #CLOSE_BOUND} for them to die, running the loop
-     * meanwhile; then closes the services, in reverse order of creation, and the loop.
+     * meanwhile; a {@code Greenlet} started while the hub closes is killed at once, before
+     * it runs; joiners on other hubs are woken by the greenlets' ends. Then
+     * closes the services, in reverse order of creation, and the loop.
      * Greenlets that outlive the bound stay where they are. Afterwards the hub's own
      * platform thread gets a new hub on its next use; if another thread (a greenlet)
      * closed it, {@link #current()} on the owner throws until the owner calls
      * {@code close()} too, so a hub is never replaced in the middle of its owner's work. Tasks other threads hand the
      * hub later run on a daemon thread, so the JDK's threads are never refused; loop
-     * callbacks ({@link #runThreadsafe}) it had not run are dropped.
+     * callbacks ({@link #runThreadsafe}) it had not run are dropped, and for those handed with
+     * {@link #runThreadsafe(Runnable, Runnable)} the closing thread runs their {@code ifClosed}.
      * Hub-thread only; idempotent.
      */
     @Override
@@ -310,6 +344,7 @@ public final class Hub implements AutoCloseable {
         closeServices();
         state = State.CLOSED;
         HubRegistry.remove(this);
+        loop.drainReadyTo(Hub::handOn);
         loop.close();
         loop.drainInboxTo(Hub::handOn);
         carrier.wake();
@@ -585,14 +620,32 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * A task left in a closed hub's inbox: a greenlet's continuation goes to the orphans'
+     * A task left in a closed hub's queues: a greenlet's continuation goes to the orphans'
      * thread (it must run, or its virtual thread stays parked for good); a loop callback
      * ({@link #runThreadsafe}) is dropped, as documented: run off its hub it would fail
-     * its thread check.
+     * its thread check. A callback handed with an {@code ifClosed} has that run instead.
      */
     private static void handOn(Runnable task) {
         if (runsGreenlet(task)) {
             Orphans.EXECUTOR.execute(task);
+        } else if (task instanceof Dropping d) {
+            d.dropped();
+        }
+    }
+
+    /** A callback of {@link #runThreadsafe(Runnable, Runnable)}: runs as itself, or, dropped, as {@code ifClosed}. */
+    private record Dropping(Runnable callback, Runnable ifClosed) implements Runnable {
+        @Override
+        public void run() {
+            callback.run();
+        }
+
+        void dropped() {
+            try {
+                ifClosed.run();
+            } catch (Throwable t) {
+                LOG.log(Level.ERROR, () -> "gevent4j: " + ifClosed + " failed after its hub closed", t);
+            }
         }
     }
 

@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * carrier thread.
  *
  * <p><b>Threads.</b> Every method is thread-safe. {@link #close()} stops the hubs and waits
- * for their threads; it must not be called from one of the group's own hubs.
+ * for their threads; it must not be called from one of the group's own hubs. A hub of the
+ * group may also be closed on its own (a greenlet there calls its {@link Hub#close()}): its
+ * thread then ends, {@link #next()} and {@link #execute} skip it, and the group's
+ * {@code close()} still stops the others.
  */
 public final class HubGroup implements Executor, AutoCloseable {
 
@@ -73,6 +76,11 @@ public final class HubGroup implements Executor, AutoCloseable {
                 running.countDown();
                 try {
                     hub.await(stop);
+                } catch (IllegalStateException e) {
+                    // a greenlet closed this hub, which ends its main greenlet's wait so
+                    if (!hub.isClosed()) {
+                        throw e;
+                    }
                 } finally {
                     stop.close();
                     hub.close();
@@ -99,17 +107,28 @@ public final class HubGroup implements Executor, AutoCloseable {
         return hubs;
     }
 
-    /** The next hub, round robin. */
+    /**
+     * The next hub that is not closed, round robin.
+     *
+     * @throws RejectedExecutionException if every hub of the group is closed
+     */
     public Hub next() {
-        return hubs.get(Math.floorMod(nextIndex.getAndIncrement(), hubs.size()));
+        for (int tried = 0; tried < hubs.size(); tried++) {
+            Hub hub = hubs.get(Math.floorMod(nextIndex.getAndIncrement(), hubs.size()));
+            if (!hub.isClosed()) {
+                return hub;
+            }
+        }
+        throw new RejectedExecutionException("every hub of " + this + " is closed");
     }
 
     /**
      * Runs {@code task} as a new greenlet of the {@linkplain #next() next hub}, queued behind
-     * the work that hub already has. Never blocks. An exception that ends the task is
-     * reported by that hub ({@link Hub#handleError}).
+     * the work that hub already has; if that hub closes before it starts the task, the task
+     * goes to the next open hub, and is dropped only when every hub closed. Never blocks. An
+     * exception that ends the task is reported by that hub ({@link Hub#handleError}).
      *
-     * @throws RejectedExecutionException if the group is closed
+     * @throws RejectedExecutionException if the group is closed, or every hub of it
      */
     @Override
     public void execute(Runnable task) {
@@ -118,7 +137,22 @@ public final class HubGroup implements Executor, AutoCloseable {
             throw new RejectedExecutionException("the hub group is closed");
         }
         Hub hub = next();
-        hub.runThreadsafe(() -> new TaskGreenlet(hub, task).start());
+        hub.runThreadsafe(() -> {
+            if (hub.isClosed()) {
+                handOnward(task);
+            } else {
+                new TaskGreenlet(hub, task, this::handOnward).start();
+            }
+        }, () -> handOnward(task));
+    }
+
+    /** A task whose hub closed before starting it: to the next open hub, unless there is none. */
+    private void handOnward(Runnable task) {
+        try {
+            execute(task);
+        } catch (RejectedExecutionException everyHubClosed) {
+            // documented: work handed to a group whose hubs all closed is dropped
+        }
     }
 
     /** Whether {@link #close()} was called. */
@@ -131,7 +165,8 @@ public final class HubGroup implements Executor, AutoCloseable {
      * closes its hub, which ends the greenlets still alive there ({@link Hub#close()}: a
      * spawned greenlet is killed, a task's greenlet gets a
      * {@link java.util.concurrent.CancellationException} where it blocks, which is not
-     * reported as an error). Work handed to the group while it closes may not run. Idempotent.
+     * reported as an error). Work handed to the group while it closes may not run. Idempotent;
+     * hubs of the group closed on their own before are skipped.
      *
      * @throws IllegalStateException if called on one of the group's hubs
      */

@@ -17,6 +17,8 @@ import java.util.function.Predicate;
  *
  * <p><b>Notification.</b> {@code changed()} queues at most one notifier on the loop; the
  * notifier runs the links present when it starts, in the order they were added, each once.
+ * (Without {@code notifyAll}, a greenlet's {@code changed()} resumes the blocked greenlets
+ * at the head of the links at once, as the notifier would, without the notifier's task.)
  * With {@code notifyAll} (an event, a result) it runs all of them; without it (a queue, a
  * pool) it runs them only while {@code ready()} holds, so a link never fires for a state
  * that has passed. A greenlet woken by a notification holds a <em>reservation</em> until it
@@ -36,10 +38,10 @@ import java.util.function.Predicate;
  * (counting it in {@code woken}) unless the waiter already has a value: its timeout fired
  * first, and it then just leaves the list. A blocked greenlet always leaves the list in
  * {@code finally}: woken ones (only a notification switches with {@code TRUE}) uncount
- * their reservation, the others remove themselves, and each calls {@code changed()}, so
+ * their reservation, the others remove themselves, and each queues the notifier, so
  * that what it leaves unused (it timed out, was killed, or only looked) reaches the next
  * link; the notifier runs after the greenlet took what it came for, so this never wakes a
- * link for nothing. The notifier is the object itself, queued in the loop's ready queue,
+ * link for nothing (which is why this one is queued, never done at once). The notifier is the object itself, queued in the loop's ready queue,
  * so a notification allocates nothing.
  */
 public abstract class Linkable {
@@ -129,10 +131,31 @@ public abstract class Linkable {
     }
 
     /**
-     * Queues the notifier if the object is ready and links wait; call it after every
-     * change that may have made the object ready. Does nothing while one is queued.
+     * Notifies the links if the object is ready; call it after every change that may have
+     * made the object ready. Does nothing while a notifier is queued. Without
+     * {@code notifyAll}, called from a greenlet, it resumes the blocked greenlets at the
+     * head of the links itself, while {@code ready()} holds: each joins the ready queue
+     * where the notifier would have (a notifier's callbacks run on the loop's thread, so
+     * this never makes a greenlet overtake one a running notifier woke); the notifier is
+     * queued for what is left.
      */
     protected final void changed() {
+        if (firstLink != null && !notifyQueued) { // small enough to inline: most changes find no link
+            notifyIfReady();
+        }
+    }
+
+    private void notifyIfReady() {
+        if (!notifyAll && firstLink instanceof Waiter && Thread.currentThread().isVirtual()) {
+            while (firstLink instanceof Waiter<?> w && ready()) {
+                wake(w);
+            }
+        }
+        notifyLater();
+    }
+
+    /** Queues the notifier if the object is ready and links wait, unless it is queued already. */
+    private void notifyLater() {
         if (!notifyQueued && firstLink != null && ready()) {
             notifyQueued = true;
             hub.loop().scheduleNotify(this);
@@ -144,7 +167,7 @@ public abstract class Linkable {
         if (hub.isCurrent()) {
             changed();
         } else {
-            hub.loop().runCallbackThreadsafe(this::changed);
+            hub.runThreadsafe(this::changed);
         }
     }
 
@@ -182,7 +205,7 @@ public abstract class Linkable {
             } else if (removeLink(waiter)) {
                 waiting--;
             }
-            changed();
+            notifyLater();
         }
     }
 
@@ -212,19 +235,26 @@ public abstract class Linkable {
         return moreLinks != null && moreLinks.removeFirstOccurrence(link);
     }
 
-    /** The notifier: the loop runs it when {@link #changed()} queued it. */
+    /** Removes the head link, the blocked greenlet's {@code waiter}, and resumes it with {@code TRUE} unless its timeout fired first. */
     @SuppressWarnings("unchecked")
+    private void wake(Waiter<?> waiter) {
+        pollLink();
+        waiting--;
+        if (!waiter.ready()) {
+            woken++;
+            ((Waiter<Boolean>) waiter).switchTo(Boolean.TRUE);
+        }
+    }
+
+    /** The notifier: the loop runs it when {@link #changed()} queued it. */
     void notifyLinks() {
         notifyQueued = false;
-        for (int n = linkCount(); n > 0 && (notifyAll || ready()); n--) {
-            Object link = pollLink();
+        for (int n = linkCount(); n > 0 && firstLink != null && (notifyAll || ready()); n--) {
+            Object link = firstLink;
             if (link instanceof Waiter<?> w) {
-                waiting--;
-                if (!w.ready()) {
-                    woken++;
-                    ((Waiter<Boolean>) w).switchTo(Boolean.TRUE);
-                }
+                wake(w);
             } else {
+                pollLink();
                 Runnable callback = (Runnable) link;
                 try {
                     callback.run();

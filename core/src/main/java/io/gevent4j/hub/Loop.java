@@ -535,6 +535,21 @@ public final class Loop implements AutoCloseable {
         ((IoWatcher.Registration) key.attachment()).dispatch(key.readyOps());
     }
 
+    /**
+     * Hands the tasks still queued to run, except notifiers, to {@code executor}; used by the
+     * hub as it closes, before {@link #close()} drops them. Hub-thread only.
+     */
+    void drainReadyTo(Executor executor) {
+        for (ArrayDeque<Object> queue : List.of(ready, notified)) {
+            Object task;
+            while ((task = queue.pollFirst()) != null) {
+                if (!(task instanceof Linkable)) {
+                    executor.execute((Runnable) task);
+                }
+            }
+        }
+    }
+
     /** Hands what waits in the inbox to {@code executor}; used once the hub closed. Any thread. */
     void drainInboxTo(Executor executor) {
         inbox.drainTo(executor);

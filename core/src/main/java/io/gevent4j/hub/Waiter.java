@@ -112,6 +112,19 @@ public final class Waiter<T> implements Runnable {
         return value;
     }
 
+    /**
+     * Returns {@code timeout} if a wait accepts it: {@code null} (no limit) or not negative.
+     * What every gevent4j wait with a timeout checks first. Any thread.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public static Duration checkTimeout(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        return timeout;
+    }
+
     /** Gives the waiter its value and resumes the waiting greenlet, if any, behind those already ready. */
     public void switchTo(T value) {
         this.value = value;

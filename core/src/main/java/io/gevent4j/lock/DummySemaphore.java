@@ -1,6 +1,7 @@
 package io.gevent4j.lock;
 
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.Waiter;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -38,9 +39,7 @@ public class DummySemaphore extends Semaphore {
     /** Returns {@code true} at once. */
     @Override
     public boolean acquire(boolean blocking, Duration timeout) {
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
+        Waiter.checkTimeout(timeout);
         return true;
     }
 

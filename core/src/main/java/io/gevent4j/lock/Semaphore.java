@@ -192,9 +192,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
     }
 
     private boolean block(boolean acquires, boolean blocking, Duration timeout, boolean interruptible) {
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
+        Waiter.checkTimeout(timeout);
         Node node;
         synchronized (monitor) {
             if (counter > 0 && blocked == 0) {
@@ -222,6 +220,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
         wakeup.start(node.waiter);
         node.wakeup = wakeup;
         boolean returned = false;
+        boolean granted;
         try {
             synchronized (monitor) {
                 if (node.granted) {
@@ -237,7 +236,6 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
             returned = true;
         } finally {
             wakeup.close();
-            boolean granted;
             synchronized (monitor) {
                 granted = node.granted;
                 if (!granted) {
@@ -249,9 +247,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
                 release();
             }
         }
-        synchronized (monitor) {
-            return node.granted;
-        }
+        return granted;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.gevent4j.queue;
 
+import io.gevent4j.hub.Waiter;
+
 import java.time.Duration;
 import java.util.AbstractQueue;
 import java.util.Collection;
@@ -104,6 +106,19 @@ abstract class BlockingQueueAdapter<T> extends AbstractQueue<T> implements Block
     @Override
     public int drainTo(Collection<? super T> c) {
         return drainTo(c, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Whether a put or get called with {@code block} and {@code timeout} may block:
+     * {@code block} and a timeout that is not zero ({@code null}: no limit).
+     *
+     * @throws IllegalArgumentException if {@code block} and {@code timeout} is negative
+     */
+    static boolean mayBlock(boolean block, Duration timeout) {
+        if (!block) {
+            return false;
+        }
+        return Waiter.checkTimeout(timeout) == null || !timeout.isZero();
     }
 
     /**

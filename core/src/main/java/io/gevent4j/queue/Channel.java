@@ -98,8 +98,7 @@ public class Channel<T> extends BlockingQueueAdapter<T> implements Waitable {
     public void put(T item, boolean block, Duration timeout) {
         Objects.requireNonNull(item, "item");
         hub.checkCurrent(this);
-        checkTimeout(block, timeout);
-        if (!block || (timeout != null && timeout.isZero())) {
+        if (!mayBlock(block, timeout)) {
             if (getters <= offers.size()) {
                 throw new Full();
             }
@@ -131,8 +130,8 @@ public class Channel<T> extends BlockingQueueAdapter<T> implements Waitable {
     @Override
     public T get(boolean block, Duration timeout) {
         hub.checkCurrent(this);
-        checkTimeout(block, timeout);
-        if (!offered.canProceed() && (!block || (timeout != null && timeout.isZero()) || !awaitOffer(timeout))) {
+        boolean mayBlock = mayBlock(block, timeout);
+        if (!offered.canProceed() && (!mayBlock || !awaitOffer(timeout))) {
             throw new Empty();
         }
         return takeOffer();
@@ -260,12 +259,6 @@ public class Channel<T> extends BlockingQueueAdapter<T> implements Waitable {
     @Override
     public Iterator<T> iterator() {
         return Collections.emptyIterator();
-    }
-
-    private static void checkTimeout(boolean block, Duration timeout) {
-        if (block && timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("'timeout' must be a non-negative duration: " + timeout);
-        }
     }
 
     @Override

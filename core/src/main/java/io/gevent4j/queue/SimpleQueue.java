@@ -144,11 +144,11 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
     public void put(T item, boolean block, Duration timeout) {
         Objects.requireNonNull(item, "item");
         hub.checkCurrent(this);
-        checkTimeout(block, timeout);
+        boolean mayBlock = mayBlock(block, timeout);
         if (shutdown) {
             throw new ShutDown();
         }
-        if (!slotFree.canProceed() && (!block || isZero(timeout) || !slotFree.await(timeout))) {
+        if (!slotFree.canProceed() && (!mayBlock || !slotFree.await(timeout))) {
             throw new Full();
         }
         if (shutdown) {
@@ -212,8 +212,8 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
 
     private T take(boolean remove, boolean block, Duration timeout) {
         hub.checkCurrent(this);
-        checkTimeout(block, timeout);
-        if (!itemThere.canProceed() && (!block || isZero(timeout) || !itemThere.await(timeout))) {
+        boolean mayBlock = mayBlock(block, timeout);
+        if (!itemThere.canProceed() && (!mayBlock || !itemThere.await(timeout))) {
             throw new Empty();
         }
         if (items.size() == 0) {
@@ -353,16 +353,6 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
             n++;
         }
         return n;
-    }
-
-    private static void checkTimeout(boolean block, Duration timeout) {
-        if (block && timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("'timeout' must be a non-negative duration: " + timeout);
-        }
-    }
-
-    private static boolean isZero(Duration timeout) {
-        return timeout != null && timeout.isZero();
     }
 
     @Override

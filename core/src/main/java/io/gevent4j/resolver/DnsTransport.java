@@ -3,21 +3,17 @@ package io.gevent4j.resolver;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
-import java.net.SocketTimeoutException;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 
 /**
- * One DNS exchange with one server over UDP or TCP (RFC 1035 4.2), on non-blocking
- * channels that a {@link Readiness} waits on. Each exchange opens and closes its own
- * channel (one for all the queries of a UDP exchange), so nothing is left registered or
- * open whatever ends it. Greenlets share one UDP socket per hub and server instead
- * ({@link HubDnsSockets}); threads without a hub, and every TCP exchange, come here.
+ * What DNS over UDP and TCP (RFC 1035 4.2) share: the questions, the query ids and the limit
+ * on a datagram's size; and one exchange over TCP, on a non-blocking channel of its own that
+ * a {@link Readiness} waits on, so nothing is left registered or open whatever ends it. UDP
+ * queries go over shared sockets: each hub's ({@link HubDnsSockets}) or those of threads
+ * without a hub ({@link ThreadDnsSockets}).
  */
 final class DnsTransport {
 
@@ -65,87 +61,6 @@ final class DnsTransport {
     /** The id of a DNS message (its first two bytes), or -1 if it is shorter. */
     static int idOf(ByteBuffer message, int length) {
         return length >= 2 ? (message.get(0) & 0xff) << 8 | (message.get(1) & 0xff) : -1;
-    }
-
-    /**
-     * Sends {@code questions} over one UDP channel (A and AAAA together, as the C library
-     * does), each with a random id of its own, and returns, for each, the first answer that
-     * repeats it, once every question is answered or the deadline passes. The channel is
-     * connected, so only datagrams from the server's address and port arrive; among those,
-     * one with an unknown id, malformed or answering another question (late, stale or
-     * spoofed) is ignored and the wait goes on, as the C library does.
-     *
-     * @return the answers, {@code null} where none came before the deadline
-     * @throws java.net.SocketTimeoutException at the deadline if nothing arrived
-     * @throws DnsMessage.MalformedException at the deadline if only rejected answers arrived
-     * @throws PortUnreachableException if the server's port refused the datagrams
-     */
-    static DnsMessage.Response[] udp(InetSocketAddress server, Question[] questions, long deadline,
-                                     Readiness readiness) throws IOException {
-        StandardProtocolFamily family = server.getAddress() instanceof java.net.Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-        DnsMessage.Response[] answers = new DnsMessage.Response[questions.length];
-        int[] ids = distinctIds(questions.length);
-        try (DatagramChannel ch = DatagramChannel.open(family)) {
-            ch.configureBlocking(false);
-            ch.connect(server);
-            for (int i = 0; i < questions.length; i++) {
-                ch.write(ByteBuffer.wrap(questions[i].query(ids[i])));
-            }
-            ByteBuffer buf = ByteBuffer.allocate(MAX_UDP);
-            DnsMessage.MalformedException rejected = null;
-            int missing = questions.length;
-            while (missing > 0) {
-                try {
-                    readiness.await(ch, SelectionKey.OP_READ, deadline);
-                } catch (SocketTimeoutException e) {
-                    if (missing < questions.length) {
-                        return answers;
-                    }
-                    throw rejected != null ? rejected : e;
-                }
-                buf.clear();
-                int n = ch.read(buf);
-                int i = waitingFor(ids, answers, idOf(buf, n));
-                if (i >= 0) {
-                    try {
-                        answers[i] = questions[i].answer(buf.array(), n, ids[i]);
-                        missing--;
-                    } catch (DnsMessage.MalformedException e) {
-                        rejected = e;
-                    }
-                }
-            }
-            return answers;
-        }
-    }
-
-    /** {@code n} random ids, no two alike. */
-    private static int[] distinctIds(int n) {
-        int[] ids = new int[n];
-        for (int i = 0; i < n; i++) {
-            int id;
-            do {
-                id = randomId();
-            } while (indexOf(ids, i, id) >= 0);
-            ids[i] = id;
-        }
-        return ids;
-    }
-
-    private static int indexOf(int[] ids, int count, int id) {
-        for (int i = 0; i < count; i++) {
-            if (ids[i] == id) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The index of the unanswered query with {@code id}, or -1. */
-    private static int waitingFor(int[] ids, DnsMessage.Response[] answers, int id) {
-        int i = indexOf(ids, ids.length, id);
-        return i >= 0 && answers[i] == null ? i : -1;
     }
 
     /**

@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  *
  * <p>Registered in {@code META-INF/services}. Lookups from greenlets and from a hub's own
  * platform thread (its main greenlet) wait cooperatively on their hub; from any other
- * thread (platform threads without a hub, the JDK's own virtual threads) they wait in a
- * private selector, blocking only that thread. Names the native resolver cannot
+ * thread (platform threads without a hub, the JDK's own virtual threads) they block only
+ * that thread, their UDP queries sharing one socket per name server. Names the native resolver cannot
  * resolve fail with {@link UnknownHostException}: there is no fallback to the system
  * resolver (so nsswitch sources such as mDNS or LDAP are not consulted).
  */
@@ -74,7 +74,8 @@ public final class GeventInetAddressResolverProvider extends InetAddressResolver
         /**
          * A greenlet, or a hub's own platform thread (its main greenlet), waits on its hub;
          * other threads (and a thread running a hub's loop, whose callbacks must not block)
-         * wait in a private selector, and never get a hub made for them.
+         * block only themselves (sharing a UDP socket per name server, waiting for TCP in a
+         * private selector), and never get a hub made for them.
          */
         private static Readiness readiness() {
             Thread t = Thread.currentThread();

@@ -56,15 +56,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * forgotten (a late answer is ignored); lookups that had joined its query ask for themselves.
  *
  * <p><b>Threads.</b> Thread-safe. In a greenlet, or on a hub's platform thread, it waits
- * cooperatively on that hub; on a virtual thread of the JDK's own scheduler it waits in a
- * private selector.
+ * cooperatively on that hub; on a virtual thread of the JDK's own scheduler it blocks that
+ * thread (UDP queries then share a socket per server with the other threads without a hub).
  *
  * <p><b>Implementation overview.</b> {@link #lookupAll} goes literal → hosts file →
  * each search candidate; a candidate's types (A and AAAA, in the preferred order) go to
  * {@code queryAddresses}, which takes what the cache has by (type, name) and hands the rest
  * to {@code exchange}. {@code exchange} joins the queries already in flight (a map of
  * futures by type and name) and leads the others: {@code ask} sends them together to one
- * server per round ({@link HubDnsSockets} in a greenlet, {@link DnsTransport#udp} elsewhere),
+ * server per round ({@link HubDnsSockets} in a greenlet, {@link ThreadDnsSockets} elsewhere),
  * servers ordered by {@link ServerHealth}, retrying truncated answers over TCP. Each answer's CNAME chain is followed. NXDOMAIN
  * and "no records of this type" move on to the next candidate; any other failure ends the
  * lookup with its cause, unless the other family's query of the same candidate found
@@ -113,6 +113,7 @@ public final class NativeResolver implements Resolver {
     private final ConcurrentHashMap<String, CompletableFuture<DnsMessage.Response>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
     private final HubDnsSockets hubSockets = new HubDnsSockets();
+    private final ThreadDnsSockets threadSockets = new ThreadDnsSockets();
 
     private NativeResolver(ResolvConfFile conf, HostsFile hosts, int cacheSize) {
         this.conf = conf;
@@ -157,7 +158,7 @@ public final class NativeResolver implements Resolver {
         return "NativeResolver" + conf.current().nameservers();
     }
 
-    /** Waits on the caller's hub; on a JDK-scheduled virtual thread, in a private selector. */
+    /** Waits on the caller's hub; a JDK-scheduled virtual thread blocks itself (see {@link Readiness.OnSelector}). */
     private static Readiness callerReadiness() {
         Thread t = Thread.currentThread();
         try {
@@ -516,13 +517,13 @@ public final class NativeResolver implements Resolver {
 
     /**
      * One UDP exchange: a greenlet's goes over its hub's shared socket to {@code server}, any
-     * other thread's over a socket of its own; see {@link DnsTransport#udp}.
+     * other thread's over the socket the threads without a hub share.
      */
     private DnsMessage.Response[] udp(InetSocketAddress server, DnsTransport.Question[] questions, long deadline,
                                       Readiness readiness) throws IOException {
         return readiness instanceof Readiness.OnHub onHub
                 ? hubSockets.exchange(onHub.hub(), server, questions, deadline)
-                : DnsTransport.udp(server, questions, deadline, readiness);
+                : threadSockets.exchange(server, questions, deadline);
     }
 
     private static int[] unanswered(Object[] out) {

@@ -31,9 +31,10 @@ import java.util.Objects;
  * be set while the server is new.
  *
  * <p><b>Full.</b> With a {@link Pool} (given to {@link #spawnIn} or made by
- * {@link #maxConcurrency}) the receiver stops accepting while the pool is full and goes
- * on when a handler ends, as gevent's servers do: connections beyond the limit wait in the
- * kernel's backlog.
+ * {@link #maxConcurrency}), or a {@link #maxConcurrency} limit over the hubs of a
+ * {@link StreamServer#hubGroup hub group}, the receiver stops accepting while the limit is
+ * reached and goes on when a handler ends, as gevent's servers do: connections beyond the
+ * limit wait in the kernel's backlog.
  *
  * <p><b>Errors.</b> A failed accept or receive (too many open files, a connection aborted
  * before it was accepted) is reported and retried after a pause that doubles from 10 ms
@@ -65,6 +66,8 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     final Hub hub;
     private State state = State.NEW;
     private Group group;
+    /** How many handlers may run at once, set by {@link #maxConcurrency}; 0 for no limit. */
+    private int maxConcurrency;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
     private Runnable onStop = () -> { };
     private final Event closed = new Event();
@@ -87,12 +90,15 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
         Objects.requireNonNull(group, "group");
         checkHandlerGroupOption("spawnIn");
         this.group = group;
+        this.maxConcurrency = 0;
         return self();
     }
 
     /**
-     * Runs at most {@code handlers} handlers at once, in a {@link Pool} of that size:
-     * accepting pauses while it is full. Replaces an earlier {@link #spawnIn}.
+     * Runs at most {@code handlers} handlers at once (gevent's {@code spawn=n}): in a
+     * {@link Pool} of that size, made at {@link #start()}, or, for a {@link StreamServer}
+     * given a {@link StreamServer#hubGroup hub group}, on all the group's hubs together.
+     * Accepting pauses while the limit is reached. Replaces an earlier {@link #spawnIn}.
      *
      * @throws IllegalArgumentException if {@code handlers} is not positive
      * @throws IllegalStateException if the server was started
@@ -101,9 +107,23 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
         if (handlers <= 0) {
             throw new IllegalArgumentException("maxConcurrency must be positive: " + handlers);
         }
-        checkHandlerGroupOption("maxConcurrency");
-        this.group = new Pool(handlers);
+        checkNew("maxConcurrency");
+        this.group = null;
+        this.maxConcurrency = handlers;
         return self();
+    }
+
+    /** The limit set by {@link #maxConcurrency}, or 0 for none. */
+    final int maxConcurrencyLimit() {
+        return maxConcurrency;
+    }
+
+    /**
+     * The group the receiver spawns handlers in when {@link #spawnIn} gave none, made by
+     * {@link #start()}: a {@link Pool} of the {@link #maxConcurrency} limit, or a plain group.
+     */
+    Group newHandlerGroup() {
+        return maxConcurrency > 0 ? new Pool(maxConcurrency) : new Group();
     }
 
     /**
@@ -151,7 +171,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
             throw new IllegalStateException(this + " cannot start: it was started before");
         }
         if (group == null) {
-            group = new Group();
+            group = newHandlerGroup();
         }
         try {
             open();
@@ -260,10 +280,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
             if (receiver != null && receiver != Greenlet.current()) {
                 receiver.kill(new GreenletExit(), false, null);
             }
-            AbstractSocket socket = socket();
-            if (socket != null) {
-                socket.close();
-            }
+            closeSocket();
         } catch (IOException e) {
             report("closing its socket", e);
         } finally {
@@ -282,9 +299,9 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     }
 
     /**
-     * The group the handlers run in: the one given to {@link #spawnIn}, the pool made by
-     * {@link #maxConcurrency}, or the server's own; {@code null} before {@link #start()}
-     * when none was set.
+     * The group the handlers run in: the one given to {@link #spawnIn}, else the one
+     * {@link #start()} made (a pool of the {@link #maxConcurrency} limit, or the server's
+     * own); {@code null} before {@link #start()} unless {@link #spawnIn} gave one.
      */
     public Group group() {
         return group;
@@ -301,6 +318,14 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
 
     /** The server's socket, or {@code null} before {@link #open()} when it was not given one. */
     abstract AbstractSocket socket();
+
+    /** Closes the server's socket, if it has one; called once, by {@link #close()}. */
+    void closeSocket() throws IOException {
+        AbstractSocket socket = socket();
+        if (socket != null) {
+            socket.close();
+        }
+    }
 
     /**
      * Blocks the receiver until the next connection or datagram and spawns its handler in
@@ -335,28 +360,63 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
 
     /**
      * Spawns, in {@code handlers}, a greenlet that runs {@code body} for {@code peer}, reports
-     * what escapes it (but a kill) and closes {@code resource} (if any) when it ends. If
-     * the greenlet cannot be spawned, {@code resource} is closed before this throws.
+     * what escapes it (but a kill) and closes {@code resource} (if any) when it ends, or once
+     * it is dead if it was killed before it ran. If the greenlet cannot be spawned,
+     * {@code resource} is closed before this throws.
      */
     final void spawnHandler(Group handlers, SocketAddress peer, HandlerBody body, AutoCloseable resource) {
-        Greenlet<Void> handler = new Greenlet<Void>(() -> handle(peer, body, resource));
+        Handling handling = new Handling(peer, body, resource);
+        Greenlet<Void> handler = new Greenlet<Void>(handling);
+        handler.rawLink(handling::closeIfNeverRan);
         try {
             handlers.start(handler);
         } catch (RuntimeException | Error e) {
-            closeResource(peer, resource);
+            handling.close();
             throw e;
         }
     }
 
-    private void handle(SocketAddress peer, HandlerBody body, AutoCloseable resource) {
-        try {
-            body.run();
-        } catch (GreenletExit e) {
-            throw e;
-        } catch (Throwable t) {
-            report("handler for " + peer, t);
-        } finally {
-            closeResource(peer, resource);
+    /** What a handler greenlet runs; on its hub. */
+    private final class Handling implements Runnable {
+        private final SocketAddress peer;
+        private final HandlerBody body;
+        private final AutoCloseable resource;
+        private boolean began;
+        private boolean closed;
+
+        Handling(SocketAddress peer, HandlerBody body, AutoCloseable resource) {
+            this.peer = peer;
+            this.body = body;
+            this.resource = resource;
+        }
+
+        @Override
+        public void run() {
+            began = true;
+            try {
+                body.run();
+            } catch (GreenletExit e) {
+                throw e;
+            } catch (Throwable t) {
+                report("handler for " + peer, t);
+            } finally {
+                close();
+            }
+        }
+
+        /** Once the greenlet is dead: closes the resource if the body never began (a kill before it ran). */
+        void closeIfNeverRan() {
+            if (!began) {
+                close();
+            }
+        }
+
+        /** Closes the resource, once. */
+        void close() {
+            if (!closed) {
+                closed = true;
+                closeResource(peer, resource);
+            }
         }
     }
 
@@ -373,11 +433,26 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
 
     /** Reports {@code error} once, naming this server and {@code what} failed. */
     final void report(String what, Throwable error) {
-        hub.handleError(this + ": " + what, error);
+        errorHub().handleError(this + ": " + what, error);
+    }
+
+    /** The hub whose {@link Hub#handleError} gets this server's reports: its own. */
+    Hub errorHub() {
+        return hub;
+    }
+
+    /** The hook given to {@link #onStop}, for a server that stops others with it. */
+    final Runnable stopHook() {
+        return onStop;
+    }
+
+    /** Blocks the calling greenlet, on the server's hub, until the server is closed. */
+    final void awaitClosed() {
+        closed.await();
     }
 
     /**
-     * Throws {@link IllegalStateException} unless {@code option}, which sets the group the
+     * Throws {@link IllegalStateException} unless {@code option}, which gives the group the
      * handlers run in, may be set now: the server is new.
      */
     void checkHandlerGroupOption(String option) {

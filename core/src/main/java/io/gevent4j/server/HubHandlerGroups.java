@@ -4,7 +4,9 @@ import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubGroup;
+import io.gevent4j.lock.Semaphore;
 import io.gevent4j.pool.Group;
+import io.gevent4j.socket.ListeningSocket;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -14,17 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * The handlers of a {@link StreamServer} that serves from a {@link HubGroup}: one
- * {@link Group} on each hub of the group, and the hand-off of each accepted channel to the
- * next open hub, round robin, where the connection lives for its whole life.
+ * {@link Group} on each hub of the group, the hand-off of each accepted channel to the
+ * next open hub, round robin, where the connection lives for its whole life, and the
+ * server's {@link BaseServer#maxConcurrency limit} over all of them.
  *
  * <p>Made and used on the server's hub. Each group is made on its own hub, by the first
- * hand-off or stop that reaches it, and touched only there (hand-offs and stops run there
- * through {@link Hub#runThreadsafe}). Hand-offs and stops go through the same per-hub
+ * hand-off or stop that reaches it, dropped by the stop, and touched only there (hand-offs
+ * and stops run there through {@link Hub#runThreadsafe}). Hand-offs and stops go through the same per-hub
  * callback queue, in order, so a stop reaches a hub after every channel handed to it before.
  *
  * <p><b>Implementation overview.</b> A channel handed off is in {@code handed} until the
@@ -32,44 +34,101 @@ import java.util.function.Consumer;
  * the callbacks it has not run ({@link Hub#runThreadsafe}), so a channel handed to a hub
  * found closed right after is closed by the hand-off, and one whose hub closed later by
  * {@link #stop}, once every open hub has taken its own.
+ *
+ * <p>With a limit, each connection holds a permit of a {@link Semaphore} (thread-safe) from
+ * before it is accepted until it ends: the receiver waits for one, cooperatively, before
+ * accepting, so the connections beyond the limit wait in the kernel's backlog; the permit
+ * is given back on the hub that served the connection once its handler ended, or wherever
+ * the connection was closed unserved.
  */
 final class HubHandlerGroups {
 
     /** How long {@link #stop} waits for a hub beyond the handlers' timeout: the kill's second, and the hop. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
+    /** Serves a channel handed to a hub, on that hub. */
+    @FunctionalInterface
+    interface Serve {
+        /**
+         * Serves {@code channel} in a handler spawned in {@code handlers}, and runs
+         * {@code ended} once: when that handler has ended and closed the channel, or at once
+         * if no handler could be spawned (the channel then closed).
+         */
+        void serve(SocketChannel channel, Group handlers, Runnable ended);
+    }
+
     private final HubGroup hubs;
     private final Map<Hub, Group> groups = new ConcurrentHashMap<>();
     private final Set<SocketChannel> handed = ConcurrentHashMap.newKeySet();
+    /** One permit per connection the limit allows; {@code null} without a limit. */
+    private final Semaphore permits;
 
-    /** @throws IllegalStateException if {@code hubs} is closed */
-    HubHandlerGroups(HubGroup hubs) {
+    /**
+     * Handlers on the hubs of {@code hubs}, at most {@code maxConcurrency} at once on all of
+     * them together (0 for no limit).
+     *
+     * @throws IllegalStateException if {@code hubs} is closed
+     */
+    HubHandlerGroups(HubGroup hubs, int maxConcurrency) {
         if (hubs.isClosed()) {
             throw new IllegalStateException("cannot serve from a closed " + hubs);
         }
         this.hubs = hubs;
+        this.permits = maxConcurrency > 0 ? new Semaphore(maxConcurrency) : null;
     }
 
     /**
-     * Hands {@code channel} to the next open hub, where {@code serve} runs with it and that
-     * hub's group as a loop callback. Never blocks.
+     * Blocks the calling greenlet (the receiver) until the limit lets one more connection in,
+     * then until {@code listener} accepts one, and hands it to the next open hub, where
+     * {@code serve} runs with it as a loop callback.
      *
-     * @throws IOException if every hub of the group is closed; the channel is closed
+     * @throws IOException if accepting failed, or every hub of the group is closed (the
+     *         connection is then closed unserved)
      */
-    void handOff(SocketChannel channel, BiConsumer<SocketChannel, Group> serve) throws IOException {
+    void acceptAndHandOff(ListeningSocket listener, Serve serve) throws IOException {
+        if (permits != null) {
+            permits.acquire();
+        }
+        SocketChannel channel;
+        try {
+            channel = listener.acceptChannel();
+        } catch (IOException | RuntimeException | Error e) {
+            connectionEnded();
+            throw e;
+        }
+        handOff(channel, serve);
+    }
+
+    private void handOff(SocketChannel channel, Serve serve) throws IOException {
         Hub hub = nextOpenHub();
         if (hub == null) {
-            channel.close();
+            closeUnserved(channel);
             throw new IOException("every hub of " + hubs + " is closed: the connection is closed unserved");
         }
         handed.add(channel);
         hub.runThreadsafe(() -> {
             if (handed.remove(channel)) {
-                serve.accept(channel, groupHere());
+                serve.serve(channel, groupHere(), this::connectionEnded);
             }
         });
         if (hub.isClosed() && handed.remove(channel)) {
+            closeUnserved(channel);
+        }
+    }
+
+    /** Closes a channel no handler took, and gives its permit back. */
+    private void closeUnserved(SocketChannel channel) throws IOException {
+        try {
             channel.close();
+        } finally {
+            connectionEnded();
+        }
+    }
+
+    /** A connection let in by the limit has ended: its permit is free. Any thread. */
+    private void connectionEnded() {
+        if (permits != null) {
+            permits.release();
         }
     }
 
@@ -88,6 +147,11 @@ final class HubHandlerGroups {
         return groups.computeIfAbsent(Hub.current(), hub -> new Group());
     }
 
+    /** How many hubs hold a group of handlers: none once {@link #stop} has run on every hub. */
+    int hubsWithGroups() {
+        return groups.size();
+    }
+
     /** Whether {@code greenlet}, running on the current hub, is a handler in this hub's group. */
     boolean contains(Greenlet<?> greenlet) {
         Group group = groups.get(Hub.current());
@@ -96,9 +160,12 @@ final class HubHandlerGroups {
 
     /**
      * Runs {@code stop} with each open hub's group, in a greenlet of that hub, all at once,
-     * and blocks the calling greenlet until every one has returned (waiting for each at most
-     * {@code timeout} and a margin: a hub that closes meanwhile may never run it); then
-     * closes the channels handed to hubs that closed before taking them.
+     * then drops that group (every channel handed to the hub was taken before: they share
+     * its callback queue), and blocks the calling greenlet until every one has returned
+     * (waiting for each at most {@code timeout} and a margin: a hub that closes meanwhile may
+     * never run it); then
+     * drops the groups of hubs that closed and closes the channels handed to them before they
+     * took them.
      *
      * @throws IOException if closing such a channel failed (the others are closed still)
      */
@@ -107,7 +174,11 @@ final class HubHandlerGroups {
         for (Hub hub : hubs.hubs()) {
             if (!hub.isClosed()) {
                 stopping.add(Gevent.spawnOn(hub, () -> {
-                    stop.accept(groupHere());
+                    try {
+                        stop.accept(groupHere());
+                    } finally {
+                        groups.remove(hub);
+                    }
                     return null;
                 }));
             }
@@ -116,11 +187,12 @@ final class HubHandlerGroups {
         for (Greenlet<Void> g : stopping) {
             g.join(bound);
         }
+        groups.keySet().removeIf(Hub::isClosed);
         IOException failure = null;
         for (SocketChannel channel : List.copyOf(handed)) {
             try {
                 if (handed.remove(channel)) {
-                    channel.close();
+                    closeUnserved(channel);
                 }
             } catch (IOException e) {
                 if (failure == null) {

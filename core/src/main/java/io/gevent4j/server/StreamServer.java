@@ -219,8 +219,9 @@ public final class StreamServer extends BaseServer<StreamServer> {
      * it closed is closed unserved. What a handler throws is reported, as usual, to the
      * server's hub's {@link Hub#setErrorHandler error handler}, called then on the handler's
      * hub thread, and so possibly from several threads at once. The handlers run in one group
-     * per hub, of the server's making, so {@link #spawnIn} and {@link #maxConcurrency} cannot
-     * be combined with it.
+     * per hub, of the server's making, so {@link #spawnIn} cannot be combined with it;
+     * {@link #maxConcurrency} limits the handlers of all the hubs together: the receiver
+     * waits for a handler to end, on whichever hub, before it accepts beyond the limit.
      *
      * <p>Why one acceptor rather than one {@code SO_REUSEPORT} listener per hub
      * ({@link ListeningSocket#bindReusePort}), the other way measured: under the same load
@@ -234,15 +235,14 @@ public final class StreamServer extends BaseServer<StreamServer> {
      * bind semantics, which the JDK's {@code HttpServer} API needs (it binds before it is given
      * its executor, and a second server on the address must fail to bind).
      *
-     * @throws IllegalStateException if the server was started, or has a {@link #spawnIn group}
-     *         or {@link #maxConcurrency limit}
+     * @throws IllegalStateException if the server was started, or was given a {@link #spawnIn group}
      */
     public StreamServer hubGroup(HubGroup hubs) {
         Objects.requireNonNull(hubs, "hubs");
         checkNew("hubGroup");
         if (group() != null) {
             throw new IllegalStateException("hubGroup runs the handlers in groups of its own: " + this
-                    + " was given a group or a concurrency limit");
+                    + " was given a group");
         }
         this.hubGroup = hubs;
         return this;
@@ -257,6 +257,12 @@ public final class StreamServer extends BaseServer<StreamServer> {
         }
     }
 
+    /** With a hub group, the server's hub runs no handler: its group stays empty, without a limit. */
+    @Override
+    Group newHandlerGroup() {
+        return hubGroup != null ? new Group() : super.newHandlerGroup();
+    }
+
     @Override
     public SocketAddress address() {
         return bound != null ? bound : requested;
@@ -269,7 +275,7 @@ public final class StreamServer extends BaseServer<StreamServer> {
             bound = boundAddress(listener);
         }
         if (hubGroup != null) {
-            hubHandlers = new HubHandlerGroups(hubGroup);
+            hubHandlers = new HubHandlerGroups(hubGroup, maxConcurrencyLimit());
         }
     }
 
@@ -281,10 +287,11 @@ public final class StreamServer extends BaseServer<StreamServer> {
     @Override
     void serveNext(Group handlers) throws IOException {
         if (hubHandlers != null) {
-            hubHandlers.handOff(listener.acceptChannel(), this::serveHandedOff);
+            hubHandlers.acceptAndHandOff(listener, this::serveHandedOff);
             return;
         }
-        spawnHandler(handlers, listener.accept());
+        StreamSocket socket = listener.accept();
+        spawnHandler(handlers, socket, socket);
     }
 
     @Override
@@ -305,25 +312,61 @@ public final class StreamServer extends BaseServer<StreamServer> {
         return hubHandlers != null ? hubHandlers.contains(greenlet) : super.isHandler(greenlet);
     }
 
-    /** On the hub {@code channel} was handed to, as a loop callback: serves it there. */
-    private void serveHandedOff(SocketChannel channel, Group handlers) {
+    /** How many hubs of the {@link #hubGroup} hold a group of this server's handlers: none once it stopped. */
+    int hubsWithHandlers() {
+        return hubHandlers == null ? 0 : hubHandlers.hubsWithGroups();
+    }
+
+    /**
+     * On the hub {@code channel} was handed to, as a loop callback: serves it there, and runs
+     * {@code ended} once the connection is closed.
+     */
+    private void serveHandedOff(SocketChannel channel, Group handlers, Runnable ended) {
+        StreamSocket socket = null;
         try {
-            spawnHandler(handlers, StreamSocket.adopt(channel));
+            socket = StreamSocket.adopt(channel);
+            spawnHandler(handlers, socket, new HandedOff(socket, ended));
         } catch (IOException | RuntimeException e) {
+            if (socket == null) {
+                ended.run();
+            }
             report("failed to serve a connection handed to " + Hub.current(), e);
         }
     }
 
-    /** Spawns the handler of the accepted {@code socket}, which is closed if that fails. */
-    private void spawnHandler(Group handlers, StreamSocket socket) throws IOException {
+    /**
+     * Spawns the handler of the accepted {@code socket}; {@code connection} closes it, when
+     * the handler ends or at once if the handler cannot be spawned.
+     */
+    private void spawnHandler(Group handlers, StreamSocket socket, AutoCloseable connection) throws IOException {
         SocketAddress peer;
         try {
             peer = socket.getRemoteAddress();
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            closeQuietly(connection, e);
             throw e;
         }
-        spawnHandler(handlers, peer, () -> serve(socket, peer), socket);
+        spawnHandler(handlers, peer, () -> serve(socket, peer), connection);
+    }
+
+    private static void closeQuietly(AutoCloseable connection, Exception failure) {
+        try {
+            connection.close();
+        } catch (Exception e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** A connection handed to a hub: closing it closes its socket, then says it ended (its permit is free). */
+    private record HandedOff(StreamSocket socket, Runnable ended) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try {
+                socket.close();
+            } finally {
+                ended.run();
+            }
+        }
     }
 
     /** Runs in the connection's greenlet: the TLS handshake if any, then the handler. */

@@ -12,6 +12,8 @@
  *       concurrent handlers, and how errors are reported.</li>
  * </ul>
  *
- * <p>Everything here belongs to the hub that created it and is hub-thread only.
+ * <p>Everything here belongs to the hub that created it and is hub-thread only; a server
+ * given a {@link io.gevent4j.hub.HubGroup} ({@code hubGroup}) runs its handlers on the hubs
+ * of the group.
  */
 package io.gevent4j.server;

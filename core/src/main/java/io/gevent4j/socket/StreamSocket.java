@@ -12,7 +12,6 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -62,6 +61,8 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     /** Bytes read past the end of TLS by {@link TlsSocket#unwrap()}: the next reads return them first. */
     private ByteBuffer unread;
     private IoDirection connecting;
+    /** The hub's buffer that {@link #recv} reads through, looked up on the first {@code recv} that fits it. */
+    private RecvBuffer recvBuffer;
     private ChannelStreams streams;
 
     StreamSocket(SocketChannel channel) throws IOException {
@@ -223,19 +224,26 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     }
 
     /**
-     * One read without waiting into a buffer of its own, so that no buffer is held while
-     * the greenlet waits for readiness (an idle connection costs no read buffer).
+     * One read without waiting, through the hub's {@link RecvBuffer} (or, above its size, a
+     * buffer of its own), so that no buffer is held while the greenlet waits for readiness
+     * (an idle connection costs no read buffer) and only the bytes read are allocated.
      *
      * @return the bytes read, empty at end of stream, {@code null} if none were there
      */
     private byte[] recvNow(int maxBytes) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(maxBytes);
+        if (recvBuffer == null && maxBytes <= RecvBuffer.SIZE) {
+            recvBuffer = RecvBuffer.of(hub);
+        }
+        ByteBuffer b = recvBuffer != null && maxBytes <= RecvBuffer.SIZE
+                ? recvBuffer.take(maxBytes) : ByteBuffer.allocate(maxBytes);
         int n = channel.read(b);
         if (n == 0) {
             return null;
         }
         drained = n > 0 && n < maxBytes;
-        return n < 0 ? new byte[0] : Arrays.copyOf(b.array(), n);
+        byte[] data = new byte[Math.max(n, 0)];
+        b.get(0, data);
+        return data;
     }
 
     /** Moves what fits of {@link #unread} into {@code dst}; forgets it once empty. */

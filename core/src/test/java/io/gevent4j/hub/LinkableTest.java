@@ -45,6 +45,32 @@ class LinkableTest {
     }
 
     @Test
+    void aGreenletsSignalWakesTheWaiterAtOnceBehindTheGreenletsReadyBeforeIt() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            int[] items = {0};
+            Readiness[] there = new Readiness[1];
+            there[0] = new Readiness(hub, false, () -> items[0] > there[0].reserved());
+            List<String> ran = new ArrayList<>();
+            Greenlet<Boolean> waiter = Gevent.spawn(() -> {
+                boolean got = there[0].await(null);
+                ran.add("waiter");
+                return got;
+            });
+            Gevent.sleep(0);
+            Gevent.spawn(() -> {
+                Gevent.spawn(() -> ran.add("ready before"));
+                items[0] = 1;
+                there[0].signal();
+                ran.add("woken=" + there[0].reserved() + " waiting=" + there[0].waiters());
+            }).join();
+            assertTrue(waiter.get());
+            assertEquals(List.of("woken=1 waiting=0", "ready before", "waiter"), ran,
+                    "the signal itself woke the waiter, which ran behind the greenlet ready before it");
+        });
+    }
+
+    @Test
     void aWaiterThatTimesOutOrIsKilledPassesWhatItWasWokenForToTheNext() {
         FreshHub.run(() -> {
             Hub hub = Hub.current();

@@ -173,19 +173,24 @@ class PatchedSocketTest {
         try (ServerSocket listener = listen();
              Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
              Socket peer = listener.accept()) {
-            CompletableFuture<Integer> reader = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return client.getInputStream().read();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            Thread.sleep(20);
+            var reader = new java.util.concurrent.FutureTask<>(() -> client.getInputStream().read());
+            Thread thread = Thread.ofPlatform().start(reader);
+            awaitBlockedOnOwnSelector(thread);
             client.close();
             var e = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> reader.get(LIMIT_MS, TimeUnit.MILLISECONDS));
-            assertEquals("Socket closed", e.getCause().getCause().getMessage());
+            assertEquals("Socket closed", e.getCause().getMessage());
             assertEquals(-1, peer.getInputStream().read());
+        }
+    }
+
+    /** Waits (bounded) until {@code thread} is inside the wait a thread without a hub makes on its own selector. */
+    private static void awaitBlockedOnOwnSelector(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIMIT_MS);
+        while (java.util.Arrays.stream(thread.getStackTrace())
+                .noneMatch(f -> f.getMethodName().equals("awaitOnOwnSelector"))) {
+            assertTrue(System.nanoTime() < deadline, "the reader never blocked in read");
+            Thread.sleep(5);
         }
     }
 

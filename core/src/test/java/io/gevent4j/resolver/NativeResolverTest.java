@@ -378,7 +378,7 @@ class NativeResolverTest {
     }
 
     @Test
-    void aVirtualThreadOfTheDefaultSchedulerWaitsInItsOwnSelector() throws Exception {
+    void aVirtualThreadOfTheDefaultSchedulerResolvesWithoutAHub() throws Exception {
         try (DnsTestServer server = new DnsTestServer(simple("vt.test", "10.6.0.1", 60))) {
             NativeResolver r = server.resolver(dir, "", "").build();
             AtomicReference<Object> result = new AtomicReference<>();

@@ -6,6 +6,7 @@ import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubGroup;
+import io.gevent4j.lock.Semaphore;
 import io.gevent4j.pool.Group;
 import io.gevent4j.socket.StreamSocket;
 import io.gevent4j.socket.TestCerts;
@@ -25,11 +26,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.gevent4j.server.StreamServerTest.ANY_LOOPBACK_PORT;
 import static io.gevent4j.server.StreamServerTest.assertNeverServed;
+import static io.gevent4j.server.StreamServerTest.assertOpenFds;
 import static io.gevent4j.server.StreamServerTest.openFds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -52,6 +55,13 @@ class HubGroupServerTest {
     /** How many greenlets {@code hub} runs, counted on that hub, without the counting one. */
     static int greenletsOn(Hub hub) {
         return Gevent.spawnOn(hub, () -> hub.greenletCount() - 1).get();
+    }
+
+    /** Asserts that no hub of {@code hubs} runs a greenlet (but the one counting): no receiver or handler left. */
+    static void assertNoGreenletLeft(HubGroup hubs) {
+        for (Hub hub : hubs.hubs()) {
+            assertEquals(0, greenletsOn(hub), "no greenlet left on " + hub);
+        }
     }
 
     @Test
@@ -88,8 +98,28 @@ class HubGroupServerTest {
                 assertEquals(hubNames, served, "every hub served connections");
                 assertEquals(20, perHub[0], "round robin: half of the connections on each hub");
                 server.stop();
-                for (Hub hub : hubs.hubs()) {
-                    assertEquals(0, greenletsOn(hub), "no handler left on " + hub);
+                assertNoGreenletLeft(hubs);
+            });
+        }
+    }
+
+    @Test
+    void aStoppedServerHoldsNoGroupOnTheHubsAndTheNextServerOnThemWorks() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                for (int server = 0; server < 2; server++) {
+                    StreamServer s = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho)
+                            .hubGroup(hubs).start();
+                    Set<String> served = new HashSet<>();
+                    for (int i = 0; i < 4; i++) {
+                        try (LineClient c = new LineClient(s.address())) {
+                            served.add(c.call("x"));
+                        }
+                    }
+                    assertEquals(2, served.size(), "both hubs served server " + server + ": " + served);
+                    assertEquals(2, s.hubsWithHandlers(), "a group of handlers on each hub while serving");
+                    s.stop();
+                    assertEquals(0, s.hubsWithHandlers(), "the stopped server holds nothing on the hubs");
                 }
             });
         }
@@ -100,11 +130,7 @@ class HubGroupServerTest {
         serveAndStop();
         long fdsBefore = openFds();
         serveAndStop();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (openFds() != fdsBefore && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(fdsBefore, openFds(), "open file descriptors");
+        assertOpenFds(fdsBefore);
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("gevent4j-group")),
                 "no hub thread of a closed group is left");
     }
@@ -122,9 +148,7 @@ class HubGroupServerTest {
                     clients.add(c);
                 }
                 server.stop();
-                for (Hub hub : hubs.hubs()) {
-                    assertEquals(0, greenletsOn(hub), "no handler left on " + hub);
-                }
+                assertNoGreenletLeft(hubs);
                 for (LineClient c : clients) {
                     c.close();
                 }
@@ -159,9 +183,7 @@ class HubGroupServerTest {
                     assertNull(c.readLine(), "the server closed the connection");
                     c.close();
                 }
-                for (Hub hub : hubs.hubs()) {
-                    assertEquals(0, greenletsOn(hub), "no handler left on " + hub);
-                }
+                assertNoGreenletLeft(hubs);
                 assertNeverServed(server.address());
             });
         }
@@ -246,18 +268,128 @@ class HubGroupServerTest {
     }
 
     @Test
-    void aGroupOrALimitCannotBeCombinedWithAHubGroup() {
+    void aGivenGroupCannotBeCombinedWithAHubGroup() {
         try (HubGroup hubs = HubGroup.start(1)) {
             FreshHub.run(() -> {
                 StreamServer spread = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho).hubGroup(hubs);
-                assertThrows(IllegalStateException.class, () -> spread.maxConcurrency(10));
                 assertThrows(IllegalStateException.class, () -> spread.spawnIn(new Group()));
-                StreamServer limited = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho).maxConcurrency(10);
-                assertThrows(IllegalStateException.class, () -> limited.hubGroup(hubs));
+                StreamServer grouped = new StreamServer(ANY_LOOPBACK_PORT, HubGroupServerTest::hubEcho).spawnIn(new Group());
+                assertThrows(IllegalStateException.class, () -> grouped.hubGroup(hubs));
                 spread.close();
-                limited.close();
+                grouped.close();
             });
         }
+    }
+
+    /** Handlers that count themselves, waiting for a permit of {@code gate} (thread-safe) before they answer. */
+    private static StreamServer.Handler gatedEcho(Semaphore gate, AtomicInteger running, AtomicInteger most) {
+        return (socket, address) -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                gate.acquire();
+                socket.sendAll(("served " + Hub.current().thread().getName() + "\n").getBytes(StandardCharsets.UTF_8));
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+    }
+
+    /** Waits (cooperatively, at most 60 s for a loaded machine) until {@code count} reaches {@code value}. */
+    static void awaitValue(AtomicInteger count, int value) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (count.get() != value && System.nanoTime() < deadline) {
+            Gevent.sleep(0.005);
+        }
+        assertEquals(value, count.get());
+    }
+
+    @Test
+    void maxConcurrencyLimitsTheHandlersOfAllHubsTogether() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                Semaphore gate = new Semaphore(0);
+                AtomicInteger running = new AtomicInteger();
+                AtomicInteger most = new AtomicInteger();
+                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, gatedEcho(gate, running, most))
+                        .maxConcurrency(3).hubGroup(hubs).start();
+                assertEquals(Group.class, server.group().getClass(), "no pool on the server's own hub, which runs no handler");
+                List<LineClient> clients = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    clients.add(new LineClient(server.address()));
+                }
+                awaitValue(running, 3);
+                Gevent.sleep(0.2);
+                assertEquals(3, running.get(), "three handlers run; the other connections wait, unaccepted");
+                for (int i = 0; i < 8; i++) {
+                    gate.release();
+                }
+                Set<String> served = new HashSet<>();
+                for (LineClient c : clients) {
+                    String answer = c.readLine();
+                    assertTrue(answer.startsWith("served gevent4j-group"), answer);
+                    served.add(answer);
+                    c.close();
+                }
+                assertEquals(3, most.get(), "never more than three handlers at once, on both hubs together");
+                assertEquals(2, served.size(), "both hubs served: " + served);
+                server.stop();
+            });
+        }
+    }
+
+    @Test
+    void aFailingHandlerGivesItsPlaceBack() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                List<Throwable> reported = new CopyOnWriteArrayList<>();
+                Hub.current().setErrorHandler((context, error) -> reported.add(error));
+                AtomicInteger calls = new AtomicInteger();
+                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> {
+                    if (calls.incrementAndGet() % 2 == 1) {
+                        throw new IllegalStateException("a failing handler (expected by the test)");
+                    }
+                    socket.sendAll("ok\n".getBytes(StandardCharsets.UTF_8));
+                }).maxConcurrency(1).hubGroup(hubs).start();
+                for (int i = 0; i < 6; i++) {
+                    try (LineClient c = new LineClient(server.address())) {
+                        assertEquals(i % 2 == 0 ? null : "ok", c.readLine(), "connection " + i + " was served");
+                    }
+                }
+                server.stop();
+                assertEquals(3, reported.size(), "each failure reported: " + reported);
+            });
+        }
+    }
+
+    @Test
+    void stopWhileTheLimitIsReachedLeavesNothingBehind() throws Exception {
+        long fdsBefore = -1;
+        for (int run = 0; run < 2; run++) {
+            try (HubGroup hubs = HubGroup.start(2)) {
+                FreshHub.run(() -> {
+                    Semaphore gate = new Semaphore(0);
+                    AtomicInteger running = new AtomicInteger();
+                    StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, gatedEcho(gate, running, new AtomicInteger()))
+                            .maxConcurrency(2).hubGroup(hubs).stopTimeout(Duration.ZERO).start();
+                    List<LineClient> clients = new ArrayList<>();
+                    for (int i = 0; i < 5; i++) {
+                        clients.add(new LineClient(server.address()));
+                    }
+                    awaitValue(running, 2);
+                    server.stop();
+                    assertEquals(0, running.get(), "the running handlers were killed");
+                    assertNoGreenletLeft(hubs);
+                    for (LineClient c : clients) {
+                        c.close();
+                    }
+                    assertNeverServed(server.address());
+                });
+            }
+            if (run == 0) {
+                fdsBefore = openFds();
+            }
+        }
+        assertOpenFds(fdsBefore);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
 import io.gevent4j.event.Event;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.pool.Group;
 import io.gevent4j.pool.Pool;
 import io.gevent4j.socket.StreamSocket;
 import org.junit.jupiter.api.Test;
@@ -246,6 +247,29 @@ class StreamServerTest {
                 c.close();
             }
             assertEquals(2, most[0], "never more than two at once");
+            server.stop();
+        });
+    }
+
+    /** A handler killed before it ran (here by its group, at once) still has its connection closed. */
+    @Test
+    void aHandlerKilledBeforeItRanHasItsConnectionClosed() {
+        FreshHub.run(() -> {
+            Group killsAtOnce = new Group() {
+                @Override
+                public <T> Greenlet<T> start(Greenlet<T> greenlet) {
+                    super.start(greenlet);
+                    greenlet.kill(new GreenletExit(), false, null);
+                    return greenlet;
+                }
+            };
+            int[] ran = {0};
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> ran[0]++)
+                    .spawnIn(killsAtOnce).start();
+            try (LineClient c = new LineClient(server.address())) {
+                assertNull(c.readLine(), "the connection its killed handler never served was closed");
+            }
+            assertEquals(0, ran[0], "the handler never ran");
             server.stop();
         });
     }

@@ -8,6 +8,7 @@ import io.gevent4j.hub.Hub;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.InputStreamReader;
@@ -272,6 +273,42 @@ class StreamSocketTest {
             assertThrows(IllegalArgumentException.class, () -> p[1].recv(0));
             p[0].close();
             p[1].close();
+        });
+    }
+
+    @Test
+    void recvsOnSocketsOfOneHubReturnArraysOfTheirOwnWhateverTheirSize() {
+        FreshHub.run(() -> {
+            StreamSocket[] a = Net.pair();
+            StreamSocket[] b = Net.pair();
+            a[0].sendAll("from a".getBytes(StandardCharsets.US_ASCII));
+            b[0].sendAll("b".getBytes(StandardCharsets.US_ASCII));
+            byte[] fromA = a[1].recv(4096);
+            byte[] fromB = b[1].recv(4096);
+            assertArrayEquals("from a".getBytes(StandardCharsets.US_ASCII), fromA, "a later recv on another socket leaves it as it was");
+            assertArrayEquals("b".getBytes(StandardCharsets.US_ASCII), fromB);
+
+            byte[] big = new byte[100_000];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 31);
+            }
+            Greenlet<Void> writer = Gevent.spawn(() -> {
+                a[0].sendAll(big);
+                a[0].shutdownOutput();
+                return null;
+            });
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            int[] sizes = {70_000, 10, 100_000};
+            byte[] data;
+            for (int i = 0; (data = a[1].recv(sizes[i % sizes.length])).length > 0; i++) {
+                assertTrue(data.length <= sizes[i % sizes.length], "recv(" + sizes[i % sizes.length] + ") returned " + data.length);
+                got.write(data);
+            }
+            writer.get();
+            assertArrayEquals(big, got.toByteArray(), "recvs below and above the hub's buffer size return the bytes in order");
+            for (StreamSocket s : new StreamSocket[] {a[0], a[1], b[0], b[1]}) {
+                s.close();
+            }
         });
     }
 

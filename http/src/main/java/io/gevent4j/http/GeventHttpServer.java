@@ -73,4 +73,9 @@ final class GeventHttpServer extends HttpServer {
     public InetSocketAddress getAddress() {
         return core.address();
     }
+
+    /** How many hubs hold a record of this server's connections: none once it stopped and they ended. */
+    int hubsWithConnections() {
+        return core.hubsWithConnections();
+    }
 }

@@ -50,7 +50,10 @@ final class ServerCore {
     private final HttpServer owner;
     private final HttpServerLimits limits;
     private final Contexts contexts = new Contexts();
+    /** Each hub's record, from its first connection until the server stopped and the hub's last connection ended. */
     private final Map<Hub, HubConnections> connections = new ConcurrentHashMap<>();
+    /** Set when stopping begins: a hub's record made after it is drained from the start. */
+    private volatile boolean stopping;
     /** Set when the server's thread serves: what its main greenlet waits on until stopped. Hub-thread only. */
     private Event terminated;
     private volatile HttpsConfigurator configurator;
@@ -142,6 +145,7 @@ final class ServerCore {
             was = state;
             state = State.STOPPED;
         }
+        stopping = true;
         switch (was) {
             case UNBOUND, STOPPED -> { }
             case BOUND -> {
@@ -222,12 +226,37 @@ final class ServerCore {
     private void listen(InetSocketAddress addr, int backlog) throws IOException {
         ListeningSocket listener = ListeningSocket.bind(addr, backlog);
         address = (InetSocketAddress) listener.getLocalAddress();
-        acceptor = new StreamServer(listener, this::serve).onStop(() -> connectionsHere().drainAll());
+        acceptor = new StreamServer(listener, this::serve).onStop(this::drainConnectionsHere);
     }
 
-    /** This hub's connections of the server. */
+    /**
+     * This hub's connections of the server, in a record made on the hub's first connection;
+     * one made once stopping began is drained at once.
+     */
     private HubConnections connectionsHere() {
-        return connections.computeIfAbsent(Hub.current(), hub -> new HubConnections());
+        Hub hub = Hub.current();
+        HubConnections here = connections.get(hub);
+        if (here == null) {
+            here = new HubConnections(released -> connections.remove(hub, released));
+            connections.put(hub, here);
+            if (stopping) {
+                here.drainAll();
+            }
+        }
+        return here;
+    }
+
+    /** The stop hook, on each hub serving connections: drains this hub's, if it has any. */
+    private void drainConnectionsHere() {
+        HubConnections here = connections.get(Hub.current());
+        if (here != null) {
+            here.drainAll();
+        }
+    }
+
+    /** How many hubs hold a record of the server's connections: none once it stopped and they ended. */
+    int hubsWithConnections() {
+        return connections.size();
     }
 
     private void startAccepting() {

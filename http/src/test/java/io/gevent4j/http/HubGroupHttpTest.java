@@ -77,6 +77,56 @@ class HubGroupHttpTest {
     }
 
     @Test
+    void aStoppedServerReleasesWhatItHeldOnEachHubAndTheNextServerOnThemWorks() throws Exception {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            for (int run = 0; run < 2; run++) {
+                GeventHttpServer server = (GeventHttpServer) whichHubServer();
+                server.setExecutor(hubs);
+                server.start();
+                List<RawClient> idle = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        RawClient c = new RawClient(server.getAddress());
+                        c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+                        assertEquals(200, c.read().status(), "server " + run + " serves");
+                        idle.add(c);
+                    }
+                    assertEquals(2, server.hubsWithConnections(), "a record of connections on each hub while serving");
+                } finally {
+                    server.stop(0);
+                }
+                awaitNoConnectionRecord(server);
+                for (RawClient c : idle) {
+                    assertEquals(null, c.read(), "the idle connection was closed by the server");
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStoppedServerOnOneHubReleasesItsRecordToo() throws Exception {
+        GeventHttpServer server = (GeventHttpServer) whichHubServer();
+        server.start();
+        try (RawClient c = new RawClient(server.getAddress())) {
+            c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertEquals(200, c.read().status());
+            assertEquals(1, server.hubsWithConnections());
+            server.stop(0);
+            awaitNoConnectionRecord(server);
+        }
+    }
+
+    /** Waits (at most 60 s, for a loaded machine) until the server holds no hub's record of connections. */
+    private static void awaitNoConnectionRecord(GeventHttpServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (server.hubsWithConnections() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, server.hubsWithConnections(), "the stopped server holds no hub's buffers");
+    }
+
+    @Test
     void curlIsServedByEveryHub() throws Exception {
         assumeTrue(ExternalClientTest.onPath("curl"), "curl is not installed (apt-get install curl)");
         try (HubGroup hubs = HubGroup.start(2)) {

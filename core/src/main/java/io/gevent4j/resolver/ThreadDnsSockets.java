@@ -1,0 +1,318 @@
+package io.gevent4j.resolver;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The UDP sockets that threads without a hub (platform threads that never used gevent4j,
+ * the JDK's own virtual threads: what the JDK's {@code InetAddress} lookups run on) share
+ * for their queries, one per name server, as {@link HubDnsSockets} does for each hub's
+ * greenlets: a lookup does not open a socket and a selector of its own, and a thousand
+ * threads resolving at once hold one descriptor. Queries are told apart by their id, random
+ * and unique on the socket, and an answer must repeat its query's question (RFC 5452); the
+ * socket is connected, so only the server's datagrams arrive, and an ICMP "port unreachable"
+ * fails the queries in flight.
+ *
+ * <p><b>Spoofing resistance and idle sockets.</b> A socket takes no new query after
+ * {@value HubDnsSockets#MAX_QUERIES_PER_SOCKET} (a fresh socket, on a fresh random port,
+ * takes the next ones), and is closed once no query has waited on it for {@link #IDLE}: a
+ * thread that resolves now and then gets a fresh port each time, one that resolves often
+ * keeps one port for at most that many queries, as a busy hub does.
+ *
+ * <p><b>Threads.</b> Thread-safe. Each socket has a reader, a daemon platform thread
+ * named {@code gevent4j-dns-reader}, that receives the answers and hands each to the thread
+ * waiting for it; it ends when its socket closes. Callers block in {@link #exchange} (an
+ * interrupt ends the wait with {@link InterruptedIOException}). A thread interrupted while it
+ * writes its queries closes the channel, as NIO does: the queries in flight on it then fail
+ * (their lookups ask again, on a fresh socket); a thread interrupted before it writes does
+ * not write.
+ */
+final class ThreadDnsSockets {
+
+    /** How long a socket stays open without a query waiting on it. */
+    static final Duration IDLE = Duration.ofSeconds(1);
+    /** The receive buffer a socket asks for: answers to many queries may arrive at once. */
+    private static final int RECEIVE_BUFFER = 1 << 20;
+
+    private final ConcurrentHashMap<InetSocketAddress, Shared> sockets = new ConcurrentHashMap<>();
+    /** The sockets open now: those taking queries and those that no longer do but are not closed yet. */
+    private final AtomicInteger open = new AtomicInteger();
+
+    /**
+     * Sends {@code questions} to {@code server} over the shared socket for it and blocks the
+     * calling thread until each is answered or {@code deadline} ({@link System#nanoTime()})
+     * passes; answers that match no query in flight, or not its question, are ignored.
+     *
+     * @return the answers, {@code null} where none came before the deadline
+     * @throws SocketTimeoutException at the deadline if nothing arrived
+     * @throws DnsMessage.MalformedException at the deadline if only rejected answers arrived
+     * @throws java.net.PortUnreachableException if the server's port refused the datagrams
+     * @throws InterruptedIOException if the thread is interrupted meanwhile (its interrupt status is set)
+     */
+    DnsMessage.Response[] exchange(InetSocketAddress server, DnsTransport.Question[] questions, long deadline)
+            throws IOException {
+        while (true) {
+            Shared socket = sockets.get(server);
+            if (socket == null) {
+                Shared fresh = Shared.open(server, this);
+                socket = sockets.putIfAbsent(server, fresh);
+                if (socket == null) {
+                    socket = fresh;
+                    fresh.startReader();
+                } else {
+                    fresh.close();
+                }
+            }
+            Exchange x = socket.register(questions);
+            if (x != null) {
+                return socket.exchange(x, deadline);
+            }
+            sockets.remove(server, socket);
+        }
+    }
+
+    /** How many sockets are open now, over every server. */
+    int openSockets() {
+        return open.get();
+    }
+
+    /** The queries of one thread's exchange and their answers; guarded by its own monitor. */
+    private static final class Exchange {
+        final DnsTransport.Question[] questions;
+        final int[] ids;
+        final DnsMessage.Response[] answers;
+        int missing;
+        DnsMessage.MalformedException rejected;
+        IOException failure;
+
+        Exchange(DnsTransport.Question[] questions) {
+            this.questions = questions;
+            this.ids = new int[questions.length];
+            this.answers = new DnsMessage.Response[questions.length];
+            this.missing = questions.length;
+        }
+
+        /** Takes {@code message} as the answer to query {@code i} if it repeats its question; wakes the thread when all are in. */
+        synchronized boolean offer(int i, byte[] message, int length) {
+            try {
+                answers[i] = questions[i].answer(message, length, ids[i]);
+            } catch (DnsMessage.MalformedException e) {
+                rejected = e;
+                return false;
+            }
+            if (--missing == 0) {
+                notifyAll();
+            }
+            return true;
+        }
+
+        synchronized void fail(IOException e) {
+            failure = e;
+            notifyAll();
+        }
+
+        /** Blocks until every query is answered, one failed, or {@code deadline} passes. */
+        synchronized DnsMessage.Response[] await(long deadline) throws IOException {
+            long left;
+            while (missing > 0 && failure == null && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for a DNS answer");
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            if (missing == questions.length) {
+                throw rejected != null ? rejected : new SocketTimeoutException("timed out");
+            }
+            return answers;
+        }
+    }
+
+    /** A query in flight: which exchange, and which of its questions. */
+    private record InFlight(Exchange exchange, int index) {
+    }
+
+    /** One socket to one server and its reader; {@code inFlight}, {@code carried} and {@code closed} guarded by its monitor. */
+    private static final class Shared {
+        private final InetSocketAddress server;
+        private final ThreadDnsSockets owner;
+        private final DatagramChannel channel;
+        private final Map<Integer, InFlight> inFlight = new HashMap<>();
+        private int carried;
+        private boolean closed;
+
+        private Shared(InetSocketAddress server, ThreadDnsSockets owner, DatagramChannel channel) {
+            this.server = server;
+            this.owner = owner;
+            this.channel = channel;
+        }
+
+        /** A socket connected to {@code server}, counted as open; its reader not started yet. */
+        static Shared open(InetSocketAddress server, ThreadDnsSockets owner) throws IOException {
+            StandardProtocolFamily family = server.getAddress() instanceof java.net.Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+            DatagramChannel ch = DatagramChannel.open(family);
+            try {
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+                ch.connect(server);
+                ch.socket().setSoTimeout(Math.toIntExact(IDLE.toMillis()));
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            owner.open.incrementAndGet();
+            return new Shared(server, owner, ch);
+        }
+
+        void startReader() {
+            Thread.ofPlatform().daemon().name("gevent4j-dns-reader").start(this::read);
+        }
+
+        /** Gives each question an id free on this socket; {@code null} if the socket takes no more queries. */
+        synchronized Exchange register(DnsTransport.Question[] questions) {
+            if (closed || carried >= HubDnsSockets.MAX_QUERIES_PER_SOCKET) {
+                return null;
+            }
+            Exchange x = new Exchange(questions);
+            for (int i = 0; i < questions.length; i++) {
+                int id;
+                do {
+                    id = DnsTransport.randomId();
+                } while (inFlight.containsKey(id));
+                x.ids[i] = id;
+                inFlight.put(id, new InFlight(x, i));
+                carried++;
+            }
+            return x;
+        }
+
+        DnsMessage.Response[] exchange(Exchange x, long deadline) throws IOException {
+            try {
+                if (Thread.currentThread().isInterrupted()) {
+                    // an interrupt during a write would close the channel for every thread
+                    throw new InterruptedIOException("interrupted before sending a DNS query");
+                }
+                for (int i = 0; i < x.questions.length; i++) {
+                    channel.write(ByteBuffer.wrap(x.questions[i].query(x.ids[i])));
+                }
+                return x.await(deadline);
+            } finally {
+                forget(x);
+            }
+        }
+
+        private synchronized void forget(Exchange x) {
+            for (int id : x.ids) {
+                InFlight f = inFlight.get(id);
+                if (f != null && f.exchange() == x) {
+                    inFlight.remove(id);
+                }
+            }
+        }
+
+        /**
+         * The reader: hands each answer to the query with its id, until the socket is idle or
+         * fails (the queries in flight then fail with it); closes it when it ends.
+         */
+        private void read() {
+            byte[] buffer = new byte[DnsTransport.MAX_UDP];
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                while (true) {
+                    try {
+                        packet.setLength(buffer.length);
+                        channel.socket().receive(packet);
+                        dispatch(buffer, packet.getLength());
+                    } catch (SocketTimeoutException idle) {
+                        if (closeIfIdle()) {
+                            return;
+                        }
+                    } catch (PortUnreachableException refused) {
+                        failAll(refused);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!isClosed()) {
+                    failAll(e instanceof IOException io ? io : new IOException("the DNS socket's reader failed", e));
+                }
+            } finally {
+                close();
+            }
+        }
+
+        private synchronized void dispatch(byte[] message, int length) {
+            int id = DnsTransport.idOf(ByteBuffer.wrap(message, 0, length), length);
+            InFlight f = inFlight.get(id);
+            if (f != null && f.exchange().offer(f.index(), message, length)) {
+                inFlight.remove(id);
+            }
+        }
+
+        private void failAll(IOException e) {
+            List<InFlight> all;
+            synchronized (this) {
+                all = new ArrayList<>(inFlight.values());
+            }
+            for (InFlight f : all) {
+                f.exchange().fail(e);
+            }
+        }
+
+        /** Closes the socket if no query waits on it (none can come then); says whether it did. */
+        private boolean closeIfIdle() {
+            synchronized (this) {
+                if (!inFlight.isEmpty()) {
+                    return false;
+                }
+                closed = true;
+            }
+            release();
+            return true;
+        }
+
+        private synchronized boolean isClosed() {
+            return closed;
+        }
+
+        /** Takes no more queries, leaves the registry and closes the channel (which ends the reader). Idempotent. */
+        void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            release();
+        }
+
+        private void release() {
+            owner.sockets.remove(server, this);
+            owner.open.decrementAndGet();
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a datagram channel has nothing to flush: the descriptor is released regardless
+            }
+        }
+    }
+}

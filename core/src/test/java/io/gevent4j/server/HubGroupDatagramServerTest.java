@@ -1,0 +1,174 @@
+package io.gevent4j.server;
+
+import io.gevent4j.FreshHub;
+import io.gevent4j.Gevent;
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.HubGroup;
+import io.gevent4j.pool.Group;
+import io.gevent4j.socket.UdpSocket;
+import org.junit.jupiter.api.Test;
+
+import java.net.BindException;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.gevent4j.server.HubGroupServerTest.assertNoGreenletLeft;
+import static io.gevent4j.server.HubGroupServerTest.awaitValue;
+import static io.gevent4j.server.StreamServerTest.ANY_LOOPBACK_PORT;
+import static io.gevent4j.server.StreamServerTest.assertOpenFds;
+import static io.gevent4j.server.StreamServerTest.openFds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A {@link DatagramServer} serving one address from the hubs of a {@link HubGroup}, one socket per hub. */
+class HubGroupDatagramServerTest {
+
+    /** A client socket of the current hub on a port of its own, waiting at most 10 s for a reply. */
+    private static UdpSocket client() throws Exception {
+        UdpSocket client = UdpSocket.open(StandardProtocolFamily.INET);
+        client.bind(ANY_LOOPBACK_PORT);
+        client.setTimeout(Duration.ofSeconds(10));
+        return client;
+    }
+
+    /** A server on {@code hubs} answering each datagram with it and the name of the thread of the hub that handled it. */
+    private static DatagramServer whichHubServer(HubGroup hubs) {
+        DatagramServer[] server = new DatagramServer[1];
+        server[0] = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> {
+            String text = StandardCharsets.UTF_8.decode(data) + " " + Hub.current().thread().getName();
+            server[0].sendTo(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), from);
+        }).hubGroup(hubs);
+        return server[0];
+    }
+
+    @Test
+    void datagramsAreHandledOnTheHubsOfTheGroupAndAnsweredFromTheServersPort() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                DatagramServer server = whichHubServer(hubs).start();
+                Set<String> hubNames = new HashSet<>();
+                hubs.hubs().forEach(hub -> hubNames.add(hub.thread().getName()));
+                Set<String> served = new HashSet<>();
+                // 32 senders on ports of their own: the kernel's hash puts them all on one hub's socket with odds of 2^-31
+                for (int i = 0; i < 32; i++) {
+                    try (UdpSocket c = client()) {
+                        c.send(ByteBuffer.wrap(("n" + i).getBytes(StandardCharsets.UTF_8)), server.address());
+                        ByteBuffer reply = ByteBuffer.allocate(1024);
+                        SocketAddress from = c.receive(reply);
+                        assertEquals(server.address(), from, "the reply leaves from the server's port");
+                        String text = new String(reply.array(), 0, reply.position(), StandardCharsets.UTF_8);
+                        assertTrue(text.startsWith("n" + i + " "), text);
+                        String hub = text.substring(text.indexOf(' ') + 1);
+                        assertTrue(hubNames.contains(hub), hub + " is a hub of the group");
+                        served.add(hub);
+                    }
+                }
+                assertEquals(hubNames, served, "every hub handled datagrams");
+                server.stop();
+                assertNoGreenletLeft(hubs);
+                try (UdpSocket after = UdpSocket.open(StandardProtocolFamily.INET)) {
+                    after.bind(server.address());
+                }
+            });
+        }
+    }
+
+    @Test
+    void sendToNeedsAHubOfTheGroup() {
+        try (HubGroup hubs = HubGroup.start(1)) {
+            FreshHub.run(() -> {
+                DatagramServer server = whichHubServer(hubs).start();
+                assertThrows(IllegalStateException.class,
+                        () -> server.sendTo(ByteBuffer.allocate(1), ANY_LOOPBACK_PORT), "the server's own hub has no socket");
+                server.stop();
+            });
+        }
+    }
+
+    @Test
+    void stopEndsTheHandlersOfEveryHubAndLeavesNoDescriptor() throws Exception {
+        serveAndStop();
+        long fdsBefore = openFds();
+        serveAndStop();
+        assertOpenFds(fdsBefore);
+    }
+
+    /** Two hubs whose handlers block until killed, stopped with a zero timeout. */
+    private static void serveAndStop() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                AtomicInteger handling = new AtomicInteger();
+                Set<Hub> handlingHubs = ConcurrentHashMap.newKeySet();
+                DatagramServer server = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> {
+                    handlingHubs.add(Hub.current());
+                    handling.incrementAndGet();
+                    Gevent.sleep(600);
+                }).hubGroup(hubs).stopTimeout(Duration.ZERO).start();
+                List<UdpSocket> clients = new ArrayList<>();
+                for (int i = 0; i < 32; i++) {
+                    UdpSocket c = client();
+                    c.send(ByteBuffer.wrap(new byte[] {1}), server.address());
+                    clients.add(c);
+                }
+                awaitValue(handling, 32);
+                assertEquals(Set.copyOf(hubs.hubs()), handlingHubs, "datagrams handled on both hubs");
+                server.stop();
+                assertNoGreenletLeft(hubs);
+                for (UdpSocket c : clients) {
+                    c.close();
+                }
+            });
+        }
+    }
+
+    @Test
+    void startFailsOnATakenAddressAndClosesTheServer() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                try (UdpSocket taken = UdpSocket.open(StandardProtocolFamily.INET)) {
+                    taken.bind(ANY_LOOPBACK_PORT);
+                    DatagramServer onTaken = new DatagramServer(taken.getLocalAddress(), (data, from) -> { }).hubGroup(hubs);
+                    assertThrows(BindException.class, onTaken::start, "a port bound without SO_REUSEPORT");
+                    assertTrue(onTaken.isClosed());
+                }
+                assertNoGreenletLeft(hubs);
+            });
+        }
+    }
+
+    @Test
+    void aGroupOrALimitCannotBeCombinedWithAHubGroup() {
+        try (HubGroup hubs = HubGroup.start(1)) {
+            FreshHub.run(() -> {
+                DatagramServer spread = whichHubServer(hubs);
+                assertThrows(IllegalStateException.class, () -> spread.maxConcurrency(10));
+                assertThrows(IllegalStateException.class, () -> spread.spawnIn(new Group()));
+                DatagramServer limited = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> { }).maxConcurrency(10);
+                assertThrows(IllegalStateException.class, () -> limited.hubGroup(hubs));
+                spread.close();
+                limited.close();
+            });
+        }
+    }
+
+    @Test
+    void startingOnAClosedHubGroupFailsAndClosesTheServer() {
+        HubGroup hubs = HubGroup.start(1);
+        hubs.close();
+        FreshHub.run(() -> {
+            DatagramServer server = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> { }).hubGroup(hubs);
+            assertThrows(IllegalStateException.class, server::start);
+            assertTrue(server.isClosed());
+        });
+    }
+}
