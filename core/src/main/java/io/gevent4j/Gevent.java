@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 
 /**
  * gevent's module-level functions: spawn greenlets, sleep, wait for and kill groups of
@@ -183,7 +184,8 @@ public final class Gevent {
     public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
                                             boolean raiseError, int count) {
         List<Greenlet<?>> done = new ArrayList<>(count > 0 ? Math.min(count, greenlets.size()) : greenlets.size());
-        try (Waiting<Greenlet<?>> finished = Waiting.iwait(greenlets, timeout, count)) {
+        Predicate<Greenlet<?>> wakesEarly = raiseError ? g -> !g.successful() : g -> false;
+        try (Waiting<Greenlet<?>> finished = Waiting.collecting(greenlets, timeout, count, wakesEarly)) {
             for (Greenlet<?> g : finished) {
                 done.add(g);
                 if (raiseError && !g.successful()) {
