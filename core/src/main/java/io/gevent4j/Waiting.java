@@ -49,7 +49,8 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
     private Runnable[] links;
     /** How many of the objects, from the first, are linked. */
     private int linked;
-    private final ArrayDeque<T> ready = new ArrayDeque<>();
+    /** Sized once in a collecting wait, which may hold every object before its reader wakes. */
+    private final ArrayDeque<T> ready;
     private final Waiter<Boolean> waiter;
     private final long deadline;
     private final boolean unlimited;
@@ -71,6 +72,7 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
         this.waiter = new Waiter<>(hub);
         this.remaining = count <= 0 ? this.objects.size() : Math.min(count, this.objects.size());
         this.wakesEarly = wakesEarly;
+        this.ready = wakesEarly == null ? new ArrayDeque<>() : new ArrayDeque<>(remaining);
         try {
             for (T object : this.objects) {
                 if (!(object instanceof Greenlet<?> g && g.linkInline(this))) {
