@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -175,7 +176,8 @@ public final class Gevent {
 
     /**
      * Waits until {@code count} of {@code greenlets} (all of them when {@code count <= 0})
-     * are dead or {@code timeout} passed; never throws {@link Timeout}.
+     * are dead or {@code timeout} passed; never throws {@link Timeout}. The greenlets may
+     * belong to other hubs ({@link #spawnOn}): the caller waits cooperatively on its own hub.
      *
      * @param raiseError rethrow, as {@link Greenlet#get()} does, the error of the first
      *                   greenlet seen to fail, at once
@@ -184,13 +186,20 @@ public final class Gevent {
     public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
                                             boolean raiseError, int count) {
         List<Greenlet<?>> done = new ArrayList<>(count > 0 ? Math.min(count, greenlets.size()) : greenlets.size());
+        Consumer<Greenlet<?>> take = g -> {
+            done.add(g);
+            if (raiseError && !g.successful()) {
+                g.getNow();
+            }
+        };
+        if (CrossHubJoin.spansHubs(greenlets)) {
+            CrossHubJoin.joinAll(greenlets, timeout, count, take);
+            return done;
+        }
         Predicate<Greenlet<?>> wakesEarly = raiseError ? g -> !g.successful() : g -> false;
         try (Waiting<Greenlet<?>> finished = Waiting.collecting(greenlets, timeout, count, wakesEarly)) {
             for (Greenlet<?> g : finished) {
-                done.add(g);
-                if (raiseError && !g.successful()) {
-                    g.getNow();
-                }
+                take.accept(g);
             }
         }
         return done;
@@ -203,7 +212,8 @@ public final class Gevent {
 
     /**
      * Raises {@code exception} in each greenlet (those that never ran die at once); with
-     * {@code block}, waits until all are dead.
+     * {@code block}, waits until all are dead. The greenlets may belong to other hubs: their
+     * kills are handed to those hubs ({@link Greenlet#kill(Throwable, boolean, Duration)}).
      *
      * @throws Timeout if {@code block} and {@code timeout} passed before all died
      */

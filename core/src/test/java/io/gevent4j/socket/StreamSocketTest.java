@@ -313,6 +313,32 @@ class StreamSocketTest {
     }
 
     @Test
+    void aGreenletEndedByItsHubsCloseCanStillRecvInItsFinallyBlock() {
+        AtomicReference<Object> lastRecv = new AtomicReference<>();
+        FreshHub.run(() -> {
+            StreamSocket[] p = Net.pair();
+            p[0].sendAll("last words".getBytes(StandardCharsets.US_ASCII));
+            Gevent.spawn(() -> {
+                try {
+                    Gevent.sleep(60);
+                } finally {
+                    try {
+                        lastRecv.set(new String(p[1].recv(4096), StandardCharsets.US_ASCII));
+                    } catch (Exception e) {
+                        lastRecv.set(e);
+                    }
+                    p[0].close();
+                    p[1].close();
+                }
+                return null;
+            });
+            Gevent.sleep(0);
+            Hub.current().close();
+        });
+        assertEquals("last words", lastRecv.get(), "the first recv of a socket while its hub closes");
+    }
+
+    @Test
     void halfCloseLetsThePeerAnswerAfterEndOfStream() {
         FreshHub.run(() -> {
             StreamSocket[] p = Net.pair();

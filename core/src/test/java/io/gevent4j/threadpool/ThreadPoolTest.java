@@ -221,7 +221,9 @@ class ThreadPoolTest {
         FreshHub.run(() -> {
             ThreadPool pool = new ThreadPool(1);
             CountDownLatch block = new CountDownLatch(1);
-            ThreadResult<String> busy = pool.spawn(() -> { block.await(); return "finished"; });
+            CountDownLatch running = new CountDownLatch(1);
+            ThreadResult<String> busy = pool.spawn(() -> { running.countDown(); block.await(); return "finished"; });
+            assertTrue(running.await(10, TimeUnit.SECONDS), "the first task started");
             pool.setMaxSize(3);
             ThreadResult<String> q1 = pool.spawn(() -> "q1");
             ThreadResult<String> q2 = pool.spawn(() -> "q2");

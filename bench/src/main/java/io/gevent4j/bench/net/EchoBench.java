@@ -3,6 +3,7 @@ package io.gevent4j.bench.net;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.HubGroup;
 import io.gevent4j.monkey.Monkey;
 import io.gevent4j.server.StreamServer;
 import io.gevent4j.socket.ListeningSocket;
@@ -34,9 +35,12 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * 64-byte echo over {@code conns} loopback connections: the client side sends 64 bytes and
@@ -57,6 +61,9 @@ import java.util.concurrent.TimeUnit;
  *       JDK's platform read-pollers hand readiness to the hub directly (one hand-off less).</li>
  *   <li>{@code echoJavaNetPatched}: the same after {@link Monkey#patchSocket()}: the
  *       {@code java.net.Socket}s wait on the hub's selector, as gevent4j's own sockets.</li>
+ *   <li>{@code echoJavaNetOnHubs}, {@code echoJavaNetPatchedOnHubs}: the last two with the
+ *       client and server greenlets spread over a {@link HubGroup} of one hub per core (the
+ *       table's "all hubs" column), where the JDK's virtual threads use every core too.</li>
  *   <li>{@code echo_jdk}: {@link java.net.Socket} streams in JDK virtual threads of the
  *       default scheduler (as many carriers as cores), client and server.</li>
  * </ul>
@@ -77,6 +84,8 @@ public class EchoBench {
     public static final int ROUND_TRIPS = 10_000;
     /** Bytes per message. */
     public static final int SIZE = 64;
+    /** How long a tear-down waits for an echo greenlet of another hub to see its client's end. */
+    private static final Duration HANDLER_END = Duration.ofSeconds(10);
 
     /** The number of connections. */
     @State(Scope.Thread)
@@ -234,6 +243,73 @@ public class EchoBench {
         }
     }
 
+    /**
+     * {@code java.net.Socket}s in greenlets spread over a {@link HubGroup} of one hub per
+     * core: client {@code i} runs on hub {@code i mod n}, and each accepted connection's echo
+     * greenlet on the next hub, round robin, as {@code StreamServer.hubGroup} spreads them.
+     * The clients connect one after the other, so client {@code i} and its echo greenlet
+     * share a hub: each hub serves its share of the connections alone, as a server would
+     * whose clients are elsewhere. The driver greenlet runs on the first hub and joins the
+     * clients across hubs.
+     */
+    @State(Scope.Thread)
+    public static class JavaNetOnHubs {
+        Hub hub;
+        HubGroup hubs;
+        ServerSocket server;
+        Socket[] clients;
+        int perClient;
+        final List<Greenlet<Void>> handlers = Collections.synchronizedList(new ArrayList<>());
+
+        @Setup(Level.Trial)
+        public void setUp(Conns c) throws IOException {
+            beforeSockets();
+            hub = Hub.current();
+            hubs = HubGroup.start(Runtime.getRuntime().availableProcessors());
+            server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+            Gevent.spawnOn(hubs.hubs().get(0), () -> {
+                try {
+                    while (true) {
+                        Socket s = server.accept();
+                        s.setTcpNoDelay(true);
+                        handlers.add(Gevent.spawnOn(hubs.next(), () -> echoStream(s)));
+                    }
+                } catch (IOException e) {
+                    // the server was closed at tear-down
+                }
+                return null;
+            });
+            clients = connect(server.getLocalPort(), c.conns);
+            perClient = ROUND_TRIPS / c.conns;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            for (Socket s : clients) {
+                s.close();
+            }
+            server.close();
+            for (Greenlet<Void> g : new ArrayList<>(handlers)) {
+                g.join(HANDLER_END);
+            }
+            hubs.close();
+            hub.close();
+        }
+
+        /** What runs before the first socket is made; nothing for the JDK's own sockets. */
+        void beforeSockets() {
+        }
+    }
+
+    /** {@code java.net.Socket}s in greenlets of one hub per core after {@link Monkey#patchSocket()} (this benchmark's JVM only). */
+    @State(Scope.Thread)
+    public static class JavaNetPatchedOnHubs extends JavaNetOnHubs {
+        @Override
+        void beforeSockets() {
+            Monkey.patchSocket();
+        }
+    }
+
     /** {@code java.net.Socket}s in JDK virtual threads of the default scheduler. */
     @State(Scope.Thread)
     public static class Jdk {
@@ -352,10 +428,16 @@ public class EchoBench {
     }
 
     private static Void javaNetClients(JavaNetInGreenlets st) {
-        List<Greenlet<Void>> running = new ArrayList<>(st.clients.length);
-        for (Socket s : st.clients) {
-            running.add(Gevent.spawn(() -> {
-                roundTrips(s.getInputStream(), s.getOutputStream(), st.perClient);
+        return javaNetClients(st.clients, st.perClient, i -> st.hub);
+    }
+
+    /** Runs {@code perClient} round trips on each client, client {@code i} in a greenlet of {@code hubOf(i)}, and joins them. */
+    private static Void javaNetClients(Socket[] clients, int perClient, IntFunction<Hub> hubOf) {
+        List<Greenlet<Void>> running = new ArrayList<>(clients.length);
+        for (int i = 0; i < clients.length; i++) {
+            Socket s = clients[i];
+            running.add(Gevent.spawnOn(hubOf.apply(i), () -> {
+                roundTrips(s.getInputStream(), s.getOutputStream(), perClient);
                 return null;
             }));
         }
@@ -376,6 +458,23 @@ public class EchoBench {
     @OperationsPerInvocation(ROUND_TRIPS)
     public void echoJavaNetPatched(JavaNetPatched st) {
         Gevent.spawn(() -> javaNetClients(st)).get();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public void echoJavaNetOnHubs(JavaNetOnHubs st) {
+        Gevent.spawnOn(st.hubs.hubs().get(0), () -> javaNetClientsOnHubs(st)).get();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public void echoJavaNetPatchedOnHubs(JavaNetPatchedOnHubs st) {
+        Gevent.spawnOn(st.hubs.hubs().get(0), () -> javaNetClientsOnHubs(st)).get();
+    }
+
+    private static Void javaNetClientsOnHubs(JavaNetOnHubs st) {
+        List<Hub> hubs = st.hubs.hubs();
+        return javaNetClients(st.clients, st.perClient, i -> hubs.get(i % hubs.size()));
     }
 
     @Benchmark

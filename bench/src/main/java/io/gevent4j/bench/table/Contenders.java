@@ -15,8 +15,8 @@ import java.util.List;
  */
 final class Contenders {
 
-    /** A server: the implementation name (a column of the table) and its command. */
-    record Contender(String impl, List<String> command) {
+    /** A server: the implementation name (a column of the table), its command, and whether it is a JVM. */
+    record Contender(String impl, List<String> command, boolean jvm) {
     }
 
     private static final String GEVENT4J_PROVIDER = "io.gevent4j.http.GeventHttpServerProvider";
@@ -24,6 +24,7 @@ final class Contenders {
             "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
 
     private final List<String> java;
+    private final Path jcmd;
     private final Path python;
     private final Path servers;
     private final Path logging;
@@ -41,6 +42,7 @@ final class Contenders {
         command.addAll(JVM_FLAGS);
         command.addAll(List.of("-cp", classpath));
         this.java = List.copyOf(command);
+        this.jcmd = javaHome.resolve("bin").resolve("jcmd");
         this.python = python;
         this.servers = peers.resolve("servers.py");
         this.logging = logging;
@@ -51,13 +53,18 @@ final class Contenders {
         return java;
     }
 
+    /** The JDK's {@code jcmd}, which reads a Java server's heap. */
+    Path jcmd() {
+        return jcmd;
+    }
+
     /** The echo servers: gevent4j on one hub and on one hub per core, Netty, JDK virtual threads, gevent, eventlet. */
     List<Contender> echo() {
         return List.of(
-                new Contender("gevent4j", javaMain(List.of(), GeventEchoServer.class)),
-                new Contender("gevent4j-hubs", javaMain(List.of(), GeventEchoServer.class, "hubs")),
-                new Contender("netty", javaMain(List.of(), NettyServer.class, "echo")),
-                new Contender("jdk", javaMain(List.of(), JdkEchoServer.class)),
+                new Contender("gevent4j", javaMain(List.of(), GeventEchoServer.class), true),
+                new Contender("gevent4j-hubs", javaMain(List.of(), GeventEchoServer.class, "hubs"), true),
+                new Contender("netty", javaMain(List.of(), NettyServer.class, "echo"), true),
+                new Contender("jdk", javaMain(List.of(), JdkEchoServer.class), true),
                 python("gevent", "echo"),
                 python("eventlet", "echo"));
     }
@@ -70,11 +77,11 @@ final class Contenders {
      */
     List<Contender> http() {
         return List.of(
-                new Contender("gevent4j", helloApp(GEVENT4J_PROVIDER)),
-                new Contender("gevent4j-hubs", helloApp(GEVENT4J_PROVIDER, "hubs")),
-                new Contender("netty", javaMain(List.of(), NettyServer.class, "hello")),
-                new Contender("robaho", helloApp("robaho.net.httpserver.DefaultHttpServerProvider")),
-                new Contender("jdk", helloApp("sun.net.httpserver.DefaultHttpServerProvider", "virtual")),
+                new Contender("gevent4j", helloApp(GEVENT4J_PROVIDER), true),
+                new Contender("gevent4j-hubs", helloApp(GEVENT4J_PROVIDER, "hubs"), true),
+                new Contender("netty", javaMain(List.of(), NettyServer.class, "hello"), true),
+                new Contender("robaho", helloApp("robaho.net.httpserver.DefaultHttpServerProvider"), true),
+                new Contender("jdk", helloApp("sun.net.httpserver.DefaultHttpServerProvider", "virtual"), true),
                 python("gevent", "hello"),
                 python("eventlet", "hello"));
     }
@@ -101,6 +108,6 @@ final class Contenders {
     }
 
     private Contender python(String peer, String workload) {
-        return new Contender(peer, List.of(python.toString(), servers.toString(), workload, peer));
+        return new Contender(peer, List.of(python.toString(), servers.toString(), workload, peer), false);
     }
 }

@@ -47,6 +47,11 @@ final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** Its process id (while it runs). */
+    long pid() throws IOException {
+        return alive();
+    }
+
     /** Its CPU time so far (user + system), in nanoseconds. */
     double cpuNanos() throws IOException {
         return ProcStat.cpuNanos(alive());

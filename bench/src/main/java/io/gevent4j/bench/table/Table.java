@@ -23,11 +23,16 @@ import java.util.stream.Collectors;
  *       keys {@code table.echo:conns=N.rate|p50|p99|cpu|clientcpu}.</li>
  *   <li>{@code http}: {@code wrk -t2} at 100 and 1,000 connections against an HTTP hello
  *       world; keys {@code table.http:conns=N.*}, the same figures.</li>
- *   <li>{@code idle}: the echo servers' resident set per idle connection ({@link IdleRun})
- *       after a short echo run; key {@code table.idle:conns=N.rss}.</li>
+ *   <li>{@code idle}: what an idle connection costs each echo server, in a process that
+ *       served nothing before ({@link IdleRun}): resident set growth per connection, key
+ *       {@code table.idle:conns=N.rss}, and for the JVM servers the live heap after a full
+ *       GC, key {@code table.idle:conns=N.heap}.</li>
  * </ul>
  *
- * <p>Each load figure is the median of the runs (one with {@code --quick}, else three).
+ * <p>Each server process is warmed up once before its first measured run (8 s of load at
+ * the smallest connection count; 2 s with {@code --quick}), and each run has a 1 s warm-up
+ * of its own after its connections open. Each load figure is the median of the runs (one
+ * with {@code --quick}, else three).
  * Arguments: {@code --out DIR} (required: logs and {@code results.txt} go there),
  * {@code --python PATH}, {@code --peers DIR} (where {@code servers.py} is), {@code --quick},
  * {@code --only echo,idle,http}, {@code --idle-conns N}. A server that fails is reported and
@@ -39,7 +44,6 @@ public final class Table {
     private static final int[] HTTP_CONNS = {100, 1_000};
     private static final int IDLE_CONNS = 18_000;
     private static final int IDLE_CONNS_QUICK = 2_000;
-    private static final int IDLE_WARMUP_CONNS = 50;
 
     /** The parts of the table that run servers, in the order they run. */
     private enum Workload {
@@ -135,8 +139,18 @@ public final class Table {
         return args[i];
     }
 
-    private Duration warmup() {
-        return Duration.ofSeconds(quick ? 1 : 2);
+    /**
+     * The warm-up of a server process, once, before its first measured run: long enough for
+     * a JVM's JIT to compile the handler loop (on a loaded machine it is OSR-compiled only
+     * 5-8 s after start) and for its first young collections to pass outside the windows.
+     */
+    private Duration serverWarmup() {
+        return Duration.ofSeconds(quick ? 2 : 8);
+    }
+
+    /** The warm-up of each run, after its connections are open and before its window. */
+    private Duration runWarmup() {
+        return Duration.ofSeconds(1);
     }
 
     private Duration window() {
@@ -155,7 +169,7 @@ public final class Table {
             try (ServerProcess process = ServerProcess.start(server.command(), log)) {
                 switch (workload) {
                     case ECHO -> echo(process, server.impl(), log);
-                    case IDLE -> idle(process, server.impl(), log);
+                    case IDLE -> idle(process, server, log);
                     case HTTP -> http(process, server.impl(), log);
                 }
             } catch (IOException | RuntimeException e) {
@@ -166,10 +180,11 @@ public final class Table {
     }
 
     private void echo(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
+        EchoRun.run(server, ECHO_CONNS[0], runWarmup(), serverWarmup(), contenders.java(), log);
         for (int conns : ECHO_CONNS) {
             List<Figures> runs = new ArrayList<>();
             for (int i = 0; i < runs(); i++) {
-                runs.add(EchoRun.run(server, conns, warmup(), window(), contenders.java(), log));
+                runs.add(EchoRun.run(server, conns, runWarmup(), window(), contenders.java(), log));
             }
             results.add("table.echo:conns=" + conns, impl, Figures.median(runs));
         }
@@ -177,8 +192,9 @@ public final class Table {
 
     private void http(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
         HttpRun.probe(server);
+        HttpRun.run(server, HTTP_CONNS[0], serverWarmup(), log);
         for (int conns : HTTP_CONNS) {
-            HttpRun.run(server, conns, warmup(), log);
+            HttpRun.run(server, conns, runWarmup(), log);
             List<Figures> runs = new ArrayList<>();
             for (int i = 0; i < runs(); i++) {
                 runs.add(HttpRun.run(server, conns, window(), log));
@@ -187,8 +203,12 @@ public final class Table {
         }
     }
 
-    private void idle(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
-        EchoRun.run(server, IDLE_WARMUP_CONNS, warmup(), warmup(), contenders.java(), log);
-        results.add("table.idle:conns=" + idleConns + ".rss", impl, IdleRun.bytesPerConnection(server, idleConns, contenders.java(), log), "B");
+    private void idle(ServerProcess server, Contenders.Contender contender, Path log) throws IOException, InterruptedException {
+        IdleRun.Cost cost = IdleRun.measure(server, idleConns, contenders.java(), contender.jvm() ? contenders.jcmd() : null, log);
+        String key = "table.idle:conns=" + idleConns;
+        results.add(key + ".rss", contender.impl(), cost.rssBytes(), "B");
+        if (cost.heapBytes().isPresent()) {
+            results.add(key + ".heap", contender.impl(), cost.heapBytes().getAsDouble(), "B");
+        }
     }
 }

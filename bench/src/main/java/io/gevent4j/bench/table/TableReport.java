@@ -28,16 +28,26 @@ public final class TableReport {
     private static final String ONE_HUB = "gevent4j";
     private static final String ALL_HUBS = "gevent4j-hubs";
     private static final Pattern RESULT = Pattern.compile("RESULT (\\S+) (\\S+) (\\S+) (\\S+)");
-    private static final Pattern IDLE = Pattern.compile("table\\.idle:conns=(\\d+)\\.rss");
+    private static final Pattern IDLE = Pattern.compile("table\\.idle:conns=(\\d+)\\.(rss|heap)");
 
-    /** A row: where gevent4j's figures and the peers' come from, and which way is better. */
-    private record Row(String label, String key, String peerKey, boolean higherIsBetter) {
+    /**
+     * A row: where gevent4j's figures and the peers' come from, and which way is better.
+     * gevent4j's figure on all hubs is {@code hubsKey}'s of implementation {@code hubsImpl}:
+     * the servers report it as {@code gevent4j-hubs} under the row's key, a JMH benchmark as
+     * {@code gevent4j} under a key of its own.
+     */
+    private record Row(String label, String key, String hubsKey, String hubsImpl, String peerKey, boolean higherIsBetter) {
         static Row cost(String label, String key) {
-            return new Row(label, key, key, false);
+            return new Row(label, key, key, ALL_HUBS, key, false);
         }
 
         static Row rate(String label, String key) {
-            return new Row(label, key, key, true);
+            return new Row(label, key, key, ALL_HUBS, key, true);
+        }
+
+        /** A JMH row whose peers are those of {@code peerKey}, with gevent4j on all hubs from {@code hubsKey}. */
+        static Row benchmark(String label, String key, String hubsKey, String peerKey) {
+            return new Row(label, key, hubsKey, ONE_HUB, peerKey, false);
         }
     }
 
@@ -82,9 +92,10 @@ public final class TableReport {
                 Row.cost("100,000 x sleep(0.1), total", "core.SleepersBench.sleepers")));
         for (int conns : new int[] {1, 100}) {
             String peers = "net.EchoBench.echo:conns=" + conns;
-            rows.add(new Row("java.net.Socket round trip in a greenlet, " + conns + (conns == 1 ? " conn" : " conns"),
-                    "net.EchoBench.echoJavaNetInGreenlets:conns=" + conns, peers, false));
-            rows.add(new Row("  after Monkey.patchSocket()", "net.EchoBench.echoJavaNetPatched:conns=" + conns, peers, false));
+            rows.add(Row.benchmark("java.net.Socket round trip in a greenlet, " + conns + (conns == 1 ? " conn" : " conns"),
+                    "net.EchoBench.echoJavaNetInGreenlets:conns=" + conns, "net.EchoBench.echoJavaNetOnHubs:conns=" + conns, peers));
+            rows.add(Row.benchmark("  after Monkey.patchSocket()", "net.EchoBench.echoJavaNetPatched:conns=" + conns,
+                    "net.EchoBench.echoJavaNetPatchedOnHubs:conns=" + conns, peers));
             rows.add(Row.cost("  gevent4j's own StreamSocket", peers));
         }
         for (int conns : new int[] {50, 1_000}) {
@@ -100,10 +111,14 @@ public final class TableReport {
             rows.add(Row.cost("  p99", key + ".p99"));
             rows.add(Row.cost("  server CPU per request", key + ".cpu"));
         }
-        values.keySet().stream().map(k -> k.substring(0, k.indexOf(' '))).distinct().sorted()
-                .map(IDLE::matcher).filter(Matcher::matches)
-                .forEach(m -> rows.add(Row.cost(String.format(Locale.ROOT, "%,d idle connections: server RSS per connection",
-                        Integer.parseInt(m.group(1))), m.group())));
+        values.keySet().stream().map(k -> k.substring(0, k.indexOf(' ')))
+                .map(IDLE::matcher).filter(Matcher::matches).map(m -> Integer.parseInt(m.group(1))).distinct().sorted()
+                .forEach(conns -> {
+                    String key = "table.idle:conns=" + conns;
+                    rows.add(Row.cost(String.format(Locale.ROOT, "%,d idle connections: server RSS per connection", conns),
+                            key + ".rss"));
+                    rows.add(Row.cost("  live heap per connection after a full GC (JVMs)", key + ".heap"));
+                });
         return rows;
     }
 
@@ -120,9 +135,9 @@ public final class TableReport {
                 cells.add(show(row.peerKey(), peer));
             }
             cells.add(show(row.key(), ONE_HUB));
-            cells.add(show(row.key(), ALL_HUBS));
-            cells.add(ratio(row, ONE_HUB));
-            cells.add(ratio(row, ALL_HUBS));
+            cells.add(show(row.hubsKey(), row.hubsImpl()));
+            cells.add(ratio(row, row.key(), ONE_HUB));
+            cells.add(ratio(row, row.hubsKey(), row.hubsImpl()));
             lines.add(cells);
         }
         return markdown ? markdown(lines) : text(lines);
@@ -136,10 +151,10 @@ public final class TableReport {
         return value(key, impl).map(v -> format(v, units.get(key + " " + impl))).orElse("-");
     }
 
-    /** gevent4j's figure against the best peer's: above 1 means gevent4j is better; "-" without figures. */
-    private String ratio(Row row, String impl) {
-        Optional<Double> mine = value(row.key(), impl);
-        String unit = units.get(row.key() + " " + impl);
+    /** gevent4j's figure ({@code key}'s of {@code impl}) against the best peer's: above 1 means gevent4j is better; "-" without figures. */
+    private String ratio(Row row, String key, String impl) {
+        Optional<Double> mine = value(key, impl);
+        String unit = units.get(key + " " + impl);
         String best = null;
         for (String peer : PEERS) {
             Optional<Double> theirs = value(row.peerKey(), peer);

@@ -22,6 +22,10 @@ class EchoRunTest {
                 Path.of("python3"), Path.of("peers"), Path.of("logging.properties")).java();
     }
 
+    private static Path jcmd() {
+        return Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    }
+
     private static List<String> main(Class<?> main, String... args) {
         List<String> command = new ArrayList<>(java());
         command.add(main.getName());
@@ -30,20 +34,22 @@ class EchoRunTest {
     }
 
     @Test
-    void measuresRoundTripsAndTheServersCpuThenIdleConnections(@TempDir Path dir) throws Exception {
+    void measuresRoundTripsAndTheServersCpuThenIdleConnectionsAndTheirHeap(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("echo.log");
         try (ServerProcess server = ServerProcess.start(main(JdkEchoServer.class), log)) {
             Figures f = EchoRun.run(server, 4, Duration.ofMillis(300), Duration.ofMillis(700), java(), log);
             assertTrue(f.rate() > 0, f.toString());
             assertTrue(f.p50Nanos() > 0 && f.p99Nanos() >= f.p50Nanos(), f.toString());
             assertTrue(f.serverCpuNanos() >= 0 && f.clientCpuNanos() >= 0, f.toString());
-            double perConnection = IdleRun.bytesPerConnection(server, 20, java(), log);
-            assertTrue(Double.isFinite(perConnection), Double.toString(perConnection));
+            IdleRun.Cost cost = IdleRun.measure(server, 20, java(), jcmd(), log);
+            assertTrue(Double.isFinite(cost.rssBytes()), cost.toString());
+            assertTrue(cost.heapBytes().isPresent() && Double.isFinite(cost.heapBytes().getAsDouble()), cost.toString());
             assertTrue(server.rssBytes() > 0);
         }
         String output = Files.readString(log);
         assertTrue(output.contains("listening "), output);
         assertTrue(output.contains("idle 20"), output);
+        assertTrue(output.contains("live heap growth: "), output);
     }
 
     @Test

@@ -58,12 +58,33 @@ class TableReportTest {
     }
 
     @Test
+    void theJavaNetRowsTakeAllHubsFromTheirOnHubsBenchmark() {
+        TableReport report = new TableReport();
+        report.add("RESULT net.EchoBench.echo:conns=100 jdk 14000.0 ns");
+        report.add("RESULT net.EchoBench.echoJavaNetPatched:conns=100 gevent4j 17000.0 ns");
+        report.add("RESULT net.EchoBench.echoJavaNetPatchedOnHubs:conns=100 gevent4j 10000.0 ns");
+        String line = rowAfter(report.render(false), "java.net.Socket round trip in a greenlet, 100 conns", "  after Monkey");
+        assertTrue(line.contains("17.0 us") && line.contains("10.0 us"), line);
+        assertTrue(line.matches(".*\\s0\\.82 jdk\\s+1\\.40 jdk"), line);
+    }
+
+    @Test
     void idleRowsAreNamedAfterTheirConnectionCount() {
         TableReport report = new TableReport();
         report.add("RESULT table.idle:conns=18000.rss netty 2500.0 B");
         report.add("RESULT table.idle:conns=18000.rss gevent4j 12500.0 B");
         String line = row(report.render(false), "18,000 idle connections");
         assertTrue(line.contains("12,500 B") && line.contains("0.20 netty"), line);
+    }
+
+    @Test
+    void theLiveHeapOfAnIdleConnectionIsARowBelowItsResidentSet() {
+        TableReport report = new TableReport();
+        report.add("RESULT table.idle:conns=2000.rss gevent 10000.0 B");
+        report.add("RESULT table.idle:conns=2000.heap jdk 3000.0 B");
+        report.add("RESULT table.idle:conns=2000.heap gevent4j 2000.0 B");
+        String line = rowAfter(report.render(false), "2,000 idle connections", "  live heap per connection");
+        assertTrue(line.contains("3,000 B") && line.contains("2,000 B") && line.contains("1.50 jdk"), line);
     }
 
     @Test

@@ -1,0 +1,51 @@
+package io.gevent4j.bench.table;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HeapHistogramTest {
+
+    private static HeapHistogram histogram(long total, String... classLines) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("4242:",
+                " num     #instances         #bytes  class name (module)",
+                "-------------------------------------------------------"));
+        lines.addAll(List.of(classLines));
+        lines.add("Total         33525        " + total);
+        return HeapHistogram.parse(lines);
+    }
+
+    @Test
+    void theTotalIsTheBytesOfTheTotalLine() throws IOException {
+        HeapHistogram h = histogram(1538568, "   1:          9443         426272  [B (java.base@25.0.3)");
+        assertEquals(1538568, h.totalBytes());
+    }
+
+    @Test
+    void growthIsPerClassAndLargestFirst() throws IOException {
+        HeapHistogram before = histogram(1000,
+                "   1:            10           1000  [B (java.base@25.0.3)",
+                "   2:             5            100  java.lang.String (java.base@25.0.3)");
+        HeapHistogram after = histogram(9000,
+                "   1:            20           2000  [B (java.base@25.0.3)",
+                "   2:             5            100  java.lang.String (java.base@25.0.3)",
+                "   3:           100           6000  jdk.internal.vm.StackChunk (java.base@25.0.3)");
+        List<HeapHistogram.Entry> growth = after.growthSince(before);
+        assertEquals(List.of(new HeapHistogram.Entry("jdk.internal.vm.StackChunk", 100, 6000),
+                new HeapHistogram.Entry("[B", 10, 1000)), growth);
+        String text = after.describeGrowth(before, 100, 1);
+        assertTrue(text.contains("80 B per connection") && text.contains("60.0 B") && text.contains("StackChunk")
+                && !text.contains("[B"), text);
+    }
+
+    @Test
+    void anOutputWithoutTotalIsAnError() {
+        assertThrows(IOException.class, () -> HeapHistogram.parse(List.of("4242:", "Could not attach")));
+    }
+}
