@@ -143,6 +143,11 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
      */
     void hubClosedBeforeStart() {
         if (phase == NEW) {
+            if (!hub().isCurrent()) {
+                // only greenlets of this hub link inline, and its close ended them; the loop's
+                // queue, where the link's notifier would go, is the hub thread's alone
+                link = null;
+            }
             finish(null, new GreenletExit("its hub closed before it started: " + hub()));
         }
     }
