@@ -50,7 +50,8 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     private final int writeOps;
     private Duration timeout;
     private boolean closed;
-    private final List<Runnable> links = new ArrayList<>(0);
+    /** The callbacks of {@link #rawLink}, made on the first: a connection nobody waits on holds none. */
+    private List<Runnable> links;
     private IoWatcher linkWatcher;
 
     AbstractSocket(SelectableChannel channel, int readOps, int writeOps) throws IOException {
@@ -138,9 +139,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
             if (linkWatcher != null) {
                 linkWatcher.close();
             }
-            if (!links.isEmpty()) {
-                hub.loop().runCallback(this::fireLinks);
-            }
+            becameReady();
             reader.close();
             if (writer != null) {
                 writer.close();
@@ -176,6 +175,9 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     public void rawLink(Runnable callback) {
         java.util.Objects.requireNonNull(callback, "callback");
         hub.checkCurrent(this);
+        if (links == null) {
+            links = new ArrayList<>(1);
+        }
         links.add(callback);
         if (ready()) {
             if (links.size() == 1) {
@@ -193,8 +195,8 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
 
     @Override
     public boolean unlinkRaw(Runnable callback) {
-        boolean removed = links.remove(callback);
-        if (links.isEmpty() && linkWatcher != null) {
+        boolean removed = links != null && links.remove(callback);
+        if (removed && links.isEmpty() && linkWatcher != null) {
             linkWatcher.stop();
         }
         return removed;
@@ -205,7 +207,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
      * back to it): runs the links waiting for readiness, from a loop callback.
      */
     final void becameReady() {
-        if (!links.isEmpty()) {
+        if (links != null && !links.isEmpty()) {
             hub.loop().runCallback(this::fireLinks);
         }
     }
