@@ -5,12 +5,18 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.Waiter;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 /**
  * {@link Greenlet#join(Duration)} called from a thread of another hub (or a platform thread,
- * which becomes its hub's main greenlet): blocks the caller cooperatively on its own hub
- * until the greenlet is dead or the timeout passes. A kill or {@code Timeout} raised in the
- * caller meanwhile is thrown here.
+ * which becomes its hub's main greenlet), and {@link Gevent#joinAll} over greenlets of which
+ * some belong to other hubs: blocks the caller cooperatively on its own hub until the
+ * greenlets are dead or the timeout passes. A kill or {@code Timeout} raised in the caller
+ * meanwhile is thrown here.
  *
  * <p><b>Implementation overview.</b> The caller's hub keeps a referenced
  * {@link AsyncWatcher} active for the wait (the wake-up comes from another thread, so the
@@ -45,5 +51,66 @@ final class CrossHubJoin {
             dead.close();
         }
         return greenlet.ready();
+    }
+
+    /** Whether some of {@code greenlets} belong to another hub than the caller's. */
+    static boolean spansHubs(Collection<? extends Greenlet<?>> greenlets) {
+        for (Greenlet<?> g : greenlets) {
+            if (!g.hub().isCurrent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Hands {@code take} each of {@code greenlets} as it ends, in the order they end, until
+     * {@code count} of them ({@code <= 0}: all) or the {@code timeout} passed ({@code null}:
+     * no limit); an exception {@code take} throws ends the wait. Each greenlet's end is given
+     * a completion callback that queues the greenlet and sends the caller's watcher.
+     */
+    static void joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout, int count,
+                        Consumer<Greenlet<?>> take) {
+        Waiter.checkTimeout(timeout);
+        List<Greenlet<?>> all = List.copyOf(greenlets);
+        int wanted = count <= 0 ? all.size() : Math.min(count, all.size());
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        Hub hub = Hub.current();
+        Waiter<Void> waiter = new Waiter<>(hub);
+        AsyncWatcher ended = hub.loop().async();
+        ConcurrentLinkedQueue<Greenlet<?>> order = new ConcurrentLinkedQueue<>();
+        List<Runnable> callbacks = new ArrayList<>(all.size());
+        try {
+            ended.start(waiter);
+            for (Greenlet<?> g : all) {
+                Runnable callback = () -> {
+                    order.add(g);
+                    ended.send();
+                };
+                callbacks.add(callback);
+                g.result().whenCompleted(callback);
+            }
+            for (int taken = 0; taken < wanted; ) {
+                Greenlet<?> g = order.poll();
+                if (g != null) {
+                    taken++;
+                    take.accept(g);
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (timeout != null && left <= 0) {
+                    return;
+                }
+                waiter.clear();
+                if (order.isEmpty()) {
+                    waiter.getWithin(timeout == null ? null : Duration.ofNanos(left), null);
+                }
+            }
+        } finally {
+            for (int i = 0; i < callbacks.size(); i++) {
+                all.get(i).result().removeWhenCompleted(callbacks.get(i));
+            }
+            ended.close();
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * gevent's module-level functions: spawn greenlets, sleep, wait for and kill groups of
@@ -174,7 +175,8 @@ public final class Gevent {
 
     /**
      * Waits until {@code count} of {@code greenlets} (all of them when {@code count <= 0})
-     * are dead or {@code timeout} passed; never throws {@link Timeout}.
+     * are dead or {@code timeout} passed; never throws {@link Timeout}. The greenlets may
+     * belong to other hubs ({@link #spawnOn}): the caller waits cooperatively on its own hub.
      *
      * @param raiseError rethrow, as {@link Greenlet#get()} does, the error of the first
      *                   greenlet seen to fail, at once
@@ -183,12 +185,19 @@ public final class Gevent {
     public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
                                             boolean raiseError, int count) {
         List<Greenlet<?>> done = new ArrayList<>();
+        Consumer<Greenlet<?>> take = g -> {
+            done.add(g);
+            if (raiseError && !g.successful()) {
+                g.getNow();
+            }
+        };
+        if (CrossHubJoin.spansHubs(greenlets)) {
+            CrossHubJoin.joinAll(greenlets, timeout, count, take);
+            return done;
+        }
         try (Waiting<Greenlet<?>> finished = Waiting.iwait(greenlets, timeout, count)) {
             for (Greenlet<?> g : finished) {
-                done.add(g);
-                if (raiseError && !g.successful()) {
-                    g.getNow();
-                }
+                take.accept(g);
             }
         }
         return done;
@@ -201,7 +210,8 @@ public final class Gevent {
 
     /**
      * Raises {@code exception} in each greenlet (those that never ran die at once); with
-     * {@code block}, waits until all are dead.
+     * {@code block}, waits until all are dead. The greenlets may belong to other hubs: their
+     * kills are handed to those hubs ({@link Greenlet#kill(Throwable, boolean, Duration)}).
      *
      * @throws Timeout if {@code block} and {@code timeout} passed before all died
      */

@@ -390,6 +390,55 @@ class CrossHubClaimsTest {
         }
     }
 
+    /**
+     * {@code Gevent.joinAll} over greenlets of the caller's hub and two other hubs: they come
+     * in the order they ended, a count and a timeout bound the wait, raiseError rethrows the
+     * first failure seen; {@code killAll} kills and waits for greenlets of other hubs.
+     */
+    @Test
+    void joinAllAndKillAllTakeGreenletsOfOtherHubs() {
+        try (HubGroup group = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                group.hubs().get(1).setErrorHandler((context, error) -> { });
+                CountDownLatch localEnded = new CountDownLatch(1);
+                Greenlet<String> later = Gevent.spawnOn(group.hubs().get(0), () -> {
+                    assertTrue(localEnded.await(FreshHub.LIMIT.toSeconds(), TimeUnit.SECONDS));
+                    return "later";
+                });
+                Greenlet<String> first = Gevent.spawnOn(group.hubs().get(1), () -> "first");
+                first.join(FreshHub.LIMIT);
+                Greenlet<String> local = Gevent.spawn(() -> {
+                    Gevent.sleep(0.05);
+                    return "local";
+                });
+                local.link(g -> localEnded.countDown());
+                List<Greenlet<?>> all = List.of(later, local, first);
+                assertEquals(List.of(first), Gevent.joinAll(all, FreshHub.LIMIT, false, 1), "a count of one");
+                assertEquals(List.of(first, local, later), Gevent.joinAll(all), "in the order they ended");
+
+                Greenlet<Void> sleeper = Gevent.spawnOn(group.hubs().get(0), () -> {
+                    Gevent.sleep(1_000);
+                    return null;
+                });
+                long start = System.nanoTime();
+                assertEquals(List.of(), Gevent.joinAll(List.of(sleeper), Duration.ofMillis(50)), "the timeout bounds it");
+                assertTrue(FreshHub.secondsSince(start) < 30);
+                Greenlet<Void> failing = Gevent.spawnOn(group.hubs().get(1), () -> {
+                    throw new IllegalArgumentException("boom");
+                });
+                assertThrows(IllegalArgumentException.class,
+                        () -> Gevent.joinAll(List.of(sleeper, failing), FreshHub.LIMIT, true));
+
+                Greenlet<Void> other = Gevent.spawnOn(group.hubs().get(1), () -> {
+                    Gevent.sleep(1_000);
+                    return null;
+                });
+                Gevent.killAll(List.of(sleeper, other));
+                assertTrue(sleeper.killed() && other.killed(), "both killed, and dead when killAll returned");
+            });
+        }
+    }
+
     /** Sleeps in the current greenlet until {@code t}, started, fires: whether it was {@code t} that ended the sleep. */
     private static boolean firesIn(Timeout t) {
         try {

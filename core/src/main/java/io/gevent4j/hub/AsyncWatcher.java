@@ -32,7 +32,7 @@ public final class AsyncWatcher extends Watcher {
     /** Makes the watcher pending on its loop; callable from any thread. */
     public void send() {
         if (SENT.compareAndSet(this, 0, 1)) {
-            loop.executeFromAnyThread(delivery);
+            loop.hub().handOver(delivery);
         }
     }
 

@@ -182,12 +182,13 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Queues {@code task} on the loop; if the hub closed meanwhile, hands on what its inbox
-     * holds, as the closing thread does once it closed: whichever of the two looks last
-     * finds the task, since both write before they read.
+     * Queues {@code task} on the loop from any thread; if the hub closed meanwhile, hands on
+     * what its inbox holds ({@link #handOn}), as the closing thread does once it closed:
+     * whichever of the two looks last finds the task, since both write before they read. So
+     * nothing handed to a closed hub stays in its queues.
      */
-    private void handOver(Runnable task) {
-        loop.runCallbackThreadsafe(task);
+    void handOver(Runnable task) {
+        loop.executeFromAnyThread(task);
         if (state == State.CLOSED) {
             loop.drainInboxTo(Hub::handOn);
         }
@@ -612,10 +613,7 @@ public final class Hub implements AutoCloseable {
                 Orphans.EXECUTOR.execute(task);
                 return;
             }
-            hub.loop.executeFromAnyThread(task);
-            if (hub.state == State.CLOSED) {
-                hub.loop.drainInboxTo(Hub::handOn);
-            }
+            hub.handOver(task);
         }
     }
 

@@ -273,8 +273,7 @@ public final class Loop implements AutoCloseable {
      * never throws; after the loop closed the callback is dropped.
      */
     public void runCallbackThreadsafe(Runnable callback) {
-        Objects.requireNonNull(callback, "callback");
-        executeFromAnyThread(callback);
+        hub.handOver(Objects.requireNonNull(callback, "callback"));
     }
 
     /**

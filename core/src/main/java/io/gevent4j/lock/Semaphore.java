@@ -48,34 +48,57 @@ import java.util.Objects;
  */
 public class Semaphore implements Waitable, Acquirable<Semaphore> {
 
-    private static final class Node {
+    /** A place in the FIFO of waiters: a greenlet blocked in acquire or await, or a raw link. */
+    private abstract static class Node {
         final Hub hub;
         final boolean acquires;
-        final Waiter<Boolean> waiter;
-        final Runnable link;
-        AsyncWatcher wakeup;
         boolean granted;
         /** The next node granted by the same release, woken after this one. */
         Node nextGranted;
 
-        Node(Hub hub, boolean acquires, Runnable link) {
+        Node(Hub hub, boolean acquires) {
             this.hub = hub;
             this.acquires = acquires;
-            this.link = link;
-            this.waiter = link == null ? new Waiter<>(hub) : null;
         }
 
-        /** Wakes the waiter on its hub; called outside the monitor. */
+        /** Wakes what waits for the grant, on its hub; called outside the monitor. */
+        abstract void wake();
+    }
+
+    /** A greenlet blocked in acquire or await (32 bytes, as every blocked acquire makes one). */
+    private static final class Blocked extends Node {
+        final Waiter<Boolean> waiter;
+        AsyncWatcher wakeup;
+
+        Blocked(Hub hub, boolean acquires) {
+            super(hub, acquires);
+            this.waiter = new Waiter<>(hub);
+        }
+
+        @Override
         void wake() {
-            if (link != null) {
-                hub.loop().runCallbackThreadsafe(link);
-            } else if (hub.isCurrent()) {
+            if (hub.isCurrent()) {
                 if (!waiter.ready()) {
                     waiter.switchTo(Boolean.TRUE);
                 }
             } else if (wakeup != null) {
                 wakeup.send();
             }
+        }
+    }
+
+    /** A callback added with {@link #rawLink}. */
+    private static final class Link extends Node {
+        final Runnable callback;
+
+        Link(Hub hub, Runnable callback) {
+            super(hub, false);
+            this.callback = callback;
+        }
+
+        @Override
+        void wake() {
+            hub.loop().runCallbackThreadsafe(callback);
         }
     }
 
@@ -193,7 +216,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
 
     private boolean block(boolean acquires, boolean blocking, Duration timeout, boolean interruptible) {
         Waiter.checkTimeout(timeout);
-        Node node;
+        Blocked node;
         synchronized (monitor) {
             if (counter > 0 && blocked == 0) {
                 if (acquires) {
@@ -204,7 +227,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
             if (!blocking || (timeout != null && timeout.isZero())) {
                 return false;
             }
-            node = new Node(Hub.current(), acquires, null);
+            node = new Blocked(Hub.current(), acquires);
             waiters.addLast(node);
             blocked++;
         }
@@ -215,7 +238,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
      * Waits until the node is granted or the timeout expires; an {@code interruptible} wait
      * also ends on the user's interrupt, returning {@code false} with the status set.
      */
-    private boolean awaitGrant(Node node, Duration timeout, boolean interruptible) {
+    private boolean awaitGrant(Blocked node, Duration timeout, boolean interruptible) {
         AsyncWatcher wakeup = node.hub.loop().async();
         wakeup.start(node.waiter);
         node.wakeup = wakeup;
@@ -282,7 +305,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
         while (counter > 0 && !waiters.isEmpty()) {
             Node node = waiters.pollFirst();
             node.granted = true;
-            if (node.link == null) {
+            if (node instanceof Blocked) {
                 blocked--;
             }
             if (node.acquires) {
@@ -308,7 +331,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
     /** Runs {@code callback} once, from the current hub, when a permit is free (soon, if one is now). */
     @Override
     public void rawLink(Runnable callback) {
-        Node node = new Node(Hub.current(), false, Objects.requireNonNull(callback, "callback"));
+        Node node = new Link(Hub.current(), Objects.requireNonNull(callback, "callback"));
         node.hub.checkCurrent(this);
         Node wake;
         synchronized (monitor) {
@@ -322,7 +345,7 @@ public class Semaphore implements Waitable, Acquirable<Semaphore> {
     @Override
     public boolean unlinkRaw(Runnable callback) {
         synchronized (monitor) {
-            return waiters.removeIf(node -> node.link == callback);
+            return waiters.removeIf(node -> node instanceof Link link && link.callback == callback);
         }
     }
 

@@ -84,40 +84,17 @@ final class HubDnsSockets {
         return open.get();
     }
 
-    /** The queries of one greenlet's exchange: their answers, and the waiter it parks on. */
-    private static final class Exchange {
-        final DnsTransport.Question[] questions;
-        final int[] ids;
-        final DnsMessage.Response[] answers;
+    /** The queries of one greenlet's exchange, and the waiter it parks on. Hub-thread only. */
+    private static final class Exchange extends UdpExchange {
         final Waiter<Void> done;
-        int missing;
-        DnsMessage.MalformedException rejected;
-        IOException failure;
 
         Exchange(Hub hub, DnsTransport.Question[] questions) {
-            this.questions = questions;
-            this.ids = new int[questions.length];
-            this.answers = new DnsMessage.Response[questions.length];
+            super(questions);
             this.done = new Waiter<>(hub);
-            this.missing = questions.length;
         }
 
-        /** Takes {@code message} as the answer to query {@code i} if it repeats its question. */
-        boolean offer(int i, byte[] message, int length) {
-            try {
-                answers[i] = questions[i].answer(message, length, ids[i]);
-            } catch (DnsMessage.MalformedException e) {
-                rejected = e;
-                return false;
-            }
-            if (--missing == 0 && !done.ready()) {
-                done.switchTo(null);
-            }
-            return true;
-        }
-
-        void fail(IOException e) {
-            failure = e;
+        @Override
+        void wake() {
             if (!done.ready()) {
                 done.switchTo(null);
             }
@@ -167,13 +144,7 @@ final class HubDnsSockets {
                 if (left > 0) {
                     x.done.getWithin(Duration.ofNanos(left), null);
                 }
-                if (x.failure != null) {
-                    throw x.failure;
-                }
-                if (x.missing == questions.length) {
-                    throw x.rejected != null ? x.rejected : new SocketTimeoutException("timed out");
-                }
-                return x.answers;
+                return x.outcome();
             } finally {
                 for (int i = 0; i < questions.length; i++) {
                     InFlight f = inFlight.get(x.ids[i]);

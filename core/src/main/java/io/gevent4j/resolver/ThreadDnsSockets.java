@@ -92,45 +92,33 @@ final class ThreadDnsSockets {
         return open.get();
     }
 
-    /** The queries of one thread's exchange and their answers; guarded by its own monitor. */
-    private static final class Exchange {
-        final DnsTransport.Question[] questions;
-        final int[] ids;
-        final DnsMessage.Response[] answers;
-        int missing;
-        DnsMessage.MalformedException rejected;
-        IOException failure;
+    /** The queries of one thread's exchange; guarded by its own monitor, which the thread waits on. */
+    private static final class Exchange extends UdpExchange {
 
         Exchange(DnsTransport.Question[] questions) {
-            this.questions = questions;
-            this.ids = new int[questions.length];
-            this.answers = new DnsMessage.Response[questions.length];
-            this.missing = questions.length;
+            super(questions);
         }
 
-        /** Takes {@code message} as the answer to query {@code i} if it repeats its question; wakes the thread when all are in. */
+        @Override
         synchronized boolean offer(int i, byte[] message, int length) {
-            try {
-                answers[i] = questions[i].answer(message, length, ids[i]);
-            } catch (DnsMessage.MalformedException e) {
-                rejected = e;
-                return false;
-            }
-            if (--missing == 0) {
-                notifyAll();
-            }
-            return true;
+            return super.offer(i, message, length);
         }
 
+        @Override
         synchronized void fail(IOException e) {
-            failure = e;
+            super.fail(e);
+        }
+
+        /** Under the monitor (from offer or fail). */
+        @Override
+        void wake() {
             notifyAll();
         }
 
-        /** Blocks until every query is answered, one failed, or {@code deadline} passes. */
+        /** Blocks until every query is answered, the exchange failed, or {@code deadline} passes. */
         synchronized DnsMessage.Response[] await(long deadline) throws IOException {
             long left;
-            while (missing > 0 && failure == null && (left = deadline - System.nanoTime()) > 0) {
+            while (!over() && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
                 } catch (InterruptedException e) {
@@ -138,13 +126,7 @@ final class ThreadDnsSockets {
                     throw new InterruptedIOException("interrupted while waiting for a DNS answer");
                 }
             }
-            if (failure != null) {
-                throw failure;
-            }
-            if (missing == questions.length) {
-                throw rejected != null ? rejected : new SocketTimeoutException("timed out");
-            }
-            return answers;
+            return outcome();
         }
     }
 

@@ -31,10 +31,9 @@ import java.util.Objects;
  * be set while the server is new.
  *
  * <p><b>Full.</b> With a {@link Pool} (given to {@link #spawnIn} or made by
- * {@link #maxConcurrency}), or a {@link #maxConcurrency} limit over the hubs of a
- * {@link StreamServer#hubGroup hub group}, the receiver stops accepting while the limit is
- * reached and goes on when a handler ends, as gevent's servers do: connections beyond the
- * limit wait in the kernel's backlog.
+ * {@link #maxConcurrency}), or a {@link #maxConcurrency} limit over the hubs of a hub group,
+ * the receiver stops accepting while the limit is reached and goes on when a handler ends,
+ * as gevent's servers do: connections (or datagrams) beyond the limit wait in the kernel.
  *
  * <p><b>Errors.</b> A failed accept or receive (too many open files, a connection aborted
  * before it was accepted) is reported and retried after a pause that doubles from 10 ms
@@ -96,8 +95,9 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
 
     /**
      * Runs at most {@code handlers} handlers at once (gevent's {@code spawn=n}): in a
-     * {@link Pool} of that size, made at {@link #start()}, or, for a {@link StreamServer}
-     * given a {@link StreamServer#hubGroup hub group}, on all the group's hubs together.
+     * {@link Pool} of that size, made at {@link #start()}, or, for a server given a hub group
+     * ({@link StreamServer#hubGroup}, {@link DatagramServer#hubGroup}), on all the group's
+     * hubs together.
      * Accepting pauses while the limit is reached. Replaces an earlier {@link #spawnIn}.
      *
      * @throws IllegalArgumentException if {@code handlers} is not positive
@@ -367,13 +367,14 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     final void spawnHandler(Group handlers, SocketAddress peer, HandlerBody body, AutoCloseable resource) {
         Handling handling = new Handling(peer, body, resource);
         Greenlet<Void> handler = new Greenlet<Void>(handling);
-        handler.rawLink(handling::closeIfNeverRan);
         try {
             handlers.start(handler);
         } catch (RuntimeException | Error e) {
             handling.close();
             throw e;
         }
+        // started, not run yet: the receiver has not blocked since
+        handler.rawLink(handling::closeIfNeverRan);
     }
 
     /** What a handler greenlet runs; on its hub. */

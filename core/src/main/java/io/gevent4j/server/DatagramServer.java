@@ -4,6 +4,7 @@ import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubGroup;
+import io.gevent4j.lock.Semaphore;
 import io.gevent4j.pool.Group;
 import io.gevent4j.socket.AbstractSocket;
 import io.gevent4j.socket.UdpSocket;
@@ -66,6 +67,8 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
     private UdpSocket socket;
     private SocketAddress bound;
     private HubGroup hubGroup;
+    /** With a hub group and a {@link #maxConcurrency} limit: one permit per handler, over all the hubs. */
+    private Semaphore permits;
     /** With a hub group: the server of each hub, made at start, dropped by stop. */
     private final Map<Hub, DatagramServer> onHubs = new ConcurrentHashMap<>();
 
@@ -132,45 +135,38 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
      * any other process of the same user may bind the address the same way and take a
      * share; other systems accept the option with other meanings (BSD and macOS give the
      * datagrams to one socket), and where there is no {@code SO_REUSEPORT} {@code start()}
-     * throws {@link UnsupportedOperationException}. A limit ({@link #spawnIn},
-     * {@link #maxConcurrency}) cannot be combined with it: each hub's receiver would have to
-     * wait on a count shared by the hubs, which is not built for datagrams.
+     * throws {@link UnsupportedOperationException}. The handlers run in one group per hub, of
+     * the server's making, so {@link #spawnIn} cannot be combined with it;
+     * {@link #maxConcurrency} limits the handlers of all the hubs together (a thread-safe
+     * count): each hub's receiver waits for a handler to end, on whichever hub, before it
+     * receives beyond the limit, and datagrams wait in the sockets meanwhile.
      *
-     * @throws IllegalStateException if the server was started, or was given a group or a limit
+     * @throws IllegalStateException if the server was started, or was given a {@link #spawnIn group}
      */
     public DatagramServer hubGroup(HubGroup hubs) {
         Objects.requireNonNull(hubs, "hubs");
         checkNew("hubGroup");
-        if (group() != null || maxConcurrencyLimit() > 0) {
+        if (group() != null) {
             throw new IllegalStateException("hubGroup runs each hub's handlers in a group of its own: " + this
-                    + " was given a group or a concurrency limit");
+                    + " was given a group");
         }
         this.hubGroup = hubs;
         return this;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException also if the server was given a {@link #hubGroup hub group}
-     */
-    @Override
-    public DatagramServer maxConcurrency(int handlers) {
-        checkNoHubGroup("maxConcurrency");
-        return super.maxConcurrency(handlers);
-    }
-
     @Override
     void checkHandlerGroupOption(String option) {
         super.checkHandlerGroupOption(option);
-        checkNoHubGroup(option);
-    }
-
-    private void checkNoHubGroup(String option) {
         if (hubGroup != null) {
             throw new IllegalStateException(option + " cannot be combined with hubGroup, which runs each hub's"
                     + " handlers in a group of its own: " + this);
         }
+    }
+
+    /** With a hub group, the server's hub runs no handler: its group stays empty, without a limit. */
+    @Override
+    Group newHandlerGroup() {
+        return hubGroup != null ? new Group() : super.newHandlerGroup();
     }
 
     @Override
@@ -208,6 +204,9 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
     private void openOnHubs() throws IOException {
         if (hubGroup.isClosed()) {
             throw new IllegalStateException("cannot serve from a closed " + hubGroup);
+        }
+        if (maxConcurrencyLimit() > 0) {
+            permits = new Semaphore(maxConcurrencyLimit());
         }
         for (Hub on : hubGroup.hubs()) {
             SocketAddress address = address();
@@ -292,10 +291,33 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
             awaitClosed();
             return;
         }
+        Semaphore limit = spread != null ? spread.permits : null;
+        if (limit == null) {
+            spawnHandler(handlers, receive(), null);
+            return;
+        }
+        limit.acquire();
+        try {
+            spawnHandler(handlers, receive(), limit::release);
+        } catch (IOException | RuntimeException | Error e) {
+            limit.release();
+            throw e;
+        }
+    }
+
+    /** Blocks the receiver until the next datagram, and returns it with its sender. */
+    private Datagram receive() throws IOException {
         receiveBuffer.clear();
         SocketAddress from = socket.receive(receiveBuffer);
         receiveBuffer.flip();
-        ByteBuffer data = ByteBuffer.allocate(receiveBuffer.remaining()).put(receiveBuffer).flip();
-        spawnHandler(handlers, from, () -> handler.handle(data, from), null);
+        return new Datagram(ByteBuffer.allocate(receiveBuffer.remaining()).put(receiveBuffer).flip(), from);
+    }
+
+    private record Datagram(ByteBuffer data, SocketAddress from) {
+    }
+
+    /** Spawns the handler of {@code datagram}; {@code ended} (if any) runs once it ended, or if it could not start. */
+    private void spawnHandler(Group handlers, Datagram datagram, AutoCloseable ended) {
+        spawnHandler(handlers, datagram.from(), () -> handler.handle(datagram.data(), datagram.from()), ended);
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -132,14 +133,13 @@ final class HubHandlerGroups {
         }
     }
 
+    /** The group's next open hub, or {@code null} once every hub of it closed. */
     private Hub nextOpenHub() {
-        for (int tried = 0; tried < hubs.hubs().size(); tried++) {
-            Hub hub = hubs.next();
-            if (!hub.isClosed()) {
-                return hub;
-            }
+        try {
+            return hubs.next();
+        } catch (RejectedExecutionException everyHubClosed) {
+            return null;
         }
-        return null;
     }
 
     /** The current hub's group, made on first use. On that hub. */

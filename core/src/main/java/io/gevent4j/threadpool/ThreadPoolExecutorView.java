@@ -1,5 +1,6 @@
 package io.gevent4j.threadpool;
 
+import io.gevent4j.AbstractResult;
 import io.gevent4j.Waiting;
 
 import java.time.Duration;
@@ -143,15 +144,7 @@ final class ThreadPoolExecutorView implements ExecutorService {
     public List<Runnable> shutdownNow() {
         List<Runnable> left = new ArrayList<>();
         for (Callable<?> c : pool.killNow()) {
-            left.add(() -> {
-                try {
-                    c.call();
-                } catch (RuntimeException | Error e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            left.add(() -> AbstractResult.call(c));
         }
         return left;
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -173,6 +174,32 @@ class HubLifecycleTest {
         public void close() {
             log.add("second");
         }
+    }
+
+    /**
+     * Work another thread hands a hub after it closed through the loop's own entries is
+     * dropped, not left in the loop's inbox for good (a leak per call: Semaphore and
+     * AsyncResult wake-ups, AsyncWatcher sends, ThreadPool completions take that path).
+     */
+    @Test
+    void callbacksHandedToTheLoopAfterTheHubClosedAreNotKept() throws Exception {
+        AtomicReference<Hub> closed = new AtomicReference<>();
+        AtomicReference<AsyncWatcher> async = new AtomicReference<>();
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            async.set(hub.loop().async());
+            closed.set(hub);
+            hub.close();
+        });
+        Hub hub = closed.get();
+        AtomicBoolean ran = new AtomicBoolean();
+        Thread other = Thread.ofPlatform().start(() -> {
+            hub.loop().runCallbackThreadsafe(() -> ran.set(true));
+            async.get().send();
+        });
+        other.join();
+        assertFalse(hub.loop().alive(), "the closed loop keeps nothing queued");
+        assertFalse(ran.get());
     }
 
     /**

@@ -19,10 +19,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.gevent4j.server.HubGroupServerTest.assertNoGreenletLeft;
-import static io.gevent4j.server.HubGroupServerTest.awaitValue;
 import static io.gevent4j.server.StreamServerTest.ANY_LOOPBACK_PORT;
 import static io.gevent4j.server.StreamServerTest.assertOpenFds;
 import static io.gevent4j.server.StreamServerTest.openFds;
@@ -107,12 +105,11 @@ class HubGroupDatagramServerTest {
     private static void serveAndStop() {
         try (HubGroup hubs = HubGroup.start(2)) {
             FreshHub.run(() -> {
-                AtomicInteger handling = new AtomicInteger();
+                HandlerGate neverOpened = new HandlerGate();
                 Set<Hub> handlingHubs = ConcurrentHashMap.newKeySet();
                 DatagramServer server = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> {
                     handlingHubs.add(Hub.current());
-                    handling.incrementAndGet();
-                    Gevent.sleep(600);
+                    neverOpened.pass(() -> { });
                 }).hubGroup(hubs).stopTimeout(Duration.ZERO).start();
                 List<UdpSocket> clients = new ArrayList<>();
                 for (int i = 0; i < 32; i++) {
@@ -120,9 +117,10 @@ class HubGroupDatagramServerTest {
                     c.send(ByteBuffer.wrap(new byte[] {1}), server.address());
                     clients.add(c);
                 }
-                awaitValue(handling, 32);
+                neverOpened.awaitRunning(32);
                 assertEquals(Set.copyOf(hubs.hubs()), handlingHubs, "datagrams handled on both hubs");
                 server.stop();
+                assertEquals(0, neverOpened.running(), "the handlers were killed");
                 assertNoGreenletLeft(hubs);
                 for (UdpSocket c : clients) {
                     c.close();
@@ -147,16 +145,47 @@ class HubGroupDatagramServerTest {
     }
 
     @Test
-    void aGroupOrALimitCannotBeCombinedWithAHubGroup() {
+    void aGivenGroupCannotBeCombinedWithAHubGroup() {
         try (HubGroup hubs = HubGroup.start(1)) {
             FreshHub.run(() -> {
                 DatagramServer spread = whichHubServer(hubs);
-                assertThrows(IllegalStateException.class, () -> spread.maxConcurrency(10));
                 assertThrows(IllegalStateException.class, () -> spread.spawnIn(new Group()));
-                DatagramServer limited = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> { }).maxConcurrency(10);
-                assertThrows(IllegalStateException.class, () -> limited.hubGroup(hubs));
+                DatagramServer grouped = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> { }).spawnIn(new Group());
+                assertThrows(IllegalStateException.class, () -> grouped.hubGroup(hubs));
                 spread.close();
-                limited.close();
+                grouped.close();
+            });
+        }
+    }
+
+    @Test
+    void maxConcurrencyLimitsTheHandlersOfAllHubsTogether() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                HandlerGate gate = new HandlerGate();
+                DatagramServer[] server = new DatagramServer[1];
+                server[0] = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> gate.pass(() -> server[0].sendTo(data, from)))
+                        .maxConcurrency(3).hubGroup(hubs).start();
+                List<UdpSocket> clients = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    UdpSocket c = client();
+                    c.send(ByteBuffer.wrap(new byte[] {(byte) i}), server[0].address());
+                    clients.add(c);
+                }
+                gate.awaitRunning(3);
+                Gevent.sleep(0.2);
+                assertEquals(3, gate.running(), "three handlers run; the other datagrams wait in the sockets");
+                gate.open(8);
+                for (int i = 0; i < 8; i++) {
+                    ByteBuffer reply = ByteBuffer.allocate(16);
+                    clients.get(i).receive(reply);
+                    assertEquals(1, reply.position());
+                    assertEquals(i, reply.get(0), "client " + i + " was answered");
+                    clients.get(i).close();
+                }
+                assertEquals(3, gate.most(), "never more than three handlers at once, on both hubs together");
+                server[0].stop();
+                assertNoGreenletLeft(hubs);
             });
         }
     }

@@ -6,7 +6,6 @@ import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubGroup;
-import io.gevent4j.lock.Semaphore;
 import io.gevent4j.pool.Group;
 import io.gevent4j.socket.StreamSocket;
 import io.gevent4j.socket.TestCerts;
@@ -281,48 +280,28 @@ class HubGroupServerTest {
         }
     }
 
-    /** Handlers that count themselves, waiting for a permit of {@code gate} (thread-safe) before they answer. */
-    private static StreamServer.Handler gatedEcho(Semaphore gate, AtomicInteger running, AtomicInteger most) {
-        return (socket, address) -> {
-            most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            try {
-                gate.acquire();
-                socket.sendAll(("served " + Hub.current().thread().getName() + "\n").getBytes(StandardCharsets.UTF_8));
-            } finally {
-                running.decrementAndGet();
-            }
-        };
-    }
-
-    /** Waits (cooperatively, at most 60 s for a loaded machine) until {@code count} reaches {@code value}. */
-    static void awaitValue(AtomicInteger count, int value) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (count.get() != value && System.nanoTime() < deadline) {
-            Gevent.sleep(0.005);
-        }
-        assertEquals(value, count.get());
+    /** Handlers that answer once {@code gate} lets them through, with the name of their hub's thread. */
+    private static StreamServer.Handler gatedEcho(HandlerGate gate) {
+        return (socket, address) -> gate.pass(() -> socket.sendAll(
+                ("served " + Hub.current().thread().getName() + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void maxConcurrencyLimitsTheHandlersOfAllHubsTogether() {
         try (HubGroup hubs = HubGroup.start(2)) {
             FreshHub.run(() -> {
-                Semaphore gate = new Semaphore(0);
-                AtomicInteger running = new AtomicInteger();
-                AtomicInteger most = new AtomicInteger();
-                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, gatedEcho(gate, running, most))
+                HandlerGate gate = new HandlerGate();
+                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, gatedEcho(gate))
                         .maxConcurrency(3).hubGroup(hubs).start();
                 assertEquals(Group.class, server.group().getClass(), "no pool on the server's own hub, which runs no handler");
                 List<LineClient> clients = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     clients.add(new LineClient(server.address()));
                 }
-                awaitValue(running, 3);
+                gate.awaitRunning(3);
                 Gevent.sleep(0.2);
-                assertEquals(3, running.get(), "three handlers run; the other connections wait, unaccepted");
-                for (int i = 0; i < 8; i++) {
-                    gate.release();
-                }
+                assertEquals(3, gate.running(), "three handlers run; the other connections wait, unaccepted");
+                gate.open(8);
                 Set<String> served = new HashSet<>();
                 for (LineClient c : clients) {
                     String answer = c.readLine();
@@ -330,7 +309,7 @@ class HubGroupServerTest {
                     served.add(answer);
                     c.close();
                 }
-                assertEquals(3, most.get(), "never more than three handlers at once, on both hubs together");
+                assertEquals(3, gate.most(), "never more than three handlers at once, on both hubs together");
                 assertEquals(2, served.size(), "both hubs served: " + served);
                 server.stop();
             });
@@ -367,17 +346,16 @@ class HubGroupServerTest {
         for (int run = 0; run < 2; run++) {
             try (HubGroup hubs = HubGroup.start(2)) {
                 FreshHub.run(() -> {
-                    Semaphore gate = new Semaphore(0);
-                    AtomicInteger running = new AtomicInteger();
-                    StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, gatedEcho(gate, running, new AtomicInteger()))
+                    HandlerGate gate = new HandlerGate();
+                    StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, gatedEcho(gate))
                             .maxConcurrency(2).hubGroup(hubs).stopTimeout(Duration.ZERO).start();
                     List<LineClient> clients = new ArrayList<>();
                     for (int i = 0; i < 5; i++) {
                         clients.add(new LineClient(server.address()));
                     }
-                    awaitValue(running, 2);
+                    gate.awaitRunning(2);
                     server.stop();
-                    assertEquals(0, running.get(), "the running handlers were killed");
+                    assertEquals(0, gate.running(), "the running handlers were killed");
                     assertNoGreenletLeft(hubs);
                     for (LineClient c : clients) {
                         c.close();
