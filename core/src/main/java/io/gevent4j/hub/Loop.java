@@ -289,9 +289,10 @@ public final class Loop implements AutoCloseable {
      * <p>A stream connection ({@link SocketChannel}) closed on the hub's thread is the
      * exception: its descriptor is released by the loop's next poll, and it is not waited
      * for. The JDK has already shut its output down, so the peer sees the end of stream at
-     * once (with {@code SO_LINGER} zero its reset waits for that poll), and its local port is not one a server rebinds; polling at every close would make
-     * a hub that closes n connections in one iteration poll n times, each poll returning every
-     * channel still ready (quadratic when many peers hang up at once).
+     * once (with {@code SO_LINGER} zero its reset waits for that poll), and its local port
+     * is not one a server rebinds; polling at every close would make a hub that closes n
+     * connections in one iteration poll n times, each poll returning every channel still
+     * ready (quadratic when many peers hang up at once).
      */
     public void closeChannel(SelectableChannel channel) throws IOException {
         channel.close();
@@ -308,9 +309,13 @@ public final class Loop implements AutoCloseable {
             CountDownLatch released = new CountDownLatch(1);
             executeFromAnyThread(() -> {
                 try {
-                    closeChannel(channel);
+                    if (channel.isRegistered() && !isClosed()) {
+                        pollNow();
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
+                } catch (ClosedSelectorException e) {
+                    // the loop closed meanwhile, which released every channel
                 } finally {
                     released.countDown();
                 }
