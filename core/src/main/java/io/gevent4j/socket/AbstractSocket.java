@@ -2,6 +2,7 @@ package io.gevent4j.socket;
 
 import io.gevent4j.Waitable;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.IoWait;
 import io.gevent4j.hub.IoWatcher;
 
 import java.io.IOException;
@@ -42,9 +43,9 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         permits StreamSocket, ListeningSocket, UdpSocket {
 
     final Hub hub;
-    final IoDirection reader;
+    final IoWait reader;
     /** Made on the first wait for writing: a connection that only waits to read holds none. */
-    private IoDirection writer;
+    private IoWait writer;
     private final SelectableChannel channel;
     private final int readOps;
     private final int writeOps;
@@ -61,7 +62,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         this.writeOps = writeOps;
         try {
             channel.configureBlocking(false);
-            this.reader = new IoDirection(this, hub, channel, readOps);
+            this.reader = new IoWait(hub, channel, readOps);
         } catch (IOException | RuntimeException | Error e) {
             channel.close();
             throw e;
@@ -140,9 +141,9 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
                 linkWatcher.close();
             }
             becameReady();
-            reader.close();
+            SocketWait.close(reader);
             if (writer != null) {
-                writer.close();
+                SocketWait.close(writer);
             }
             onClose();
         } finally {
@@ -234,17 +235,17 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     /** Waits until the channel can be read (or accepted from). */
     final void awaitReadable() throws IOException {
         ensureOpen();
-        reader.await(timeout, "reading");
+        SocketWait.await(reader, this, timeout, "reading");
     }
 
     /** Whether a greenlet waits to write now. */
     final boolean writerBusy() {
-        return writer != null && writer.busy();
+        return writer != null && SocketWait.busy(writer);
     }
 
-    private IoDirection writer() {
+    private IoWait writer() {
         if (writer == null) {
-            writer = new IoDirection(this, hub, channel, writeOps);
+            writer = new IoWait(hub, channel, writeOps);
         }
         return writer;
     }
@@ -252,7 +253,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     /** Waits until the channel can be written. */
     final void awaitWritable() throws IOException {
         ensureOpen();
-        writer().await(timeout, "writing");
+        SocketWait.await(writer(), this, timeout, "writing");
     }
 
     /**
@@ -264,7 +265,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         ensureOpen();
         Duration left = timeout == null ? null
                 : Duration.ofNanos(Math.max(0, timeout.toNanos() - (System.nanoTime() - startNanos)));
-        writer().await(left, "writing");
+        SocketWait.await(writer(), this, left, "writing");
     }
 
     /** Binds the channel to {@code local} (port 0: any free port), on the socket's hub, the socket open. */
