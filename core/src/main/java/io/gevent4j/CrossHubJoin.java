@@ -55,8 +55,9 @@ final class CrossHubJoin {
 
     /** Whether some of {@code greenlets} belong to another hub than the caller's. */
     static boolean spansHubs(Collection<? extends Greenlet<?>> greenlets) {
+        Hub here = Hub.currentIfExists(); // once: a greenlet's hub is a field read, a carrier lookup is not
         for (Greenlet<?> g : greenlets) {
-            if (!g.hub().isCurrent()) {
+            if (g.hub() != here) {
                 return true;
             }
         }

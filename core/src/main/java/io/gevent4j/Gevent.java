@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * gevent's module-level functions: spawn greenlets, sleep, wait for and kill groups of
@@ -184,7 +185,7 @@ public final class Gevent {
      */
     public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
                                             boolean raiseError, int count) {
-        List<Greenlet<?>> done = new ArrayList<>();
+        List<Greenlet<?>> done = new ArrayList<>(count > 0 ? Math.min(count, greenlets.size()) : greenlets.size());
         Consumer<Greenlet<?>> take = g -> {
             done.add(g);
             if (raiseError && !g.successful()) {
@@ -195,7 +196,8 @@ public final class Gevent {
             CrossHubJoin.joinAll(greenlets, timeout, count, take);
             return done;
         }
-        try (Waiting<Greenlet<?>> finished = Waiting.iwait(greenlets, timeout, count)) {
+        Predicate<Greenlet<?>> wakesEarly = raiseError ? g -> !g.successful() : g -> false;
+        try (Waiting<Greenlet<?>> finished = Waiting.collecting(greenlets, timeout, count, wakesEarly)) {
             for (Greenlet<?> g : finished) {
                 take.accept(g);
             }

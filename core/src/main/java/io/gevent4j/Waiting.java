@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * gevent's {@code iwait}: an iteration over {@link Waitable} objects (greenlets, events,
@@ -32,41 +33,57 @@ import java.util.Objects;
  *
  * <p><b>Implementation overview.</b> On creation it registers one raw link per object and
  * fixes the deadline; a greenlet whose first link is still free takes the iteration itself
- * there ({@code links} then holds {@code null} for it), which spares a callback per
- * greenlet joined. A link appends its object to a FIFO of ready objects and wakes the
- * reader's {@link Waiter}; the reader takes from the FIFO, and waits on the waiter, at
- * most until the deadline, when it is empty.
+ * there ({@code links} then holds {@code null} for it, and is not made while every object
+ * so far did), which spares a callback per greenlet joined. A link appends its object to a
+ * FIFO of ready objects and wakes the reader's {@link Waiter}: for each object in an
+ * iteration; in a collecting wait ({@code wait}, {@code joinAll}) only once all the reader
+ * still needs are ready or at an object that must end it early, which spares the reader a
+ * switch per object. The reader takes from the FIFO, and waits on the waiter, at most
+ * until the deadline, when it is empty.
  */
 public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<T>, AutoCloseable {
 
     private final Hub hub;
     private final List<T> objects;
-    private final List<Runnable> links;
-    private final ArrayDeque<T> ready = new ArrayDeque<>();
+    /** The callback linked to each object, by index, or {@code null}: see the implementation overview. */
+    private Runnable[] links;
+    /** How many of the objects, from the first, are linked. */
+    private int linked;
+    /** Sized once in a collecting wait, which may hold every object before its reader wakes. */
+    private final ArrayDeque<T> ready;
     private final Waiter<Boolean> waiter;
     private final long deadline;
     private final boolean unlimited;
     private int remaining;
     private boolean expired;
     private boolean closed;
+    /**
+     * For a wait that collects a list ({@link #wait}, {@code joinAll}): the objects that wake
+     * the reader before all it still needs are ready; {@code null} for an iteration, whose
+     * reader wakes for each object as gevent's does.
+     */
+    private final Predicate<? super T> wakesEarly;
 
-    private Waiting(Collection<? extends T> objects, Duration timeout, int count) {
+    private Waiting(Collection<? extends T> objects, Duration timeout, int count, Predicate<? super T> wakesEarly) {
         Objects.requireNonNull(objects, "objects");
         Waiter.checkTimeout(timeout);
         this.hub = Hub.current();
         this.objects = new ArrayList<>(objects);
-        this.links = new ArrayList<>(this.objects.size());
         this.waiter = new Waiter<>(hub);
         this.remaining = count <= 0 ? this.objects.size() : Math.min(count, this.objects.size());
+        this.wakesEarly = wakesEarly;
+        this.ready = wakesEarly == null ? new ArrayDeque<>() : new ArrayDeque<>(remaining);
         try {
             for (T object : this.objects) {
-                if (object instanceof Greenlet<?> g && g.linkInline(this)) {
-                    links.add(null);
-                } else {
+                if (!(object instanceof Greenlet<?> g && g.linkInline(this))) {
                     Runnable link = () -> becameReady(object);
                     object.rawLink(link);
-                    links.add(link);
+                    if (links == null) {
+                        links = new Runnable[this.objects.size()];
+                    }
+                    links[linked] = link;
                 }
+                linked++;
             }
         } catch (RuntimeException | Error e) {
             unlinkAll();
@@ -84,7 +101,18 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public static <T extends Waitable> Waiting<T> iwait(Collection<? extends T> objects, Duration timeout, int count) {
-        return new Waiting<>(objects, timeout, count);
+        return new Waiting<>(objects, timeout, count, null);
+    }
+
+    /**
+     * As {@link #iwait} for a caller that collects what it yields rather than acting on
+     * each: the reader wakes once all it still needs are ready (or the timeout passed), or
+     * at an object {@code wakesEarly} accepts, instead of once per object; what it yields,
+     * and in which order, is the same.
+     */
+    static <T extends Waitable> Waiting<T> collecting(Collection<? extends T> objects, Duration timeout, int count,
+                                                      Predicate<? super T> wakesEarly) {
+        return new Waiting<>(objects, timeout, count, Objects.requireNonNull(wakesEarly, "wakesEarly"));
     }
 
     /**
@@ -96,7 +124,7 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
      */
     public static <T extends Waitable> List<T> wait(Collection<? extends T> objects, Duration timeout, int count) {
         List<T> done = new ArrayList<>();
-        try (Waiting<T> it = iwait(objects, timeout, count)) {
+        try (Waiting<T> it = collecting(objects, timeout, count, object -> false)) {
             while (it.hasNext()) {
                 done.add(it.next());
             }
@@ -201,14 +229,14 @@ public final class Waiting<T extends Waitable> implements Iterator<T>, Iterable<
 
     private void becameReady(T object) {
         ready.addLast(object);
-        if (!waiter.ready()) {
+        if (!waiter.ready() && (wakesEarly == null || ready.size() >= remaining || wakesEarly.test(object))) {
             waiter.switchTo(Boolean.TRUE);
         }
     }
 
     private void unlinkAll() {
-        for (int i = 0; i < links.size(); i++) {
-            Runnable link = links.get(i);
+        for (int i = 0; i < linked; i++) {
+            Runnable link = links == null ? null : links[i];
             if (link == null) {
                 ((Greenlet<?>) objects.get(i)).unlinkInline(this);
             } else {

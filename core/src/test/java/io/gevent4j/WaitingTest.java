@@ -214,4 +214,30 @@ class WaitingTest {
             assertEquals(List.of("link after the closed iteration"), log);
         });
     }
+
+    @Test
+    void joinAllWithACountReturnsOnceThatManyEnded() {
+        FreshHub.run(() -> {
+            Greenlet<Integer> slower = Gevent.spawn(() -> {
+                Gevent.sleep(0.02);
+                return 1;
+            });
+            Greenlet<Integer> fast = Gevent.spawn(() -> 2);
+            Greenlet<Void> never = Gevent.spawn(() -> Gevent.sleep(3600.0));
+            assertEquals(List.of(fast, slower), Gevent.joinAll(List.of(slower, fast, never), null, false, 2));
+            assertFalse(never.isDead());
+            never.kill();
+        });
+    }
+
+    @Test
+    void joinAllWithATimeoutReturnsThoseThatEndedInTime() {
+        FreshHub.run(() -> {
+            Greenlet<Void> never = Gevent.spawn(() -> Gevent.sleep(3600.0));
+            Greenlet<Integer> fast = Gevent.spawn(() -> 2);
+            assertEquals(List.of(fast), Gevent.joinAll(List.of(never, fast), Duration.ofMillis(30)));
+            assertFalse(never.isDead());
+            never.kill();
+        });
+    }
 }

@@ -5,6 +5,7 @@ import io.gevent4j.Greenlet;
 import io.gevent4j.GreenletExit;
 import io.gevent4j.event.Event;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.HubGroup;
 import io.gevent4j.pool.Group;
 import io.gevent4j.pool.Pool;
 import io.gevent4j.socket.AbstractSocket;
@@ -67,6 +68,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     private Group group;
     /** How many handlers may run at once, set by {@link #maxConcurrency}; 0 for no limit. */
     private int maxConcurrency;
+    private HubGroup hubGroup;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
     private Runnable onStop = () -> { };
     private final Event closed = new Event();
@@ -122,7 +124,10 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
      * The group the receiver spawns handlers in when {@link #spawnIn} gave none, made by
      * {@link #start()}: a {@link Pool} of the {@link #maxConcurrency} limit, or a plain group.
      */
-    Group newHandlerGroup() {
+    private Group newHandlerGroup() {
+        if (hubGroup != null) {
+            return new Group(); // the server's hub runs no handler: its group stays empty, without a limit
+        }
         return maxConcurrency > 0 ? new Pool(maxConcurrency) : new Group();
     }
 
@@ -456,8 +461,32 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
      * Throws {@link IllegalStateException} unless {@code option}, which gives the group the
      * handlers run in, may be set now: the server is new.
      */
-    void checkHandlerGroupOption(String option) {
+    private void checkHandlerGroupOption(String option) {
         checkNew(option);
+        if (hubGroup != null) {
+            throw new IllegalStateException(option + " cannot be combined with hubGroup, which runs the handlers"
+                    + " on each hub in a group of its own: " + this);
+        }
+    }
+
+    /**
+     * What the subclasses' {@code hubGroup(HubGroup)} set: serve from every hub of {@code hubs}.
+     *
+     * @throws IllegalStateException if the server was started, or was given a {@link #spawnIn group}
+     */
+    final void useHubGroup(HubGroup hubs) {
+        Objects.requireNonNull(hubs, "hubs");
+        checkNew("hubGroup");
+        if (group != null) {
+            throw new IllegalStateException("hubGroup runs the handlers on each hub in a group of its own: " + this
+                    + " was given a group");
+        }
+        this.hubGroup = hubs;
+    }
+
+    /** The group of hubs the server serves from, or {@code null}: it serves from its own hub. */
+    final HubGroup hubGroup() {
+        return hubGroup;
     }
 
     /** Throws {@link IllegalStateException} unless on the server's hub and the server is new. */

@@ -66,7 +66,6 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
     private ByteBuffer receiveBuffer;
     private UdpSocket socket;
     private SocketAddress bound;
-    private HubGroup hubGroup;
     /** With a hub group and a {@link #maxConcurrency} limit: one permit per handler, over all the hubs. */
     private Semaphore permits;
     /** With a hub group: the server of each hub, made at start, dropped by stop. */
@@ -95,7 +94,7 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
      * @throws java.nio.channels.ClosedChannelException if it was closed
      */
     public void sendTo(ByteBuffer data, SocketAddress address) throws IOException {
-        if (hubGroup != null) {
+        if (hubGroup() != null) {
             Hub current = Hub.currentIfExists();
             DatagramServer here = current == null ? null : onHubs.get(current);
             if (here == null) {
@@ -144,29 +143,8 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
      * @throws IllegalStateException if the server was started, or was given a {@link #spawnIn group}
      */
     public DatagramServer hubGroup(HubGroup hubs) {
-        Objects.requireNonNull(hubs, "hubs");
-        checkNew("hubGroup");
-        if (group() != null) {
-            throw new IllegalStateException("hubGroup runs each hub's handlers in a group of its own: " + this
-                    + " was given a group");
-        }
-        this.hubGroup = hubs;
+        useHubGroup(hubs);
         return this;
-    }
-
-    @Override
-    void checkHandlerGroupOption(String option) {
-        super.checkHandlerGroupOption(option);
-        if (hubGroup != null) {
-            throw new IllegalStateException(option + " cannot be combined with hubGroup, which runs each hub's"
-                    + " handlers in a group of its own: " + this);
-        }
-    }
-
-    /** With a hub group, the server's hub runs no handler: its group stays empty, without a limit. */
-    @Override
-    Group newHandlerGroup() {
-        return hubGroup != null ? new Group() : super.newHandlerGroup();
     }
 
     @Override
@@ -176,7 +154,7 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
 
     @Override
     void open() throws IOException {
-        if (hubGroup != null) {
+        if (hubGroup() != null) {
             openOnHubs();
             return;
         }
@@ -202,13 +180,13 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
      * port); if one fails, closes those started and drops them.
      */
     private void openOnHubs() throws IOException {
-        if (hubGroup.isClosed()) {
-            throw new IllegalStateException("cannot serve from a closed " + hubGroup);
+        if (hubGroup().isClosed()) {
+            throw new IllegalStateException("cannot serve from a closed " + hubGroup());
         }
         if (maxConcurrencyLimit() > 0) {
             permits = new Semaphore(maxConcurrencyLimit());
         }
-        for (Hub on : hubGroup.hubs()) {
+        for (Hub on : hubGroup().hubs()) {
             SocketAddress address = address();
             Started started = Gevent.spawnOn(on, () -> startHere(address)).get();
             if (started.failure() != null) {
@@ -251,7 +229,7 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
     /** With a hub group, closes each hub's server on its hub, without waiting. */
     @Override
     void closeSocket() throws IOException {
-        if (hubGroup == null) {
+        if (hubGroup() == null) {
             super.closeSocket();
             return;
         }
@@ -261,7 +239,7 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
     /** With a hub group, stops each hub's server on its hub, all at once, and drops them. */
     @Override
     void stopHandlers(Duration timeout) {
-        if (hubGroup == null) {
+        if (hubGroup() == null) {
             super.stopHandlers(timeout);
             return;
         }
@@ -287,7 +265,7 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
 
     @Override
     void serveNext(Group handlers) throws IOException {
-        if (hubGroup != null) {
+        if (hubGroup() != null) {
             awaitClosed();
             return;
         }

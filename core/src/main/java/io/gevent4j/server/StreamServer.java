@@ -91,7 +91,6 @@ public final class StreamServer extends BaseServer<StreamServer> {
     private int backlog = ListeningSocket.DEFAULT_BACKLOG;
     private ListeningSocket listener;
     private SocketAddress bound;
-    private HubGroup hubGroup;
     /** The handlers' groups on the hubs of {@link #hubGroup}, made at start; {@code null} without one. */
     private HubHandlerGroups hubHandlers;
 
@@ -238,29 +237,8 @@ public final class StreamServer extends BaseServer<StreamServer> {
      * @throws IllegalStateException if the server was started, or was given a {@link #spawnIn group}
      */
     public StreamServer hubGroup(HubGroup hubs) {
-        Objects.requireNonNull(hubs, "hubs");
-        checkNew("hubGroup");
-        if (group() != null) {
-            throw new IllegalStateException("hubGroup runs the handlers in groups of its own: " + this
-                    + " was given a group");
-        }
-        this.hubGroup = hubs;
+        useHubGroup(hubs);
         return this;
-    }
-
-    @Override
-    void checkHandlerGroupOption(String option) {
-        super.checkHandlerGroupOption(option);
-        if (hubGroup != null) {
-            throw new IllegalStateException(option + " cannot be combined with hubGroup, which runs the handlers"
-                    + " in groups of its own: " + this);
-        }
-    }
-
-    /** With a hub group, the server's hub runs no handler: its group stays empty, without a limit. */
-    @Override
-    Group newHandlerGroup() {
-        return hubGroup != null ? new Group() : super.newHandlerGroup();
     }
 
     @Override
@@ -274,8 +252,8 @@ public final class StreamServer extends BaseServer<StreamServer> {
             listener = ListeningSocket.bind(requested, backlog);
             bound = boundAddress(listener);
         }
-        if (hubGroup != null) {
-            hubHandlers = new HubHandlerGroups(hubGroup, maxConcurrencyLimit());
+        if (hubGroup() != null) {
+            hubHandlers = new HubHandlerGroups(hubGroup(), maxConcurrencyLimit());
         }
     }
 
