@@ -527,12 +527,6 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         }
     }
 
-    /**
-     * The end links and joiners wait on, made on first use; any thread. Made after the
-     * greenlet died, it is completed at once. {@code finish} writes DONE before it reads
-     * {@code end} and this publishes {@code end} before it reads the phase, so one of the
-     * two completes it (both may: completing with the same outcome again changes nothing).
-     */
     /** Runs the inline link, if it was not removed meanwhile; the hub calls it after the end. */
     @Override
     protected final void notifyLinks() {
@@ -550,6 +544,12 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         }
     }
 
+    /**
+     * The end links and joiners wait on, made on first use; any thread. Made after the
+     * greenlet died, it is completed at once. {@code finish} writes DONE before it reads
+     * {@code end} and this publishes {@code end} before it reads the phase, so one of the
+     * two completes it (both may: completing with the same outcome again changes nothing).
+     */
     @SuppressWarnings("unchecked")
     private End end() {
         End e = end;

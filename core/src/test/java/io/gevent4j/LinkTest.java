@@ -6,11 +6,14 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import static io.gevent4j.FreshHub.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -216,5 +219,39 @@ class LinkTest {
             Gevent.sleep(0);
             assertEquals(List.of(failing), reported);
         });
+    }
+    /**
+     * A greenlet closes its hub while another greenlet's end has queued the notifier of its
+     * first raw link: the close drops that notifier, as it drops a linkable's, instead of
+     * failing with a ClassCastException.
+     */
+    @Test
+    void aHubClosedWhileAFirstRawLinkIsQueuedClosesCleanly() throws InterruptedException {
+        AtomicReference<Throwable> closeFailure = new AtomicReference<>();
+        AtomicBoolean closed = new AtomicBoolean();
+        Thread owner = Thread.ofPlatform().daemon().start(() -> {
+            Hub hub = Hub.current();
+            Greenlet<Integer> linked = Gevent.spawn(() -> 1);
+            linked.rawLink(() -> { });
+            Greenlet<Void> closer = Gevent.spawn(() -> {
+                try {
+                    hub.close();
+                    closed.set(hub.isClosed());
+                } catch (Throwable t) {
+                    closeFailure.set(t);
+                }
+                return null;
+            });
+            try {
+                closer.join();
+            } catch (IllegalStateException closedUnderTheMainGreenlet) {
+                // documented: the owner's wait ends when a greenlet closes its hub
+            }
+            hub.close();
+        });
+        owner.join(FreshHub.LIMIT.toMillis());
+        assertFalse(owner.isAlive(), "the hub's owner ends");
+        assertNull(closeFailure.get(), "close() does not throw");
+        assertTrue(closed.get());
     }
 }

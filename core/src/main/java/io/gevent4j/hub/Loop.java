@@ -563,14 +563,15 @@ public final class Loop implements AutoCloseable {
     }
 
     /**
-     * Hands the tasks still queued to run, except notifiers, to {@code executor}; used by the
-     * hub as it closes, before {@link #close()} drops them. Hub-thread only.
+     * Hands the tasks still queued to run, except notifiers (a {@link Linkable}'s, a
+     * {@link RawGreenlet}'s), to {@code executor}; used by the hub as it closes, before
+     * {@link #close()} drops them. Hub-thread only.
      */
     void drainReadyTo(Executor executor) {
         for (ArrayDeque<Object> queue : List.of(ready, notified)) {
             Object task;
             while ((task = queue.pollFirst()) != null) {
-                if (!(task instanceof Linkable)) {
+                if (!(task instanceof Linkable || task instanceof RawGreenlet)) {
                     executor.execute((Runnable) task);
                 }
             }

@@ -338,8 +338,21 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
      */
     abstract void serveNext(Group handlers) throws IOException;
 
-    /** The receiver: serves until closed, pausing while the group is full and after errors. */
+    /**
+     * The receiver: serves until closed, pausing while the group is full and after errors.
+     * Killed otherwise than by {@link #close()} (its hub closes), it closes the server, so
+     * that no socket stays bound with nobody to serve it.
+     */
     private void receive() {
+        try {
+            receiveUntilClosed();
+        } catch (GreenletExit e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void receiveUntilClosed() {
         while (state == State.STARTED) {
             group.waitAvailable();
             try {

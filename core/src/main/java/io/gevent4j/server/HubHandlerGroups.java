@@ -9,6 +9,7 @@ import io.gevent4j.pool.Group;
 import io.gevent4j.socket.ListeningSocket;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +33,10 @@ import java.util.function.Consumer;
  *
  * <p><b>Implementation overview.</b> A channel handed off is in {@code handed} until the
  * hub's callback takes it; whoever removes it from there owns it. A hub that closes drops
- * the callbacks it has not run ({@link Hub#runThreadsafe}), so a channel handed to a hub
- * found closed right after is closed by the hand-off, and one whose hub closed later by
- * {@link #stop}, once every open hub has taken its own.
+ * the callbacks it has not run and runs their {@code ifClosed} instead
+ * ({@link Hub#runThreadsafe(Runnable, Runnable)}), so a channel handed to a hub found closed
+ * right after is closed by the hand-off, and one whose hub closed later, before taking it, by
+ * that {@code ifClosed}, at once (its permit is then free); {@link #stop} closes any left.
  *
  * <p>With a limit, each connection holds a permit of a {@link Semaphore} (thread-safe) from
  * before it is accepted until it ends: the receiver waits for one, cooperatively, before
@@ -111,9 +113,24 @@ final class HubHandlerGroups {
             if (handed.remove(channel)) {
                 serve.serve(channel, groupHere(), this::connectionEnded);
             }
-        });
+        }, () -> closeIfStillHanded(channel));
         if (hub.isClosed() && handed.remove(channel)) {
             closeUnserved(channel);
+        }
+    }
+
+    /**
+     * The hand-off's {@code ifClosed}: its hub closed before taking {@code channel}, which is
+     * closed unserved unless something else took it; a failure to close is thrown for the
+     * closing hub to log. On the thread that found the hand-off dropped.
+     */
+    private void closeIfStillHanded(SocketChannel channel) {
+        if (handed.remove(channel)) {
+            try {
+                closeUnserved(channel);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

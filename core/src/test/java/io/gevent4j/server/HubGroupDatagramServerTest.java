@@ -12,6 +12,7 @@ import java.net.BindException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,5 +200,41 @@ class HubGroupDatagramServerTest {
             assertThrows(IllegalStateException.class, server::start);
             assertTrue(server.isClosed());
         });
+    }
+    /**
+     * A hub of the group closes on its own while the server serves: its server's socket is
+     * closed with it, not left bound to the port (where it would take a share of the
+     * datagrams nobody reads), so once the server stopped the port is free again.
+     */
+    @Test
+    void aHubThatClosesUnderTheServerClosesItsSocket() {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            FreshHub.run(() -> {
+                DatagramServer server = whichHubServer(hubs).start();
+                SocketAddress address = server.address();
+                Hub closing = hubs.hubs().getFirst();
+                Gevent.spawnOn(closing, () -> {
+                    Hub.current().close();
+                    return null;
+                });
+                long start = System.nanoTime();
+                while (!closing.isClosed() && FreshHub.secondsSince(start) < 10) {
+                    Gevent.sleep(0.01);
+                }
+                assertTrue(closing.isClosed());
+                server.stop();
+                start = System.nanoTime();
+                boolean bound = false;
+                while (!bound && FreshHub.secondsSince(start) < 10) {
+                    try (DatagramChannel again = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                        again.bind(address);
+                        bound = true;
+                    } catch (BindException stillInUse) {
+                        Gevent.sleep(0.01);
+                    }
+                }
+                assertTrue(bound, "no socket of the server holds " + address);
+            });
+        }
     }
 }
