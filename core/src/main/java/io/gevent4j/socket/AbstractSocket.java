@@ -119,8 +119,10 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
 
     /**
      * Closes the socket: its file descriptor is released before this returns (a listening
-     * socket's port is free, a peer sees the close, as gevent's {@code close()}), greenlets
-     * waiting on it are woken with {@link java.nio.channels.AsynchronousCloseException} and
+     * socket's port is free, a peer sees the close, as gevent's {@code close()}; a stream
+     * connection closed on its hub is seen closed by its peer at once, but its descriptor is
+     * released by the hub's next poll, so that closing many costs no poll each: see
+     * {@link io.gevent4j.hub.Loop#closeChannel}), greenlets waiting on it are woken with {@link java.nio.channels.AsynchronousCloseException} and
      * its watchers are released. Idempotent. Any thread: from another thread than the hub's,
      * the channel is closed at once and the rest is handed to the hub, so {@link #isClosed()}
      * turns true when the hub next runs.
