@@ -31,15 +31,18 @@ import java.util.Objects;
  * Every watcher that fires while a greenlet waits keeps its ready operations (cleared when
  * a wait begins), so all the channels found ready in one poll of the loop are known when
  * the greenlet resumes (the loop runs every pending callback before the greenlets they
- * woke). An idle wait holds its waiter, its watchers and one callback they share: the
- * timer and its callback are made on the first wait with a timeout.
+ * woke). An idle wait holds its waiter and its watchers, whose callback is the wait itself
+ * ({@link #run}); a wait on one channel keeps its watcher in a field, not an array. The timer
+ * and its callback are made on the first wait with a timeout.
  */
-public final class IoWait implements AutoCloseable {
+public final class IoWait implements AutoCloseable, Runnable {
 
     private final Loop loop;
     private final Waiter<Boolean> waiter;
+    /** The watcher of a wait on one channel, {@code null} for several. */
+    private final IoWatcher watcher;
+    /** The watchers of a wait on several channels ({@code null} where not watched), {@code null} for one. */
     private final IoWatcher[] watchers;
-    private final Runnable onReady = this::fired;
     private Runnable onTimeout;
     private TimerWatcher timer;
     private boolean closed;
@@ -52,7 +55,10 @@ public final class IoWait implements AutoCloseable {
      * @throws IllegalStateException if called off the hub's thread
      */
     public IoWait(Hub hub, SelectableChannel channel, int ops) {
-        this(hub, new SelectableChannel[] {channel}, new int[] {ops});
+        this.loop = hub.loop();
+        this.waiter = new Waiter<>(hub);
+        this.watcher = loop.io(Objects.requireNonNull(channel, "channel"), ops);
+        this.watchers = null;
     }
 
     /**
@@ -69,6 +75,7 @@ public final class IoWait implements AutoCloseable {
         }
         this.loop = hub.loop();
         this.waiter = new Waiter<>(hub);
+        this.watcher = null;
         this.watchers = new IoWatcher[channels.length];
         for (int i = 0; i < channels.length; i++) {
             if (ops[i] != 0) {
@@ -99,11 +106,12 @@ public final class IoWait implements AutoCloseable {
             throw new IllegalStateException("another greenlet already waits here: " + waiter.waiting());
         }
         waiter.clear();
-        for (IoWatcher w : watchers) {
+        for (int i = 0; i < channelCount(); i++) {
+            IoWatcher w = watcher(i);
             if (w != null) {
                 w.clearReadyOps();
                 if (!w.isActive()) {
-                    w.start(onReady);
+                    w.start(this);
                 }
                 w.ref();
             }
@@ -115,7 +123,8 @@ public final class IoWait implements AutoCloseable {
         try {
             return waiter.get();
         } finally {
-            for (IoWatcher w : watchers) {
+            for (int i = 0; i < channelCount(); i++) {
+                IoWatcher w = watcher(i);
                 if (w != null) {
                     w.unref();
                 }
@@ -128,7 +137,8 @@ public final class IoWait implements AutoCloseable {
 
     /** The operations channel {@code index} was found ready for during the last wait, 0 if none. */
     public int readyOps(int index) {
-        IoWatcher w = watchers[index];
+        Objects.checkIndex(index, channelCount());
+        IoWatcher w = watcher(index);
         return w == null ? 0 : w.readyOps();
     }
 
@@ -162,7 +172,8 @@ public final class IoWait implements AutoCloseable {
             return;
         }
         closed = true;
-        for (IoWatcher w : watchers) {
+        for (int i = 0; i < channelCount(); i++) {
+            IoWatcher w = watcher(i);
             if (w != null) {
                 w.close();
             }
@@ -172,10 +183,15 @@ public final class IoWait implements AutoCloseable {
         }
     }
 
-    /** The watchers' callback: wakes the waiting greenlet, or disarms the watchers when none waits. */
-    private void fired() {
+    /**
+     * The watchers' callback, run by the loop when a watched channel is ready: wakes the
+     * waiting greenlet, or disarms the watchers when none waits. Not for callers.
+     */
+    @Override
+    public void run() {
         if (waiter.waiting() == null) {
-            for (IoWatcher w : watchers) {
+            for (int i = 0; i < channelCount(); i++) {
+                IoWatcher w = watcher(i);
                 if (w != null) {
                     w.stop();
                 }
@@ -185,6 +201,15 @@ public final class IoWait implements AutoCloseable {
         if (!waiter.ready()) {
             waiter.switchTo(Boolean.TRUE);
         }
+    }
+
+    private int channelCount() {
+        return watchers == null ? 1 : watchers.length;
+    }
+
+    /** The watcher of channel {@code index}, {@code null} if that channel is not watched. */
+    private IoWatcher watcher(int index) {
+        return watchers == null ? watcher : watchers[index];
     }
 
     private TimerWatcher timer(Duration timeout) {
@@ -207,6 +232,6 @@ public final class IoWait implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "IoWait[" + watchers.length + " channel(s), " + waiter + "]";
+        return "IoWait[" + channelCount() + " channel(s), " + waiter + "]";
     }
 }

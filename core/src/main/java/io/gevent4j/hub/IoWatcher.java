@@ -105,28 +105,40 @@ public final class IoWatcher extends Watcher {
     }
 
     /**
-     * One channel's key in the loop's selector and the watchers that share it. The key is
-     * cancelled when the last watcher that uses it is closed.
+     * One channel's key in the loop's selector and the active watchers that share it. The
+     * first watcher is kept in a field, the others (a writer beside a reader) in an array made
+     * when needed: an idle connection's registration holds no array. The key is cancelled
+     * when the last watcher that uses it is closed.
      */
     static final class Registration {
         SelectionKey key;
-        private IoWatcher[] watchers = new IoWatcher[2];
+        private IoWatcher first;
+        private IoWatcher[] others;
         private int count;
         private int users = 1;
 
         void add(IoWatcher w) {
-            if (count == watchers.length) {
-                watchers = java.util.Arrays.copyOf(watchers, count * 2);
+            if (count == 0) {
+                first = w;
+            } else {
+                if (others == null) {
+                    others = new IoWatcher[2];
+                } else if (count - 1 == others.length) {
+                    others = java.util.Arrays.copyOf(others, others.length * 2);
+                }
+                others[count - 1] = w;
             }
-            watchers[count++] = w;
+            count++;
             updateInterest();
         }
 
         void remove(IoWatcher w) {
             for (int i = 0; i < count; i++) {
-                if (watchers[i] == w) {
-                    System.arraycopy(watchers, i + 1, watchers, i, count - i - 1);
-                    watchers[--count] = null;
+                if (watcher(i) == w) {
+                    for (int j = i; j < count - 1; j++) {
+                        set(j, watcher(j + 1));
+                    }
+                    set(--count, null);
                     break;
                 }
             }
@@ -142,20 +154,32 @@ public final class IoWatcher extends Watcher {
         /** Run info: adds the watchers that share this registration and are active. */
         void collectActive(List<Watcher> into) {
             for (int i = 0; i < count; i++) {
-                into.add(watchers[i]);
+                into.add(watcher(i));
             }
         }
 
         void dispatch(int ready) {
             for (int i = 0; i < count; i++) {
-                watchers[i].ready(ready);
+                watcher(i).ready(ready);
+            }
+        }
+
+        private IoWatcher watcher(int index) {
+            return index == 0 ? first : others[index - 1];
+        }
+
+        private void set(int index, IoWatcher w) {
+            if (index == 0) {
+                first = w;
+            } else {
+                others[index - 1] = w;
             }
         }
 
         private void updateInterest() {
             int interest = 0;
             for (int i = 0; i < count; i++) {
-                interest |= watchers[i].ops;
+                interest |= watcher(i).ops;
             }
             if (key.isValid()) {
                 try {

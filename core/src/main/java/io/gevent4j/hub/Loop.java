@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -81,6 +82,7 @@ public final class Loop implements AutoCloseable {
     private boolean greenletNext;
     private long now;
     private long iteration;
+    private long polls;
 
     // ---- The blocking monitor: the loop's progress, read without locks from its thread ----
     private static final VarHandle TURNS;
@@ -169,6 +171,11 @@ public final class Loop implements AutoCloseable {
     /** Refreshes {@link #now()} from the clock (libev's {@code ev_now_update}). */
     public void updateNow() {
         now = System.nanoTime();
+    }
+
+    /** How many times the loop has polled its selector (each poll costs a system call). Hub-thread only. */
+    public long polls() {
+        return polls;
     }
 
     /** How many iterations the loop has run. */
@@ -278,6 +285,14 @@ public final class Loop implements AutoCloseable {
      * hub has done it, and selects itself if the hub does not within 100 ms (a hub whose
      * threads no longer run its loop). Waiting for the channel to be deregistered is not
      * enough: the selecting thread closes the descriptor just after it deregisters it.
+     *
+     * <p>A stream connection ({@link SocketChannel}) closed on the hub's thread is the
+     * exception: its descriptor is released by the loop's next poll, and it is not waited
+     * for. The JDK has already shut its output down, so the peer sees the end of stream at
+     * once (with {@code SO_LINGER} zero its reset waits for that poll), and its local port
+     * is not one a server rebinds; polling at every close would make a hub that closes n
+     * connections in one iteration poll n times, each poll returning every channel still
+     * ready (quadratic when many peers hang up at once).
      */
     public void closeChannel(SelectableChannel channel) throws IOException {
         channel.close();
@@ -286,15 +301,21 @@ public final class Loop implements AutoCloseable {
         }
         try {
             if (onLoopThread()) {
-                selector.selectNow(onSelected);
+                if (!(channel instanceof SocketChannel)) {
+                    pollNow();
+                }
                 return;
             }
             CountDownLatch released = new CountDownLatch(1);
             executeFromAnyThread(() -> {
                 try {
-                    closeChannel(channel);
+                    if (channel.isRegistered() && !isClosed()) {
+                        pollNow();
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
+                } catch (ClosedSelectorException e) {
+                    // the loop closed meanwhile, which released every channel
                 } finally {
                     released.countDown();
                 }
@@ -408,7 +429,7 @@ public final class Loop implements AutoCloseable {
     /** Drops the selector's cancelled keys so that a channel can register again. */
     void flushCancelledKeys() {
         try {
-            selector.selectNow(onSelected);
+            pollNow();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -492,7 +513,7 @@ public final class Loop implements AutoCloseable {
                 if (++busyIterations >= BUSY_POLL_ITERATIONS || t - lastPoll >= BUSY_POLL_NANOS) {
                     busyIterations = 0;
                     lastPoll = t;
-                    selector.selectNow(onSelected);
+                    pollNow();
                 }
                 return;
             }
@@ -502,23 +523,24 @@ public final class Loop implements AutoCloseable {
             if (activeRefs == 0 && !hub.hasGreenletsInJdkCalls()) {
                 // nothing referenced could wake a sleep (an unreferenced timer does not keep
                 // the loop alive): let the hub see that (LoopExit) instead of sleeping
-                selector.selectNow(onSelected);
+                pollNow();
                 return;
             }
             if (!noTimer) {
                 long nanos = timers.firstDeadline() - System.nanoTime();
                 if (nanos <= 0) {
-                    selector.selectNow(onSelected);
+                    pollNow();
                     return;
                 }
                 timeoutMillis = Math.max(1, (nanos + 999_999) / 1_000_000);
             }
             if (!inbox.prepareToSleep()) {
-                selector.selectNow(onSelected);
+                pollNow();
                 return;
             }
             SLEEPING.setOpaque(this, true);
             try {
+                polls++;
                 selector.select(onSelected, timeoutMillis);
             } finally {
                 SLEEPING.setOpaque(this, false);
@@ -528,6 +550,12 @@ public final class Loop implements AutoCloseable {
         } catch (IOException e) {
             hub.handleError(this, e);
         }
+    }
+
+    /** Polls the selector without waiting, dispatching what is ready (and releasing cancelled keys). */
+    private void pollNow() throws IOException {
+        polls++;
+        selector.selectNow(onSelected);
     }
 
     private static void dispatch(SelectionKey key) {

@@ -2,6 +2,7 @@ package io.gevent4j.socket;
 
 import io.gevent4j.Waitable;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.IoWait;
 import io.gevent4j.hub.IoWatcher;
 
 import java.io.IOException;
@@ -42,15 +43,16 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         permits StreamSocket, ListeningSocket, UdpSocket {
 
     final Hub hub;
-    final IoDirection reader;
+    final IoWait reader;
     /** Made on the first wait for writing: a connection that only waits to read holds none. */
-    private IoDirection writer;
+    private IoWait writer;
     private final SelectableChannel channel;
     private final int readOps;
     private final int writeOps;
     private Duration timeout;
     private boolean closed;
-    private final List<Runnable> links = new ArrayList<>(0);
+    /** The callbacks of {@link #rawLink}, made on the first: a connection nobody waits on holds none. */
+    private List<Runnable> links;
     private IoWatcher linkWatcher;
 
     AbstractSocket(SelectableChannel channel, int readOps, int writeOps) throws IOException {
@@ -60,7 +62,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         this.writeOps = writeOps;
         try {
             channel.configureBlocking(false);
-            this.reader = new IoDirection(this, hub, channel, readOps);
+            this.reader = new IoWait(hub, channel, readOps);
         } catch (IOException | RuntimeException | Error e) {
             channel.close();
             throw e;
@@ -117,8 +119,10 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
 
     /**
      * Closes the socket: its file descriptor is released before this returns (a listening
-     * socket's port is free, a peer sees the close, as gevent's {@code close()}), greenlets
-     * waiting on it are woken with {@link java.nio.channels.AsynchronousCloseException} and
+     * socket's port is free, a peer sees the close, as gevent's {@code close()}; a stream
+     * connection closed on its hub is seen closed by its peer at once, but its descriptor is
+     * released by the hub's next poll, so that closing many costs no poll each: see
+     * {@link io.gevent4j.hub.Loop#closeChannel}), greenlets waiting on it are woken with {@link java.nio.channels.AsynchronousCloseException} and
      * its watchers are released. Idempotent. Any thread: from another thread than the hub's,
      * the channel is closed at once and the rest is handed to the hub, so {@link #isClosed()}
      * turns true when the hub next runs.
@@ -138,12 +142,10 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
             if (linkWatcher != null) {
                 linkWatcher.close();
             }
-            if (!links.isEmpty()) {
-                hub.loop().runCallback(this::fireLinks);
-            }
-            reader.close();
+            becameReady();
+            SocketWait.close(reader);
             if (writer != null) {
-                writer.close();
+                SocketWait.close(writer);
             }
             onClose();
         } finally {
@@ -176,6 +178,9 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     public void rawLink(Runnable callback) {
         java.util.Objects.requireNonNull(callback, "callback");
         hub.checkCurrent(this);
+        if (links == null) {
+            links = new ArrayList<>(1);
+        }
         links.add(callback);
         if (ready()) {
             if (links.size() == 1) {
@@ -193,8 +198,8 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
 
     @Override
     public boolean unlinkRaw(Runnable callback) {
-        boolean removed = links.remove(callback);
-        if (links.isEmpty() && linkWatcher != null) {
+        boolean removed = links != null && links.remove(callback);
+        if (removed && links.isEmpty() && linkWatcher != null) {
             linkWatcher.stop();
         }
         return removed;
@@ -205,7 +210,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
      * back to it): runs the links waiting for readiness, from a loop callback.
      */
     final void becameReady() {
-        if (!links.isEmpty()) {
+        if (links != null && !links.isEmpty()) {
             hub.loop().runCallback(this::fireLinks);
         }
     }
@@ -232,17 +237,17 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     /** Waits until the channel can be read (or accepted from). */
     final void awaitReadable() throws IOException {
         ensureOpen();
-        reader.await(timeout, "reading");
+        SocketWait.await(reader, this, timeout, "reading");
     }
 
     /** Whether a greenlet waits to write now. */
     final boolean writerBusy() {
-        return writer != null && writer.busy();
+        return writer != null && SocketWait.busy(writer);
     }
 
-    private IoDirection writer() {
+    private IoWait writer() {
         if (writer == null) {
-            writer = new IoDirection(this, hub, channel, writeOps);
+            writer = new IoWait(hub, channel, writeOps);
         }
         return writer;
     }
@@ -250,7 +255,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     /** Waits until the channel can be written. */
     final void awaitWritable() throws IOException {
         ensureOpen();
-        writer().await(timeout, "writing");
+        SocketWait.await(writer(), this, timeout, "writing");
     }
 
     /**
@@ -262,7 +267,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         ensureOpen();
         Duration left = timeout == null ? null
                 : Duration.ofNanos(Math.max(0, timeout.toNanos() - (System.nanoTime() - startNanos)));
-        writer().await(left, "writing");
+        SocketWait.await(writer(), this, left, "writing");
     }
 
     /** Binds the channel to {@code local} (port 0: any free port), on the socket's hub, the socket open. */

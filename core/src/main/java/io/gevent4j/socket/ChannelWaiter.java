@@ -1,6 +1,7 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.IoWait;
 
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
@@ -24,13 +25,13 @@ import java.util.Objects;
 public final class ChannelWaiter implements AutoCloseable {
 
     private final Hub hub;
-    private final IoDirection direction;
+    private final IoWait wait;
     private final String what;
 
     private ChannelWaiter(SelectableChannel channel, int ops, String what) {
         this.hub = Hub.current();
         this.what = what;
-        this.direction = new IoDirection(this, hub, Objects.requireNonNull(channel, "channel"), ops);
+        this.wait = new IoWait(hub, Objects.requireNonNull(channel, "channel"), ops);
     }
 
     /**
@@ -77,7 +78,7 @@ public final class ChannelWaiter implements AutoCloseable {
      */
     public void await(Duration timeout) throws IOException {
         hub.checkCurrent(this);
-        direction.await(timeout, what);
+        SocketWait.await(wait, this, timeout, what);
     }
 
     /**
@@ -88,7 +89,7 @@ public final class ChannelWaiter implements AutoCloseable {
     @Override
     public void close() {
         hub.checkCurrent(this);
-        direction.close();
+        SocketWait.close(wait);
     }
 
     @Override

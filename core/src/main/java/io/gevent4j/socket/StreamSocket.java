@@ -1,5 +1,7 @@
 package io.gevent4j.socket;
 
+import io.gevent4j.hub.IoWait;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,7 +62,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     private boolean drained;
     /** Bytes read past the end of TLS by {@link TlsSocket#unwrap()}: the next reads return them first. */
     private ByteBuffer unread;
-    private IoDirection connecting;
+    private IoWait connecting;
     /** The hub's buffer that {@link #recv} reads through, looked up on the first {@code recv} that fits it. */
     private RecvBuffer recvBuffer;
     private ChannelStreams streams;
@@ -142,12 +144,12 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
             return;
         }
         if (connecting == null) {
-            connecting = new IoDirection(this, hub, channel, SelectionKey.OP_CONNECT);
+            connecting = new IoWait(hub, channel, SelectionKey.OP_CONNECT);
         }
         while (!channel.finishConnect()) {
-            connecting.await(getTimeout(), "connecting");
+            SocketWait.await(connecting, this, getTimeout(), "connecting");
         }
-        connecting.close();
+        SocketWait.close(connecting);
         connecting = null;
     }
 
@@ -177,7 +179,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         int n;
         while (true) {
             if (wait) {
-                reader.await(getTimeout(), READING);
+                SocketWait.await(reader, this, getTimeout(), READING);
             }
             n = channel.read(dst);
             if (n != 0 || !dst.hasRemaining()) {
@@ -213,7 +215,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         boolean wait = takeDrained();
         while (true) {
             if (wait) {
-                reader.await(getTimeout(), READING);
+                SocketWait.await(reader, this, getTimeout(), READING);
             }
             byte[] data = recvNow(maxBytes);
             if (data != null) {
@@ -398,7 +400,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     @Override
     void onClose() {
         if (connecting != null) {
-            connecting.close();
+            SocketWait.close(connecting);
             connecting = null;
         }
     }

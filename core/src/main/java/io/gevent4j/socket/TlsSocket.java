@@ -486,7 +486,7 @@ public final class TlsSocket implements ByteChannel {
         if (handshake != Handshake.DONE) {
             throw new SSLException("unwrap before the TLS handshake completed: there is no TLS to end");
         }
-        if (socket.reader.busy() || socket.writerBusy()) {
+        if (SocketWait.busy(socket.reader) || socket.writerBusy()) {
             throw new ConcurrentObjectUseException("unwrap while another greenlet reads or writes " + this);
         }
         sendCloseNotify();

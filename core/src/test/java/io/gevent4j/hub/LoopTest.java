@@ -218,6 +218,44 @@ class LoopTest {
     }
 
     @Test
+    void ioWatchersSharingOneChannelEachFireUntilStopped() throws Exception {
+        run(() -> {
+            Loop loop = Hub.current().loop();
+            try (ServerSocketChannel server = ServerSocketChannel.open()) {
+                server.bind(new InetSocketAddress("127.0.0.1", 0));
+                try (SocketChannel client = SocketChannel.open(server.getLocalAddress());
+                     SocketChannel accepted = server.accept()) {
+                    accepted.configureBlocking(false);
+                    client.write(ByteBuffer.wrap(new byte[]{42}));
+                    int[] fired = new int[4];
+                    List<IoWatcher> watchers = new ArrayList<>();
+                    for (int i = 0; i < fired.length; i++) {
+                        int n = i;
+                        IoWatcher w = loop.io(accepted, SelectionKey.OP_READ);
+                        w.start(() -> fired[n]++);
+                        watchers.add(w);
+                    }
+                    Gevent.sleep(0.01);
+                    for (int n : fired) {
+                        assertTrue(n > 0, "every watcher of the readable channel fired");
+                    }
+                    watchers.get(0).stop();
+                    watchers.get(2).stop();
+                    java.util.Arrays.fill(fired, 0);
+                    Gevent.sleep(0.01);
+                    assertEquals(0, fired[0]);
+                    assertEquals(0, fired[2]);
+                    assertTrue(fired[1] > 0 && fired[3] > 0, "the watchers left started still fire");
+                    List<Watcher> active = loop.activeWatchers();
+                    assertTrue(active.contains(watchers.get(1)) && active.contains(watchers.get(3)));
+                    assertFalse(active.contains(watchers.get(0)) || active.contains(watchers.get(2)));
+                    watchers.forEach(IoWatcher::close);
+                }
+            }
+        });
+    }
+
+    @Test
     void anIoWatcherNeedsANonBlockingChannelAndValidOps() throws Exception {
         run(() -> {
             try (SocketChannel blocking = SocketChannel.open()) {

@@ -1,44 +1,40 @@
 package io.gevent4j.socket;
 
-import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.IoWait;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 
 /**
- * One direction (reading, writing or connecting) of a socket: the socket's rules over its
- * {@link IoWait}, which is made once and reused by every wait in this direction. A second
+ * The socket's rules over the {@link IoWait} of one of its directions (reading, writing or
+ * connecting), which is made once and reused by every wait in that direction: a second
  * greenlet waiting in a direction already waited on is refused, a zero timeout never waits,
- * and a timeout is a {@link SocketTimeoutException}. Hub-thread only.
+ * and a timeout is a {@link SocketTimeoutException}. The rules hold no state of their own,
+ * so a socket keeps only its waits. Hub-thread only.
  */
-final class IoDirection {
+final class SocketWait {
 
-    private final Object owner;
-    private final IoWait wait;
-
-    IoDirection(Object owner, Hub hub, SelectableChannel channel, int ops) {
-        this.owner = owner;
-        this.wait = new IoWait(hub, channel, ops);
+    private SocketWait() {
     }
 
-    /** Whether a greenlet waits on this direction now. */
-    boolean busy() {
+    /** Whether a greenlet waits on {@code wait} now. */
+    static boolean busy(IoWait wait) {
         return wait.waiting() != null;
     }
 
     /**
-     * Blocks the current greenlet until the channel may be ready in this direction.
+     * Blocks the current greenlet until the channel of {@code wait} may be ready.
      *
+     * @param owner the socket, named in the error when another greenlet waits
      * @param timeout {@code null}: no limit; zero: throws at once
+     * @param what the direction, named in that error
      * @throws SocketTimeoutException if {@code timeout} passed first
-     * @throws ConcurrentObjectUseException if another greenlet waits on this direction
+     * @throws ConcurrentObjectUseException if another greenlet waits on {@code wait}
      * @throws AsynchronousCloseException if the socket was closed meanwhile
      */
-    void await(Duration timeout, String what) throws IOException {
+    static void await(IoWait wait, Object owner, Duration timeout, String what) throws IOException {
         if (wait.waiting() != null) {
             throw new ConcurrentObjectUseException("this socket is already used by another greenlet for "
                     + what + ": " + wait.waiting() + " (" + owner + ")");
@@ -48,8 +44,8 @@ final class IoDirection {
         }
     }
 
-    /** Wakes the waiting greenlet with {@link AsynchronousCloseException} and releases the wait. */
-    void close() {
+    /** Wakes the greenlet waiting on {@code wait} with {@link AsynchronousCloseException} and releases the wait. */
+    static void close(IoWait wait) {
         wait.cancel(new AsynchronousCloseException());
         wait.close();
     }
