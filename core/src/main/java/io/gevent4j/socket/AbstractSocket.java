@@ -55,12 +55,17 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     private List<Runnable> links;
     private IoWatcher linkWatcher;
 
+    /**
+     * Makes {@code channel} non-blocking and registers it in the current hub's loop; if this
+     * throws (no hub can serve the calling thread, or the channel cannot be configured), the
+     * channel is closed: a subclass's factory need not close it again.
+     */
     AbstractSocket(SelectableChannel channel, int readOps, int writeOps) throws IOException {
-        this.hub = Hub.current();
         this.channel = channel;
         this.readOps = readOps;
         this.writeOps = writeOps;
         try {
+            this.hub = Hub.current();
             channel.configureBlocking(false);
             this.reader = new IoWait(hub, channel, readOps);
         } catch (IOException | RuntimeException | Error e) {

@@ -108,13 +108,7 @@ public final class ListeningSocket extends AbstractSocket {
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
      */
     public StreamSocket accept() throws IOException {
-        SocketChannel c = acceptChannel();
-        try {
-            return new StreamSocket(c);
-        } catch (IOException | RuntimeException | Error e) {
-            c.close();
-            throw e;
-        }
+        return new StreamSocket(acceptChannel());
     }
 
     /**

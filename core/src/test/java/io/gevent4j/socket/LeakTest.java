@@ -12,13 +12,17 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,5 +82,25 @@ class LeakTest {
             acceptor.kill();
             server.close();
         });
+    }
+
+    @Test
+    void aSocketNoHubCanServeThrowsAndClosesItsChannel() throws Exception {
+        InetSocketAddress local;
+        try (ServerSocketChannel probe = ServerSocketChannel.open().bind(new InetSocketAddress(Net.LOOPBACK, 0))) {
+            local = (InetSocketAddress) probe.getLocalAddress();
+        }
+        SocketChannel adopted = SocketChannel.open();
+        try (var jdkVirtualThreads = Executors.newVirtualThreadPerTaskExecutor()) {
+            jdkVirtualThreads.submit(() -> {
+                assertThrows(IllegalStateException.class, () -> StreamSocket.adopt(adopted));
+                assertThrows(IllegalStateException.class, () -> ListeningSocket.bind(local));
+                return null;
+            }).get();
+        }
+        assertFalse(adopted.isOpen(), "the adopted channel is closed");
+        try (ServerSocketChannel again = ServerSocketChannel.open().bind(local)) {
+            assertEquals(local, again.getLocalAddress(), "the failed listening socket freed its port");
+        }
     }
 }
