@@ -321,11 +321,25 @@ public final class Loop implements AutoCloseable {
                 }
             });
             if (!awaitUninterruptibly(released, FOREIGN_CLOSE_WAIT_NANOS)) {
-                selector.selectNow(key -> { });
+                releaseFromThisThread();
             }
         } catch (ClosedSelectorException e) {
             // the loop closed meanwhile, which released every channel
         }
+    }
+
+    /**
+     * Selects from this foreign thread so that the selector releases the descriptors of the
+     * channels closed meanwhile. The readiness this select finds is not dispatched and not
+     * lost: the JDK's selectors are level-triggered, so the hub's next select reports it
+     * again. But a select also consumes a pending {@link java.nio.channels.Selector#wakeup},
+     * which may be the one a producer sent through the {@link Inbox} handshake to a hub about
+     * to block (that hub would then sleep with a task in its inbox and no one left to wake
+     * it), so this wakes the selector again: at worst the hub polls once for nothing.
+     */
+    private void releaseFromThisThread() throws IOException {
+        selector.selectNow(key -> { });
+        selector.wakeup();
     }
 
     /** Waits up to {@code nanos} for {@code latch}; an interrupt meanwhile is kept for the caller. */

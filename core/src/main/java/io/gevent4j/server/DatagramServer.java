@@ -137,8 +137,9 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
      * throws {@link UnsupportedOperationException}. The handlers run in one group per hub, of
      * the server's making, so {@link #spawnIn} cannot be combined with it;
      * {@link #maxConcurrency} limits the handlers of all the hubs together (a thread-safe
-     * count): each hub's receiver waits for a handler to end, on whichever hub, before it
-     * receives beyond the limit, and datagrams wait in the sockets meanwhile.
+     * count): once the limit is reached, each hub's receiver holds the datagram it received
+     * until a handler ends, on whichever hub, and the other datagrams wait in the sockets
+     * meanwhile (a receiver that waits for a datagram holds no permit).
      *
      * @throws IllegalStateException if the server was started, or was given a {@link #spawnIn group}
      */
@@ -274,13 +275,11 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
             spawnHandler(handlers, receive(), null);
             return;
         }
+        // receive first: a receiver waiting for a datagram that may never reach its hub's
+        // socket must not hold a permit that the handlers of a busier hub need
+        Datagram datagram = receive();
         limit.acquire();
-        try {
-            spawnHandler(handlers, receive(), limit::release);
-        } catch (IOException | RuntimeException | Error e) {
-            limit.release();
-            throw e;
-        }
+        spawnHandler(handlers, datagram, limit::release);
     }
 
     /** Blocks the receiver until the next datagram, and returns it with its sender. */

@@ -161,6 +161,24 @@ class HubGroupDatagramServerTest {
 
     @Test
     void maxConcurrencyLimitsTheHandlersOfAllHubsTogether() {
+        limitsHandlersToThree(8);
+    }
+
+    /**
+     * One sender: the kernel's hash puts all its datagrams on one hub's socket, and the
+     * other hub's receiver, which gets none, must not keep a permit the busy hub needs.
+     */
+    @Test
+    void maxConcurrencyIsNotHeldByAHubThatGetsNoDatagrams() {
+        limitsHandlersToThree(1);
+    }
+
+    /**
+     * Eight datagrams from {@code senders} clients (each sending its share, at least one) to a
+     * server of two hubs limited to three handlers: three run at once, never more, and
+     * every datagram is answered once they are let through.
+     */
+    private static void limitsHandlersToThree(int senders) {
         try (HubGroup hubs = HubGroup.start(2)) {
             FreshHub.run(() -> {
                 HandlerGate gate = new HandlerGate();
@@ -168,23 +186,29 @@ class HubGroupDatagramServerTest {
                 server[0] = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> gate.pass(() -> server[0].sendTo(data, from)))
                         .maxConcurrency(3).hubGroup(hubs).start();
                 List<UdpSocket> clients = new ArrayList<>();
+                for (int i = 0; i < senders; i++) {
+                    clients.add(client());
+                }
                 for (int i = 0; i < 8; i++) {
-                    UdpSocket c = client();
-                    c.send(ByteBuffer.wrap(new byte[] {(byte) i}), server[0].address());
-                    clients.add(c);
+                    clients.get(i % senders).send(ByteBuffer.wrap(new byte[] {(byte) i}), server[0].address());
                 }
                 gate.awaitRunning(3);
                 Gevent.sleep(0.2);
-                assertEquals(3, gate.running(), "three handlers run; the other datagrams wait in the sockets");
+                assertEquals(3, gate.running(), "three handlers run; the other datagrams wait");
                 gate.open(8);
+                Set<Byte> answered = new HashSet<>();
                 for (int i = 0; i < 8; i++) {
                     ByteBuffer reply = ByteBuffer.allocate(16);
-                    clients.get(i).receive(reply);
+                    clients.get(i % senders).receive(reply);
                     assertEquals(1, reply.position());
-                    assertEquals(i, reply.get(0), "client " + i + " was answered");
-                    clients.get(i).close();
+                    assertEquals(i % senders, reply.get(0) % senders, "a client is answered its own datagrams");
+                    answered.add(reply.get(0));
                 }
+                assertEquals(8, answered.size(), "every datagram was answered once");
                 assertEquals(3, gate.most(), "never more than three handlers at once, on both hubs together");
+                for (UdpSocket c : clients) {
+                    c.close();
+                }
                 server[0].stop();
                 assertNoGreenletLeft(hubs);
             });
