@@ -69,14 +69,20 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     /** How many handlers may run at once, set by {@link #maxConcurrency}; 0 for no limit. */
     private int maxConcurrency;
     private HubGroup hubGroup;
+    /** The address the server was created with; {@code null} for a socket given already bound. */
+    private final SocketAddress requested;
+    /** The address its socket was bound to, once it was. */
+    private SocketAddress bound;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
     private Runnable onStop = () -> { };
     private final Event closed = new Event();
     private final Backoff backoff = new Backoff();
     private Greenlet<Void> receiver;
 
-    BaseServer() {
+    /** A server of the current hub that will serve {@code requested} ({@code null}: a socket given already bound). */
+    BaseServer(SocketAddress requested) {
         this.hub = Hub.current();
+        this.requested = requested;
     }
 
     /**
@@ -316,7 +322,19 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
      * The address the server listens on: once started, the bound one (port 0 resolved);
      * before, the one it was created with.
      */
-    public abstract SocketAddress address();
+    public final SocketAddress address() {
+        return bound != null ? bound : requested;
+    }
+
+    /** The address the server was created with; {@code null} for a socket given already bound. */
+    final SocketAddress requested() {
+        return requested;
+    }
+
+    /** Records the address the server's socket was bound to (port 0 resolved). */
+    final void markBound(SocketAddress address) {
+        this.bound = address;
+    }
 
     /** Binds the socket, unless it was given; called once, by {@link #start()}. */
     abstract void open() throws IOException;

@@ -59,13 +59,11 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
     /** How long {@link #stop} waits for a hub of the group beyond the handlers' timeout: the kill's second, and the hop. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
-    private final SocketAddress requested;
     private final Handler handler;
     /** The server of a hub group this one serves a hub of, or {@code null}. */
     private final DatagramServer spread;
     private ByteBuffer receiveBuffer;
     private UdpSocket socket;
-    private SocketAddress bound;
     /** With a hub group and a {@link #maxConcurrency} limit: one permit per handler, over all the hubs. */
     private Semaphore permits;
     /** With a hub group: the server of each hub, made at start, dropped by stop. */
@@ -78,7 +76,7 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
 
     /** A server of the current hub, of {@code spread}'s group when that is not {@code null}. */
     private DatagramServer(SocketAddress address, Handler handler, DatagramServer spread) {
-        this.requested = address;
+        super(address);
         this.handler = handler;
         this.spread = spread;
     }
@@ -149,25 +147,20 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
     }
 
     @Override
-    public SocketAddress address() {
-        return bound != null ? bound : requested;
-    }
-
-    @Override
     void open() throws IOException {
         if (hubGroup() != null) {
             openOnHubs();
             return;
         }
-        UdpSocket s = requested instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet4Address
+        UdpSocket s = requested() instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet4Address
                 ? UdpSocket.open(StandardProtocolFamily.INET)
                 : UdpSocket.open();
         try {
             if (spread != null) {
                 s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
-            s.bind(requested);
-            bound = s.getLocalAddress();
+            s.bind(requested());
+            markBound(s.getLocalAddress());
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -198,7 +191,7 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
                 }
                 throw (RuntimeException) started.failure();
             }
-            bound = started.address();
+            markBound(started.address());
         }
     }
 

@@ -82,7 +82,6 @@ public final class StreamServer extends BaseServer<StreamServer> {
         void handle(TlsSocket socket, SocketAddress address) throws Exception;
     }
 
-    private final SocketAddress requested;
     private final Handler handler;
     private final SSLContext sslContext;
     private final TlsHandler tlsHandler;
@@ -90,7 +89,6 @@ public final class StreamServer extends BaseServer<StreamServer> {
     private Duration handshakeTimeout;
     private int backlog = ListeningSocket.DEFAULT_BACKLOG;
     private ListeningSocket listener;
-    private SocketAddress bound;
     /** The handlers' groups on the hubs of {@link #hubGroup}, made at start; {@code null} without one. */
     private HubHandlerGroups hubHandlers;
 
@@ -132,13 +130,13 @@ public final class StreamServer extends BaseServer<StreamServer> {
 
     private StreamServer(SocketAddress requested, ListeningSocket listener, Handler handler,
                          SSLContext sslContext, TlsHandler tlsHandler) {
-        this.requested = requested;
+        super(requested);
         this.listener = listener;
         this.handler = handler;
         this.sslContext = sslContext;
         this.tlsHandler = tlsHandler;
         if (listener != null) {
-            this.bound = boundAddress(listener);
+            markBound(boundAddress(listener));
         }
     }
 
@@ -201,7 +199,7 @@ public final class StreamServer extends BaseServer<StreamServer> {
             throw new IllegalArgumentException("backlog must be positive: " + backlog);
         }
         checkNew("backlog");
-        if (requested == null) {
+        if (requested() == null) {
             throw new IllegalStateException(this + " was given a listening socket: its backlog is set");
         }
         this.backlog = backlog;
@@ -242,15 +240,10 @@ public final class StreamServer extends BaseServer<StreamServer> {
     }
 
     @Override
-    public SocketAddress address() {
-        return bound != null ? bound : requested;
-    }
-
-    @Override
     void open() throws IOException {
         if (listener == null) {
-            listener = ListeningSocket.bind(requested, backlog);
-            bound = boundAddress(listener);
+            listener = ListeningSocket.bind(requested(), backlog);
+            markBound(boundAddress(listener));
         }
         if (hubGroup() != null) {
             hubHandlers = new HubHandlerGroups(hubGroup(), maxConcurrencyLimit());
