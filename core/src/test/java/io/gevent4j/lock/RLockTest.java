@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 
@@ -166,9 +165,7 @@ class RLockTest {
         FreshHub.run(() -> {
             RLock lock = new RLock();
             lock.acquire();
-            AtomicReference<Thread> thread = new AtomicReference<>();
             Greenlet<String> waiter = Gevent.spawn(() -> {
-                thread.set(Thread.currentThread());
                 try {
                     lock.lockInterruptibly();
                     return "locked";
@@ -177,7 +174,7 @@ class RLockTest {
                 }
             });
             Gevent.sleep(0);
-            thread.get().interrupt();
+            waiter.thread().interrupt();
             assertTrue(waiter.join(Duration.ofSeconds(20)), "the interrupt ended the wait");
             assertEquals("interrupted, status false", waiter.get());
             assertTrue(lock.isOwned());
@@ -191,9 +188,7 @@ class RLockTest {
         FreshHub.run(() -> {
             RLock lock = new RLock();
             lock.acquire();
-            AtomicReference<Thread> thread = new AtomicReference<>();
             Greenlet<String> waiter = Gevent.spawn(() -> {
-                thread.set(Thread.currentThread());
                 try {
                     return "locked " + lock.tryLock(1, TimeUnit.HOURS);
                 } catch (InterruptedException e) {
@@ -201,7 +196,7 @@ class RLockTest {
                 }
             });
             Gevent.sleep(0);
-            Thread interrupter = Thread.ofPlatform().start(() -> thread.get().interrupt());
+            Thread interrupter = Thread.ofPlatform().start(() -> waiter.thread().interrupt());
             assertTrue(waiter.join(Duration.ofSeconds(20)), "the interrupt ended the wait");
             assertEquals("interrupted", waiter.get());
             interrupter.join();
@@ -216,9 +211,7 @@ class RLockTest {
         FreshHub.run(() -> {
             RLock lock = new RLock();
             lock.acquire();
-            AtomicReference<Thread> thread = new AtomicReference<>();
             Greenlet<String> waiter = Gevent.spawn(() -> {
-                thread.set(Thread.currentThread());
                 try {
                     lock.lockInterruptibly();
                 } catch (InterruptedException e) {
@@ -230,7 +223,7 @@ class RLockTest {
             });
             Gevent.sleep(0);
             lock.release();
-            thread.get().interrupt();
+            waiter.thread().interrupt();
             assertEquals("locked, status true", waiter.get());
             assertFalse(lock.locked());
         });
