@@ -158,14 +158,14 @@ public final class NativeResolver implements Resolver {
         return "NativeResolver" + conf.current().nameservers();
     }
 
-    /** Waits on the caller's hub; a JDK-scheduled virtual thread blocks itself (see {@link Readiness.OnSelector}). */
+    /** Waits on the caller's hub; a JDK-scheduled virtual thread blocks itself (see {@link Readiness.Blocking}). */
     private static Readiness callerReadiness() {
         Thread t = Thread.currentThread();
         try {
             return new Readiness.OnHub(Hub.current());
         } catch (IllegalStateException e) {
             if (t.isVirtual()) {
-                return new Readiness.OnSelector();
+                return new Readiness.Blocking();
             }
             throw e;
         }
