@@ -240,4 +240,33 @@ class ThreadDnsSocketsTest {
             await(() -> !readerAlive(), "its reader ended");
         }
     }
+
+    @Test
+    void aRefusalFailsEveryQueryInFlightWhoeverLearnsOfIt() throws Exception {
+        InetSocketAddress closedPort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            closedPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), probe.getLocalPort());
+        }
+        ThreadDnsSockets sockets = new ThreadDnsSockets();
+        // one query each: the reader or the second thread's write learns of the first query's refusal
+        List<CompletableFuture<DnsMessage.Response[]>> exchanges = new ArrayList<>();
+        for (String name : List.of("first.test", "second.test")) {
+            CompletableFuture<DnsMessage.Response[]> result = new CompletableFuture<>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    result.complete(sockets.exchange(closedPort,
+                            new DnsTransport.Question[] {new DnsTransport.Question(name, DnsMessage.TYPE_A, true)},
+                            System.nanoTime() + DEADLINE_NANOS));
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            exchanges.add(result);
+        }
+        for (CompletableFuture<DnsMessage.Response[]> x : exchanges) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> x.get(15, TimeUnit.SECONDS));
+            assertInstanceOf(java.net.PortUnreachableException.class, e.getCause());
+        }
+        await(() -> sockets.openSockets() == 0, "closed once no query waits");
+    }
 }
