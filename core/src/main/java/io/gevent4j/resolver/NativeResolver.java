@@ -183,9 +183,12 @@ public final class NativeResolver implements Resolver {
         String name;
         try {
             name = DnsMessage.asciiName(host);
-            DnsMessage.query(0, name, DnsMessage.TYPE_A);
         } catch (IllegalArgumentException e) {
             throw (UnknownHostException) new UnknownHostException(host + ": " + e.getMessage()).initCause(e);
+        }
+        String invalid = DnsMessage.nameError(name);
+        if (invalid != null) {
+            throw new UnknownHostException(host + ": " + invalid);
         }
         List<InetAddress> listed = new ArrayList<>();
         for (int type : family.types()) {
