@@ -42,10 +42,11 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /**
      * What a read waits for, in errors. {@link #read} and {@link #recv} wait on the reader
-     * themselves rather than through {@code awaitReadable()}: a greenlet parked in a read
-     * keeps every frame of that path in its stack while it waits, idle connections included.
-     * They checked the socket on entry, and nothing switches between that check (or a read
-     * that found the channel open) and the wait.
+     * themselves rather than through {@code awaitReadable()} or {@link SocketWait#await}: a
+     * greenlet parked in a read keeps every frame of that path in its stack while it waits,
+     * idle connections included (each frame ~17 words until the JIT compiles the path, for
+     * the greenlet's whole life). They checked the socket on entry, and nothing switches
+     * between that check (or a read that found the channel open) and the wait.
      */
     private static final String READING = "reading";
 
@@ -179,7 +180,11 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         int n;
         while (true) {
             if (wait) {
-                SocketWait.await(reader, this, getTimeout(), READING);
+                Duration timeout = getTimeout();
+                SocketWait.checkCanWait(reader, this, timeout, READING);
+                if (!reader.await(timeout)) {
+                    throw SocketWait.timedOut();
+                }
             }
             n = channel.read(dst);
             if (n != 0 || !dst.hasRemaining()) {
@@ -215,7 +220,11 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         boolean wait = takeDrained();
         while (true) {
             if (wait) {
-                SocketWait.await(reader, this, getTimeout(), READING);
+                Duration timeout = getTimeout();
+                SocketWait.checkCanWait(reader, this, timeout, READING);
+                if (!reader.await(timeout)) {
+                    throw SocketWait.timedOut();
+                }
             }
             byte[] data = recvNow(maxBytes);
             if (data != null) {
