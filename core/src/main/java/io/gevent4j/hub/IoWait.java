@@ -165,6 +165,11 @@ public final class IoWait implements AutoCloseable, Runnable {
         return outcome == READY;
     }
 
+    /** The hub whose greenlets may wait here. Any thread. */
+    public Hub hub() {
+        return loop.hub();
+    }
+
     /** The operations channel {@code index} was found ready for during the last wait, 0 if none. */
     public int readyOps(int index) {
         Objects.checkIndex(index, channelCount());
