@@ -112,6 +112,29 @@ public final class IoWait implements AutoCloseable, Runnable {
      *         ({@link #cancel}, a kill, a {@code Timeout})
      */
     public boolean await(Duration timeout) {
+        RawGreenlet self = begin(timeout);
+        try {
+            while (outcome == WAITING) {
+                self.throwPending();
+                self.suspend(false);
+            }
+        } finally {
+            finish();
+        }
+        if (outcome == CANCELLED) {
+            Throwable e = error;
+            error = null;
+            throw Hub.sneaky(e);
+        }
+        return outcome == READY;
+    }
+
+    /**
+     * {@link #await} up to its park, in a method of its own so that the frame a parked
+     * greenlet keeps holds none of its locals: checks, arms the watchers and the timer, and
+     * records the calling greenlet as the one waiting.
+     */
+    private RawGreenlet begin(Duration timeout) {
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("negative timeout: " + timeout);
         }
@@ -134,35 +157,26 @@ public final class IoWait implements AutoCloseable, Runnable {
                 w.ref();
             }
         }
-        TimerWatcher t = timeout == null ? null : timer(timeout);
-        timed = t != null;
-        if (t != null) {
-            t.start(this);
+        timed = timeout != null;
+        if (timed) {
+            timer(timeout).start(this);
         }
         waiting = self;
-        try {
-            while (outcome == WAITING) {
-                self.throwPending();
-                self.suspend(false);
-            }
-        } finally {
-            waiting = null;
-            for (int i = 0; i < channelCount(); i++) {
-                IoWatcher w = watcher(i);
-                if (w != null) {
-                    w.unref();
-                }
-            }
-            if (t != null) {
-                t.stop();
+        return self;
+    }
+
+    /** {@link #await} after its park, however it ended: un-references the watchers and stops the timer. */
+    private void finish() {
+        waiting = null;
+        for (int i = 0; i < channelCount(); i++) {
+            IoWatcher w = watcher(i);
+            if (w != null) {
+                w.unref();
             }
         }
-        if (outcome == CANCELLED) {
-            Throwable e = error;
-            error = null;
-            throw Hub.sneaky(e);
+        if (timed) {
+            timer.stop();
         }
-        return outcome == READY;
     }
 
     /** The hub whose greenlets may wait here. Any thread. */
