@@ -130,8 +130,8 @@ public final class Loop implements AutoCloseable {
         timers.forEach(all::add);
         if (!isClosed()) {
             for (SelectionKey key : selector.keys()) {
-                if (key.attachment() instanceof IoWatcher.Registration r) {
-                    r.collectActive(all);
+                if (key.attachment() instanceof IoWatcher first) {
+                    first.collectActive(all);
                 }
             }
         }
@@ -571,7 +571,7 @@ public final class Loop implements AutoCloseable {
     }
 
     private static void dispatch(SelectionKey key) {
-        ((IoWatcher.Registration) key.attachment()).dispatch(key.readyOps());
+        ((IoWatcher) key.attachment()).dispatch(key.readyOps());
     }
 
     /**

@@ -135,4 +135,31 @@ class IoWaitTest {
             }
         });
     }
+
+    @Test
+    void readinessAPollFoundBeforeTheWaitBeganEndsItAsReadyNotTimedOut() {
+        run(() -> {
+            Pipe p = pipe();
+            Pipe q = pipe();
+            Loop loop = Hub.current().loop();
+            try (IoWait wait = new IoWait(Hub.current(), p.source(), SelectionKey.OP_READ)) {
+                p.sink().write(ByteBuffer.wrap(new byte[] {1}));
+                assertTrue(wait.await(null), "armed, and the byte stays unread");
+                IoWatcher cancelled = loop.io(q.source(), SelectionKey.OP_READ);
+                cancelled.start(() -> { });
+                cancelled.close();
+                IoWatcher again = loop.io(q.source(), SelectionKey.OP_READ);
+                again.start(() -> { });
+                assertTrue(loop.pendingWatchers.size() > 0,
+                        "registering over a cancelled key polled from this greenlet: the armed watcher is pending");
+                assertTrue(wait.await(Duration.ofSeconds(30)), "its callback ends the next wait, as readiness");
+                again.close();
+            } finally {
+                for (Pipe pp : new Pipe[] {p, q}) {
+                    pp.source().close();
+                    pp.sink().close();
+                }
+            }
+        });
+    }
 }
