@@ -66,10 +66,10 @@ final class TimerHeap {
         if (runCount == 0) {
             return deadlines[0];
         }
-        if (size == 0) {
+        if (size == 0 || runDeadlines[runHead] - deadlines[0] < 0) {
             return runDeadlines[runHead];
         }
-        return Math.min(deadlines[0], runDeadlines[runHead]);
+        return deadlines[0];
     }
 
     void add(TimerWatcher t) {

@@ -1,5 +1,7 @@
 package io.gevent4j.hub;
 
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -32,6 +34,43 @@ class TimerHeapTest {
     @Test
     void timersAddedInDeadlineOrderKeepTheOrderThroughRemovalsAndCompaction() {
         checkAgainstModel(new Random(7), true);
+    }
+
+    /**
+     * Deadlines are {@code System.nanoTime()} readings plus a delay and compare by their
+     * difference, so a delay of {@code Long.MAX_VALUE} ns (a j.u.c. "forever", or
+     * {@code sleep(Double.POSITIVE_INFINITY)}) wraps past {@code Long.MAX_VALUE} and is still
+     * the latest: a sooner timer added after it (to the heap, its deadline being "before" the
+     * run's last) is the first deadline, not the wrapped one.
+     */
+    @Test
+    void aSoonerTimerIsFirstBesideADeadlineThatWrapped() {
+        run(() -> {
+            Loop loop = Hub.current().loop();
+            TimerHeap heap = new TimerHeap();
+            TimerWatcher forever = loop.timer(Duration.ofSeconds(1));
+            forever.deadline = 1_000 + Long.MAX_VALUE;
+            TimerWatcher soon = loop.timer(Duration.ofSeconds(1));
+            soon.deadline = 2_000;
+            heap.add(forever);
+            heap.add(soon);
+            assertEquals(2_000, heap.firstDeadline());
+            assertSame(soon, heap.poll());
+            assertEquals(forever.deadline, heap.firstDeadline());
+            assertSame(forever, heap.poll());
+        });
+    }
+
+    /** The same through the loop: a greenlet that sleeps "forever" must not stop a short sleep from ending. */
+    @Test
+    void aShortSleepEndsWhileAnotherGreenletSleepsForever() {
+        run(() -> {
+            Greenlet<?> forever = Gevent.spawn(() -> Gevent.sleep(Duration.ofNanos(Long.MAX_VALUE)));
+            Gevent.sleep(0);
+            Gevent.sleep(0.05);
+            assertTrue(forever.started(), "the other greenlet still sleeps");
+            forever.kill();
+        });
     }
 
     @Test
