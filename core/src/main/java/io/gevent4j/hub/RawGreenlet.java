@@ -531,7 +531,7 @@ public class RawGreenlet {
 
     /** Starts the virtual thread; with {@code runNext} it runs before the greenlets already ready. */
     protected final void startThread(boolean runNext) {
-        if (thread != null) {
+        if (thread != null || state == DEAD) {
             throw new IllegalStateException("greenlet already started");
         }
         thread = hub.newThread(new Handle(this));

@@ -189,4 +189,30 @@ class RawGreenletTest {
             assertNull(ran.get().get(), "the ended virtual thread is garbage while the greenlet is kept");
         });
     }
+
+    /** A dead greenlet no longer holds its thread, but it was started: starting it again is refused, its body runs once. */
+    @Test
+    void aDeadGreenletCannotBeStartedAgain() {
+        run(() -> {
+            int[] runs = {0};
+            var g = new RawGreenlet(Hub.current()) {
+                @Override
+                protected Object run(Object arg) {
+                    runs[0]++;
+                    return null;
+                }
+
+                void begin() {
+                    startThread(false);
+                }
+            };
+            g.begin();
+            Gevent.sleep(0);
+            assertTrue(g.isDead());
+            IllegalStateException e = assertThrows(IllegalStateException.class, g::begin);
+            assertEquals("greenlet already started", e.getMessage());
+            Gevent.sleep(0);
+            assertEquals(1, runs[0], "the body ran once");
+        });
+    }
 }
