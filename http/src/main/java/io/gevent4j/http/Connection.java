@@ -103,8 +103,9 @@ final class Connection {
         return local;
     }
 
-    String date() {
-        return here.date().header();
+    /** The response's {@code Date} header line, CRLF included; not to be changed. */
+    byte[] dateLine() {
+        return here.date().headerLine();
     }
 
     /**
@@ -134,14 +135,17 @@ final class Connection {
     }
 
     private RequestHead readRestOfHead() throws IOException {
-        long deadline = System.nanoTime() + limits.headerTimeout().toNanos();
+        long deadline = 0;
         int scanned = 0;
         for (;;) {
             int end = RequestParser.headEnd(in.array(), in.start(), in.end(), scanned, limits);
             if (end >= 0) {
-                RequestHead head = RequestParser.parse(in.array(), in.start(), end, limits);
+                RequestHead head = RequestParser.parse(in.array(), in.start(), end, limits, here.targets());
                 in.consume(end - in.start());
                 return head;
+            }
+            if (scanned == 0) {
+                deadline = System.nanoTime() + limits.headerTimeout().toNanos();
             }
             scanned = in.available();
             long left = deadline - System.nanoTime();
@@ -205,10 +209,10 @@ final class Connection {
     private void refuse(HttpStatusException e) {
         LOG.log(Level.DEBUG, () -> "refused a request from " + remote + ": " + e.getMessage());
         try {
-            Headers headers = new Headers();
+            Headers headers = new ResponseHeaders();
             headers.set("Connection", "close");
             headers.set("Content-length", "0");
-            ResponseHead.write(out, e.status(), headers, date());
+            ResponseHead.write(out, e.status(), headers, dateLine());
             out.finish();
             if (AccessLog.enabled()) {
                 AccessLog.log(remote, null, here.date().logTimestamp(), "-", e.status(), 0);

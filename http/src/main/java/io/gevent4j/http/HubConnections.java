@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 
 /**
  * A server's connections on one hub and what they share there: the buffer pool, the scratch
- * buffer every read lands in, and the cached date. A server served by one hub has one; a
+ * buffer every read lands in, the cached date and the request targets seen lately. A server served by one hub has one; a
  * server spread over a {@link io.gevent4j.hub.HubGroup} has one per hub of the group, so
  * that nothing here is shared between threads. Once the server stops and the hub's last
  * connection has ended, the record is released (the server drops it, with its buffers).
@@ -19,6 +19,7 @@ final class HubConnections {
     private final Consumer<HubConnections> release;
     private final BufferPool pool = new BufferPool();
     private final HttpDate date = new HttpDate();
+    private final RequestTargets targets = new RequestTargets();
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(BufferPool.SIZE);
     private final Set<Connection> connections = new LinkedHashSet<>();
     private boolean draining;
@@ -34,6 +35,10 @@ final class HubConnections {
 
     HttpDate date() {
         return date;
+    }
+
+    RequestTargets targets() {
+        return targets;
     }
 
     ByteBuffer scratch() {
