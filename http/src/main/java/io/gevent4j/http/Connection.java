@@ -42,8 +42,8 @@ final class Connection {
         this.here = here;
         this.transport = transport;
         this.limits = server.limits();
-        this.in = new ConnectionInput(transport, here.pool(), here.scratch());
         this.out = new ConnectionOutput(transport, here.pool(), limits.ioTimeout());
+        this.in = new ConnectionInput(transport, out, here.pool(), here.scratch());
         this.remote = (InetSocketAddress) transport.socket().getRemoteAddress();
         this.local = (InetSocketAddress) transport.socket().getLocalAddress();
     }
@@ -59,6 +59,7 @@ final class Connection {
                 RequestHead head = readHead();
                 again = head != null && exchange(head);
             }
+            out.finish();
         } catch (HttpStatusException e) {
             refuse(e);
         } catch (IOException e) {
@@ -195,7 +196,9 @@ final class Connection {
         } catch (IOException e) {
             again = false;
         }
-        out.finish();
+        if (!again || in.available() == 0) {
+            out.finish();
+        }
         busy = false;
         if (AccessLog.enabled()) {
             HttpPrincipal p = exchange.getPrincipal();

@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-/** A connection holds a pooled buffer only while it has unread bytes: idle, it holds none. */
+/**
+ * A connection holds a pooled buffer only while it has unread bytes: idle, it holds none;
+ * and before it waits for bytes it sends the output it held back.
+ */
 class ConnectionInputTest {
 
     @Test
@@ -26,7 +29,9 @@ class ConnectionInputTest {
                  StreamSocket client = StreamSocket.open(listener.getLocalAddress());
                  StreamSocket accepted = listener.accept()) {
                 BufferPool pool = new BufferPool();
-                ConnectionInput in = new ConnectionInput(new Transport(accepted, null), pool, ByteBuffer.allocateDirect(BufferPool.SIZE));
+                Transport transport = new Transport(accepted, null);
+                ConnectionOutput out = new ConnectionOutput(transport, pool, Duration.ofSeconds(20));
+                ConnectionInput in = new ConnectionInput(transport, out, pool, ByteBuffer.allocateDirect(BufferPool.SIZE));
                 assertNull(in.array(), "nothing held before the first byte");
 
                 client.sendAll("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -41,6 +46,33 @@ class ConnectionInputTest {
                 in.releaseIfEmpty();
                 assertNull(in.array(), "given back once everything was consumed");
                 assertSame(held, pool.acquire(), "the pool hands the same array out again");
+            }
+            return null;
+        }).get();
+    }
+
+    @Test
+    void heldBackOutputLeavesBeforeTheConnectionWaitsToRead() throws Exception {
+        Gevent.spawn(() -> {
+            try (ListeningSocket listener = ListeningSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                 StreamSocket client = StreamSocket.open(listener.getLocalAddress());
+                 StreamSocket accepted = listener.accept()) {
+                BufferPool pool = new BufferPool();
+                Transport transport = new Transport(accepted, null);
+                ConnectionOutput out = new ConnectionOutput(transport, pool, Duration.ofSeconds(20));
+                ConnectionInput in = new ConnectionInput(transport, out, pool, ByteBuffer.allocateDirect(BufferPool.SIZE));
+                byte[] pooled = pool.acquire();
+                pool.release(pooled);
+                byte[] response = "first response".getBytes(StandardCharsets.US_ASCII);
+                out.write(response, 0, response.length); // takes the pooled array
+                Gevent.spawn(() -> {
+                    byte[] seen = client.recv(64);
+                    client.sendAll("next".getBytes(StandardCharsets.US_ASCII));
+                    return seen;
+                });
+                assertEquals(4, in.fill(Duration.ofSeconds(20)), "the peer answered what it could only see once the output left");
+                assertEquals("next", new String(in.array(), in.start(), in.available(), StandardCharsets.US_ASCII));
+                assertSame(pooled, in.array(), "the output gave its array back before the read took one");
             }
             return null;
         }).get();
