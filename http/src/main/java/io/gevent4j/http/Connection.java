@@ -3,6 +3,8 @@ package io.gevent4j.http;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
+import io.gevent4j.Gevent;
+import io.gevent4j.hub.Loop;
 
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -16,7 +18,9 @@ import java.time.Duration;
  * One accepted connection, served by its own greenlet ({@link #serve()}): reads request
  * heads, runs one exchange at a time (pipelined requests are answered in order), keeps the
  * connection alive as HTTP/1.1 and 1.0 allow, and answers refused requests with their status
- * before closing. While it waits for the next request it holds no buffer. Hub-thread only;
+ * before closing. While it waits for the next request it holds no buffer. After
+ * {@value #MAX_EXCHANGES_IN_A_ROW} exchanges answered without a switch it yields (gevent's
+ * {@code sleep(0)}), so a pipelining client shares the hub fairly. Hub-thread only;
  * {@link #serve()} runs in the connection's greenlet, the rest in any greenlet of the hub.
  */
 final class Connection {
@@ -25,6 +29,13 @@ final class Connection {
     /** Unread request body bytes read and dropped after the handler so the connection can be reused. */
     private static final long DRAIN_LIMIT = 64 * 1024;
     private static final Duration LINGER = Duration.ofSeconds(2);
+    /**
+     * How many exchanges a connection answers in a row without its greenlet switching (their
+     * requests were buffered already: pipelined, or streamed faster than they are answered)
+     * before it lets every other ready greenlet of the hub run once: one client must not hold
+     * the hub while a thousand others wait.
+     */
+    private static final int MAX_EXCHANGES_IN_A_ROW = 16;
 
     private final ServerCore server;
     private final HubConnections here;
@@ -54,8 +65,18 @@ final class Connection {
             transport.socket().setOption(StandardSocketOptions.TCP_NODELAY, true);
             transport.setTimeout(limits.headerTimeout());
             transport.handshake();
+            Loop loop = here.loop();
+            long turns = loop.turns();
+            int inARow = 0;
             boolean again = true;
             while (again && !draining) {
+                if (loop.turns() != turns) {
+                    inARow = 0;
+                } else if (++inARow == MAX_EXCHANGES_IN_A_ROW) {
+                    Gevent.sleep(Duration.ZERO);
+                    inARow = 0;
+                }
+                turns = loop.turns();
                 RequestHead head = readHead();
                 again = head != null && exchange(head);
             }

@@ -1,5 +1,8 @@
 package io.gevent4j.http;
 
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.Loop;
+
 import java.nio.ByteBuffer;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.function.Consumer;
 final class HubConnections {
 
     private final Consumer<HubConnections> release;
+    private final Loop loop = Hub.current().loop();
     private final BufferPool pool = new BufferPool();
     private final HttpDate date = new HttpDate();
     private final RequestTargets targets = new RequestTargets();
@@ -27,6 +31,11 @@ final class HubConnections {
     /** A record given to {@code release} once it is drained and holds no connection (maybe more than once). */
     HubConnections(Consumer<HubConnections> release) {
         this.release = release;
+    }
+
+    /** The loop of the hub these connections live on. */
+    Loop loop() {
+        return loop;
     }
 
     BufferPool pool() {
