@@ -48,15 +48,15 @@ final class Connection {
     private boolean busy;
     private boolean draining;
 
-    Connection(ServerCore server, HubConnections here, Transport transport) throws IOException {
+    Connection(ServerCore server, HubConnections here, Transport transport, InetSocketAddress remote, InetSocketAddress local) {
         this.server = server;
         this.here = here;
         this.transport = transport;
         this.limits = server.limits();
         this.out = new ConnectionOutput(transport, here.pool(), limits.ioTimeout());
         this.in = new ConnectionInput(transport, out, here.pool(), here.scratch());
-        this.remote = (InetSocketAddress) transport.socket().getRemoteAddress();
-        this.local = (InetSocketAddress) transport.socket().getLocalAddress();
+        this.remote = remote;
+        this.local = local;
     }
 
     /** Serves requests until the client closes, a request is refused, or the server stops. */
@@ -102,8 +102,10 @@ final class Connection {
 
     /**
      * The server is stopping while this connection waits between exchanges: its wait for the
-     * next request ends at once (the read side is shut down). A request whose bytes arrived
-     * already is still served, with {@code Connection: close}.
+     * next request ends at once (the read side is shut down). A request already read into the
+     * connection's buffer is still served, with {@code Connection: close}; one still in the
+     * kernel's buffer is not (the read side returns end of stream, and the close with unread
+     * bytes resets the client), as the JDK's {@code HttpServer.stop} drops it too.
      */
     void endIdleWait() {
         try {

@@ -69,6 +69,15 @@ final class HubConnections {
     }
 
     /**
+     * The server began stopping before this record was made: each connection is drained as
+     * it is added, and the record is released once the last has ended (not before the first
+     * was added).
+     */
+    void drainFromStart() {
+        draining = true;
+    }
+
+    /**
      * The server is stopping: every connection answers its running exchange with
      * {@code Connection: close} and ends, and an idle one's wait for a request ends at once.
      * An idle connection is not killed: its request may have arrived already. The record is
