@@ -17,34 +17,52 @@ import java.util.Objects;
  * every method must be called on the hub that made it. {@link #close()} releases its
  * registration in the selector; it is idempotent.
  *
- * <p><b>Implementation overview.</b> The watchers, the waiter and the timer are kept
- * between waits. {@link #await} references and (re)starts the watchers, starts the timer,
- * parks on the waiter, and in a {@code finally} stops the timer and un-references the
- * watchers, so an exception raised in the waiting greenlet leaves the wait idle and
- * reusable. The watchers are disarmed lazily: after a wait they stay in the selector's
- * interest set, unreferenced (they keep no loop alive), and they all stop the first time
- * one fires with nobody waiting. A greenlet that reads, finds nothing and waits again within
- * one turn of the loop (every request/response exchange) so changes no interest set: no
- * {@code epoll_ctl} per wait. A wait may therefore be woken by readiness that an earlier
- * operation consumed: callers retry their operation and wait again when it finds nothing.
- * The watcher and timer callbacks only switch an empty waiter: whichever fires first wins.
- * Every watcher that fires while a greenlet waits keeps its ready operations (cleared when
- * a wait begins), so all the channels found ready in one poll of the loop are known when
- * the greenlet resumes (the loop runs every pending callback before the greenlets they
- * woke). An idle wait holds its waiter and its watchers, whose callback is the wait itself
- * ({@link #run}); a wait on one channel keeps its watcher in a field, not an array. The timer
- * and its callback are made on the first wait with a timeout.
+ * <p><b>Implementation overview.</b> The watchers and the timer are kept between waits.
+ * {@link #await} references and (re)starts the watchers, starts the timer, parks, and in a
+ * {@code finally} stops the timer and un-references the watchers, so an exception raised in
+ * the waiting greenlet leaves the wait idle and reusable. The watchers are disarmed lazily:
+ * after a wait they stay in the selector's interest set, unreferenced (they keep no loop
+ * alive), and they all stop the first time one fires with nobody waiting. A greenlet that
+ * reads, finds nothing and waits again within one turn of the loop (every request/response
+ * exchange) so changes no interest set: no {@code epoll_ctl} per wait. A wait may therefore
+ * be woken by readiness that an earlier operation consumed: callers retry their operation
+ * and wait again when it finds nothing. Every watcher that fires while a greenlet waits
+ * keeps its ready operations (cleared when a wait begins), so all the channels found ready
+ * in one poll of the loop are known when the greenlet resumes (the loop runs every pending
+ * callback before the greenlets they woke).
+ *
+ * <p>The wait is its own {@link Waiter}: it parks the greenlet itself
+ * ({@link RawGreenlet#suspend}) and keeps the outcome in its fields, as
+ * {@link RawGreenlet#sleep} does, because every idle connection is a greenlet parked here,
+ * whose stack keeps a frame per call on the way (about 17 words each until the JIT compiles
+ * the path, and a parked virtual thread's stack never shrinks): the parked stack is the
+ * socket's read, this method and the JDK's park. As a waiter's value does, readiness that
+ * arrived wins over a kill or {@code Timeout} raised in the same turn, which stays pending
+ * for the next wait. The watchers and the timer share one callback, the wait itself
+ * ({@link #run}): it ends the wait as timed out if the timer fired, as ready otherwise (a
+ * watcher may fire for readiness an earlier wait saw: the caller retries), and disarms the
+ * watchers when nobody waits. An idle wait holds its watchers, nothing else; a wait on one
+ * channel keeps its watcher in a field, not an array; the timer is made on the first wait
+ * with a timeout.
  */
 public final class IoWait implements AutoCloseable, Runnable {
 
+    /** {@link #outcome} while the wait goes on, and its three ends. */
+    private static final byte WAITING = 0, READY = 1, TIMED_OUT = 2, CANCELLED = 3;
+
     private final Loop loop;
-    private final Waiter<Boolean> waiter;
     /** The watcher of a wait on one channel, {@code null} for several. */
     private final IoWatcher watcher;
     /** The watchers of a wait on several channels ({@code null} where not watched), {@code null} for one. */
     private final IoWatcher[] watchers;
-    private Runnable onTimeout;
     private TimerWatcher timer;
+    /** The greenlet parked in {@link #await}, or {@code null}. */
+    private RawGreenlet waiting;
+    /** What {@link #cancel} gave the current wait to throw. */
+    private Throwable error;
+    private byte outcome;
+    /** Whether the current wait started {@link #timer}: a one-shot timer is stopped as it fires. */
+    private boolean timed;
     private boolean closed;
 
     /**
@@ -56,7 +74,6 @@ public final class IoWait implements AutoCloseable, Runnable {
      */
     public IoWait(Hub hub, SelectableChannel channel, int ops) {
         this.loop = hub.loop();
-        this.waiter = new Waiter<>(hub);
         this.watcher = loop.io(Objects.requireNonNull(channel, "channel"), ops);
         this.watchers = null;
     }
@@ -74,7 +91,6 @@ public final class IoWait implements AutoCloseable, Runnable {
             throw new IllegalArgumentException(channels.length + " channels but " + ops.length + " operation sets");
         }
         this.loop = hub.loop();
-        this.waiter = new Waiter<>(hub);
         this.watcher = null;
         this.watchers = new IoWatcher[channels.length];
         for (int i = 0; i < channels.length; i++) {
@@ -96,43 +112,85 @@ public final class IoWait implements AutoCloseable, Runnable {
      *         ({@link #cancel}, a kill, a {@code Timeout})
      */
     public boolean await(Duration timeout) {
+        RawGreenlet self = begin(timeout);
+        try {
+            while (outcome == WAITING) {
+                self.throwPending();
+                self.suspend(false);
+            }
+        } finally {
+            finish();
+        }
+        if (outcome == CANCELLED) {
+            Throwable e = error;
+            error = null;
+            throw Hub.sneaky(e);
+        }
+        return outcome == READY;
+    }
+
+    /**
+     * {@link #await} up to its park, in a method of its own so that the frame a parked
+     * greenlet keeps holds none of its locals: checks, arms the watchers and the timer, and
+     * records the calling greenlet as the one waiting.
+     */
+    private RawGreenlet begin(Duration timeout) {
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("negative timeout: " + timeout);
         }
+        loop.hub().checkCurrent(this);
         if (closed) {
             throw new IllegalStateException("this I/O wait is closed");
         }
-        if (waiter.waiting() != null) {
-            throw new IllegalStateException("another greenlet already waits here: " + waiter.waiting());
+        if (waiting != null) {
+            throw new IllegalStateException("another greenlet already waits here: " + waiting);
         }
-        waiter.clear();
-        for (int i = 0; i < channelCount(); i++) {
-            IoWatcher w = watcher(i);
-            if (w != null) {
-                w.clearReadyOps();
-                if (!w.isActive()) {
-                    w.start(this);
-                }
-                w.ref();
-            }
-        }
-        TimerWatcher t = timeout == null ? null : timer(timeout);
-        if (t != null) {
-            t.start(onTimeout);
-        }
+        RawGreenlet self = RawGreenlet.current();
+        outcome = WAITING;
         try {
-            return waiter.get();
-        } finally {
             for (int i = 0; i < channelCount(); i++) {
                 IoWatcher w = watcher(i);
                 if (w != null) {
-                    w.unref();
+                    w.clearReadyOps();
+                    if (!w.isActive()) {
+                        w.start(this);
+                    }
+                    w.ref();
                 }
             }
-            if (t != null) {
-                t.stop();
+        } catch (RuntimeException | Error e) {
+            unrefWatchers(); // those armed before the one that failed (a closed channel) keep no loop alive
+            throw e;
+        }
+        timed = timeout != null;
+        if (timed) {
+            timer(timeout).start(this);
+        }
+        waiting = self;
+        return self;
+    }
+
+    /** {@link #await} after its park, however it ended: un-references the watchers and stops the timer. */
+    private void finish() {
+        waiting = null;
+        unrefWatchers();
+        if (timed) {
+            timer.stop();
+        }
+    }
+
+    private void unrefWatchers() {
+        for (int i = 0; i < channelCount(); i++) {
+            IoWatcher w = watcher(i);
+            if (w != null) {
+                w.unref();
             }
         }
+    }
+
+    /** The hub whose greenlets may wait here. Any thread. */
+    public Hub hub() {
+        return loop.hub();
     }
 
     /** The operations channel {@code index} was found ready for during the last wait, 0 if none. */
@@ -144,7 +202,7 @@ public final class IoWait implements AutoCloseable, Runnable {
 
     /** The greenlet waiting now, or {@code null}. */
     public RawGreenlet waiting() {
-        return waiter.waiting();
+        return waiting;
     }
 
     /**
@@ -152,13 +210,16 @@ public final class IoWait implements AutoCloseable, Runnable {
      * that already has its outcome keeps it.
      *
      * @return whether a wait was ended
+     * @throws IllegalStateException if called off the hub's thread
      */
     public boolean cancel(Throwable error) {
         Objects.requireNonNull(error, "error");
-        if (waiter.waiting() == null || waiter.ready()) {
+        loop.hub().checkCurrent(this);
+        if (waiting == null || outcome != WAITING) {
             return false;
         }
-        waiter.throwInto(error);
+        this.error = error;
+        end(CANCELLED);
         return true;
     }
 
@@ -184,12 +245,13 @@ public final class IoWait implements AutoCloseable, Runnable {
     }
 
     /**
-     * The watchers' callback, run by the loop when a watched channel is ready: wakes the
-     * waiting greenlet, or disarms the watchers when none waits. Not for callers.
+     * The callback of the watchers and the timer, run by the loop: ends the wait, as timed
+     * out if its timer fired (a fired one-shot timer is inactive when its callback runs) and
+     * as ready otherwise, or disarms the watchers when nobody waits. Not for callers.
      */
     @Override
     public void run() {
-        if (waiter.waiting() == null) {
+        if (waiting == null) {
             for (int i = 0; i < channelCount(); i++) {
                 IoWatcher w = watcher(i);
                 if (w != null) {
@@ -198,9 +260,14 @@ public final class IoWait implements AutoCloseable, Runnable {
             }
             return;
         }
-        if (!waiter.ready()) {
-            waiter.switchTo(Boolean.TRUE);
+        if (outcome == WAITING) {
+            end(timed && !timer.isActive() ? TIMED_OUT : READY);
         }
+    }
+
+    private void end(byte how) {
+        outcome = how;
+        waiting.resume();
     }
 
     private int channelCount() {
@@ -219,19 +286,12 @@ public final class IoWait implements AutoCloseable, Runnable {
                 timer.close();
             }
             timer = loop.timer(timeout);
-            if (onTimeout == null) {
-                onTimeout = () -> {
-                    if (!waiter.ready()) {
-                        waiter.switchTo(Boolean.FALSE);
-                    }
-                };
-            }
         }
         return timer;
     }
 
     @Override
     public String toString() {
-        return "IoWait[" + channelCount() + " channel(s), " + waiter + "]";
+        return "IoWait[" + channelCount() + " channel(s)" + (waiting != null ? ", waiting=" + waiting : "") + "]";
     }
 }

@@ -13,13 +13,25 @@ import java.util.List;
  * {@link java.nio.channels.Selector}, whose interest set is the union of the active
  * watchers' operations. Readiness is level-triggered: an active watcher fires every
  * iteration while its channel stays ready. Hub-thread only.
+ *
+ * <p><b>Implementation overview.</b> A watcher registers its channel on its first start
+ * and keeps the key until it is closed. The watchers that share a key form a list: the
+ * key's attachment is the first, each links to the {@link #next} (an idle connection's key
+ * so holds its one watcher and nothing else); the loop hands the key's ready operations to
+ * the first, which passes them along the list ({@link #dispatch}). The interest set is
+ * recomputed from the list whenever one of its watchers starts or stops; the key is
+ * cancelled when the last watcher on it is closed. The operations are kept in bytes (the
+ * four of {@code SelectionKey} fit), which keeps a watcher at 40 bytes.
  */
 public final class IoWatcher extends Watcher {
 
     private final SelectableChannel channel;
-    private final int ops;
-    private int readyOps;
-    private Registration registration;
+    private final byte ops;
+    private byte readyOps;
+    /** The channel's key in the loop's selector, from the first start until {@link #close()}. */
+    private SelectionKey key;
+    /** The next watcher on the same key, or {@code null}. */
+    private IoWatcher next;
 
     IoWatcher(Loop loop, SelectableChannel channel, int ops) {
         super(loop);
@@ -30,7 +42,7 @@ public final class IoWatcher extends Watcher {
             throw new IllegalArgumentException("the channel must be in non-blocking mode: " + channel);
         }
         this.channel = channel;
-        this.ops = ops;
+        this.ops = (byte) ops;
     }
 
     /** The watched channel. */
@@ -55,141 +67,99 @@ public final class IoWatcher extends Watcher {
 
     @Override
     void onStart() {
-        if (registration == null) {
-            registration = register();
+        if (key == null) {
+            register();
         }
-        registration.add(this);
+        updateInterest();
     }
 
     @Override
     void onStop() {
-        registration.remove(this);
+        updateInterest();
     }
 
     @Override
     void onClose() {
-        if (registration != null) {
-            registration.release(this);
-            registration = null;
-        }
-    }
-
-    void ready(int ready) {
-        int mine = ready & ops;
-        if (mine != 0) {
-            readyOps = mine;
-            feed();
-        }
-    }
-
-    private Registration register() {
-        SelectionKey key = channel.keyFor(loop.selector);
-        if (key != null && !key.isValid()) {
-            loop.flushCancelledKeys();
-            key = null;
-        }
         if (key == null) {
-            try {
-                Registration r = new Registration();
-                r.key = channel.register(loop.selector, 0, r);
-                return r;
-            } catch (ClosedChannelException e) {
-                throw new IllegalStateException("channel is closed: " + channel, e);
-            } catch (CancelledKeyException e) {
-                throw new IllegalStateException("channel registration was cancelled: " + channel, e);
-            }
+            return;
         }
-        Registration r = (Registration) key.attachment();
-        r.users++;
-        return r;
+        IoWatcher first = (IoWatcher) key.attachment();
+        if (first == this) {
+            if (next == null) {
+                key.cancel();
+            } else {
+                key.attach(next);
+            }
+        } else {
+            IoWatcher before = first;
+            while (before.next != this) {
+                before = before.next;
+            }
+            before.next = next;
+        }
+        key = null;
+        next = null;
     }
 
-    /**
-     * One channel's key in the loop's selector and the active watchers that share it. The
-     * first watcher is kept in a field, the others (a writer beside a reader) in an array made
-     * when needed: an idle connection's registration holds no array. The key is cancelled
-     * when the last watcher that uses it is closed.
-     */
-    static final class Registration {
-        SelectionKey key;
-        private IoWatcher first;
-        private IoWatcher[] others;
-        private int count;
-        private int users = 1;
-
-        void add(IoWatcher w) {
-            if (count == 0) {
-                first = w;
-            } else {
-                if (others == null) {
-                    others = new IoWatcher[2];
-                } else if (count - 1 == others.length) {
-                    others = java.util.Arrays.copyOf(others, others.length * 2);
-                }
-                others[count - 1] = w;
-            }
-            count++;
-            updateInterest();
-        }
-
-        void remove(IoWatcher w) {
-            for (int i = 0; i < count; i++) {
-                if (watcher(i) == w) {
-                    for (int j = i; j < count - 1; j++) {
-                        set(j, watcher(j + 1));
-                    }
-                    set(--count, null);
-                    break;
-                }
-            }
-            updateInterest();
-        }
-
-        void release(IoWatcher w) {
-            if (--users == 0) {
-                key.cancel();
+    /** The loop: the key of this watcher, the first of its list, was found ready for {@code ready}. */
+    void dispatch(int ready) {
+        for (IoWatcher w = this; w != null; w = w.next) {
+            int mine = ready & w.ops;
+            if (mine != 0 && w.active) {
+                w.readyOps = (byte) mine;
+                w.feed();
             }
         }
+    }
 
-        /** Run info: adds the watchers that share this registration and are active. */
-        void collectActive(List<Watcher> into) {
-            for (int i = 0; i < count; i++) {
-                into.add(watcher(i));
+    /** Run info: adds the active watchers of the list this watcher begins. */
+    void collectActive(List<Watcher> into) {
+        for (IoWatcher w = this; w != null; w = w.next) {
+            if (w.active) {
+                into.add(w);
             }
         }
+    }
 
-        void dispatch(int ready) {
-            for (int i = 0; i < count; i++) {
-                watcher(i).ready(ready);
+    /** Registers the channel, or joins the list of the watchers already on its key. */
+    private void register() {
+        SelectionKey existing = channel.keyFor(loop.selector);
+        if (existing != null && !existing.isValid()) {
+            loop.flushCancelledKeys();
+            existing = null;
+        }
+        if (existing != null) {
+            IoWatcher first = (IoWatcher) existing.attachment();
+            next = first.next;
+            first.next = this;
+            key = existing;
+            return;
+        }
+        try {
+            key = channel.register(loop.selector, 0, this);
+        } catch (ClosedChannelException e) {
+            throw new IllegalStateException("channel is closed: " + channel, e);
+        } catch (CancelledKeyException e) {
+            throw new IllegalStateException("channel registration was cancelled: " + channel, e);
+        }
+    }
+
+    private void updateInterest() {
+        if (!key.isValid()) {
+            return;
+        }
+        int interest = 0;
+        for (IoWatcher w = (IoWatcher) key.attachment(); w != null; w = w.next) {
+            if (w.active) {
+                interest |= w.ops;
             }
         }
-
-        private IoWatcher watcher(int index) {
-            return index == 0 ? first : others[index - 1];
-        }
-
-        private void set(int index, IoWatcher w) {
-            if (index == 0) {
-                first = w;
-            } else {
-                others[index - 1] = w;
+        try {
+            if (key.interestOps() != interest) {
+                key.interestOps(interest);
             }
-        }
-
-        private void updateInterest() {
-            int interest = 0;
-            for (int i = 0; i < count; i++) {
-                interest |= watcher(i).ops;
-            }
-            if (key.isValid()) {
-                try {
-                    if (key.interestOps() != interest) {
-                        key.interestOps(interest);
-                    }
-                } catch (CancelledKeyException e) {
-                    // the channel was closed under the watcher: nothing left to watch
-                }
-            }
+        } catch (CancelledKeyException e) {
+            // the channel was closed under the watcher: nothing left to watch
         }
     }
 }

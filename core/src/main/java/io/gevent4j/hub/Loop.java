@@ -132,8 +132,8 @@ public final class Loop implements AutoCloseable {
         }
         if (!isClosed()) {
             for (SelectionKey key : selector.keys()) {
-                if (key.attachment() instanceof IoWatcher.Registration r) {
-                    r.collectActive(all);
+                if (key.attachment() instanceof IoWatcher first) {
+                    first.collectActive(all);
                 }
             }
         }
@@ -573,7 +573,7 @@ public final class Loop implements AutoCloseable {
     }
 
     private static void dispatch(SelectionKey key) {
-        ((IoWatcher.Registration) key.attachment()).dispatch(key.readyOps());
+        ((IoWatcher) key.attachment()).dispatch(key.readyOps());
     }
 
     /**

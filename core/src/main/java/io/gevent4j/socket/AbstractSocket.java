@@ -11,6 +11,7 @@ import java.net.SocketOption;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,13 +43,11 @@ import java.util.List;
 public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         permits StreamSocket, ListeningSocket, UdpSocket {
 
-    final Hub hub;
+    /** The wait for reading (or accepting); its hub is the socket's. */
     final IoWait reader;
     /** Made on the first wait for writing: a connection that only waits to read holds none. */
     private IoWait writer;
     private final SelectableChannel channel;
-    private final int readOps;
-    private final int writeOps;
     private Duration timeout;
     private boolean closed;
     /** The callbacks of {@link #rawLink}, made on the first: a connection nobody waits on holds none. */
@@ -60,14 +59,12 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
      * throws (no hub can serve the calling thread, or the channel cannot be configured), the
      * channel is closed: a subclass's factory need not close it again.
      */
-    AbstractSocket(SelectableChannel channel, int readOps, int writeOps) throws IOException {
+    AbstractSocket(SelectableChannel channel) throws IOException {
         this.channel = channel;
-        this.readOps = readOps;
-        this.writeOps = writeOps;
         try {
-            this.hub = Hub.current();
+            Hub hub = Hub.current();
             channel.configureBlocking(false);
-            this.reader = new IoWait(hub, channel, readOps);
+            this.reader = new IoWait(hub, channel, Sockets.readOps(channel));
         } catch (IOException | RuntimeException | Error e) {
             channel.close();
             throw e;
@@ -137,9 +134,9 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         if (closed) {
             return;
         }
-        if (!hub.isCurrent()) {
-            hub.loop().closeChannel(channel);
-            hub.loop().runCallbackThreadsafe(this::closeOnHub);
+        if (!hub().isCurrent()) {
+            hub().loop().closeChannel(channel);
+            hub().loop().runCallbackThreadsafe(this::closeOnHub);
             return;
         }
         closed = true;
@@ -154,7 +151,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
             }
             onClose();
         } finally {
-            hub.loop().closeChannel(channel);
+            hub().loop().closeChannel(channel);
         }
     }
 
@@ -162,7 +159,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         try {
             close();
         } catch (IOException e) {
-            hub.handleError(this, e);
+            hub().handleError(this, e);
         }
     }
 
@@ -182,19 +179,19 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     @Override
     public void rawLink(Runnable callback) {
         java.util.Objects.requireNonNull(callback, "callback");
-        hub.checkCurrent(this);
+        hub().checkCurrent(this);
         if (links == null) {
             links = new ArrayList<>(1);
         }
         links.add(callback);
         if (ready()) {
             if (links.size() == 1) {
-                hub.loop().runCallback(this::fireLinks);
+                hub().loop().runCallback(this::fireLinks);
             }
             return;
         }
         if (linkWatcher == null) {
-            linkWatcher = hub.loop().io(channel, readOps);
+            linkWatcher = hub().loop().io(channel, Sockets.readOps(channel));
         }
         if (!linkWatcher.isActive()) {
             linkWatcher.start(this::fireLinks);
@@ -216,7 +213,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
      */
     final void becameReady() {
         if (links != null && !links.isEmpty()) {
-            hub.loop().runCallback(this::fireLinks);
+            hub().loop().runCallback(this::fireLinks);
         }
     }
 
@@ -230,7 +227,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
             try {
                 r.run();
             } catch (Throwable t) {
-                hub.handleError(r, t);
+                hub().handleError(r, t);
             }
         }
     }
@@ -252,7 +249,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
 
     private IoWait writer() {
         if (writer == null) {
-            writer = new IoWait(hub, channel, writeOps);
+            writer = new IoWait(hub(), channel, SelectionKey.OP_WRITE);
         }
         return writer;
     }
@@ -281,9 +278,14 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         ((NetworkChannel) channel).bind(local);
     }
 
+    /** The hub whose greenlets may use this socket: the one that created it. */
+    final Hub hub() {
+        return reader.hub();
+    }
+
     /** Every operation starts here: on the socket's hub, and the socket open. */
     final void ensureOpen() throws ClosedChannelException {
-        hub.checkCurrent(this);
+        hub().checkCurrent(this);
         if (closed) {
             throw new ClosedChannelException();
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -34,7 +33,7 @@ public final class ListeningSocket extends AbstractSocket {
     private final ServerSocketChannel channel;
 
     private ListeningSocket(ServerSocketChannel channel) throws IOException {
-        super(channel, SelectionKey.OP_ACCEPT, 0);
+        super(channel);
         this.channel = channel;
     }
 

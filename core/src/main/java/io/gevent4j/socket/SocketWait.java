@@ -35,13 +35,33 @@ final class SocketWait {
      * @throws AsynchronousCloseException if the socket was closed meanwhile
      */
     static void await(IoWait wait, Object owner, Duration timeout, String what) throws IOException {
+        checkCanWait(wait, owner, timeout, what);
+        if (!wait.await(timeout)) {
+            throw timedOut();
+        }
+    }
+
+    /**
+     * The first half of {@link #await}, for a caller that waits on {@code wait} itself (to
+     * keep a frame out of a parked reader's stack) and throws {@link #timedOut()} when the
+     * wait returns {@code false}.
+     *
+     * @throws ConcurrentObjectUseException if another greenlet waits on {@code wait}
+     * @throws SocketTimeoutException if {@code timeout} is zero
+     */
+    static void checkCanWait(IoWait wait, Object owner, Duration timeout, String what) throws SocketTimeoutException {
         if (wait.waiting() != null) {
             throw new ConcurrentObjectUseException("this socket is already used by another greenlet for "
                     + what + ": " + wait.waiting() + " (" + owner + ")");
         }
-        if ((timeout != null && timeout.isZero()) || !wait.await(timeout)) {
-            throw new SocketTimeoutException("timed out");
+        if (timeout != null && timeout.isZero()) {
+            throw timedOut();
         }
+    }
+
+    /** What a wait whose timeout passed throws. */
+    static SocketTimeoutException timedOut() {
+        return new SocketTimeoutException("timed out");
     }
 
     /** Wakes the greenlet waiting on {@code wait} with {@link AsynchronousCloseException} and releases the wait. */

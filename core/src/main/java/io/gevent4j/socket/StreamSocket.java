@@ -42,17 +42,17 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /**
      * What a read waits for, in errors. {@link #read} and {@link #recv} wait on the reader
-     * themselves rather than through {@code awaitReadable()}: a greenlet parked in a read
-     * keeps every frame of that path in its stack while it waits, idle connections included.
-     * They checked the socket on entry, and nothing switches between that check (or a read
-     * that found the channel open) and the wait.
+     * themselves rather than through {@code awaitReadable()} or {@link SocketWait#await}: a
+     * greenlet parked in a read keeps every frame of that path in its stack while it waits,
+     * idle connections included (each frame ~17 words until the JIT compiles the path, for
+     * the greenlet's whole life). They checked the socket on entry, and nothing switches
+     * between that check (or a read that found the channel open) and the wait.
      */
     private static final String READING = "reading";
 
     /** The most bytes one write takes from a heap buffer; see {@link #writeSome}. */
     private static final int MAX_HEAP_WRITE = 1 << 20;
 
-    private final SocketChannel channel;
     /**
      * The last read got fewer bytes than it had room for, so the kernel's buffer is almost
      * surely empty: the next read waits for readiness first instead of spending a system
@@ -68,8 +68,13 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     private ChannelStreams streams;
 
     StreamSocket(SocketChannel channel) throws IOException {
-        super(channel, SelectionKey.OP_READ, SelectionKey.OP_WRITE);
-        this.channel = channel;
+        super(channel);
+    }
+
+    /** The underlying non-blocking channel, for {@code select}, {@code waitRead} and options the class lacks. */
+    @Override
+    public SocketChannel channel() {
+        return (SocketChannel) super.channel();
     }
 
     /** An unconnected TCP socket (IPv6 where the platform has it, accepting IPv4 too). */
@@ -140,13 +145,13 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     public void connect(SocketAddress remote) throws IOException {
         ensureOpen();
         Objects.requireNonNull(remote, "remote");
-        if (channel.connect(remote)) {
+        if (channel().connect(remote)) {
             return;
         }
         if (connecting == null) {
-            connecting = new IoWait(hub, channel, SelectionKey.OP_CONNECT);
+            connecting = new IoWait(hub(), channel(), SelectionKey.OP_CONNECT);
         }
-        while (!channel.finishConnect()) {
+        while (!channel().finishConnect()) {
             SocketWait.await(connecting, this, getTimeout(), "connecting");
         }
         SocketWait.close(connecting);
@@ -155,12 +160,12 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /** Whether the socket is connected. */
     public boolean isConnected() {
-        return channel.isConnected();
+        return channel().isConnected();
     }
 
     /** The address of the peer, or {@code null} if not connected. */
     public SocketAddress getRemoteAddress() throws IOException {
-        return channel.getRemoteAddress();
+        return channel().getRemoteAddress();
     }
 
     /**
@@ -179,9 +184,13 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         int n;
         while (true) {
             if (wait) {
-                SocketWait.await(reader, this, getTimeout(), READING);
+                Duration timeout = getTimeout();
+                SocketWait.checkCanWait(reader, this, timeout, READING);
+                if (!reader.await(timeout)) {
+                    throw SocketWait.timedOut();
+                }
             }
-            n = channel.read(dst);
+            n = channel().read(dst);
             if (n != 0 || !dst.hasRemaining()) {
                 break;
             }
@@ -215,7 +224,11 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         boolean wait = takeDrained();
         while (true) {
             if (wait) {
-                SocketWait.await(reader, this, getTimeout(), READING);
+                Duration timeout = getTimeout();
+                SocketWait.checkCanWait(reader, this, timeout, READING);
+                if (!reader.await(timeout)) {
+                    throw SocketWait.timedOut();
+                }
             }
             byte[] data = recvNow(maxBytes);
             if (data != null) {
@@ -234,11 +247,11 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      */
     private byte[] recvNow(int maxBytes) throws IOException {
         if (recvBuffer == null && maxBytes <= RecvBuffer.SIZE) {
-            recvBuffer = RecvBuffer.of(hub);
+            recvBuffer = RecvBuffer.of(hub());
         }
         ByteBuffer b = recvBuffer != null && maxBytes <= RecvBuffer.SIZE
                 ? recvBuffer.take(maxBytes) : ByteBuffer.allocate(maxBytes);
-        int n = channel.read(b);
+        int n = channel().read(b);
         if (n == 0) {
             return null;
         }
@@ -337,12 +350,12 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      */
     private int writeSome(ByteBuffer src) throws IOException {
         if (src.isDirect() || src.remaining() <= MAX_HEAP_WRITE) {
-            return channel.write(src);
+            return channel().write(src);
         }
         int limit = src.limit();
         src.limit(src.position() + MAX_HEAP_WRITE);
         try {
-            return channel.write(src);
+            return channel().write(src);
         } finally {
             src.limit(limit);
         }
@@ -356,13 +369,13 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     /** Ends the reading half: further reads return end of stream. */
     public void shutdownInput() throws IOException {
         ensureOpen();
-        channel.shutdownInput();
+        channel().shutdownInput();
     }
 
     /** Ends the writing half (half-close): the peer reads end of stream; this side can still read. */
     public void shutdownOutput() throws IOException {
         ensureOpen();
-        channel.shutdownOutput();
+        channel().shutdownOutput();
     }
 
     /** Whether the socket is open. */

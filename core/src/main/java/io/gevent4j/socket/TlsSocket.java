@@ -212,7 +212,7 @@ public final class TlsSocket implements ByteChannel {
             }
             ensureOpen();
             if (handshake == Handshake.RUNNING) {
-                Waiter<Void> w = new Waiter<>(socket.hub);
+                Waiter<Void> w = new Waiter<>(socket.hub());
                 handshakeWaiters.add(w);
                 try {
                     w.get();
@@ -578,7 +578,7 @@ public final class TlsSocket implements ByteChannel {
         if (closed) {
             return;
         }
-        socket.hub.checkCurrent(this);
+        socket.hub().checkCurrent(this);
         closed = true;
         try {
             if (handshake == Handshake.DONE && !socket.writerBusy() && !socket.isClosed()) {
@@ -590,7 +590,7 @@ public final class TlsSocket implements ByteChannel {
     }
 
     private void ensureOpen() throws ClosedChannelException {
-        socket.hub.checkCurrent(this);
+        socket.hub().checkCurrent(this);
         if (closed) {
             throw new ClosedChannelException();
         }
@@ -682,7 +682,7 @@ public final class TlsSocket implements ByteChannel {
             if (batch.isEmpty()) {
                 return;
             }
-            ThreadResult<Void> running = ThreadPool.of(socket.hub).spawn(() -> batch.forEach(Runnable::run));
+            ThreadResult<Void> running = ThreadPool.of(socket.hub()).spawn(() -> batch.forEach(Runnable::run));
             delegatedTasks = running;
             running.rawLink(() -> {
                 if (delegatedTasks == running) {

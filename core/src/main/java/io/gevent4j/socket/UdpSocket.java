@@ -5,7 +5,6 @@ import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
 import java.util.Objects;
 
 /**
@@ -25,7 +24,7 @@ public final class UdpSocket extends AbstractSocket {
     private final DatagramChannel channel;
 
     private UdpSocket(DatagramChannel channel) throws IOException {
-        super(channel, SelectionKey.OP_READ, SelectionKey.OP_WRITE);
+        super(channel);
         this.channel = channel;
     }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import static io.gevent4j.FreshHub.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,6 +133,56 @@ class IoWaitTest {
             for (Pipe p : new Pipe[] {a, b}) {
                 p.source().close();
                 p.sink().close();
+            }
+        });
+    }
+
+    @Test
+    void readinessAPollFoundBeforeTheWaitBeganEndsItAsReadyNotTimedOut() {
+        run(() -> {
+            Pipe p = pipe();
+            Pipe q = pipe();
+            Loop loop = Hub.current().loop();
+            try (IoWait wait = new IoWait(Hub.current(), p.source(), SelectionKey.OP_READ)) {
+                p.sink().write(ByteBuffer.wrap(new byte[] {1}));
+                assertTrue(wait.await(null), "armed, and the byte stays unread");
+                IoWatcher cancelled = loop.io(q.source(), SelectionKey.OP_READ);
+                cancelled.start(() -> { });
+                cancelled.close();
+                IoWatcher again = loop.io(q.source(), SelectionKey.OP_READ);
+                again.start(() -> { });
+                assertTrue(loop.pendingWatchers.size() > 0,
+                        "registering over a cancelled key polled from this greenlet: the armed watcher is pending");
+                assertTrue(wait.await(Duration.ofSeconds(30)), "its callback ends the next wait, as readiness");
+                again.close();
+            } finally {
+                for (Pipe pp : new Pipe[] {p, q}) {
+                    pp.source().close();
+                    pp.sink().close();
+                }
+            }
+        });
+    }
+
+    @Test
+    void aWaitWhoseSecondChannelIsClosedThrowsAndKeepsNoLoopAlive() {
+        run(() -> {
+            Pipe p = pipe();
+            Pipe q = pipe();
+            Loop loop = Hub.current().loop();
+            try (IoWait wait = new IoWait(Hub.current(), new SelectableChannel[] {p.source(), q.source()},
+                    new int[] {SelectionKey.OP_READ, SelectionKey.OP_READ})) {
+                int refs = loop.activeRefs;
+                q.source().close();
+                IllegalStateException closed = assertThrows(IllegalStateException.class, () -> wait.await(null));
+                assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+                assertEquals(refs, loop.activeRefs, "neither the armed first watcher nor the failed second keeps the loop alive");
+                assertNull(wait.waiting());
+            } finally {
+                for (Pipe pp : new Pipe[] {p, q}) {
+                    pp.source().close();
+                    pp.sink().close();
+                }
             }
         });
     }

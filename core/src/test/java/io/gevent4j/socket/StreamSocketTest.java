@@ -190,6 +190,52 @@ class StreamSocketTest {
     }
 
     @Test
+    void aGreenletParkedInRecvIsReachedByTimeoutsKillsAConcurrentRecvAndCloses() {
+        FreshHub.run(() -> {
+            StreamSocket[] p = Net.pair();
+            p[0].setTimeout(Duration.ofMillis(30));
+            assertEquals("timed out", assertThrows(SocketTimeoutException.class, () -> p[0].recv(16)).getMessage());
+            p[0].setTimeout(null);
+            assertFalse(Timeout.run(Duration.ofMillis(30), () -> {
+                try {
+                    p[0].recv(16);
+                } catch (java.io.IOException e) {
+                    throw new AssertionError(e);
+                }
+            }));
+            Greenlet<byte[]> killed = Gevent.spawn(() -> p[0].recv(16));
+            Gevent.sleep(0.01);
+            killed.kill();
+            assertTrue(killed.isDead() && killed.killed(), "killed in its wait");
+            Greenlet<byte[]> reader = Gevent.spawn(() -> p[0].recv(16));
+            Gevent.sleep(0.01);
+            assertThrows(ConcurrentObjectUseException.class, () -> p[0].recv(16));
+            p[1].sendAll("abc".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals("abc".getBytes(StandardCharsets.US_ASCII), reader.get(), "the socket stayed usable");
+            Greenlet<byte[]> closedByAGreenlet = Gevent.spawn(() -> p[0].recv(16));
+            Gevent.sleep(0.01);
+            p[0].close();
+            assertInstanceOf(AsynchronousCloseException.class,
+                    assertThrows(CompletionException.class, closedByAGreenlet::get).getCause());
+            p[1].close();
+            StreamSocket[] q = Net.pair();
+            Greenlet<byte[]> closedByAThread = Gevent.spawn(() -> q[0].recv(16));
+            Gevent.sleep(0.01);
+            Thread closer = Thread.ofPlatform().start(() -> {
+                try {
+                    q[0].close();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertInstanceOf(AsynchronousCloseException.class,
+                    assertThrows(CompletionException.class, closedByAThread::get).getCause());
+            closer.join();
+            q[1].close();
+        });
+    }
+
+    @Test
     void twoReadersOfOneSocketIsConcurrentUse() {
         FreshHub.run(() -> {
             StreamSocket[] p = Net.pair();
