@@ -127,9 +127,7 @@ public final class Loop implements AutoCloseable {
     public List<Watcher> activeWatchers() {
         checkThread();
         List<Watcher> all = new ArrayList<>();
-        for (int i = 0; i < timers.size(); i++) {
-            all.add(timers.get(i));
-        }
+        timers.forEach(all::add);
         if (!isClosed()) {
             for (SelectionKey key : selector.keys()) {
                 if (key.attachment() instanceof IoWatcher first) {

@@ -208,7 +208,11 @@ public class RawGreenlet {
         return state == DEAD;
     }
 
-    /** The thread this greenlet runs on, {@code null} before it started. */
+    /**
+     * The thread this greenlet runs on; {@code null} before it started and once its body has
+     * ended, so that a dead greenlet kept in a list holds no virtual thread (nor its
+     * continuation) and costs the garbage collector only its own record.
+     */
     public final Thread thread() {
         return thread;
     }
@@ -613,6 +617,7 @@ public class RawGreenlet {
             failure = undelivered;
         }
         exit(result, failure);
+        thread = null; // the thread ends now: a dead greenlet does not keep it reachable
     }
 
     @Override

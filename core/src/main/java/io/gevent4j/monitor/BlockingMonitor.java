@@ -106,6 +106,9 @@ public final class BlockingMonitor extends PeriodicMonitor<EventLoopBlocked> {
         } else {
             name = running.name();
             thread = running.thread();
+            if (thread == null) {
+                return; // it ended meanwhile: the loop is turning again
+            }
         }
         EventLoopBlocked event = new EventLoopBlocked(hub, name, List.of(thread.getStackTrace()),
                 blockedFor, maxBlockingTime);

@@ -4,10 +4,12 @@ import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.gevent4j.FreshHub.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -167,6 +169,24 @@ class RawGreenletTest {
             Gevent.spawn(() -> log.add("other"));
             sleeper.join();
             assertEquals(List.of("other", "slept"), log);
+        });
+    }
+
+    @Test
+    void aDeadGreenletKeepsNoThreadReachable() {
+        run(() -> {
+            AtomicReference<WeakReference<Thread>> ran = new AtomicReference<>();
+            Greenlet<Boolean> g = Gevent.spawn(() -> {
+                ran.set(new WeakReference<>(Thread.currentThread()));
+                return Greenlet.current().thread() == Thread.currentThread();
+            });
+            assertTrue(g.get(), "a running greenlet's thread is its own");
+            assertNull(g.thread(), "a dead greenlet lets go of its thread");
+            for (int i = 0; i < 50 && ran.get().get() != null; i++) {
+                System.gc();
+                Gevent.sleep(0.01);
+            }
+            assertNull(ran.get().get(), "the ended virtual thread is garbage while the greenlet is kept");
         });
     }
 }

@@ -17,7 +17,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * wakes it is paid once per round (peer: {@code gevent.sleep(0.1)}). {@code sleepers_jdk}:
  * the same shape with virtual threads of the JDK's default scheduler calling
  * {@code Thread.sleep(100)}, started and joined by a driver virtual thread.
+ * {@code sleepersOnHubs}: {@code sleepers} on every hub of a {@link io.gevent4j.hub.HubGroup}
+ * of one hub per core at once, each hub's driver spawning and joining its share (the table's
+ * "all hubs" column).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +42,7 @@ public class SleepersBench {
 
     /** Sleeping greenlets (or virtual threads) per invocation. */
     public static final int COUNT = 100_000;
+    private static final Runnable SLEEP = () -> Gevent.sleep(0.1);
 
     private Hub hub;
 
@@ -55,13 +58,12 @@ public class SleepersBench {
 
     @Benchmark
     public List<Greenlet<?>> sleepers() {
-        return Gevent.spawn(() -> {
-            List<Greenlet<?>> all = new ArrayList<>(COUNT);
-            for (int i = 0; i < COUNT; i++) {
-                all.add(Gevent.spawn(() -> Gevent.sleep(0.1)));
-            }
-            return Gevent.joinAll(all);
-        }).get();
+        return Gevent.spawn(() -> SpawnJoinBench.spawnAndJoin(COUNT, SLEEP)).get();
+    }
+
+    @Benchmark
+    public List<List<Greenlet<?>>> sleepersOnHubs(AllHubs hubs) {
+        return hubs.driveEach(COUNT, share -> SpawnJoinBench.spawnAndJoin(share, SLEEP));
     }
 
     @Benchmark

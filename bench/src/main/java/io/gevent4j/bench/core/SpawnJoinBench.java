@@ -32,7 +32,10 @@ import java.util.concurrent.TimeUnit;
  * {@code Thread.ofVirtual().start} each, then {@code join} each.
  * {@code spawnJoinFromMain}: the main greenlet itself spawns each and joins them all, as a
  * plain {@code main} does (one carrier hand-off per invocation too); peer: the JMH thread
- * starts and joins the virtual threads.
+ * starts and joins the virtual threads. {@code spawnJoinOnHubs}: {@code spawnJoin} on every
+ * hub of a {@link io.gevent4j.hub.HubGroup} of one hub per core at once, each hub's driver
+ * spawning and joining its share of the greenlets: what the JDK's default scheduler does with
+ * its one carrier per core (the table's "all hubs" column).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,13 +64,22 @@ public class SpawnJoinBench {
     @Benchmark
     @OperationsPerInvocation(COUNT)
     public List<Greenlet<?>> spawnJoin() {
-        return Gevent.spawn(() -> {
-            List<Greenlet<?>> all = new ArrayList<>(COUNT);
-            for (int i = 0; i < COUNT; i++) {
-                all.add(Gevent.spawn(EMPTY));
-            }
-            return Gevent.joinAll(all);
-        }).get();
+        return Gevent.spawn(() -> spawnAndJoin(COUNT, EMPTY)).get();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(COUNT)
+    public List<List<Greenlet<?>>> spawnJoinOnHubs(AllHubs hubs) {
+        return hubs.driveEach(COUNT, share -> spawnAndJoin(share, EMPTY));
+    }
+
+    /** What a driver greenlet does: spawns {@code count} greenlets running {@code body}, then joins them all. */
+    static List<Greenlet<?>> spawnAndJoin(int count, Runnable body) {
+        List<Greenlet<?>> all = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            all.add(Gevent.spawn(body));
+        }
+        return Gevent.joinAll(all);
     }
 
     @Benchmark

@@ -87,9 +87,11 @@ public final class TableReport {
         List<Row> rows = new ArrayList<>(List.of(
                 Row.cost("switch (two greenlets, Waiter hand-off)", "core.SwitchBench.waiter"),
                 Row.cost("a platform thread joins an empty greenlet", "core.SwitchBench.mainJoin"),
-                Row.cost("spawn+join, per greenlet (100,000)", "core.SpawnJoinBench.spawnJoin"),
+                Row.benchmark("spawn+join, per greenlet (100,000)", "core.SpawnJoinBench.spawnJoin",
+                        "core.SpawnJoinBench.spawnJoinOnHubs", "core.SpawnJoinBench.spawnJoin"),
                 Row.cost("bytes per blocked greenlet (100,000)", "core.MemoryMeasure.blocked"),
-                Row.cost("100,000 x sleep(0.1), total", "core.SleepersBench.sleepers")));
+                Row.benchmark("100,000 x sleep(0.1), total", "core.SleepersBench.sleepers",
+                        "core.SleepersBench.sleepersOnHubs", "core.SleepersBench.sleepers")));
         for (int conns : new int[] {1, 100}) {
             String peers = "net.EchoBench.echo:conns=" + conns;
             rows.add(Row.benchmark("java.net.Socket round trip in a greenlet, " + conns + (conns == 1 ? " conn" : " conns"),

@@ -69,6 +69,22 @@ class TableReportTest {
     }
 
     @Test
+    void theSpawnJoinAndSleepersRowsTakeAllHubsFromTheirOnHubsBenchmark() {
+        TableReport report = new TableReport();
+        report.add("RESULT core.SpawnJoinBench.spawnJoin jdk 800.0 ns");
+        report.add("RESULT core.SpawnJoinBench.spawnJoin gevent4j 1000.0 ns");
+        report.add("RESULT core.SpawnJoinBench.spawnJoinOnHubs gevent4j 400.0 ns");
+        report.add("RESULT core.SleepersBench.sleepers jdk 270000000.0 ns");
+        report.add("RESULT core.SleepersBench.sleepers gevent4j 360000000.0 ns");
+        report.add("RESULT core.SleepersBench.sleepersOnHubs gevent4j 180000000.0 ns");
+        String table = report.render(false);
+        String spawnJoin = row(table, "spawn+join, per greenlet (100,000)");
+        assertTrue(spawnJoin.matches(".*\\s0\\.80 jdk\\s+2\\.00 jdk"), spawnJoin);
+        String sleepers = row(table, "100,000 x sleep(0.1), total");
+        assertTrue(sleepers.matches(".*\\s0\\.75 jdk\\s+1\\.50 jdk"), sleepers);
+    }
+
+    @Test
     void idleRowsAreNamedAfterTheirConnectionCount() {
         TableReport report = new TableReport();
         report.add("RESULT table.idle:conns=18000.rss netty 2500.0 B");
