@@ -147,15 +147,20 @@ public final class IoWait implements AutoCloseable, Runnable {
         }
         RawGreenlet self = RawGreenlet.current();
         outcome = WAITING;
-        for (int i = 0; i < channelCount(); i++) {
-            IoWatcher w = watcher(i);
-            if (w != null) {
-                w.clearReadyOps();
-                if (!w.isActive()) {
-                    w.start(this);
+        try {
+            for (int i = 0; i < channelCount(); i++) {
+                IoWatcher w = watcher(i);
+                if (w != null) {
+                    w.clearReadyOps();
+                    if (!w.isActive()) {
+                        w.start(this);
+                    }
+                    w.ref();
                 }
-                w.ref();
             }
+        } catch (RuntimeException | Error e) {
+            unrefWatchers(); // those armed before the one that failed (a closed channel) keep no loop alive
+            throw e;
         }
         timed = timeout != null;
         if (timed) {
@@ -168,14 +173,18 @@ public final class IoWait implements AutoCloseable, Runnable {
     /** {@link #await} after its park, however it ended: un-references the watchers and stops the timer. */
     private void finish() {
         waiting = null;
+        unrefWatchers();
+        if (timed) {
+            timer.stop();
+        }
+    }
+
+    private void unrefWatchers() {
         for (int i = 0; i < channelCount(); i++) {
             IoWatcher w = watcher(i);
             if (w != null) {
                 w.unref();
             }
-        }
-        if (timed) {
-            timer.stop();
         }
     }
 

@@ -36,9 +36,10 @@ public abstract sealed class Watcher implements AutoCloseable
 
     /**
      * Makes the watcher active with {@code callback}; starting an active watcher replaces
-     * its callback.
+     * its callback. A start that throws leaves the watcher inactive.
      *
-     * @throws IllegalStateException if the watcher is closed or called off the hub's thread
+     * @throws IllegalStateException if the watcher is closed, its channel is closed, or called
+     *         off the hub's thread
      */
     public void start(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
@@ -52,7 +53,15 @@ public abstract sealed class Watcher implements AutoCloseable
             if (ref) {
                 loop.activeRefs++;
             }
-            onStart();
+            try {
+                onStart();
+            } catch (RuntimeException | Error e) {
+                active = false; // a watcher that could not start keeps no loop alive
+                if (ref) {
+                    loop.activeRefs--;
+                }
+                throw e;
+            }
         }
     }
 

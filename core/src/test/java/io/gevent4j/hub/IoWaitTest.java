@@ -13,6 +13,7 @@ import java.time.Duration;
 import static io.gevent4j.FreshHub.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,6 +155,29 @@ class IoWaitTest {
                         "registering over a cancelled key polled from this greenlet: the armed watcher is pending");
                 assertTrue(wait.await(Duration.ofSeconds(30)), "its callback ends the next wait, as readiness");
                 again.close();
+            } finally {
+                for (Pipe pp : new Pipe[] {p, q}) {
+                    pp.source().close();
+                    pp.sink().close();
+                }
+            }
+        });
+    }
+
+    @Test
+    void aWaitWhoseSecondChannelIsClosedThrowsAndKeepsNoLoopAlive() {
+        run(() -> {
+            Pipe p = pipe();
+            Pipe q = pipe();
+            Loop loop = Hub.current().loop();
+            try (IoWait wait = new IoWait(Hub.current(), new SelectableChannel[] {p.source(), q.source()},
+                    new int[] {SelectionKey.OP_READ, SelectionKey.OP_READ})) {
+                int refs = loop.activeRefs;
+                q.source().close();
+                IllegalStateException closed = assertThrows(IllegalStateException.class, () -> wait.await(null));
+                assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+                assertEquals(refs, loop.activeRefs, "neither the armed first watcher nor the failed second keeps the loop alive");
+                assertNull(wait.waiting());
             } finally {
                 for (Pipe pp : new Pipe[] {p, q}) {
                     pp.source().close();

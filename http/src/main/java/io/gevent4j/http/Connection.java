@@ -3,6 +3,8 @@ package io.gevent4j.http;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
+import io.gevent4j.Gevent;
+import io.gevent4j.hub.Loop;
 
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -16,7 +18,9 @@ import java.time.Duration;
  * One accepted connection, served by its own greenlet ({@link #serve()}): reads request
  * heads, runs one exchange at a time (pipelined requests are answered in order), keeps the
  * connection alive as HTTP/1.1 and 1.0 allow, and answers refused requests with their status
- * before closing. While it waits for the next request it holds no buffer. Hub-thread only;
+ * before closing. While it waits for the next request it holds no buffer. After
+ * {@value #MAX_EXCHANGES_IN_A_ROW} exchanges answered without a switch it yields (gevent's
+ * {@code sleep(0)}), so a pipelining client shares the hub fairly. Hub-thread only;
  * {@link #serve()} runs in the connection's greenlet, the rest in any greenlet of the hub.
  */
 final class Connection {
@@ -25,6 +29,13 @@ final class Connection {
     /** Unread request body bytes read and dropped after the handler so the connection can be reused. */
     private static final long DRAIN_LIMIT = 64 * 1024;
     private static final Duration LINGER = Duration.ofSeconds(2);
+    /**
+     * How many exchanges a connection answers in a row without its greenlet switching (their
+     * requests were buffered already: pipelined, or streamed faster than they are answered)
+     * before it lets every other ready greenlet of the hub run once: one client must not hold
+     * the hub while a thousand others wait.
+     */
+    private static final int MAX_EXCHANGES_IN_A_ROW = 16;
 
     private final ServerCore server;
     private final HubConnections here;
@@ -37,15 +48,15 @@ final class Connection {
     private boolean busy;
     private boolean draining;
 
-    Connection(ServerCore server, HubConnections here, Transport transport) throws IOException {
+    Connection(ServerCore server, HubConnections here, Transport transport, InetSocketAddress remote, InetSocketAddress local) {
         this.server = server;
         this.here = here;
         this.transport = transport;
         this.limits = server.limits();
-        this.in = new ConnectionInput(transport, here.pool(), here.scratch());
         this.out = new ConnectionOutput(transport, here.pool(), limits.ioTimeout());
-        this.remote = (InetSocketAddress) transport.socket().getRemoteAddress();
-        this.local = (InetSocketAddress) transport.socket().getLocalAddress();
+        this.in = new ConnectionInput(transport, out, here.pool(), here.scratch());
+        this.remote = remote;
+        this.local = local;
     }
 
     /** Serves requests until the client closes, a request is refused, or the server stops. */
@@ -54,11 +65,22 @@ final class Connection {
             transport.socket().setOption(StandardSocketOptions.TCP_NODELAY, true);
             transport.setTimeout(limits.headerTimeout());
             transport.handshake();
+            Loop loop = here.loop();
+            long turns = loop.turns();
+            int inARow = 0;
             boolean again = true;
             while (again && !draining) {
+                if (loop.turns() != turns) {
+                    inARow = 0;
+                } else if (++inARow == MAX_EXCHANGES_IN_A_ROW) {
+                    Gevent.sleep(Duration.ZERO);
+                    inARow = 0;
+                }
+                turns = loop.turns();
                 RequestHead head = readHead();
                 again = head != null && exchange(head);
             }
+            out.finish();
         } catch (HttpStatusException e) {
             refuse(e);
         } catch (IOException e) {
@@ -80,8 +102,10 @@ final class Connection {
 
     /**
      * The server is stopping while this connection waits between exchanges: its wait for the
-     * next request ends at once (the read side is shut down). A request whose bytes arrived
-     * already is still served, with {@code Connection: close}.
+     * next request ends at once (the read side is shut down). A request already read into the
+     * connection's buffer is still served, with {@code Connection: close}; one still in the
+     * kernel's buffer is not (the read side returns end of stream, and the close with unread
+     * bytes resets the client), as the JDK's {@code HttpServer.stop} drops it too.
      */
     void endIdleWait() {
         try {
@@ -103,8 +127,9 @@ final class Connection {
         return local;
     }
 
-    String date() {
-        return here.date().header();
+    /** The response's {@code Date} header line, CRLF included; not to be changed. */
+    byte[] dateLine() {
+        return here.date().headerLine();
     }
 
     /**
@@ -134,14 +159,17 @@ final class Connection {
     }
 
     private RequestHead readRestOfHead() throws IOException {
-        long deadline = System.nanoTime() + limits.headerTimeout().toNanos();
+        long deadline = 0;
         int scanned = 0;
         for (;;) {
             int end = RequestParser.headEnd(in.array(), in.start(), in.end(), scanned, limits);
             if (end >= 0) {
-                RequestHead head = RequestParser.parse(in.array(), in.start(), end, limits);
+                RequestHead head = RequestParser.parse(in.array(), in.start(), end, limits, here.targets());
                 in.consume(end - in.start());
                 return head;
+            }
+            if (scanned == 0) {
+                deadline = System.nanoTime() + limits.headerTimeout().toNanos();
             }
             scanned = in.available();
             long left = deadline - System.nanoTime();
@@ -191,7 +219,9 @@ final class Connection {
         } catch (IOException e) {
             again = false;
         }
-        out.finish();
+        if (!again || in.available() == 0) {
+            out.finish();
+        }
         busy = false;
         if (AccessLog.enabled()) {
             HttpPrincipal p = exchange.getPrincipal();
@@ -205,10 +235,10 @@ final class Connection {
     private void refuse(HttpStatusException e) {
         LOG.log(Level.DEBUG, () -> "refused a request from " + remote + ": " + e.getMessage());
         try {
-            Headers headers = new Headers();
+            Headers headers = new ResponseHeaders();
             headers.set("Connection", "close");
             headers.set("Content-length", "0");
-            ResponseHead.write(out, e.status(), headers, date());
+            ResponseHead.write(out, e.status(), headers, dateLine());
             out.finish();
             if (AccessLog.enabled()) {
                 AccessLog.log(remote, null, here.date().logTimestamp(), "-", e.status(), 0);

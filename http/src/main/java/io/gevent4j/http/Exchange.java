@@ -32,7 +32,7 @@ final class Exchange extends HttpExchange {
     private final RequestHead head;
     private final HttpContext context;
     private final Headers requestHeaders;
-    private final Headers responseHeaders = new Headers();
+    private final Headers responseHeaders = new ResponseHeaders();
     private final RequestBody requestBody;
     private final ResponseBody responseBody;
     private final ConnectionOutput out;
@@ -52,7 +52,7 @@ final class Exchange extends HttpExchange {
         this.out = out;
         this.requestHeaders = head.headers();
         this.requestBody = new RequestBody(in, head, limits, head.expectContinue() ? this::sendContinue : null);
-        this.responseBody = new ResponseBody(out);
+        this.responseBody = new ResponseBody(out, in);
         this.userIn = requestBody;
         this.userOut = responseBody;
     }
@@ -153,7 +153,7 @@ final class Exchange extends HttpExchange {
         }
         status = code;
         responseBody.begin(framing, Math.max(responseLength, 0));
-        ResponseHead.write(out, code, responseHeaders, connection.date());
+        ResponseHead.write(out, code, responseHeaders, connection.dateLine());
         if (framing != ResponseBody.Framing.FIXED) {
             out.flush();
         }

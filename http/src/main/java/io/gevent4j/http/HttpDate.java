@@ -1,13 +1,14 @@
 package io.gevent4j.http;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * The {@code Date} header's value (IMF-fixdate) and the access log's timestamp, formatted
- * once per second rather than per response. One per server; hub-thread only.
+ * The {@code Date} header's line (IMF-fixdate) and the access log's timestamp, formatted
+ * once per second rather than per response. One per server and hub; hub-thread only.
  */
 final class HttpDate {
 
@@ -17,13 +18,13 @@ final class HttpDate {
             .withZone(ZoneOffset.UTC);
 
     private long second = Long.MIN_VALUE;
-    private String imf;
+    private byte[] line;
     private String clf;
 
-    /** Now, as the {@code Date} header shows it. */
-    String header() {
+    /** Now, as the response's {@code Date} header line: {@code Date: Sat, 05 Dec 2026 04:45:10 GMT} and CRLF. Not to be changed. */
+    byte[] headerLine() {
         refresh();
-        return imf;
+        return line;
     }
 
     /** Now, as Common Log Format shows it ({@code 04/Dec/2026:20:45:10 +0000}). */
@@ -37,7 +38,7 @@ final class HttpDate {
         if (now != second) {
             second = now;
             Instant instant = Instant.ofEpochSecond(now);
-            imf = IMF.format(instant);
+            line = ("Date: " + IMF.format(instant) + "\r\n").getBytes(StandardCharsets.US_ASCII);
             clf = CLF.format(instant);
         }
     }

@@ -1,5 +1,8 @@
 package io.gevent4j.http;
 
+import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.Loop;
+
 import java.nio.ByteBuffer;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,7 +11,7 @@ import java.util.function.Consumer;
 
 /**
  * A server's connections on one hub and what they share there: the buffer pool, the scratch
- * buffer every read lands in, and the cached date. A server served by one hub has one; a
+ * buffer every read lands in, the cached date and the request targets seen lately. A server served by one hub has one; a
  * server spread over a {@link io.gevent4j.hub.HubGroup} has one per hub of the group, so
  * that nothing here is shared between threads. Once the server stops and the hub's last
  * connection has ended, the record is released (the server drops it, with its buffers).
@@ -17,8 +20,10 @@ import java.util.function.Consumer;
 final class HubConnections {
 
     private final Consumer<HubConnections> release;
+    private final Loop loop = Hub.current().loop();
     private final BufferPool pool = new BufferPool();
     private final HttpDate date = new HttpDate();
+    private final RequestTargets targets = new RequestTargets();
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(BufferPool.SIZE);
     private final Set<Connection> connections = new LinkedHashSet<>();
     private boolean draining;
@@ -28,12 +33,21 @@ final class HubConnections {
         this.release = release;
     }
 
+    /** The loop of the hub these connections live on. */
+    Loop loop() {
+        return loop;
+    }
+
     BufferPool pool() {
         return pool;
     }
 
     HttpDate date() {
         return date;
+    }
+
+    RequestTargets targets() {
+        return targets;
     }
 
     ByteBuffer scratch() {
@@ -52,6 +66,15 @@ final class HubConnections {
     void remove(Connection c) {
         connections.remove(c);
         releaseIfDone();
+    }
+
+    /**
+     * The server began stopping before this record was made: each connection is drained as
+     * it is added, and the record is released once the last has ended (not before the first
+     * was added).
+     */
+    void drainFromStart() {
+        draining = true;
     }
 
     /**

@@ -2,39 +2,40 @@ package io.gevent4j.http;
 
 import com.sun.net.httpserver.Headers;
 
-import java.util.Collection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * A request's header fields as handlers see them: a {@link Headers} that refuses every
- * change with {@link UnsupportedOperationException}, views and value lists included, built
- * once from the parsed fields without the copies {@link Headers#of(Map)} makes (the largest
- * cost per request in a profile of a hello-world exchange). Immutable; any thread may read it.
+ * change with {@link UnsupportedOperationException}, views and value lists included. It
+ * keeps a copy of the head's header lines, which {@link RequestParser} validated already,
+ * and builds the map of fields only when a handler first reads it: a handler that never
+ * looks at the request headers costs one small array per request, not a map, its lists and
+ * its strings. Keys are spelled as {@link Headers} spells them (first letter upper case,
+ * the rest lower); lookups ignore case as {@link Headers}' do. Immutable; any thread may
+ * read it (the map is built at most once per thread that races to build it, and published
+ * safely).
  */
-final class RequestHeaders extends Headers {
+final class RequestHeaders extends HeaderFields {
 
-    private final Map<String, List<String>> view;
-    private final boolean sealed;
+    /** The header lines, each {@code name ":" OWS value OWS CRLF}, without the blank line that ends the head. */
+    private final byte[] lines;
+    private volatile Map<String, List<String>> fields;
 
-    /** @param fields keys as {@link Headers} spells them; taken over, not copied: nothing may change them later */
-    RequestHeaders(Map<String, List<String>> fields) {
-        fields.replaceAll((name, values) -> Collections.unmodifiableList(values));
-        fields.forEach(super::put);
-        this.view = Collections.unmodifiableMap(fields);
-        this.sealed = true;
+    /** @param lines validated header lines (see the field); taken over, not copied */
+    RequestHeaders(byte[] lines) {
+        this.lines = lines;
     }
 
     @Override
     public List<String> put(String key, List<String> value) {
-        if (sealed) {
-            throw refused();
-        }
-        return super.put(key, value);
+        throw refused();
     }
 
     @Override
@@ -109,18 +110,48 @@ final class RequestHeaders extends Headers {
     }
 
     @Override
-    public Set<String> keySet() {
-        return view.keySet();
+    public boolean isEmpty() {
+        return lines.length == 0;
     }
 
     @Override
-    public Collection<List<String>> values() {
-        return view.values();
+    Map<String, List<String>> fields() {
+        Map<String, List<String>> f = fields;
+        if (f == null) {
+            f = parse(lines);
+            fields = f;
+        }
+        return f;
     }
 
-    @Override
-    public Set<Map.Entry<String, List<String>>> entrySet() {
-        return view.entrySet();
+    /** The fields of validated header lines, as an unmodifiable map of unmodifiable lists. */
+    private static Map<String, List<String>> parse(byte[] a) {
+        Map<String, List<String>> map = new HashMap<>();
+        int i = 0;
+        while (i < a.length) {
+            int nameStart = i;
+            while (a[i] != ':') {
+                i++;
+            }
+            String name = HeaderNames.canonical(a, nameStart, i);
+            i++;
+            while (a[i] == ' ' || a[i] == '\t') {
+                i++;
+            }
+            int valueStart = i;
+            while (a[i] != '\r') {
+                i++;
+            }
+            int valueEnd = i;
+            while (valueEnd > valueStart && (a[valueEnd - 1] == ' ' || a[valueEnd - 1] == '\t')) {
+                valueEnd--;
+            }
+            map.computeIfAbsent(name, k -> new ArrayList<>(1))
+                    .add(new String(a, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
+            i += 2;
+        }
+        map.replaceAll((name, values) -> Collections.unmodifiableList(values));
+        return Collections.unmodifiableMap(map);
     }
 
     private static UnsupportedOperationException refused() {

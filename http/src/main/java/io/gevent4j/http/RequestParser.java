@@ -1,21 +1,16 @@
 package io.gevent4j.http;
 
-import com.sun.net.httpserver.Headers;
-
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
- * Parses a request head straight from the connection's bytes (RFC 9112, strictly): one pass,
- * no intermediate line strings, the names of common header fields shared rather than
- * allocated. Everything the limits or the smuggling defences refuse is an
- * {@link HttpStatusException} with its status. Stateless; any thread.
+ * Parses a request head straight from the connection's bytes (RFC 9112, strictly): one pass
+ * that validates every line and reads the fields that frame the body and the connection,
+ * with no intermediate strings; the handler's {@link RequestHeaders} keep a copy of the
+ * header lines and make their map only if the handler reads them, and a target seen before
+ * reuses its string and {@link java.net.URI} ({@link RequestTargets}). Everything the
+ * limits or the smuggling defences refuse is an {@link HttpStatusException} with its
+ * status. Stateless; any thread (each caller brings its own {@link RequestTargets}).
  *
  * <p>Refused with 400: a bare LF anywhere in the head; a request line that is not {@code METHOD SP TARGET SP HTTP/D.D CRLF};
  * a target with bytes outside visible ASCII or that is not a URI; a header name that is not
@@ -28,20 +23,12 @@ import java.util.Map;
  */
 final class RequestParser {
 
-    private static final String[] KNOWN = {
-        "Host", "Connection", "Content-length", "Transfer-encoding", "Expect", "Content-type",
-        "User-agent", "Accept", "Accept-encoding", "Accept-language", "Cookie", "Authorization",
-        "Referer", "Cache-control", "Upgrade", "Origin", "Pragma", "Keep-alive", "Te", "Trailer",
-    };
-    private static final int HOST = 0, CONNECTION = 1, CONTENT_LENGTH = 2, TRANSFER_ENCODING = 3, EXPECT = 4;
-    private static final byte[][] KNOWN_BYTES = new byte[KNOWN.length][];
     /** {@code TCHAR[b]}: byte {@code b} may appear in a token (method, header name). */
     private static final boolean[] TCHAR = new boolean[256];
+    private static final byte[] CLOSE = "close".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE = "keep-alive".getBytes(StandardCharsets.US_ASCII);
 
     static {
-        for (int i = 0; i < KNOWN.length; i++) {
-            KNOWN_BYTES[i] = KNOWN[i].toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-        }
         for (int b = '0'; b <= '9'; b++) TCHAR[b] = true;
         for (int b = 'a'; b <= 'z'; b++) TCHAR[b] = true;
         for (int b = 'A'; b <= 'Z'; b++) TCHAR[b] = true;
@@ -89,11 +76,13 @@ final class RequestParser {
     }
 
     /**
-     * Parses the head {@code a[from, end)}, which ends with its blank line.
+     * Parses the head {@code a[from, end)}, which ends with its blank line; its target is
+     * looked up in, and added to, {@code targets}.
      *
      * @throws HttpStatusException if the head is refused
      */
-    static RequestHead parse(byte[] a, int from, int end, HttpServerLimits limits) throws HttpStatusException {
+    static RequestHead parse(byte[] a, int from, int end, HttpServerLimits limits, RequestTargets targets)
+            throws HttpStatusException {
         int lineEnd = indexOf(a, from, end, (byte) '\n');
         if (lineEnd - 1 - from > limits.maxRequestLineBytes()) {
             throw new HttpStatusException(414, "request line longer than " + limits.maxRequestLineBytes() + " bytes");
@@ -116,23 +105,17 @@ final class RequestParser {
         if (i == targetStart || a[i] != ' ') {
             throw bad("malformed request target");
         }
-        String target = new String(a, targetStart, i - targetStart, StandardCharsets.ISO_8859_1);
+        RequestTargets.Target target = targets.get(a, targetStart, i);
         int minor = version(a, i + 1, lineEnd - 1);
-        URI uri;
-        try {
-            uri = new URI(target);
-        } catch (URISyntaxException e) {
-            throw bad("request target is not a URI");
-        }
-        return headers(a, lineEnd + 1, end, limits, method, target, uri, minor);
+        return headers(a, lineEnd + 1, end, limits, method, target, minor);
     }
 
-    private static RequestHead headers(byte[] a, int i, int end, HttpServerLimits limits, String method,
-                                       String target, URI uri, int minor) throws HttpStatusException {
-        Map<String, List<String>> fields = new HashMap<>();
+    private static RequestHead headers(byte[] a, int first, int end, HttpServerLimits limits, String method,
+                                       RequestTargets.Target target, int minor) throws HttpStatusException {
         int count = 0, hosts = 0, encodings = 0;
         long contentLength = -1;
         boolean chunked = false, close = false, keepAlive = false, expectContinue = false;
+        int i = first;
         while (!(a[i] == '\r' && a[i + 1] == '\n')) {
             if (a[i] == ' ' || a[i] == '\t') {
                 throw bad("obs-fold (a header line starting with whitespace)");
@@ -147,8 +130,7 @@ final class RequestParser {
             if (i == nameStart || a[i] != ':') {
                 throw bad(a[i] == ' ' || a[i] == '\t' ? "whitespace before a header's colon" : "malformed header name");
             }
-            int known = known(a, nameStart, i);
-            String name = known >= 0 ? KNOWN[known] : canonicalName(a, nameStart, i);
+            int known = HeaderNames.known(a, nameStart, i);
             i++;
             while (a[i] == ' ' || a[i] == '\t') {
                 i++;
@@ -166,27 +148,29 @@ final class RequestParser {
             while (valueEnd > valueStart && (a[valueEnd - 1] == ' ' || a[valueEnd - 1] == '\t')) {
                 valueEnd--;
             }
-            String value = new String(a, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
             i += 2;
-            fields.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
             switch (known) {
-                case HOST -> hosts++;
-                case CONTENT_LENGTH -> contentLength = contentLength(value, contentLength, limits);
-                case TRANSFER_ENCODING -> {
+                case HeaderNames.HOST -> hosts++;
+                case HeaderNames.CONTENT_LENGTH -> contentLength = contentLength(a, valueStart, valueEnd, contentLength, limits);
+                case HeaderNames.TRANSFER_ENCODING -> {
+                    String value = latin1(a, valueStart, valueEnd);
                     encodings++;
                     chunked = value.equalsIgnoreCase("chunked");
                     if (!chunked || encodings > 1) {
                         throw bad("Transfer-Encoding other than a single chunked: " + value);
                     }
                 }
-                case CONNECTION -> {
-                    for (String token : value.split(",")) {
-                        String t = token.strip();
-                        close |= t.equalsIgnoreCase("close");
-                        keepAlive |= t.equalsIgnoreCase("keep-alive");
+                case HeaderNames.CONNECTION -> {
+                    for (int t = valueStart; t < valueEnd; ) {
+                        int comma = indexOf(a, t, valueEnd, (byte) ',');
+                        int tokenEnd = comma < 0 ? valueEnd : comma;
+                        close |= isToken(a, t, tokenEnd, CLOSE);
+                        keepAlive |= isToken(a, t, tokenEnd, KEEP_ALIVE);
+                        t = tokenEnd + 1;
                     }
                 }
-                case EXPECT -> {
+                case HeaderNames.EXPECT -> {
+                    String value = latin1(a, valueStart, valueEnd);
                     if (!value.equalsIgnoreCase("100-continue")) {
                         throw new HttpStatusException(417, "unsupported expectation: " + value);
                     }
@@ -201,21 +185,37 @@ final class RequestParser {
         if (minor == 1 ? hosts != 1 : hosts > 1) {
             throw bad(hosts == 0 ? "HTTP/1.1 request without Host" : "several Host headers");
         }
-        return new RequestHead(method, target, uri, minor, new RequestHeaders(fields), Math.max(contentLength, 0), chunked,
+        RequestHeaders headers = new RequestHeaders(Arrays.copyOfRange(a, first, i));
+        return new RequestHead(method, target.text(), target.uri(), minor, headers, Math.max(contentLength, 0), chunked,
                 close, keepAlive, expectContinue);
     }
 
-    private static long contentLength(String value, long previous, HttpServerLimits limits) throws HttpStatusException {
-        if (value.isEmpty() || value.length() > 18) {
-            throw bad("malformed Content-Length: " + value);
+    /** Whether {@code a[from, to)}, without the whitespace around it, is {@code lower} ignoring case. */
+    private static boolean isToken(byte[] a, int from, int to, byte[] lower) {
+        while (from < to && (a[from] == ' ' || a[from] == '\t')) {
+            from++;
+        }
+        while (to > from && (a[to - 1] == ' ' || a[to - 1] == '\t')) {
+            to--;
+        }
+        return to - from == lower.length && HeaderNames.equalsLowerCase(a, from, lower);
+    }
+
+    private static String latin1(byte[] a, int from, int to) {
+        return new String(a, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    private static long contentLength(byte[] a, int from, int to, long previous, HttpServerLimits limits)
+            throws HttpStatusException {
+        if (from == to || to - from > 18) {
+            throw bad("malformed Content-Length: " + latin1(a, from, to));
         }
         long n = 0;
-        for (int k = 0; k < value.length(); k++) {
-            char c = value.charAt(k);
-            if (c < '0' || c > '9') {
-                throw bad("malformed Content-Length: " + value);
+        for (int k = from; k < to; k++) {
+            if (!digit(a[k])) {
+                throw bad("malformed Content-Length: " + latin1(a, from, to));
             }
-            n = n * 10 + (c - '0');
+            n = n * 10 + (a[k] - '0');
         }
         if (previous >= 0 && previous != n) {
             throw bad("differing Content-Lengths");
@@ -250,45 +250,6 @@ final class RequestParser {
             return "HEAD";
         }
         return new String(a, from, n, StandardCharsets.US_ASCII);
-    }
-
-    /** The header name {@code a[from, to)} as {@link Headers} spells keys: first letter upper case, the rest lower. */
-    private static String canonicalName(byte[] a, int from, int to) {
-        byte[] name = Arrays.copyOfRange(a, from, to);
-        for (int j = 0; j < name.length; j++) {
-            int b = name[j];
-            if (j == 0 && b >= 'a' && b <= 'z') {
-                name[j] = (byte) (b - ('a' - 'A'));
-            } else if (j > 0 && b >= 'A' && b <= 'Z') {
-                name[j] = (byte) (b + ('a' - 'A'));
-            }
-        }
-        return new String(name, StandardCharsets.ISO_8859_1);
-    }
-
-    /** The index in {@link #KNOWN} of the header name {@code a[from, to)}, ignoring case, or -1. */
-    private static int known(byte[] a, int from, int to) {
-        int n = to - from;
-        for (int k = 0; k < KNOWN_BYTES.length; k++) {
-            byte[] name = KNOWN_BYTES[k];
-            if (name.length == n && equalsLowerCase(a, from, name)) {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean equalsLowerCase(byte[] a, int from, byte[] lower) {
-        for (int j = 0; j < lower.length; j++) {
-            int b = a[from + j];
-            if (b >= 'A' && b <= 'Z') {
-                b += 'a' - 'A';
-            }
-            if (b != lower[j]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean digit(byte b) {

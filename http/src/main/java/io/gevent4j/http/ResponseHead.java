@@ -67,13 +67,14 @@ final class ResponseHead {
         return false;
     }
 
-    /** Writes the head of a {@code code} response (100 to 999) with {@code headers} (already validated) and {@code date}. */
-    static void write(ConnectionOutput out, int code, Headers headers, String date) throws IOException {
+    /**
+     * Writes the head of a {@code code} response (100 to 999) with {@code headers} (already
+     * validated) and {@code dateLine}, the {@code Date} field's line with its CRLF.
+     */
+    static void write(ConnectionOutput out, int code, Headers headers, byte[] dateLine) throws IOException {
         byte[] line = STATUS_LINES[code];
         out.write(line, 0, line.length);
-        out.writeLatin1("Date: ");
-        out.writeLatin1(date);
-        out.writeLatin1("\r\n");
+        out.write(dateLine, 0, dateLine.length);
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
             if (e.getKey().equalsIgnoreCase("Date")) {
                 continue;

@@ -231,7 +231,8 @@ final class ServerCore {
 
     /**
      * This hub's connections of the server, in a record made on the hub's first connection;
-     * one made once stopping began is drained at once.
+     * one made once stopping began drains each connection as it is added, and is released
+     * when the last has ended (the caller adds one at once).
      */
     private HubConnections connectionsHere() {
         Hub hub = Hub.current();
@@ -240,7 +241,7 @@ final class ServerCore {
             here = new HubConnections(released -> connections.remove(hub, released));
             connections.put(hub, here);
             if (stopping) {
-                here.drainAll();
+                here.drainFromStart();
             }
         }
         return here;
@@ -278,8 +279,9 @@ final class ServerCore {
             TlsParameters params = new TlsParameters(tls, (InetSocketAddress) peer);
             secure = TlsSocket.server(socket, tls.getSSLContext(), params::configure);
         }
+        InetSocketAddress local = (InetSocketAddress) socket.getLocalAddress();
         HubConnections here = connectionsHere();
-        Connection c = new Connection(this, here, new Transport(socket, secure));
+        Connection c = new Connection(this, here, new Transport(socket, secure), (InetSocketAddress) peer, local);
         here.add(c);
         c.serve();
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Connections served side by side on one hub: a connection whose read waits while others
@@ -31,7 +32,14 @@ class ConcurrentConnectionsTest {
     /** How long {@code /slow} takes: long enough for another connection's request to arrive meanwhile. */
     private static final long SLOW_MILLIS = 300;
 
+    /** How many requests the pipelining client sends behind its gate: more than the loop's busy polls could leave unseen. */
+    private static final int PIPELINED = 2000;
+
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The paths {@code /order/...} answered, in the order the server answered them. */
+    private final List<String> answered = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** What {@code /order/gate} runs before it answers. */
+    private volatile Runnable gate = () -> { };
     private HttpServer server;
     private InetSocketAddress address;
 
@@ -47,6 +55,13 @@ class ConcurrentConnectionsTest {
                 Thread.currentThread().interrupt();
             }
             ExchangeTest.send(ex, 200, "slow");
+        });
+        server.createContext("/order", ex -> {
+            if (ex.getRequestURI().getPath().equals("/order/gate")) {
+                gate.run();
+            }
+            answered.add(ex.getRequestURI().getPath());
+            ExchangeTest.send(ex, 200, "ok");
         });
         server.createContext("/refuse", ex -> {
             try (ex) {
@@ -87,6 +102,54 @@ class ConcurrentConnectionsTest {
             }
             assertEquals("ok /next", c.read().text());
         }
+    }
+
+    /**
+     * A client that pipelines {@value #PIPELINED} requests does not hold the hub: another
+     * connection's request, which arrives while the first is answered from bytes already
+     * buffered (the gate handler sends it and waits for it without letting the hub switch),
+     * is answered before the last of them.
+     */
+    @Test
+    void aPipeliningClientSharesTheHubWithAnotherConnection() throws Exception {
+        try (RawClient other = new RawClient(address); RawClient pipelining = new RawClient(address)) {
+            assertAnswered(other, "/first");
+            StringBuilder batch = new StringBuilder("GET /order/gate HTTP/1.1\r\nHost: x\r\n\r\n");
+            for (int i = 0; i < PIPELINED; i++) {
+                batch.append("GET /order/p").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+            }
+            gate = () -> {
+                java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        other.send("GET /order/other HTTP/1.1\r\nHost: x\r\n\r\n");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    } finally {
+                        sent.set(true);
+                    }
+                });
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!sent.get() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait(); // waits without letting the hub switch
+                }
+            };
+            try (ExecutorService reader = Executors.newSingleThreadExecutor()) {
+                Future<Integer> responses = reader.submit(() -> {
+                    int n = 0;
+                    while (n < PIPELINED + 1 && pipelining.read() != null) {
+                        n++;
+                    }
+                    return n;
+                });
+                pipelining.send(batch.toString());
+                assertEquals("ok", other.read().text());
+                assertEquals(PIPELINED + 1, responses.get());
+            }
+        }
+        int other = answered.indexOf("/order/other");
+        int last = answered.indexOf("/order/p" + (PIPELINED - 1));
+        assertTrue(other >= 0 && other < last, "answered " + other + " of the pipelined before the other connection's request");
     }
 
     /**

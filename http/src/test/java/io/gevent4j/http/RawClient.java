@@ -17,7 +17,7 @@ final class RawClient implements AutoCloseable {
     RawClient(InetSocketAddress address) throws IOException {
         socket = new Socket(address.getAddress(), address.getPort());
         socket.setSoTimeout(20_000);
-        in = socket.getInputStream();
+        in = new java.io.BufferedInputStream(socket.getInputStream());
     }
 
     RawClient send(String s) throws IOException {

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * inserted separators and control bytes, splices, truncations) over valid and hostile
  * requests, fed through {@link RequestParser} exactly as a connection feeds it. Each input
  * must end as "incomplete", a valid head, or a refusal with one of the statuses the parser
- * documents: never another exception, never a hang. Seeded, so a failure repeats; bounded
- * in count and time.
+ * documents: never another exception, never a hang; a valid head's header map (made lazily
+ * from the lines the parser validated) and its target (shared through one
+ * {@link RequestTargets}) are read back. Seeded, so a failure repeats; bounded in count and time.
  */
 class RequestParserFuzzTest {
 
@@ -34,6 +35,8 @@ class RequestParserFuzzTest {
             "GET http://example.org/p HTTP/1.0\r\nUser-Agent: f\r\nAccept: */*\r\n\r\n",
             "OPTIONS * HTTP/1.1\r\nHost: a\r\nX-A:  v  \r\nCookie: a=b; c=d\r\n\r\n");
     private static final HttpServerLimits LIMITS = HttpServerLimits.SAFE.withSizes(256, 512, 12, 1 << 20);
+    /** One cache for every input, as a hub's connections share one: hits and collisions are fuzzed too. */
+    private static final RequestTargets TARGETS = new RequestTargets();
 
     @Test
     void mutatedRequestsEndInAHeadOrADocumentedRefusal() {
@@ -49,6 +52,8 @@ class RequestParserFuzzTest {
                 } else {
                     assertTrue(!head.method().isEmpty() && head.contentLength() >= 0, head.toString());
                     assertTrue(!(head.chunked() && head.contentLength() > 0), head.toString());
+                    assertEquals(head.headers().size(), head.headers().keySet().size(), head.toString());
+                    assertEquals(head.target(), head.uri().toString(), head.toString());
                     heads++;
                 }
             } catch (HttpStatusException e) {
@@ -71,7 +76,7 @@ class RequestParserFuzzTest {
             available = Math.min(input.length, available + 1 + random.nextInt(16));
             int end = RequestParser.headEnd(input, from, available, scanned, LIMITS);
             if (end >= 0) {
-                return RequestParser.parse(input, from, end, LIMITS);
+                return RequestParser.parse(input, from, end, LIMITS, TARGETS);
             }
             scanned = available - from;
         }
