@@ -498,12 +498,13 @@ class StreamSocketTest {
             long iterations = Hub.current().loop().iteration() - before;
             assertFalse(writer.ready(), "the writer is parked on the full socket");
             assertTrue(iterations < 200, "the loop slept while the writer waited: " + iterations + " iterations in 0.3 s");
+            ticker.join();
             assertEquals(5, ticks.get(), "other greenlets ran meanwhile");
+            assertFalse(writer.ready(), "the writer is still parked");
             p[0].setTimeout(Duration.ofMillis(50));
             writer.kill();
             var e = assertThrows(SocketTimeoutException.class, () -> p[0].sendAll(ByteBuffer.allocate(64 << 20)));
             assertEquals("timed out", e.getMessage());
-            ticker.join();
             p[0].close();
             p[1].close();
         });
