@@ -62,7 +62,7 @@ public final class TimerWatcher extends Watcher {
         if (repeatNanos > 0) {
             deadline += repeatNanos;
             long now = System.nanoTime();
-            if (deadline < now) {
+            if (deadline - now < 0) {
                 deadline = now;
             }
             loop.timers.add(this);

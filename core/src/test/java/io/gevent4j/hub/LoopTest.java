@@ -65,6 +65,24 @@ class LoopTest {
         });
     }
 
+    /**
+     * A repeat interval so long that the next deadline wraps past {@code Long.MAX_VALUE} is
+     * still in the future (deadlines compare by difference): the timer fires once, not at
+     * every iteration of the loop as a deadline taken for one in the past would.
+     */
+    @Test
+    void aRepeatIntervalWhoseDeadlineWrapsDoesNotFireAgainAtOnce() {
+        run(() -> {
+            Loop loop = Hub.current().loop();
+            int[] fired = {0};
+            TimerWatcher t = loop.timer(Duration.ofMillis(1), Duration.ofNanos(Long.MAX_VALUE));
+            t.start(() -> fired[0]++);
+            Gevent.sleep(0.1);
+            t.close();
+            assertEquals(1, fired[0]);
+        });
+    }
+
     @Test
     void aStoppedTimerDoesNotFireAndAPendingOneIsCleared() {
         run(() -> {
