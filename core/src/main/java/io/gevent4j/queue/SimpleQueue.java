@@ -51,8 +51,8 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
 
     final Hub hub;
     private final Store<T> items;
-    private final Readiness itemThere;
-    private final Readiness slotFree;
+    private final ItemThere itemThere;
+    private final SlotFree slotFree;
     private final Waitable readable;
     private final Waitable writable;
     private int maxsize;
@@ -72,8 +72,8 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
         this.hub = Hub.current();
         this.maxsize = Math.max(maxsize, 0);
         this.items = items;
-        this.itemThere = new Readiness(hub, false, this::itemThere);
-        this.slotFree = new Readiness(hub, false, this::slotFree);
+        this.itemThere = new ItemThere(hub);
+        this.slotFree = new SlotFree(hub);
         this.readable = Waitable.of(itemThere);
         this.writable = Waitable.of(slotFree);
     }
@@ -148,11 +148,13 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
         if (shutdown) {
             throw new ShutDown();
         }
-        if (!slotFree.canProceed() && (!mayBlock || !slotFree.await(timeout))) {
-            throw new Full();
-        }
-        if (shutdown) {
-            throw new ShutDown();
+        if (!slotFree.canProceed()) {
+            if (!mayBlock || !slotFree.await(timeout)) {
+                throw new Full();
+            }
+            if (shutdown) {
+                throw new ShutDown();
+            }
         }
         add0(item);
     }
@@ -216,7 +218,7 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
         if (!itemThere.canProceed() && (!mayBlock || !itemThere.await(timeout))) {
             throw new Empty();
         }
-        if (items.size() == 0) {
+        if (shutdown && items.size() == 0) {
             throw new ShutDown();
         }
         return remove ? remove0() : items.peek();
@@ -329,14 +331,31 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
 
     // ---------------------------------------------------------------- internals
 
-    /** Whether a getter may go on: an item not reserved for a woken getter is there, or the queue is shut down and empty. */
-    private boolean itemThere() {
-        return items.size() > itemThere.reserved() || shutdown && items.size() == 0;
+    /** What getters wait for: an item not reserved for a woken getter is there, or the queue is shut down and empty. */
+    private final class ItemThere extends Readiness {
+
+        ItemThere(Hub hub) {
+            super(hub, false);
+        }
+
+        @Override
+        public boolean ready() {
+            int size = items.size();
+            return size > reserved() || shutdown && size == 0;
+        }
     }
 
-    /** Whether a putter may go on: a slot not reserved for a woken putter is free, or the queue is shut down. */
-    private boolean slotFree() {
-        return maxsize == 0 || items.size() + slotFree.reserved() < maxsize || shutdown;
+    /** What putters wait for: a slot not reserved for a woken putter is free, or the queue is shut down. */
+    private final class SlotFree extends Readiness {
+
+        SlotFree(Hub hub) {
+            super(hub, false);
+        }
+
+        @Override
+        public boolean ready() {
+            return maxsize == 0 || items.size() + reserved() < maxsize || shutdown;
+        }
     }
 
     /** Tells the waiters of both sides that the queue changed. */
