@@ -193,12 +193,10 @@ public abstract class Linkable {
         Waiter<Boolean> waiter = new Waiter<>(hub);
         addLink(waiter);
         waiting++;
-        boolean notified = false;
         try {
-            notified = interruptible
+            return interruptible
                     ? waiter.getWithinUntilInterrupted(timeout, Boolean.FALSE)
                     : waiter.getWithin(timeout, Boolean.FALSE);
-            return notified;
         } finally {
             if (waiter.value() == Boolean.TRUE) {
                 woken--;
