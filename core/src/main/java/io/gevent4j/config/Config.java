@@ -27,82 +27,66 @@ public final class Config {
 
     /** The resolver a hub uses: {@code thread} (the hub's threadpool), {@code native} (pure-Java DNS) or {@code blocking}. */
     public static final Setting<String> RESOLVER = new Setting<>("resolver", "thread",
-            "thread, native or blocking", "the resolver a hub uses (gevent's GEVENT_RESOLVER)",
-            Values.choice(List.of("thread", "native", "blocking")));
+            "the resolver a hub uses (gevent's GEVENT_RESOLVER)", Values.choice("thread", "native", "blocking"));
     /** Whether the JVM's own {@code InetAddress} lookups go through the native resolver: {@code system} or {@code native}. */
     public static final Setting<String> DNS = new Setting<>("dns", "system",
-            "system or native", "native routes every InetAddress lookup of the JVM through the pure-Java DNS client",
-            Values.choice(List.of("system", "native")));
+            "native routes every InetAddress lookup of the JVM through the pure-Java DNS client",
+            Values.choice("system", "native"));
     /** The resolv.conf the native resolver reads. */
     public static final Setting<Path> DNS_RESOLV_CONF = new Setting<>("dns.resolvConf", "/etc/resolv.conf",
-            "a file path", "the resolv.conf the native resolver reads", Values::path);
+            "the resolv.conf the native resolver reads", Values.PATH);
     /** The hosts file the native resolver reads. */
     public static final Setting<Path> DNS_HOSTS = new Setting<>("dns.hosts", "/etc/hosts",
-            "a file path", "the hosts file the native resolver reads", Values::path);
+            "the hosts file the native resolver reads", Values.PATH);
     /** The port of the name servers the native resolver asks. */
     public static final Setting<Integer> DNS_PORT = new Setting<>("dns.port", "53",
-            "an integer from 1 to 65535", "the port of the name servers the native resolver asks",
-            Values.integer(1, 65535));
+            "the port of the name servers the native resolver asks", Values.integer(1, 65535));
     /** The size of a hub's own threadpool. */
     public static final Setting<Integer> THREADPOOL_SIZE = new Setting<>("threadpoolSize", "10",
-            "an integer from 1 to 10000", "how many threads a hub's threadpool runs at most (gevent's GEVENT_THREADPOOL_SIZE)",
+            "how many threads a hub's threadpool runs at most (gevent's GEVENT_THREADPOOL_SIZE)",
             Values.integer(1, 10_000));
     /** Whether the blocking monitor runs. */
     public static final Setting<Boolean> MONITOR_THREAD = new Setting<>("monitorThread", "false",
-            "true or false (also yes/no, on/off, 1/0)", "whether the monitor thread watches the hubs for a blocked loop (gevent's monitor_thread)",
-            Values::bool);
+            "whether the monitor thread watches the hubs for a blocked loop (gevent's monitor_thread)",
+            Values.BOOLEAN);
     /** How long a hub's loop may go without turning before the monitor reports it. */
     public static final Setting<Duration> MAX_BLOCKING_TIME = new Setting<>("maxBlockingTime", "0.1",
-            "a positive duration: seconds (0.1) or a number with ms, s, m or h (100ms)",
             "how long a loop may not turn before the monitor reports a blocked hub (gevent's max_blocking_time)",
-            Values::duration);
+            Values.DURATION);
     /** How often the memory monitor looks at the heap. */
     public static final Setting<Duration> MEMORY_MONITOR_PERIOD = new Setting<>("memoryMonitorPeriod", "5",
-            "a positive duration: seconds (5) or a number with ms, s, m or h (5s)",
             "how often the monitor compares the heap in use with maxMemoryUsage (gevent's memory_monitor_period)",
-            Values::duration);
+            Values.DURATION);
     /** The heap use above which the memory monitor reports, or none. */
     public static final Setting<OptionalLong> MAX_MEMORY_USAGE = new Setting<>("maxMemoryUsage", "none",
-            "none, or a positive number of bytes with an optional k, m or g (512m)",
             "the heap in use above which the monitor reports (gevent's max_memory_usage); none turns it off",
-            Values::optionalSize);
+            Values.OPTIONAL_SIZE);
     /** The longest HTTP request line the server reads. */
     public static final Setting<Long> HTTP_MAX_REQUEST_LINE_BYTES = new Setting<>("http.maxRequestLineBytes", "8k",
-            "a positive number of bytes with an optional k, m or g", "the longest request line the HTTP server reads (414 beyond)",
-            Values::size);
+            "the longest request line the HTTP server reads (414 beyond)", Values.SIZE);
     /** The most header bytes of one HTTP request the server reads. */
     public static final Setting<Long> HTTP_MAX_HEADER_BYTES = new Setting<>("http.maxHeaderBytes", "32k",
-            "a positive number of bytes with an optional k, m or g", "the most header bytes of one request the HTTP server reads (431 beyond)",
-            Values::size);
+            "the most header bytes of one request the HTTP server reads (431 beyond)", Values.SIZE);
     /** The most header fields of one HTTP request. */
     public static final Setting<Integer> HTTP_MAX_HEADER_COUNT = new Setting<>("http.maxHeaderCount", "100",
-            "an integer from 1 to 100000", "the most header fields of one request the HTTP server reads (431 beyond)",
-            Values.integer(1, 100_000));
+            "the most header fields of one request the HTTP server reads (431 beyond)", Values.integer(1, 100_000));
     /** The largest HTTP request body the server accepts. */
     public static final Setting<Long> HTTP_MAX_BODY_BYTES = new Setting<>("http.maxBodyBytes", "10m",
-            "a positive number of bytes with an optional k, m or g", "the largest request body the HTTP server accepts (413 beyond)",
-            Values::size);
+            "the largest request body the HTTP server accepts (413 beyond)", Values.SIZE);
     /** How long a client may take to send a request's headers. */
     public static final Setting<Duration> HTTP_HEADER_TIMEOUT = new Setting<>("http.headerTimeout", "10",
-            "a positive duration: seconds (10), a number with ms, s, m or h (10s) or ISO-8601 (PT10S)",
             "how long after its first byte a request head may take to arrive (408 beyond: the slowloris defence)",
-            Values::duration);
+            Values.DURATION);
     /** How long an idle keep-alive connection stays open. */
     public static final Setting<Duration> HTTP_IDLE_TIMEOUT = new Setting<>("http.idleTimeout", "30",
-            "a positive duration: seconds (30), a number with ms, s, m or h (30s) or ISO-8601 (PT30S)",
-            "how long the HTTP server keeps an idle keep-alive connection open",
-            Values::duration);
+            "how long the HTTP server keeps an idle keep-alive connection open", Values.DURATION);
     /** How long one wait to read a request body or write a response may last. */
     public static final Setting<Duration> HTTP_IO_TIMEOUT = new Setting<>("http.ioTimeout", "60",
-            "a positive duration: seconds (60), a number with ms, s, m or h (1m) or ISO-8601 (PT60S)",
             "how long one wait to read a request body or to write a response may last before the connection ends",
-            Values::duration);
+            Values.DURATION);
     /** How many hubs a server runs on: a number or {@code cores}. */
     public static final Setting<Integer> HUBS_PER_SERVER = new Setting<>("hubsPerServer", "cores",
-            "cores (one per available processor) or an integer from 1 to 1024",
-            "how many hubs a server spreads its connections over",
-            text -> text.equalsIgnoreCase("cores")
-                    ? Runtime.getRuntime().availableProcessors() : Values.integer(1, 1024).apply(text));
+            "how many hubs a server spreads its connections over", Values.cores(1024));
 
     private static final List<Setting<?>> SETTINGS = List.of(RESOLVER, DNS, DNS_RESOLV_CONF, DNS_HOSTS, DNS_PORT,
             THREADPOOL_SIZE, MONITOR_THREAD, MAX_BLOCKING_TIME, MEMORY_MONITOR_PERIOD, MAX_MEMORY_USAGE,

@@ -2,7 +2,6 @@ package io.gevent4j.config;
 
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * One configuration setting: its name, its default, what values it accepts and how its text
@@ -18,21 +17,19 @@ public final class Setting<T> {
 
     private final String name;
     private final String defaultText;
-    private final String accepts;
     private final String description;
-    private final Function<String, T> parser;
+    private final Values.Parser<T> parser;
 
     /**
-     * A setting; {@code parser} throws {@link IllegalArgumentException} for a value it does
-     * not accept, and {@code defaultText} must be one it accepts.
+     * A setting whose values {@code parser} reads and states in words; {@code defaultText}
+     * must be one it accepts.
      */
-    Setting(String name, String defaultText, String accepts, String description, Function<String, T> parser) {
+    Setting(String name, String defaultText, String description, Values.Parser<T> parser) {
         this.name = Objects.requireNonNull(name, "name");
         this.defaultText = Objects.requireNonNull(defaultText, "defaultText");
-        this.accepts = Objects.requireNonNull(accepts, "accepts");
         this.description = Objects.requireNonNull(description, "description");
         this.parser = Objects.requireNonNull(parser, "parser");
-        parser.apply(defaultText);
+        parser.parse(defaultText);
     }
 
     /** The setting's name, such as {@code threadpoolSize}. */
@@ -69,7 +66,7 @@ public final class Setting<T> {
 
     /** What values the setting accepts, in words. */
     public String accepts() {
-        return accepts;
+        return parser.accepts();
     }
 
     /** What the setting controls. */
@@ -83,7 +80,7 @@ public final class Setting<T> {
      * @throws IllegalArgumentException if the setting does not accept {@code text}
      */
     T parse(String text) {
-        return parser.apply(text.strip());
+        return parser.parse(text.strip());
     }
 
     @Override

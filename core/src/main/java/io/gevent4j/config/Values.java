@@ -11,31 +11,78 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The parsers of setting values: each returns the value or throws
- * {@link IllegalArgumentException}, whose message {@link Config} replaces with one that names
- * the setting and what it accepts.
+ * The parsers of setting values, each with what it accepts in words. A parser returns the
+ * value or throws {@link IllegalArgumentException}, whose message {@link Config} replaces
+ * with one that names the setting and what it accepts.
  */
 final class Values {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg])?");
+    /**
+     * A parser of a setting's text and what it accepts, in the words of a
+     * {@link ConfigException} and of the documentation's table: the two are stated together
+     * so that they cannot drift apart.
+     */
+    record Parser<T>(String accepts, Function<String, T> function) {
+
+        /** The value {@code text} stands for; throws {@link IllegalArgumentException} if it is not accepted. */
+        T parse(String text) {
+            return function.apply(text);
+        }
+    }
+
+    /** {@code true}/{@code yes}/{@code on}/{@code 1} or {@code false}/{@code no}/{@code off}/{@code 0}. */
+    static final Parser<Boolean> BOOLEAN = new Parser<>("true or false (also yes/no, on/off, 1/0)", Values::bool);
+    /**
+     * A positive duration: seconds as a decimal number, as gevent takes it, a number with ms, s,
+     * m or h, or ISO-8601 ({@code PT10S}, as {@link Duration#parse}).
+     */
+    static final Parser<Duration> DURATION = new Parser<>(
+            "a positive duration: seconds (1.5), a number with ms, s, m or h (1500ms) or ISO-8601 (PT1.5S)",
+            Values::duration);
+    /** A positive number of bytes, with an optional k, m or g (binary multiples). */
+    static final Parser<Long> SIZE = new Parser<>("a positive number of bytes with an optional k, m or g",
+            Values::size);
+    /** {@code none} (empty) or a {@link #SIZE}. */
+    static final Parser<OptionalLong> OPTIONAL_SIZE = new Parser<>("none, or " + SIZE.accepts(),
+            Values::optionalSize);
+    /** A file path that is not empty. */
+    static final Parser<Path> PATH = new Parser<>("a file path", Values::path);
+
+    private static final Pattern DURATION_TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+    private static final Pattern SIZE_TEXT = Pattern.compile("(\\d+)\\s*([kmg])?");
 
     private Values() {
     }
 
     /** An integer from {@code min} to {@code max}. */
-    static Function<String, Integer> integer(int min, int max) {
-        return text -> {
+    static Parser<Integer> integer(int min, int max) {
+        return new Parser<>("an integer from " + min + " to " + max, text -> {
             int n = Integer.parseInt(text);
             if (n < min || n > max) {
                 throw new IllegalArgumentException("out of range");
             }
             return n;
-        };
+        });
     }
 
-    /** {@code true}/{@code yes}/{@code on}/{@code 1} or {@code false}/{@code no}/{@code off}/{@code 0}. */
-    static Boolean bool(String text) {
+    /** {@code cores}, the number of available processors, or an integer from 1 to {@code max}. */
+    static Parser<Integer> cores(int max) {
+        Parser<Integer> integer = integer(1, max);
+        return new Parser<>("cores (one per available processor) or " + integer.accepts(),
+                text -> text.equalsIgnoreCase("cores") ? Runtime.getRuntime().availableProcessors() : integer.parse(text));
+    }
+
+    /** One of {@code choices} (two or more), ignoring case; the value is the choice as listed. */
+    static Parser<String> choice(String... choices) {
+        List<String> list = List.of(choices);
+        String accepts = String.join(", ", list.subList(0, list.size() - 1)) + " or " + list.getLast();
+        return new Parser<>(accepts, text -> list.stream()
+                .filter(c -> c.equalsIgnoreCase(text))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a choice")));
+    }
+
+    private static Boolean bool(String text) {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;
@@ -43,11 +90,7 @@ final class Values {
         };
     }
 
-    /**
-     * A positive duration: seconds as a decimal number, as gevent takes it, a number with ms, s,
-     * m or h, or ISO-8601 ({@code PT10S}, as {@link Duration#parse}).
-     */
-    static Duration duration(String text) {
+    private static Duration duration(String text) {
         if (text.startsWith("P") || text.startsWith("p")) {
             Duration d;
             try {
@@ -60,7 +103,7 @@ final class Values {
             }
             return d;
         }
-        Matcher m = DURATION.matcher(text.toLowerCase(Locale.ROOT));
+        Matcher m = DURATION_TEXT.matcher(text.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration");
         }
@@ -79,8 +122,7 @@ final class Values {
         return Duration.ofNanos(nanos);
     }
 
-    /** A positive number of bytes, with an optional k, m or g (binary multiples); {@code none} is empty. */
-    static OptionalLong optionalSize(String text) {
+    private static OptionalLong optionalSize(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         if (lower.equals("none")) {
             return OptionalLong.empty();
@@ -88,9 +130,8 @@ final class Values {
         return OptionalLong.of(size(lower));
     }
 
-    /** A positive number of bytes, with an optional k, m or g (binary multiples). */
-    static long size(String text) {
-        Matcher m = SIZE.matcher(text.toLowerCase(Locale.ROOT));
+    private static long size(String text) {
+        Matcher m = SIZE_TEXT.matcher(text.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("not a size");
         }
@@ -106,16 +147,7 @@ final class Values {
         return n << shift;
     }
 
-    /** One of {@code choices}, ignoring case; the value is the choice as listed. */
-    static Function<String, String> choice(List<String> choices) {
-        return text -> choices.stream()
-                .filter(c -> c.equalsIgnoreCase(text))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("not a choice"));
-    }
-
-    /** A file path that is not empty. */
-    static Path path(String text) {
+    private static Path path(String text) {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("empty");
         }

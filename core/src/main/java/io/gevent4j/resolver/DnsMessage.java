@@ -57,18 +57,11 @@ final class DnsMessage {
     }
 
     /**
-     * A query with recursion desired for {@code name} (no trailing dot) of {@code type}.
+     * A query with recursion desired for {@code name} (no trailing dot) of {@code type}; with
+     * {@code edns}, it carries an EDNS0 OPT record (RFC 6891) offering UDP answers of up to
+     * {@link #EDNS_UDP_SIZE} bytes, so that larger answers need no TCP round trip.
      *
      * @throws IllegalArgumentException if the name is not a valid DNS name
-     */
-    static byte[] query(int id, String name, int type) {
-        return query(id, name, type, false);
-    }
-
-    /**
-     * A query as {@link #query(int, String, int)}; with {@code edns}, it carries an EDNS0 OPT
-     * record (RFC 6891) offering UDP answers of up to {@link #EDNS_UDP_SIZE} bytes, so that
-     * larger answers need no TCP round trip.
      */
     static byte[] query(int id, String name, int type, boolean edns) {
         ByteBuffer b = ByteBuffer.allocate(12 + MAX_NAME + 2 + 4 + 11);

@@ -4,14 +4,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 
 /**
  * What DNS over UDP and TCP (RFC 1035 4.2) share: the questions, the query ids and the limit
- * on a datagram's size; and one exchange over TCP, on a non-blocking channel of its own that
- * a {@link Readiness} waits on, so nothing is left registered or open whatever ends it. UDP
+ * on a datagram's size; and one exchange over TCP, on a channel of its own that a
+ * {@link Readiness} connects, writes and reads, closed whatever ends the exchange. UDP
  * queries go over shared sockets: each hub's ({@link HubDnsSockets}) or those of threads
  * without a hub ({@link ThreadDnsSockets}).
  */
@@ -76,18 +75,9 @@ final class DnsTransport {
         int id = randomId();
         byte[] query = question.query(id);
         try (SocketChannel ch = SocketChannel.open()) {
-            ch.configureBlocking(false);
-            if (!ch.connect(server)) {
-                readiness.await(ch, SelectionKey.OP_CONNECT, deadline);
-                ch.finishConnect();
-            }
+            readiness.connect(ch, server, deadline);
             ByteBuffer out = ByteBuffer.allocate(2 + query.length);
-            out.putShort((short) query.length).put(query).flip();
-            while (out.hasRemaining()) {
-                if (ch.write(out) == 0) {
-                    readiness.await(ch, SelectionKey.OP_WRITE, deadline);
-                }
-            }
+            readiness.write(ch, out.putShort((short) query.length).put(query).flip(), deadline);
             ByteBuffer len = ByteBuffer.allocate(2);
             readFully(ch, len, deadline, readiness);
             ByteBuffer answer = ByteBuffer.allocate(len.flip().getShort() & 0xffff);
@@ -99,13 +89,9 @@ final class DnsTransport {
     private static void readFully(SocketChannel ch, ByteBuffer buf, long deadline, Readiness readiness)
             throws IOException {
         while (buf.hasRemaining()) {
-            int n = ch.read(buf);
-            if (n < 0) {
+            if (readiness.read(ch, buf, deadline) < 0) {
                 throw new EOFException("server closed the TCP connection after " + buf.position() + " of "
                         + buf.capacity() + " bytes");
-            }
-            if (n == 0) {
-                readiness.await(ch, SelectionKey.OP_READ, deadline);
             }
         }
     }

@@ -74,8 +74,8 @@ public final class GeventInetAddressResolverProvider extends InetAddressResolver
         /**
          * A greenlet, or a hub's own platform thread (its main greenlet), waits on its hub;
          * other threads (and a thread running a hub's loop, whose callbacks must not block)
-         * block only themselves (sharing a UDP socket per name server, waiting for TCP in a
-         * private selector), and never get a hub made for them.
+         * block only themselves (sharing a UDP socket per name server, blocking on a TCP
+         * channel of their own with socket timeouts), and never get a hub made for them.
          */
         private static Readiness readiness() {
             Thread t = Thread.currentThread();
@@ -83,7 +83,7 @@ public final class GeventInetAddressResolverProvider extends InetAddressResolver
             if (hub != null && (t.isVirtual() || (t == hub.thread() && hub.loopThread() != t))) {
                 return new Readiness.OnHub(hub);
             }
-            return new Readiness.OnSelector();
+            return new Readiness.Blocking();
         }
     }
 }

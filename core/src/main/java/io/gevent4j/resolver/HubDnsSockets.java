@@ -6,6 +6,7 @@ import io.gevent4j.hub.Waiter;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -13,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,12 +133,16 @@ final class HubDnsSockets {
             Exchange x = new Exchange(hub, questions);
             try {
                 open();
-                for (int i = 0; i < questions.length; i++) {
-                    int id = freeId();
-                    x.ids[i] = id;
-                    inFlight.put(id, new InFlight(x, i));
-                    carried++;
-                    channel.write(ByteBuffer.wrap(questions[i].query(id)));
+                try {
+                    for (int i = 0; i < questions.length; i++) {
+                        int id = freeId();
+                        x.ids[i] = id;
+                        inFlight.put(id, new InFlight(x, i));
+                        carried++;
+                        channel.write(ByteBuffer.wrap(questions[i].query(id)));
+                    }
+                } catch (PortUnreachableException refused) { // the server's refusal of datagrams sent before
+                    failAll(refused);
                 }
                 long left = deadline - System.nanoTime();
                 if (left > 0) {
@@ -200,10 +204,14 @@ final class HubDnsSockets {
                     }
                 }
             } catch (IOException refused) {
-                List<InFlight> all = new ArrayList<>(inFlight.values());
-                for (InFlight f : all) {
-                    f.exchange().fail(refused);
-                }
+                failAll(refused);
+            }
+        }
+
+        /** Ends every exchange with a query in flight with {@code e}. */
+        private void failAll(IOException e) {
+            for (InFlight f : List.copyOf(inFlight.values())) {
+                f.exchange().fail(e);
             }
         }
 

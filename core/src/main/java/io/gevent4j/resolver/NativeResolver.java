@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not two. The greenlets of a hub share one UDP socket per name server, their queries told
  * apart by random ids and by the question each answer repeats, so thousands of lookups at
  * once hold one file descriptor; the socket is closed when no query waits, and replaced
- * after 1024 queries, so its (random) port keeps changing. Other threads use a UDP socket
- * per exchange. A server that let a query time out is asked after
+ * after 1024 queries, so its (random) port keeps changing. Threads without a hub share one
+ * UDP socket per name server likewise ({@link ThreadDnsSockets}), and wait for TCP answers
+ * on a blocking channel of their own. A server that let a query time out is asked after
  * the others for 30 s (c-ares' failover). Lookups of the same name at the same time, from
  * any greenlet or thread, share one query. Queries offer EDNS0 (1232-byte UDP answers), so
  * most large answers need no TCP round trip; a server that answers FORMERR is asked again
@@ -158,14 +159,14 @@ public final class NativeResolver implements Resolver {
         return "NativeResolver" + conf.current().nameservers();
     }
 
-    /** Waits on the caller's hub; a JDK-scheduled virtual thread blocks itself (see {@link Readiness.OnSelector}). */
+    /** Waits on the caller's hub; a JDK-scheduled virtual thread blocks itself (see {@link Readiness.Blocking}). */
     private static Readiness callerReadiness() {
         Thread t = Thread.currentThread();
         try {
             return new Readiness.OnHub(Hub.current());
         } catch (IllegalStateException e) {
             if (t.isVirtual()) {
-                return new Readiness.OnSelector();
+                return new Readiness.Blocking();
             }
             throw e;
         }
@@ -182,9 +183,12 @@ public final class NativeResolver implements Resolver {
         String name;
         try {
             name = DnsMessage.asciiName(host);
-            DnsMessage.query(0, name, DnsMessage.TYPE_A);
         } catch (IllegalArgumentException e) {
             throw (UnknownHostException) new UnknownHostException(host + ": " + e.getMessage()).initCause(e);
+        }
+        String invalid = DnsMessage.nameError(name);
+        if (invalid != null) {
+            throw new UnknownHostException(host + ": " + invalid);
         }
         List<InetAddress> listed = new ArrayList<>();
         for (int type : family.types()) {

@@ -2,7 +2,6 @@ package io.gevent4j.resolver;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
@@ -10,6 +9,8 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,17 +37,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * keeps one port for at most that many queries, as a busy hub does.
  *
  * <p><b>Threads.</b> Thread-safe. Each socket has a reader, a daemon platform thread
- * named {@code gevent4j-dns-reader}, that receives the answers and hands each to the thread
- * waiting for it; it ends when its socket closes. Callers block in {@link #exchange} (an
- * interrupt ends the wait with {@link InterruptedIOException}). A thread interrupted while it
- * writes its queries closes the channel, as NIO does: the queries in flight on it then fail
- * (their lookups ask again, on a fresh socket); a thread interrupted before it writes does
- * not write.
+ * named {@code gevent4j-dns-reader}, that waits in a selector of its own for the answers
+ * and hands each to the thread waiting for it; it closes the socket when it ends. Callers
+ * block in {@link #exchange}; an interrupt ends only the interrupted caller's wait, with
+ * {@link InterruptedIOException} (a thread interrupted before it sends sends nothing). The
+ * socket is non-blocking, so an interrupt never closes it (a blocking NIO write would, and
+ * fail every thread's queries with it); a query the socket's send buffer has no room for
+ * is lost, as any datagram may be, and asked again after the timeout.
  */
 final class ThreadDnsSockets {
 
     /** How long a socket stays open without a query waiting on it. */
     static final Duration IDLE = Duration.ofSeconds(1);
+    private static final long IDLE_MILLIS = IDLE.toMillis();
     /** The receive buffer a socket asks for: answers to many queries may arrive at once. */
     private static final int RECEIVE_BUFFER = 1 << 20;
 
@@ -134,19 +137,24 @@ final class ThreadDnsSockets {
     private record InFlight(Exchange exchange, int index) {
     }
 
-    /** One socket to one server and its reader; {@code inFlight}, {@code carried} and {@code closed} guarded by its monitor. */
+    /**
+     * One socket to one server, non-blocking, and its reader's selector; {@code inFlight},
+     * {@code carried} and {@code closed} guarded by its monitor.
+     */
     private static final class Shared {
         private final InetSocketAddress server;
         private final ThreadDnsSockets owner;
         private final DatagramChannel channel;
+        private final Selector selector;
         private final Map<Integer, InFlight> inFlight = new HashMap<>();
         private int carried;
         private boolean closed;
 
-        private Shared(InetSocketAddress server, ThreadDnsSockets owner, DatagramChannel channel) {
+        private Shared(InetSocketAddress server, ThreadDnsSockets owner, DatagramChannel channel, Selector selector) {
             this.server = server;
             this.owner = owner;
             this.channel = channel;
+            this.selector = selector;
         }
 
         /** A socket connected to {@code server}, counted as open; its reader not started yet. */
@@ -155,15 +163,22 @@ final class ThreadDnsSockets {
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
             DatagramChannel ch = DatagramChannel.open(family);
             try {
+                ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
                 ch.connect(server);
-                ch.socket().setSoTimeout(Math.toIntExact(IDLE.toMillis()));
+                Selector selector = Selector.open();
+                try {
+                    ch.register(selector, SelectionKey.OP_READ);
+                } catch (IOException | RuntimeException e) {
+                    selector.close();
+                    throw e;
+                }
+                owner.open.incrementAndGet();
+                return new Shared(server, owner, ch, selector);
             } catch (IOException | RuntimeException e) {
                 ch.close();
                 throw e;
             }
-            owner.open.incrementAndGet();
-            return new Shared(server, owner, ch);
         }
 
         void startReader() {
@@ -191,11 +206,14 @@ final class ThreadDnsSockets {
         DnsMessage.Response[] exchange(Exchange x, long deadline) throws IOException {
             try {
                 if (Thread.currentThread().isInterrupted()) {
-                    // an interrupt during a write would close the channel for every thread
                     throw new InterruptedIOException("interrupted before sending a DNS query");
                 }
-                for (int i = 0; i < x.questions.length; i++) {
-                    channel.write(ByteBuffer.wrap(x.questions[i].query(x.ids[i])));
+                try {
+                    for (int i = 0; i < x.questions.length; i++) {
+                        channel.write(ByteBuffer.wrap(x.questions[i].query(x.ids[i])));
+                    }
+                } catch (PortUnreachableException refused) { // the server's refusal of earlier datagrams
+                    failAll(refused);
                 }
                 return x.await(deadline);
             } finally {
@@ -217,35 +235,36 @@ final class ThreadDnsSockets {
          * fails (the queries in flight then fail with it); closes it when it ends.
          */
         private void read() {
-            byte[] buffer = new byte[DnsTransport.MAX_UDP];
-            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            ByteBuffer buffer = ByteBuffer.allocate(DnsTransport.MAX_UDP);
             try {
                 while (true) {
-                    try {
-                        packet.setLength(buffer.length);
-                        channel.socket().receive(packet);
-                        dispatch(buffer, packet.getLength());
-                    } catch (SocketTimeoutException idle) {
+                    if (selector.select(IDLE_MILLIS) == 0) {
                         if (closeIfIdle()) {
                             return;
+                        }
+                        continue;
+                    }
+                    selector.selectedKeys().clear();
+                    try {
+                        int n;
+                        while ((n = channel.read(buffer.clear())) > 0) {
+                            dispatch(buffer, n);
                         }
                     } catch (PortUnreachableException refused) {
                         failAll(refused);
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                if (!isClosed()) {
-                    failAll(e instanceof IOException io ? io : new IOException("the DNS socket's reader failed", e));
-                }
+                failAll(e instanceof IOException io ? io : new IOException("the DNS socket's reader failed", e));
             } finally {
                 close();
             }
         }
 
-        private synchronized void dispatch(byte[] message, int length) {
-            int id = DnsTransport.idOf(ByteBuffer.wrap(message, 0, length), length);
+        private synchronized void dispatch(ByteBuffer message, int length) {
+            int id = DnsTransport.idOf(message, length);
             InFlight f = inFlight.get(id);
-            if (f != null && f.exchange().offer(f.index(), message, length)) {
+            if (f != null && f.exchange().offer(f.index(), message.array(), length)) {
                 inFlight.remove(id);
             }
         }
@@ -272,11 +291,7 @@ final class ThreadDnsSockets {
             return true;
         }
 
-        private synchronized boolean isClosed() {
-            return closed;
-        }
-
-        /** Takes no more queries, leaves the registry and closes the channel (which ends the reader). Idempotent. */
+        /** Takes no more queries, leaves the registry and closes the channel and the selector. Idempotent. */
         void close() {
             synchronized (this) {
                 if (closed) {
@@ -287,13 +302,14 @@ final class ThreadDnsSockets {
             release();
         }
 
+        /** Called once, by the reader as it ends or by the thread that opened a socket it did not use. */
         private void release() {
             owner.sockets.remove(server, this);
             owner.open.decrementAndGet();
-            try {
-                channel.close();
+            try (channel; selector) {
+                // closed in reverse order, the selector first: it deregisters the channel, whose descriptor then closes at once
             } catch (IOException ignored) {
-                // closing a datagram channel has nothing to flush: the descriptor is released regardless
+                // closing a selector or a datagram channel has nothing to flush: the descriptors are released regardless
             }
         }
     }

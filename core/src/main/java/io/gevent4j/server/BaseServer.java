@@ -409,17 +409,16 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
             handling.close();
             throw e;
         }
-        // started, not run yet: the receiver has not blocked since
-        handler.rawLink(handling::closeIfNeverRan);
+        // started, not run yet (the receiver has not blocked since); a body that ran has closed it already
+        handler.rawLink(handling::close);
     }
 
-    /** What a handler greenlet runs; on its hub. */
+    /** What a handler greenlet runs, and the close of its resource; on its hub. */
     private final class Handling implements Runnable {
         private final SocketAddress peer;
         private final HandlerBody body;
-        private final AutoCloseable resource;
-        private boolean began;
-        private boolean closed;
+        /** The resource to close, {@code null} once it was (or if there is none). */
+        private AutoCloseable resource;
 
         Handling(SocketAddress peer, HandlerBody body, AutoCloseable resource) {
             this.peer = peer;
@@ -429,7 +428,6 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
 
         @Override
         public void run() {
-            began = true;
             try {
                 body.run();
             } catch (GreenletExit e) {
@@ -441,30 +439,18 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
             }
         }
 
-        /** Once the greenlet is dead: closes the resource if the body never began (a kill before it ran). */
-        void closeIfNeverRan() {
-            if (!began) {
-                close();
-            }
-        }
-
-        /** Closes the resource, once. */
+        /** Closes the resource, the first time only; reports what its close throws. */
         void close() {
-            if (!closed) {
-                closed = true;
-                closeResource(peer, resource);
+            AutoCloseable r = resource;
+            if (r == null) {
+                return;
             }
-        }
-    }
-
-    private void closeResource(SocketAddress peer, AutoCloseable resource) {
-        if (resource == null) {
-            return;
-        }
-        try {
-            resource.close();
-        } catch (Exception e) {
-            report("closing the connection from " + peer, e);
+            resource = null;
+            try {
+                r.close();
+            } catch (Exception e) {
+                report("closing the connection from " + peer, e);
+            }
         }
     }
 

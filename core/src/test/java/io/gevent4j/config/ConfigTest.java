@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +101,23 @@ class ConfigTest {
                     () -> Config.load(Map.of(bad.getKey(), bad.getValue()), Map.of()), bad.toString());
             assertTrue(e.getMessage().contains(bad.getKey() + "='" + bad.getValue() + "'"), e.getMessage());
         }
+    }
+
+    /** The examples a duration setting's accepts text gives are values it takes, whichever duration setting. */
+    @Test
+    void everyDurationSettingTakesTheFormsItsAcceptsTextNames() {
+        int durations = 0;
+        for (Setting<?> s : Config.settings()) {
+            if (s.accepts().startsWith("a positive duration")) {
+                durations++;
+                for (String form : List.of("1.5", "1500ms", "PT1.5S")) {
+                    assertTrue(s.accepts().contains(form), s.accepts());
+                    assertEquals(Duration.ofMillis(1500),
+                            Config.load(Map.of(s.propertyName(), form), Map.of()).value(s), s + "=" + form);
+                }
+            }
+        }
+        assertEquals(5, durations);
     }
 
     @Test

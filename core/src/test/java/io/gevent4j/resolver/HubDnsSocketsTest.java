@@ -111,4 +111,28 @@ class HubDnsSocketsTest {
             });
         }
     }
+
+    @Test
+    void aRefusalFailsEveryQueryInFlightAlsoWhenAnotherQuerysWriteIsTheOneToLearnOfIt() throws Exception {
+        InetSocketAddress closedPort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            closedPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), probe.getLocalPort());
+        }
+        HubDnsSockets sockets = new HubDnsSockets();
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            long deadline = System.nanoTime() + DEADLINE_NANOS;
+            // one query each: on loopback the refusal of the first is pending on the socket before the second is written
+            Greenlet<DnsMessage.Response[]> first = Gevent.spawn(() -> sockets.exchange(hub, closedPort,
+                    new DnsTransport.Question[] {new DnsTransport.Question("first.test", DnsMessage.TYPE_A, true)}, deadline));
+            Greenlet<DnsMessage.Response[]> second = Gevent.spawn(() -> sockets.exchange(hub, closedPort,
+                    new DnsTransport.Question[] {new DnsTransport.Question("second.test", DnsMessage.TYPE_A, true)}, deadline));
+            for (Greenlet<DnsMessage.Response[]> g : List.of(first, second)) {
+                CompletionException e = assertThrows(CompletionException.class,
+                        () -> g.get(java.time.Duration.ofNanos(DEADLINE_NANOS / 2)));
+                assertInstanceOf(java.net.PortUnreachableException.class, e.getCause(), g + " failed with the refusal");
+            }
+            assertEquals(0, sockets.openSockets());
+        });
+    }
 }

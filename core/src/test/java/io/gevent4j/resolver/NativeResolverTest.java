@@ -393,4 +393,23 @@ class NativeResolverTest {
             assertEquals(List.of("10.6.0.1"), result.get());
         }
     }
+
+    @Test
+    void aVirtualThreadWithoutAHubRetriesASilentServerThenFailsClearly() throws Exception {
+        try (DnsTestServer server = new DnsTestServer(q -> Reply.none())) {
+            NativeResolver r = server.resolver(dir, "", "").timeout(Duration.ofMillis(200)).attempts(2).build();
+            AtomicReference<Object> result = new AtomicReference<>();
+            Thread t = Thread.ofVirtual().start(() -> {
+                try {
+                    result.set(r.lookupAll("silent.test"));
+                } catch (Throwable e) {
+                    result.set(e);
+                }
+            });
+            assertTrue(t.join(Duration.ofSeconds(30)));
+            UnknownHostException e = assertInstanceOf(UnknownHostException.class, result.get());
+            assertTrue(e.getMessage().contains("no answer within 200 ms"), e.getMessage());
+            assertEquals(4, server.queries().size(), "A and AAAA, asked twice: " + server.queries());
+        }
+    }
 }

@@ -57,8 +57,8 @@ class ResolvConfTest {
 
     @Test
     void queryEncodingRejectsBadNames() {
-        assertThrows(IllegalArgumentException.class, () -> DnsMessage.query(1, "a".repeat(64) + ".test", 1));
-        assertThrows(IllegalArgumentException.class, () -> DnsMessage.query(1, "a..test", 1));
+        assertThrows(IllegalArgumentException.class, () -> DnsMessage.query(1, "a".repeat(64) + ".test", 1, false));
+        assertThrows(IllegalArgumentException.class, () -> DnsMessage.query(1, "a..test", 1, false));
         assertEquals("xn--bcher-kva.test", DnsMessage.asciiName("Bücher.test."));
     }
 }

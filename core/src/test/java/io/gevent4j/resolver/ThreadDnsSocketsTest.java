@@ -12,16 +12,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The UDP socket that threads without a hub share per name server: sharing, answers routed, idle close, one query's end. */
+/**
+ * The UDP socket that threads without a hub share per name server: sharing, answers routed,
+ * idle close, one query's end, interrupts, the replacement after the socket's quota, forged answers.
+ */
 class ThreadDnsSocketsTest {
 
     /** Generous for a loaded machine: the server answers in 2 s. */
@@ -131,5 +140,133 @@ class ThreadDnsSocketsTest {
             }
             assertEquals("patient.test", patient.get(60, TimeUnit.SECONDS)[0].qname(), "the socket served on");
         }
+    }
+
+    /** Answers every query at once: A records of 10.7.0.1 for A, "no data" for AAAA. */
+    private static Reply immediate(DnsTestServer.Query q) {
+        return Reply.both(q.type() == DnsMessage.TYPE_A ? new Answer(q).a(q.name(), 60, "10.7.0.1").bytes()
+                : new Answer(q).bytes());
+    }
+
+    @Test
+    void anInterruptedThreadNeverClosesTheSocketTheOtherThreadsShare() throws Exception {
+        try (DnsTestServer dns = new DnsTestServer(ThreadDnsSocketsTest::immediate)) {
+            ThreadDnsSockets sockets = new ThreadDnsSockets();
+            InetSocketAddress address = addressOf(dns);
+            AtomicBoolean done = new AtomicBoolean();
+            ConcurrentLinkedQueue<Throwable> wrong = new ConcurrentLinkedQueue<>();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            Thread victim = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 3000 && System.nanoTime() < end; i++) {
+                    try {
+                        sockets.exchange(address, aAndAaaa("victim" + i + ".test"), System.nanoTime() + DEADLINE_NANOS);
+                    } catch (InterruptedIOException expected) {
+                        // the interrupt ended this thread's own wait: what it should do
+                    } catch (Throwable e) {
+                        wrong.add(e);
+                    }
+                    Thread.interrupted();
+                }
+                done.set(true);
+            });
+            Thread bystander = Thread.ofPlatform().start(() -> {
+                for (int i = 0; !done.get(); i++) {
+                    try {
+                        String name = "bystander" + i + ".test";
+                        if (!sockets.exchange(address, aAndAaaa(name), System.nanoTime() + DEADLINE_NANOS)[0].qname()
+                                .equals(name)) {
+                            wrong.add(new AssertionError("another thread's answer"));
+                        }
+                    } catch (Throwable e) {
+                        wrong.add(e);
+                    }
+                }
+            });
+            while (!done.get()) {
+                victim.interrupt();
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(10_000, 200_000));
+            }
+            assertTrue(victim.join(Duration.ofSeconds(60)) && bystander.join(Duration.ofSeconds(60)));
+            assertTrue(wrong.isEmpty(), "an interrupt ends only the interrupted thread's wait, never the socket it shares: "
+                    + wrong.size() + " exchanges failed, with " + wrong.stream().map(Throwable::toString).distinct().toList());
+        }
+    }
+
+    @Test
+    void queriesBeyondASocketsQuotaGoToAFreshSocketWhileTheFirstStillDeliversItsAnswers() throws Exception {
+        try (DnsTestServer dns = new DnsTestServer(q -> q.name().startsWith("held")
+                ? immediate(q).delayed(5000) : immediate(q))) {
+            ThreadDnsSockets sockets = new ThreadDnsSockets();
+            CompletableFuture<DnsMessage.Response[]> held = onThread(sockets, addressOf(dns), "held.test", DEADLINE_NANOS);
+            await(() -> dns.queries().size() == 2, "the held queries were sent");
+            int exchanges = HubDnsSockets.MAX_QUERIES_PER_SOCKET / 2; // the held exchange took 2 of the quota
+            for (int i = 0; i < exchanges; i++) {
+                String name = "n" + i + ".test";
+                assertEquals(name, sockets.exchange(addressOf(dns), aAndAaaa(name), System.nanoTime() + DEADLINE_NANOS)[0]
+                        .qname());
+            }
+            assertFalse(held.isDone(), "still in flight (the server holds its answers 5 s)");
+            assertEquals(2, sockets.openSockets(), "the last exchange went over a fresh socket; the first one waits on");
+            assertEquals("held.test", held.get(60, TimeUnit.SECONDS)[0].qname(), "the first socket delivered its answers");
+            await(() -> sockets.openSockets() == 0, "both closed once idle");
+            await(() -> !readerAlive(), "their readers ended");
+        }
+    }
+
+    @Test
+    void aForgedAnswerIsIgnoredAndALateOneDroppedAndTheSocketClosesAfterASilentServer() throws Exception {
+        try (DnsTestServer dns = new DnsTestServer(q -> {
+            if (q.name().startsWith("silent")) {
+                return Reply.none();
+            }
+            if (q.name().startsWith("late")) {
+                return immediate(q).delayed(1000);
+            }
+            byte[] forged = new Answer(new DnsTestServer.Query(q.id(), "evil.test", q.type(), false))
+                    .a("evil.test", 60, "6.6.6.6").bytes(); // the right id, another question
+            return immediate(q).delayed(100).withDecoy(forged, false);
+        })) {
+            ThreadDnsSockets sockets = new ThreadDnsSockets();
+            assertThrows(SocketTimeoutException.class, () -> sockets.exchange(addressOf(dns), aAndAaaa("late.test"),
+                    System.nanoTime() + Duration.ofMillis(100).toNanos()));
+            DnsMessage.Response[] answers = sockets.exchange(addressOf(dns), aAndAaaa("good.test"),
+                    System.nanoTime() + DEADLINE_NANOS);
+            assertEquals("good.test", answers[0].qname(), "the forged answer was skipped, the real one taken");
+            assertArrayEquals(new byte[] {10, 7, 0, 1}, answers[0].answers().getFirst().data());
+            // the late answers to late.test arrive meanwhile: they are no answer to this
+            assertThrows(SocketTimeoutException.class, () -> sockets.exchange(addressOf(dns), aAndAaaa("silent.test"),
+                    System.nanoTime() + Duration.ofMillis(1500).toNanos()));
+            await(() -> sockets.openSockets() == 0, "closed once no query waits");
+            await(() -> !readerAlive(), "its reader ended");
+        }
+    }
+
+    @Test
+    void aRefusalFailsEveryQueryInFlightWhoeverLearnsOfIt() throws Exception {
+        InetSocketAddress closedPort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            closedPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), probe.getLocalPort());
+        }
+        ThreadDnsSockets sockets = new ThreadDnsSockets();
+        // one query each: the reader or the second thread's write learns of the first query's refusal
+        List<CompletableFuture<DnsMessage.Response[]>> exchanges = new ArrayList<>();
+        for (String name : List.of("first.test", "second.test")) {
+            CompletableFuture<DnsMessage.Response[]> result = new CompletableFuture<>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    result.complete(sockets.exchange(closedPort,
+                            new DnsTransport.Question[] {new DnsTransport.Question(name, DnsMessage.TYPE_A, true)},
+                            System.nanoTime() + DEADLINE_NANOS));
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            exchanges.add(result);
+        }
+        for (CompletableFuture<DnsMessage.Response[]> x : exchanges) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> x.get(15, TimeUnit.SECONDS));
+            assertInstanceOf(java.net.PortUnreachableException.class, e.getCause());
+        }
+        await(() -> sockets.openSockets() == 0, "closed once no query waits");
     }
 }
