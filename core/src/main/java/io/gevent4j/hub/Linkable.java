@@ -23,8 +23,9 @@ import java.util.function.Predicate;
  * pool) it runs them only while {@code ready()} holds, so a link never fires for a state
  * that has passed. A greenlet woken by a notification holds a <em>reservation</em> until it
  * runs, counted by {@link #reserved()}: a subclass whose waiters consume what they wait for
- * subtracts it in {@code ready()}, so a greenlet that did not wait cannot take what was
- * promised to one that did, and one notification never wakes two greenlets for one item.
+ * subtracts it in {@code ready()}, so a greenlet that did not wait takes only what exceeds
+ * the reservations (a number: each woken greenlet takes what is there when it runs), and
+ * one notification never wakes two greenlets for one item.
  *
  * <p><b>Threads.</b> Hub-thread only: every method throws {@link IllegalStateException}
  * off the hub it was created on, except {@link #changedFromAnyThread()}. Link callbacks
@@ -193,12 +194,10 @@ public abstract class Linkable {
         Waiter<Boolean> waiter = new Waiter<>(hub);
         addLink(waiter);
         waiting++;
-        boolean notified = false;
         try {
-            notified = interruptible
+            return interruptible
                     ? waiter.getWithinUntilInterrupted(timeout, Boolean.FALSE)
                     : waiter.getWithin(timeout, Boolean.FALSE);
-            return notified;
         } finally {
             if (waiter.value() == Boolean.TRUE) {
                 woken--;

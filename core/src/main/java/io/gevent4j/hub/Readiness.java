@@ -7,9 +7,11 @@ import java.util.function.BooleanSupplier;
 /**
  * A condition greenlets wait for, over the {@link Linkable} layer: what a synchronizer
  * whose state is a few fields uses for each thing it waits for (a queue's items and free
- * slots, a pool's free slots, a thread pool becoming idle). The owner states the condition,
- * calls {@link #signal()} whenever it may have become true, and blocks in
- * {@link #await(Duration)}.
+ * slots, a pool's free slots, a thread pool becoming idle). The condition is
+ * {@link #ready()}: a hot one (a queue's) is a small subclass of the owner, which reads the
+ * owner's fields with no call between; others are a {@link BooleanSupplier} given to
+ * {@link #of}. The owner calls {@link #signal()} whenever the condition may have become
+ * true, and blocks in {@link #await(Duration)}.
  *
  * <p>With {@code notifyAll} false the condition counts something waiters consume: one
  * signal wakes waiters only while it holds, and each greenlet woken holds a
@@ -19,24 +21,26 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Hub-thread only, as every {@code Linkable}.
  */
-public final class Readiness extends Linkable {
+public abstract class Readiness extends Linkable {
 
-    private final BooleanSupplier condition;
-
-    /** A readiness of {@code hub} for {@code condition}, evaluated on the hub's thread. */
-    public Readiness(Hub hub, boolean notifyAll, BooleanSupplier condition) {
+    /** A readiness of {@code hub}; its {@link #ready()} is evaluated on the hub's thread. */
+    protected Readiness(Hub hub, boolean notifyAll) {
         super(hub, notifyAll);
-        this.condition = Objects.requireNonNull(condition, "condition");
     }
 
-    /** Whether the condition holds now. */
-    @Override
-    public boolean ready() {
-        return condition.getAsBoolean();
+    /** A readiness of {@code hub} whose condition is {@code condition}, evaluated on the hub's thread. */
+    public static Readiness of(Hub hub, boolean notifyAll, BooleanSupplier condition) {
+        Objects.requireNonNull(condition, "condition");
+        return new Readiness(hub, notifyAll) {
+            @Override
+            public boolean ready() {
+                return condition.getAsBoolean();
+            }
+        };
     }
 
     /** Tells the waiters that the condition may hold now; they are woken from a loop callback. */
-    public void signal() {
+    public final void signal() {
         changed();
     }
 
@@ -45,7 +49,7 @@ public final class Readiness extends Linkable {
      * and no greenlet waits before it. What the non-blocking forms ({@code poll},
      * {@code tryAcquire}) test.
      */
-    public boolean canProceed() {
+    public final boolean canProceed() {
         return waiters() == 0 && ready();
     }
 
@@ -58,7 +62,7 @@ public final class Readiness extends Linkable {
      * @return whether the condition holds; the caller takes what it waited for at once,
      *         before it blocks again
      */
-    public boolean await(Duration timeout) {
+    public final boolean await(Duration timeout) {
         hub().checkCurrent(this);
         if (canProceed()) {
             return true;

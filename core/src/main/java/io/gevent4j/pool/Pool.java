@@ -25,7 +25,7 @@ import java.util.Objects;
 public class Pool extends Group {
 
     private final int size;
-    private final Readiness slotFree = new Readiness(hub, false, () -> free() > 0);
+    private final Readiness slotFree = Readiness.of(hub, false, () -> free() > 0);
 
     /** A pool without limit (gevent's {@code Pool(None)}). */
     public Pool() {

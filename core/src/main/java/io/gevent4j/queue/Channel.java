@@ -54,15 +54,15 @@ public class Channel<T> extends BlockingQueueAdapter<T> implements Waitable {
 
     private final Hub hub;
     private final ArrayDeque<Offer<T>> offers = new ArrayDeque<>();
-    private final Readiness offered;
-    private final Readiness counterpart;
+    private final Offered offered;
+    private final Counterpart counterpart;
     private int getters;
 
     /** A channel of the current thread's hub. */
     public Channel() {
         this.hub = Hub.current();
-        this.offered = new Readiness(hub, false, this::offerThere);
-        this.counterpart = new Readiness(hub, false, this::counterpartWaits);
+        this.offered = new Offered(hub);
+        this.counterpart = new Counterpart(hub);
     }
 
     /**
@@ -73,7 +73,7 @@ public class Channel<T> extends BlockingQueueAdapter<T> implements Waitable {
     @Override
     public boolean ready() {
         hub.checkCurrent(this);
-        return counterpartWaits();
+        return counterpart.ready();
     }
 
     /** Runs {@code callback} once, from the hub, when the channel is {@linkplain #ready() ready} (soon, if it is now). */
@@ -164,13 +164,30 @@ public class Channel<T> extends BlockingQueueAdapter<T> implements Waitable {
         return offer.item;
     }
 
-    private boolean offerThere() {
-        return offers.size() > offered.reserved();
+    /** What getters wait for: an offer not reserved for a woken getter is there. */
+    private final class Offered extends Readiness {
+
+        Offered(Hub hub) {
+            super(hub, false);
+        }
+
+        @Override
+        public boolean ready() {
+            return offers.size() > reserved();
+        }
     }
 
     /** gevent's {@code balance != 0}: more getters than offers (a put would go on), or more offers (a get would). */
-    private boolean counterpartWaits() {
-        return getters != offers.size();
+    private final class Counterpart extends Readiness {
+
+        Counterpart(Hub hub) {
+            super(hub, false);
+        }
+
+        @Override
+        public boolean ready() {
+            return getters != offers.size();
+        }
     }
 
     /** The offers changed: getters and the channel's links may go on. */

@@ -19,6 +19,7 @@ import java.time.Duration;
  */
 public class Queue<T> extends SimpleQueue<T> {
 
+    /** Set exactly while {@code unfinishedTasks} is 0. */
     private final Event allDone = new Event();
     private int unfinishedTasks;
 
@@ -39,8 +40,9 @@ public class Queue<T> extends SimpleQueue<T> {
 
     @Override
     final void didPut() {
-        unfinishedTasks++;
-        allDone.clear();
+        if (unfinishedTasks++ == 0) {
+            allDone.clear();
+        }
     }
 
     /** How many items were put and not yet marked done. */

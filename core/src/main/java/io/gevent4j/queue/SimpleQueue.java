@@ -19,8 +19,12 @@ import java.util.concurrent.BlockingQueue;
  * {@link #get()} while it is empty; both have variants with {@code block} and a
  * {@code timeout} ({@code null}: no limit) that throw {@link Full} / {@link Empty} when they
  * cannot proceed in time, and {@code putNowait}/{@code getNowait}. A negative timeout is an
- * {@link IllegalArgumentException}. Blocked putters and getters are served in the order
- * they blocked. A kill or {@link io.gevent4j.Timeout} raised in a blocked greenlet is thrown
+ * {@link IllegalArgumentException}. Blocked putters and getters are woken in the order
+ * they blocked, one per item (or free slot), so the calls that waited finish in the order
+ * they began. Until a woken getter runs, an item is reserved for it: a get that comes
+ * meanwhile goes on at once only if an item beyond the reserved ones is there, and takes
+ * the head, so it may return an item put before the one the woken getter will take (as
+ * in gevent; putters and slots likewise). A kill or {@link io.gevent4j.Timeout} raised in a blocked greenlet is thrown
  * from the call and leaves the queue consistent: no item is lost or duplicated.
  * {@link #peek(Duration)} is gevent's blocking {@code peek}; {@link #consume()} is gevent's
  * iteration (it takes items).
@@ -31,9 +35,9 @@ import java.util.concurrent.BlockingQueue;
  * the items without taking them (weakly consistent, in the order gets would take them for
  * FIFO and LIFO queues), {@code null} items are refused. The {@code InterruptedException}
  * of {@code put}/{@code take} is never thrown: a greenlet's waits are ended by kill and
- * Timeout. An item promised to a woken getter that has not run yet still counts in
- * {@link #size()} and shows in {@link #peek()} and the iterator, but {@link #poll()},
- * {@code remove()} and {@code drainTo} leave it to that getter.
+ * Timeout. The items reserved for woken getters that have not run yet still count in
+ * {@link #size()} and show in {@link #peek()} and the iterator, but {@link #poll()},
+ * {@code remove()} and {@code drainTo} take only the items beyond them.
  *
  * <p><b>Threads.</b> A queue belongs to the hub it was created on; every method must be
  * called on that hub's thread and throws {@link IllegalStateException} elsewhere.
@@ -43,16 +47,19 @@ import java.util.concurrent.BlockingQueue;
  * there" and "a slot is free", which also serve as {@link #readable()} and
  * {@link #writable()}. Every change of state ends with {@link #balance()}, which signals
  * both; the layer wakes one getter per item not yet reserved for a woken getter, and one
- * putter per free slot likewise. A woken greenlet takes the item (or slot) itself when it
- * runs; until then it is reserved, and a greenlet that comes while others wait queues
- * behind them, so nobody overtakes a waiter.
+ * putter per free slot likewise. Nothing is handed over at wake-up: a woken greenlet takes
+ * the head item (or a slot) itself when it runs, so one killed before it runs loses
+ * nothing; until then its reservation counts against the items (slots), which is a number,
+ * not a particular item. A greenlet that comes while others are blocked queues behind
+ * them; one that comes while the only waiters are woken ones goes on if the items exceed
+ * the reservations.
  */
 public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
 
     final Hub hub;
     private final Store<T> items;
-    private final Readiness itemThere;
-    private final Readiness slotFree;
+    private final ItemThere itemThere;
+    private final SlotFree slotFree;
     private final Waitable readable;
     private final Waitable writable;
     private int maxsize;
@@ -72,8 +79,8 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
         this.hub = Hub.current();
         this.maxsize = Math.max(maxsize, 0);
         this.items = items;
-        this.itemThere = new Readiness(hub, false, this::itemThere);
-        this.slotFree = new Readiness(hub, false, this::slotFree);
+        this.itemThere = new ItemThere(hub);
+        this.slotFree = new SlotFree(hub);
         this.readable = Waitable.of(itemThere);
         this.writable = Waitable.of(slotFree);
     }
@@ -148,11 +155,13 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
         if (shutdown) {
             throw new ShutDown();
         }
-        if (!slotFree.canProceed() && (!mayBlock || !slotFree.await(timeout))) {
-            throw new Full();
-        }
-        if (shutdown) {
-            throw new ShutDown();
+        if (!slotFree.canProceed()) {
+            if (!mayBlock || !slotFree.await(timeout)) {
+                throw new Full();
+            }
+            if (shutdown) {
+                throw new ShutDown();
+            }
         }
         add0(item);
     }
@@ -216,7 +225,7 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
         if (!itemThere.canProceed() && (!mayBlock || !itemThere.await(timeout))) {
             throw new Empty();
         }
-        if (items.size() == 0) {
+        if (shutdown && items.size() == 0) {
             throw new ShutDown();
         }
         return remove ? remove0() : items.peek();
@@ -329,14 +338,31 @@ public class SimpleQueue<T> extends BlockingQueueAdapter<T> {
 
     // ---------------------------------------------------------------- internals
 
-    /** Whether a getter may go on: an item not reserved for a woken getter is there, or the queue is shut down and empty. */
-    private boolean itemThere() {
-        return items.size() > itemThere.reserved() || shutdown && items.size() == 0;
+    /** What getters wait for: an item not reserved for a woken getter is there, or the queue is shut down and empty. */
+    private final class ItemThere extends Readiness {
+
+        ItemThere(Hub hub) {
+            super(hub, false);
+        }
+
+        @Override
+        public boolean ready() {
+            int size = items.size();
+            return size > reserved() || shutdown && size == 0;
+        }
     }
 
-    /** Whether a putter may go on: a slot not reserved for a woken putter is free, or the queue is shut down. */
-    private boolean slotFree() {
-        return maxsize == 0 || items.size() + slotFree.reserved() < maxsize || shutdown;
+    /** What putters wait for: a slot not reserved for a woken putter is free, or the queue is shut down. */
+    private final class SlotFree extends Readiness {
+
+        SlotFree(Hub hub) {
+            super(hub, false);
+        }
+
+        @Override
+        public boolean ready() {
+            return maxsize == 0 || items.size() + reserved() < maxsize || shutdown;
+        }
     }
 
     /** Tells the waiters of both sides that the queue changed. */

@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -43,11 +41,6 @@ final class HubDnsSockets {
 
     /** How many queries one socket carries before a new one takes the next. */
     static final int MAX_QUERIES_PER_SOCKET = 1024;
-    /**
-     * The receive buffer a socket asks for (the kernel caps it, at {@code net.core.rmem_max}
-     * on Linux): answers to many queries may arrive at once.
-     */
-    private static final int RECEIVE_BUFFER = 1 << 20;
 
     /** Where a socket sends: one hub's queries to one server. */
     private record Route(Hub hub, InetSocketAddress server) {
@@ -166,16 +159,11 @@ final class HubDnsSockets {
             if (channel != null) {
                 return;
             }
-            StandardProtocolFamily family = server.getAddress() instanceof java.net.Inet6Address
-                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-            DatagramChannel ch = DatagramChannel.open(family);
+            DatagramChannel ch = UdpExchange.openChannel(server);
             try {
-                ch.configureBlocking(false);
-                ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
-                ch.connect(server);
                 readable = hub.loop().io(ch, SelectionKey.OP_READ);
                 readable.start(this::drain);
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 ch.close();
                 throw e;
             }

@@ -5,8 +5,6 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -50,8 +48,6 @@ final class ThreadDnsSockets {
     /** How long a socket stays open without a query waiting on it. */
     static final Duration IDLE = Duration.ofSeconds(1);
     private static final long IDLE_MILLIS = IDLE.toMillis();
-    /** The receive buffer a socket asks for: answers to many queries may arrive at once. */
-    private static final int RECEIVE_BUFFER = 1 << 20;
 
     private final ConcurrentHashMap<InetSocketAddress, Shared> sockets = new ConcurrentHashMap<>();
     /** The sockets open now: those taking queries and those that no longer do but are not closed yet. */
@@ -159,13 +155,8 @@ final class ThreadDnsSockets {
 
         /** A socket connected to {@code server}, counted as open; its reader not started yet. */
         static Shared open(InetSocketAddress server, ThreadDnsSockets owner) throws IOException {
-            StandardProtocolFamily family = server.getAddress() instanceof java.net.Inet6Address
-                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-            DatagramChannel ch = DatagramChannel.open(family);
+            DatagramChannel ch = UdpExchange.openChannel(server);
             try {
-                ch.configureBlocking(false);
-                ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
-                ch.connect(server);
                 Selector selector = Selector.open();
                 try {
                     ch.register(selector, SelectionKey.OP_READ);

@@ -1,7 +1,12 @@
 package io.gevent4j.resolver;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 
 /**
  * The queries one lookup sends together over a shared UDP socket ({@link HubDnsSockets},
@@ -11,12 +16,37 @@ import java.net.SocketTimeoutException;
  */
 abstract class UdpExchange {
 
+    /**
+     * The receive buffer a shared socket asks for (the kernel caps it, at
+     * {@code net.core.rmem_max} on Linux): answers to many queries may arrive at once.
+     */
+    private static final int RECEIVE_BUFFER = 1 << 20;
+
     final DnsTransport.Question[] questions;
     final int[] ids;
     private final DnsMessage.Response[] answers;
     private int missing;
     private DnsMessage.MalformedException rejected;
     private IOException failure;
+
+    /**
+     * A non-blocking UDP socket connected to {@code server}, of its address family, with a
+     * large receive buffer: what {@link HubDnsSockets} and {@link ThreadDnsSockets} share
+     * queries over. Closed again if setting it up fails.
+     */
+    static DatagramChannel openChannel(InetSocketAddress server) throws IOException {
+        DatagramChannel ch = DatagramChannel.open(server.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+            ch.connect(server);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
 
     UdpExchange(DnsTransport.Question[] questions) {
         this.questions = questions;

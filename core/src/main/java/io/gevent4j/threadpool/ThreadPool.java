@@ -126,9 +126,9 @@ public final class ThreadPool implements AutoCloseable {
             throw new IllegalArgumentException("idleTimeout must be positive (or null for never): " + idleTimeout);
         }
         this.idleNanos = idleTimeout == null ? 0 : idleTimeout.toNanos();
-        this.slotFree = new Readiness(hub, false, this::slotAvailable);
-        this.idle = new Readiness(hub, true, () -> outstanding == 0);
-        this.terminated = new Readiness(hub, true, () -> isShutdown() && outstanding == 0);
+        this.slotFree = Readiness.of(hub, false, this::slotAvailable);
+        this.idle = Readiness.of(hub, true, () -> outstanding == 0);
+        this.terminated = Readiness.of(hub, true, () -> isShutdown() && outstanding == 0);
     }
 
     /** The hub whose greenlets wait for this pool's results. */

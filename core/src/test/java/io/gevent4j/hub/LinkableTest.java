@@ -22,7 +22,7 @@ class LinkableTest {
             Hub hub = Hub.current();
             int[] items = {0};
             Readiness[] there = new Readiness[1];
-            there[0] = new Readiness(hub, false, () -> items[0] > there[0].reserved());
+            there[0] = Readiness.of(hub, false, () -> items[0] > there[0].reserved());
             List<String> took = new ArrayList<>();
             for (String name : List.of("a", "b", "c")) {
                 Gevent.spawn(() -> {
@@ -50,7 +50,7 @@ class LinkableTest {
             Hub hub = Hub.current();
             int[] items = {0};
             Readiness[] there = new Readiness[1];
-            there[0] = new Readiness(hub, false, () -> items[0] > there[0].reserved());
+            there[0] = Readiness.of(hub, false, () -> items[0] > there[0].reserved());
             List<String> ran = new ArrayList<>();
             Greenlet<Boolean> waiter = Gevent.spawn(() -> {
                 boolean got = there[0].await(null);
@@ -76,7 +76,7 @@ class LinkableTest {
             Hub hub = Hub.current();
             int[] items = {0};
             Readiness[] there = new Readiness[1];
-            there[0] = new Readiness(hub, false, () -> items[0] > there[0].reserved());
+            there[0] = Readiness.of(hub, false, () -> items[0] > there[0].reserved());
             Greenlet<Boolean> killed = Gevent.spawn(() -> there[0].await(null));
             Greenlet<Boolean> next = Gevent.spawn(() -> there[0].await(null));
             Gevent.sleep(0);
@@ -93,7 +93,7 @@ class LinkableTest {
         FreshHub.run(() -> {
             Hub hub = Hub.current();
             boolean[] flag = {false};
-            Readiness event = new Readiness(hub, true, () -> flag[0]);
+            Readiness event = Readiness.of(hub, true, () -> flag[0]);
             List<String> ran = new ArrayList<>();
             event.rawLink(() -> {
                 ran.add("first");
