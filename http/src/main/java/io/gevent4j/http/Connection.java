@@ -53,8 +53,8 @@ final class Connection {
         this.here = here;
         this.transport = transport;
         this.limits = server.limits();
+        this.in = new ConnectionInput(transport, here.pool(), here.scratch());
         this.out = new ConnectionOutput(transport, here.pool(), limits.ioTimeout());
-        this.in = new ConnectionInput(transport, out, here.pool(), here.scratch());
         this.remote = remote;
         this.local = local;
     }
@@ -80,7 +80,6 @@ final class Connection {
                 RequestHead head = readHead();
                 again = head != null && exchange(head);
             }
-            out.finish();
         } catch (HttpStatusException e) {
             refuse(e);
         } catch (IOException e) {
@@ -219,9 +218,7 @@ final class Connection {
         } catch (IOException e) {
             again = false;
         }
-        if (!again || in.available() == 0) {
-            out.finish();
-        }
+        out.finish();
         busy = false;
         if (AccessLog.enabled()) {
             HttpPrincipal p = exchange.getPrincipal();

@@ -8,10 +8,7 @@ import java.time.Duration;
  * The bytes a connection has received and not yet consumed. Every read lands in the
  * server's one scratch buffer and is copied into an array from the pool at once, before
  * the greenlet can switch, so a connection waiting for its next request holds no buffer
- * of its own: {@link #releaseIfEmpty()} returns it. Before it reads, it sends what the
- * connection's output holds (the responses to pipelined requests wait there to leave in
- * one write) and gives that array back too: the peer never waits for a response held back
- * while this side waits for the peer. Hub-thread only.
+ * of its own: {@link #releaseIfEmpty()} returns it. Hub-thread only.
  *
  * <p>A read that has to wait lets other connections' greenlets run, and their reads use the
  * scratch buffer meanwhile: when this one resumes, the buffer may be left full (position at
@@ -24,16 +21,14 @@ import java.time.Duration;
 final class ConnectionInput {
 
     private final Transport transport;
-    private final ConnectionOutput out;
     private final BufferPool pool;
     private final ByteBuffer scratch;
     private byte[] a;
     private int start;
     private int end;
 
-    ConnectionInput(Transport transport, ConnectionOutput out, BufferPool pool, ByteBuffer scratch) {
+    ConnectionInput(Transport transport, BufferPool pool, ByteBuffer scratch) {
         this.transport = transport;
-        this.out = out;
         this.pool = pool;
         this.scratch = scratch;
     }
@@ -59,14 +54,12 @@ final class ConnectionInput {
     }
 
     /**
-     * Sends the output held back, then waits up to {@code timeout} for more bytes and
-     * appends them.
+     * Waits up to {@code timeout} for more bytes and appends them.
      *
      * @return how many arrived, or -1 at end of stream
      * @throws java.net.SocketTimeoutException if none arrive in time
      */
     int fill(Duration timeout) throws IOException {
-        out.finish();
         transport.setTimeout(timeout);
         int n;
         do {

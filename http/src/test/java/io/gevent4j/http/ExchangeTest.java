@@ -170,17 +170,6 @@ class ExchangeTest {
     }
 
     @Test
-    void aPipelinedResponseLeavesBeforeTheServerWaitsForTheRestOfTheNextRequest() throws Exception {
-        try (RawClient c = new RawClient(address)) {
-            c.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHo");
-            assertEquals("root /first", c.read().text(), "not held back while the next head is incomplete");
-            c.send("st: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n");
-            assertEquals("root /second", c.read().text(), "not held back while the handler waits for its body");
-            assertEquals("hello", c.send("hello").read().text());
-        }
-    }
-
-    @Test
     void headHasNoBodyAndKeepsTheConnection() throws Exception {
         try (RawClient c = new RawClient(address)) {
             RawClient.Response head = c.send("HEAD /x HTTP/1.1\r\nHost: x\r\n\r\n").read(true);
