@@ -1,11 +1,14 @@
 package io.gevent4j.http;
 
+import io.gevent4j.hub.IoWatcher;
+import io.gevent4j.hub.Loop;
 import io.gevent4j.socket.StreamSocket;
 import io.gevent4j.socket.TlsSocket;
 
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 
 /**
@@ -53,6 +56,26 @@ final class Transport implements AutoCloseable {
         } else {
             socket.sendAll(src);
         }
+    }
+
+    /** Whether {@link #writeNow} may be used: a plain connection (TLS writes go through {@link #sendAll} only). */
+    boolean writesWithoutWaiting() {
+        return tls == null;
+    }
+
+    /**
+     * One write that never waits, on a plain connection: what the kernel takes now, maybe
+     * nothing. Also from a loop callback of the socket's hub, outside any greenlet.
+     *
+     * @return how many bytes were written
+     */
+    int writeNow(ByteBuffer src) throws IOException {
+        return socket.channel().write(src);
+    }
+
+    /** A new, stopped watcher of the socket becoming writable, in {@code loop} (the socket's hub's). */
+    IoWatcher writableWatcher(Loop loop) {
+        return loop.io(socket.channel(), SelectionKey.OP_WRITE);
     }
 
     @Override
