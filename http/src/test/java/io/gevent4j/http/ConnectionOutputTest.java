@@ -198,7 +198,7 @@ class ConnectionOutputTest {
         onPair(false, p -> {
             p.client().setOption(StandardSocketOptions.SO_LINGER, 0);
             p.client().close(); // a reset
-            Gevent.sleep(0.05);
+            assertThrows(IOException.class, () -> p.accepted().read(ByteBuffer.allocate(1)), "the reset arrived");
             write(p.out(), ascii("to nobody"));
             p.out().endResponse(true);
             Gevent.sleep(Duration.ZERO); // the hold's callback meets the reset
