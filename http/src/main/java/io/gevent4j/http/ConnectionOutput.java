@@ -21,8 +21,10 @@ import java.time.Duration;
  * time. The callback writes what the socket takes without waiting, and a write watcher
  * writes the rest as the peer reads. The greenlet's own next flush (the array filling, a
  * handler's flush, the end of a response with no request buffered, a read that must wait)
- * takes over from them, so every byte leaves once and in order. An error met while the
- * greenlet was away drops the held bytes and is thrown by its next write or flush.
+ * takes over from them, so every byte leaves once and in order. A write that failed (met
+ * while the greenlet was away, or a send that failed or timed out part way) may have cut a
+ * response: the output stays failed, and every later write or flush throws, so that nothing
+ * (a status page for the next request, say) follows a partly sent response.
  * {@link #close()} sends what the socket takes of held output at once and drops the rest,
  * as a kill drops an ordinary write that waits for the peer.
  *
@@ -217,15 +219,19 @@ final class ConnectionOutput {
 
     private void send(ByteBuffer b) throws IOException {
         transport.setTimeout(timeout);
-        transport.sendAll(b);
+        try {
+            transport.sendAll(b);
+        } catch (IOException e) {
+            failure = e;
+            throw e;
+        }
     }
 
-    /** Throws, once, the error a write met while the greenlet was away. */
+    /** Throws if a write failed before: part of a response may have left, nothing may follow it. */
     private void throwFailure() throws IOException {
         IOException e = failure;
         if (e != null) {
-            failure = null;
-            throw e;
+            throw new IOException("the connection's output failed before: " + e, e);
         }
     }
 }
