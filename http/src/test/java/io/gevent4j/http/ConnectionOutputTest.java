@@ -15,6 +15,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,6 +76,20 @@ class ConnectionOutputTest {
         }
     }
 
+    /** A test body run in a greenlet with a fresh connection pair. */
+    private interface PairTest {
+        void run(Pair p) throws Exception;
+    }
+
+    private static void onPair(boolean smallBuffers, PairTest test) throws Exception {
+        Gevent.spawn(() -> {
+            try (Pair p = Pair.open(smallBuffers)) {
+                test.run(p);
+            }
+            return null;
+        }).get();
+    }
+
     private static byte[] pattern(int n, int seed) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -93,104 +108,89 @@ class ConnectionOutputTest {
 
     @Test
     void heldResponsesWaitWhileTheGreenletRunsAndLeaveTogetherWhenItBlocks() throws Exception {
-        Gevent.spawn(() -> {
-            try (Pair p = Pair.open(false)) {
-                write(p.out(), ascii("first;"));
-                p.out().endResponse(true);
-                write(p.out(), ascii("second;"));
-                p.out().endResponse(true);
-                p.client().setTimeout(Duration.ZERO);
-                assertThrows(java.net.SocketTimeoutException.class, () -> p.client().recv(64),
-                        "nothing leaves while the greenlet that holds it runs");
-                p.client().setTimeout(LIMIT);
+        onPair(false, p -> {
+            write(p.out(), ascii("first;"));
+            p.out().endResponse(true);
+            write(p.out(), ascii("second;"));
+            p.out().endResponse(true);
+            p.client().setTimeout(Duration.ZERO);
+            assertThrows(java.net.SocketTimeoutException.class, () -> p.client().recv(64),
+                    "nothing leaves while the greenlet that holds it runs");
+            p.client().setTimeout(LIMIT);
 
-                Event received = new Event();
-                Greenlet<byte[]> peer = Gevent.spawn(() -> {
-                    byte[] got = p.readSlowly(13);
-                    received.set();
-                    return got;
-                });
-                assertTrue(received.await(LIMIT), "the held output left once this greenlet blocked");
-                assertEquals("first;second;", new String(peer.get(), StandardCharsets.US_ASCII));
-            }
-            return null;
-        }).get();
+            Event received = new Event();
+            Greenlet<byte[]> peer = Gevent.spawn(() -> {
+                byte[] got = p.readSlowly(13);
+                received.set();
+                return got;
+            });
+            assertTrue(received.await(LIMIT), "the held output left once this greenlet blocked");
+            assertEquals("first;second;", new String(peer.get(), StandardCharsets.US_ASCII));
+        });
     }
 
     @Test
     void whatTheSocketDoesNotTakeAtOnceIsWrittenAsThePeerReads() throws Exception {
-        Gevent.spawn(() -> {
-            try (Pair p = Pair.open(true)) {
-                byte[] held = pattern(LARGE, 1);
-                write(p.out(), held);
-                p.out().endResponse(true);
-                Event received = new Event();
-                Greenlet<byte[]> peer = Gevent.spawn(() -> { // queued behind the hold's callback
-                    byte[] got = p.readSlowly(LARGE);
-                    received.set();
-                    return got;
-                });
-                assertTrue(received.await(LIMIT), "the rest was written while this greenlet still waited");
-                assertArrayEquals(held, peer.get());
+        onPair(true, p -> {
+            byte[] held = pattern(LARGE, 1);
+            write(p.out(), held);
+            p.out().endResponse(true);
+            Event received = new Event();
+            Greenlet<byte[]> peer = Gevent.spawn(() -> { // queued behind the hold's callback
+                byte[] got = p.readSlowly(LARGE);
+                received.set();
+                return got;
+            });
+            assertTrue(received.await(LIMIT), "the rest was written while this greenlet still waited");
+            assertArrayEquals(held, peer.get());
 
-                write(p.out(), ascii("next"));
-                p.out().flush();
-                assertArrayEquals(ascii("next"), p.readSlowly(4), "the output is the greenlet's again");
-            }
-            return null;
-        }).get();
+            write(p.out(), ascii("next"));
+            p.out().flush();
+            assertArrayEquals(ascii("next"), p.readSlowly(4), "the output is the greenlet's again");
+        });
     }
 
     @Test
     void theGreenletsNextFlushTakesOverAPartlyWrittenHoldInOrder() throws Exception {
-        Gevent.spawn(() -> {
-            try (Pair p = Pair.open(true)) {
-                byte[] first = pattern(LARGE, 1);
-                byte[] second = pattern(LARGE, 2);
-                write(p.out(), first);
-                p.out().endResponse(true);
-                Greenlet<byte[]> peer = Gevent.spawn(() -> p.readSlowly(2 * LARGE));
-                Gevent.sleep(Duration.ZERO); // the hold's callback writes part, the peer reads some
-                write(p.out(), second); // does not fit beside the first: the greenlet sends the rest itself
-                p.out().flush();
-                byte[] got = peer.get(LIMIT);
-                assertArrayEquals(first, java.util.Arrays.copyOfRange(got, 0, LARGE), "the held bytes, each once");
-                assertArrayEquals(second, java.util.Arrays.copyOfRange(got, LARGE, 2 * LARGE), "then the next, after them");
-            }
-            return null;
-        }).get();
+        onPair(true, p -> {
+            byte[] first = pattern(LARGE, 1);
+            byte[] second = pattern(LARGE, 2);
+            write(p.out(), first);
+            p.out().endResponse(true);
+            Greenlet<byte[]> peer = Gevent.spawn(() -> p.readSlowly(2 * LARGE));
+            Gevent.sleep(Duration.ZERO); // the hold's callback writes part, the peer reads some
+            write(p.out(), second); // does not fit beside the first: the greenlet sends the rest itself
+            p.out().flush();
+            byte[] got = peer.get(LIMIT);
+            assertArrayEquals(first, Arrays.copyOfRange(got, 0, LARGE), "the held bytes, each once");
+            assertArrayEquals(second, Arrays.copyOfRange(got, LARGE, 2 * LARGE), "then the next, after them");
+        });
     }
 
     @Test
     void closingWhileOutputIsHeldSendsItBeforeTheConnectionCloses() throws Exception {
-        Gevent.spawn(() -> {
-            try (Pair p = Pair.open(false)) {
-                write(p.out(), ascii("last response"));
-                p.out().endResponse(true);
-                p.out().close();
-                p.accepted().close();
-                assertEquals("last response", new String(p.readSlowly(13), StandardCharsets.US_ASCII));
-                assertEquals(-1, p.client().read(ByteBuffer.allocate(1)), "then the end of the stream");
-            }
-            return null;
-        }).get();
+        onPair(false, p -> {
+            write(p.out(), ascii("last response"));
+            p.out().endResponse(true);
+            p.out().close();
+            p.accepted().close();
+            assertEquals("last response", new String(p.readSlowly(13), StandardCharsets.US_ASCII));
+            assertEquals(-1, p.client().read(ByteBuffer.allocate(1)), "then the end of the stream");
+        });
     }
 
     @Test
     void anErrorMetWhileTheGreenletWasAwayIsThrownByItsNextFlush() throws Exception {
-        Gevent.spawn(() -> {
-            try (Pair p = Pair.open(false)) {
-                p.client().setOption(StandardSocketOptions.SO_LINGER, 0);
-                p.client().close(); // a reset
-                Gevent.sleep(0.05);
-                write(p.out(), ascii("to nobody"));
-                p.out().endResponse(true);
-                Gevent.sleep(Duration.ZERO); // the hold's callback meets the reset
-                assertThrows(IOException.class, p.out()::flush);
-                assertThrows(IOException.class, () -> write(p.out(), ascii("more")),
-                        "the output stays failed: nothing may follow a cut response");
-            }
-            return null;
-        }).get();
+        onPair(false, p -> {
+            p.client().setOption(StandardSocketOptions.SO_LINGER, 0);
+            p.client().close(); // a reset
+            Gevent.sleep(0.05);
+            write(p.out(), ascii("to nobody"));
+            p.out().endResponse(true);
+            Gevent.sleep(Duration.ZERO); // the hold's callback meets the reset
+            assertThrows(IOException.class, p.out()::flush);
+            assertThrows(IOException.class, () -> write(p.out(), ascii("more")),
+                    "the output stays failed: nothing may follow a cut response");
+        });
     }
 }
