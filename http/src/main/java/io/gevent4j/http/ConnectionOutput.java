@@ -4,7 +4,6 @@ import io.gevent4j.hub.IoWatcher;
 import io.gevent4j.hub.Loop;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -41,7 +40,6 @@ final class ConnectionOutput {
     private final Duration timeout;
     private final Loop loop;
     private byte[] a;
-    private ByteBuffer view;
     private int count;
     private int sent;
     private boolean held;
@@ -64,7 +62,7 @@ final class ConnectionOutput {
     void write(byte[] b, int off, int len) throws IOException {
         if (len > BufferPool.SIZE) {
             flush();
-            send(ByteBuffer.wrap(b, off, len));
+            send(b, off, len);
             return;
         }
         ensure(len);
@@ -93,8 +91,7 @@ final class ConnectionOutput {
         int to = count;
         count = sent = 0;
         if (to > from) {
-            view.limit(to).position(from);
-            send(view);
+            send(a, from, to - from);
         }
     }
 
@@ -158,7 +155,6 @@ final class ConnectionOutput {
         if (a != null) {
             pool.release(a);
             a = null;
-            view = null;
             count = sent = 0;
         }
     }
@@ -178,9 +174,7 @@ final class ConnectionOutput {
             return;
         }
         try {
-            view.limit(count).position(sent);
-            transport.writeNow(view);
-            sent = view.position();
+            sent += transport.writeNow(a, sent, count - sent);
         } catch (IOException e) {
             failure = e;
             sent = count;
@@ -210,17 +204,16 @@ final class ConnectionOutput {
         throwFailure();
         if (a == null) {
             a = pool.acquire();
-            view = ByteBuffer.wrap(a);
         }
         if (count + n > a.length) {
             flush();
         }
     }
 
-    private void send(ByteBuffer b) throws IOException {
+    private void send(byte[] b, int off, int len) throws IOException {
         transport.setTimeout(timeout);
         try {
-            transport.sendAll(b);
+            transport.sendAll(b, off, len);
         } catch (IOException e) {
             failure = e;
             throw e;

@@ -27,7 +27,7 @@ class ConnectionInputTest {
                  StreamSocket client = StreamSocket.open(listener.getLocalAddress());
                  StreamSocket accepted = listener.accept()) {
                 BufferPool pool = new BufferPool();
-                Transport transport = new Transport(accepted, null);
+                Transport transport = new Transport(accepted, null, ByteBuffer.allocateDirect(BufferPool.SIZE));
                 ConnectionOutput out = new ConnectionOutput(transport, pool, Duration.ofSeconds(20), Hub.current().loop());
                 ConnectionInput in = new ConnectionInput(transport, out, pool, ByteBuffer.allocateDirect(BufferPool.SIZE));
                 assertNull(in.array(), "nothing held before the first byte");

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,7 +49,7 @@ class ConnectionOutputTest {
                     accepted.setOption(StandardSocketOptions.SO_SNDBUF, 1024);
                 }
                 client.setTimeout(LIMIT);
-                Transport transport = new Transport(accepted, null);
+                Transport transport = new Transport(accepted, null, ByteBuffer.allocateDirect(BufferPool.SIZE));
                 return new Pair(client, accepted, new ConnectionOutput(transport, new BufferPool(), LIMIT, Hub.current().loop()));
             }
         }
@@ -90,11 +91,10 @@ class ConnectionOutputTest {
         }).get();
     }
 
+    /** {@code n} bytes that repeat nowhere: a block sent twice or skipped shows. */
     private static byte[] pattern(int n, int seed) {
         byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = (byte) (i * 31 + seed);
-        }
+        new Random(seed).nextBytes(b);
         return b;
     }
 
@@ -164,6 +164,20 @@ class ConnectionOutputTest {
             byte[] got = peer.get(LIMIT);
             assertArrayEquals(first, Arrays.copyOfRange(got, 0, LARGE), "the held bytes, each once");
             assertArrayEquals(second, Arrays.copyOfRange(got, LARGE, 2 * LARGE), "then the next, after them");
+        });
+    }
+
+    @Test
+    void aWriteLargerThanTheBuffersLeavesWholeAfterWhatWasGathered() throws Exception {
+        onPair(true, p -> {
+            byte[] body = pattern(100_000, 3);
+            Greenlet<byte[]> peer = Gevent.spawn(() -> p.readSlowly(5 + body.length));
+            write(p.out(), ascii("head;"));
+            write(p.out(), body); // larger than the array and the hub's direct buffer: written past both
+            p.out().flush();
+            byte[] got = peer.get(LIMIT);
+            assertEquals("head;", new String(got, 0, 5, StandardCharsets.US_ASCII));
+            assertArrayEquals(body, Arrays.copyOfRange(got, 5, got.length));
         });
     }
 
