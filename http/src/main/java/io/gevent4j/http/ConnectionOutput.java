@@ -119,10 +119,16 @@ final class ConnectionOutput {
         }
     }
 
-    /** Sends held output, if any, and gives the array back: the connection is about to wait to read. */
+    /**
+     * The connection is about to wait to read: sends held output, if any, and gives the array
+     * back unless the greenlet has bytes of a response in progress there (also when what was
+     * held left while the greenlet was away).
+     */
     void finishHeld() throws IOException {
         if (held) {
             finish();
+        } else if (count == 0) {
+            release();
         }
     }
 
