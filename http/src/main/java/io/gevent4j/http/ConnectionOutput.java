@@ -18,7 +18,8 @@ import java.time.Duration;
  * on (a read, a lock, a sleep, a JDK call): holding queues a one-shot loop callback, which
  * can only run once that greenlet has switched away, since one greenlet of a hub runs at a
  * time. The callback writes what the socket takes without waiting, and a write watcher
- * writes the rest as the peer reads. The greenlet's own next flush (the array filling, a
+ * writes the rest as the peer reads (with no time limit of its own: the greenlet's flush that
+ * takes over is bounded by the I/O timeout as any). The greenlet's own next flush (the array filling, a
  * handler's flush, the end of a response with no request buffered, a read that must wait)
  * takes over from them, so every byte leaves once and in order. A write that failed (met
  * while the greenlet was away, or a send that failed or timed out part way) may have cut a

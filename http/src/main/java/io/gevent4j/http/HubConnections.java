@@ -11,11 +11,11 @@ import java.util.function.Consumer;
 
 /**
  * A server's connections on one hub and what they share there: the buffer pool, the scratch
- * buffer every read lands in, the direct buffer plain writes go through, the cached date and the request targets seen lately. A server served by one hub has one; a
- * server spread over a {@link io.gevent4j.hub.HubGroup} has one per hub of the group, so
- * that nothing here is shared between threads. Once the server stops and the hub's last
- * connection has ended, the record is released (the server drops it, with its buffers).
- * Hub-thread only.
+ * buffer every read lands in, the direct buffer plain writes go through, the cached date and
+ * the request targets seen lately. A server served by one hub has one; a server spread over
+ * a {@link io.gevent4j.hub.HubGroup} has one per hub of the group, so that nothing here is
+ * shared between threads. Once the server stops and the hub's last connection has ended, the
+ * record is released (the server drops it, with its buffers). Hub-thread only.
  */
 final class HubConnections {
 
