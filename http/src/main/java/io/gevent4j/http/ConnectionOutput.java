@@ -21,8 +21,10 @@ import java.time.Duration;
  * writes the rest as the peer reads (with no time limit of its own: the greenlet's flush that
  * takes over is bounded by the I/O timeout as any). The greenlet's own next flush (the array filling, a
  * handler's flush, the end of a response with no request buffered, a read that must wait)
- * takes over from them, so every byte leaves once and in order. An error met while the
- * greenlet was away drops the held bytes and is thrown by its next write or flush.
+ * takes over from them, so every byte leaves once and in order. A write that failed (met
+ * while the greenlet was away, or a send that failed or timed out part way) may have cut a
+ * response: the output stays failed, and every later write or flush throws, so that nothing
+ * (a status page for the next request, say) follows a partly sent response.
  * {@link #close()} sends what the socket takes of held output at once and drops the rest,
  * as a kill drops an ordinary write that waits for the peer.
  *
@@ -118,10 +120,16 @@ final class ConnectionOutput {
         }
     }
 
-    /** Sends held output, if any, and gives the array back: the connection is about to wait to read. */
+    /**
+     * The connection is about to wait to read: sends held output, if any, and gives the array
+     * back unless the greenlet has bytes of a response in progress there (also when what was
+     * held left while the greenlet was away).
+     */
     void finishHeld() throws IOException {
         if (held) {
             finish();
+        } else if (count == 0) {
+            release();
         }
     }
 
@@ -211,15 +219,19 @@ final class ConnectionOutput {
 
     private void send(byte[] b, int off, int len) throws IOException {
         transport.setTimeout(timeout);
-        transport.sendAll(b, off, len);
+        try {
+            transport.sendAll(b, off, len);
+        } catch (IOException e) {
+            failure = e;
+            throw e;
+        }
     }
 
-    /** Throws, once, the error a write met while the greenlet was away. */
+    /** Throws if a write failed before: part of a response may have left, nothing may follow it. */
     private void throwFailure() throws IOException {
         IOException e = failure;
         if (e != null) {
-            failure = null;
-            throw e;
+            throw new IOException("the connection's output failed before: " + e, e);
         }
     }
 }

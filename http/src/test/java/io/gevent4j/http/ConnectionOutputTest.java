@@ -203,7 +203,8 @@ class ConnectionOutputTest {
             p.out().endResponse(true);
             Gevent.sleep(Duration.ZERO); // the hold's callback meets the reset
             assertThrows(IOException.class, p.out()::flush);
-            p.out().flush(); // thrown once: the output is usable (and empty) again
+            assertThrows(IOException.class, () -> write(p.out(), ascii("more")),
+                    "the output stays failed: nothing may follow a cut response");
         });
     }
 }
