@@ -26,7 +26,10 @@ import java.time.Duration;
  * response: the output stays failed, and every later write or flush throws, so that nothing
  * (a status page for the next request, say) follows a partly sent response.
  * {@link #close()} sends what the socket takes of held output at once and drops the rest,
- * as a kill drops an ordinary write that waits for the peer.
+ * as a kill drops an ordinary write that waits for the peer. A handler that works without
+ * switching delays the output held before it, as it delays every greenlet of its hub: the
+ * price of the one write, which {@link Connection}'s yield after a run of exchanges bounds
+ * for a fast handler.
  *
  * <p><b>Implementation overview.</b> The bytes not yet written are {@code a[sent, count)};
  * only a write made while the greenlet is away moves {@code sent}. While {@code held}, the
