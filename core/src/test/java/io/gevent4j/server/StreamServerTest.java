@@ -274,6 +274,34 @@ class StreamServerTest {
         });
     }
 
+    /**
+     * A handler killed after it was spawned and before it ran (by a greenlet queued ahead of
+     * it) has its connection closed by the kill: nothing else would, its body never runs.
+     */
+    @Test
+    void aHandlerKilledWhileScheduledHasItsConnectionClosed() {
+        FreshHub.run(() -> {
+            List<Greenlet<?>> killers = new ArrayList<>();
+            Group killedBeforeTheyRun = new Group() {
+                @Override
+                public <T> Greenlet<T> start(Greenlet<T> greenlet) {
+                    killers.add(Gevent.spawn(() -> greenlet.kill(new GreenletExit(), false, null)));
+                    return super.start(greenlet);
+                }
+            };
+            int[] ran = {0};
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> ran[0]++)
+                    .spawnIn(killedBeforeTheyRun).start();
+            try (LineClient c = new LineClient(server.address())) {
+                assertNull(c.readLine(), "the connection its killed handler never served was closed");
+            }
+            assertEquals(0, ran[0], "the handler never ran");
+            assertEquals(1, killers.size());
+            assertTrue(killers.getFirst().successful());
+            server.stop();
+        });
+    }
+
     @Test
     void aGivenPoolLimitsTheHandlers() {
         FreshHub.run(() -> {
