@@ -400,7 +400,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
      * the greenlet cannot be spawned (or its hub closed before it could start), what it holds
      * is released before this returns or throws.
      */
-    final void spawnHandler(Group handlers, Handling handling) {
+    final void spawnHandler(Group handlers, Handling<S> handling) {
         HandlerGreenlet handler = new HandlerGreenlet(handling);
         try {
             handlers.start(handler);
@@ -414,36 +414,34 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     }
 
     /**
-     * What a handler greenlet runs for one connection or datagram, on its hub: the
-     * subclass's {@link #serve()}, reporting what escapes it (but a kill), then the release
-     * of what the handler holds, once.
+     * What a handler greenlet runs for one connection or datagram, on its server's hub. A
+     * subclass's {@link #run()} calls the user's handler, hands what escapes it to
+     * {@link #failed}, and ends with {@link #close()}, which releases what the handler holds
+     * (its socket, a permit) once. The handler is called from {@code run()} itself: no frame
+     * in between stays on the stack of every parked handler.
+     *
+     * @param <S> the server's type, whose handler a subclass calls
      */
-    abstract class Handling implements Runnable {
+    abstract static class Handling<S extends BaseServer<S>> implements Runnable {
+        final S server;
         /** The peer's address, given to the handler and named in reports. */
         final SocketAddress peer;
         private boolean released;
 
-        Handling(SocketAddress peer) {
+        Handling(S server, SocketAddress peer) {
+            this.server = server;
             this.peer = peer;
         }
 
-        @Override
-        public final void run() {
-            try {
-                serve();
-            } catch (GreenletExit e) {
-                throw e;
-            } catch (Throwable t) {
-                report("handler for " + peer, t);
-            } finally {
-                close();
+        /** What escaped the handler: a kill is rethrown, anything else reported, with the peer's address. */
+        final void failed(Throwable error) {
+            if (error instanceof GreenletExit kill) {
+                throw kill;
             }
+            server.report("handler for " + peer, error);
         }
 
-        /** Serves the connection or datagram: calls the user's handler. */
-        abstract void serve() throws Exception;
-
-        /** Releases what the handler holds (its socket, a permit); called once, by {@link #close()}. */
+        /** Releases what the handler holds; called once, by {@link #close()}. */
         abstract void release() throws Exception;
 
         /** Releases what the handler holds, the first time only; reports what that throws. */
@@ -455,7 +453,7 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
             try {
                 release();
             } catch (Exception e) {
-                report("closing the connection from " + peer, e);
+                server.report("closing the connection from " + peer, e);
             }
         }
     }
@@ -467,9 +465,9 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
      * and a second would make the greenlet's linkable).
      */
     private static final class HandlerGreenlet extends Greenlet<Void> {
-        private final BaseServer<?>.Handling handling;
+        private final Handling<?> handling;
 
-        HandlerGreenlet(BaseServer<?>.Handling handling) {
+        HandlerGreenlet(Handling<?> handling) {
             super(handling);
             this.handling = handling;
         }

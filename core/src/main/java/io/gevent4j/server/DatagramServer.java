@@ -265,14 +265,14 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
         }
         Semaphore limit = spread != null ? spread.permits : null;
         if (limit == null) {
-            spawnHandler(handlers, new Received(receive(), null));
+            spawnHandler(handlers, new Received(this, receive(), null));
             return;
         }
         // receive first: a receiver waiting for a datagram that may never reach its hub's
         // socket must not hold a permit that the handlers of a busier hub need
         Datagram datagram = receive();
         limit.acquire();
-        spawnHandler(handlers, new Received(datagram, limit));
+        spawnHandler(handlers, new Received(this, datagram, limit));
     }
 
     /** Blocks the receiver until the next datagram, and returns it with its sender. */
@@ -287,19 +287,25 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
     }
 
     /** One datagram's handling, in its greenlet: the handler; then the hub group's {@code permit}, if any, is released. */
-    private final class Received extends Handling {
+    private static final class Received extends Handling<DatagramServer> {
         private final ByteBuffer data;
         private final Semaphore permit;
 
-        Received(Datagram datagram, Semaphore permit) {
-            super(datagram.from());
+        Received(DatagramServer server, Datagram datagram, Semaphore permit) {
+            super(server, datagram.from());
             this.data = datagram.data();
             this.permit = permit;
         }
 
         @Override
-        void serve() throws Exception {
-            handler.handle(data, peer);
+        public void run() {
+            try {
+                server.handler.handle(data, peer);
+            } catch (Throwable t) {
+                failed(t);
+            } finally {
+                close();
+            }
         }
 
         @Override

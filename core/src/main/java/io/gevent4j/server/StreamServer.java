@@ -320,7 +320,7 @@ public final class StreamServer extends BaseServer<StreamServer> {
             }
             throw e;
         }
-        spawnHandler(handlers, new Connection(socket, peer, ended));
+        spawnHandler(handlers, new Connection(this, socket, peer, ended));
     }
 
     /** Closes an accepted socket, then runs {@code ended}, if any: a hub group's permit is free again. */
@@ -334,33 +334,44 @@ public final class StreamServer extends BaseServer<StreamServer> {
         }
     }
 
+    /** In the connection's greenlet: the TLS handshake, then the TLS handler. */
+    private void serveTls(StreamSocket socket, SocketAddress peer) throws Exception {
+        try (TlsSocket tls = TlsSocket.server(socket, sslContext, sslParameters)) {
+            Duration timeout = socket.getTimeout();
+            socket.setTimeout(handshakeTimeout);
+            tls.handshake();
+            socket.setTimeout(timeout);
+            tlsHandler.handle(tls, peer);
+        }
+    }
+
     /**
      * One connection's handling, in its greenlet: the TLS handshake if any, then the handler;
      * then the socket is closed and {@code ended} (if the connection was handed to a hub of
      * the {@link #hubGroup}) run.
      */
-    private final class Connection extends Handling {
+    private static final class Connection extends Handling<StreamServer> {
         private final StreamSocket socket;
         private final Runnable ended;
 
-        Connection(StreamSocket socket, SocketAddress peer, Runnable ended) {
-            super(peer);
+        Connection(StreamServer server, StreamSocket socket, SocketAddress peer, Runnable ended) {
+            super(server, peer);
             this.socket = socket;
             this.ended = ended;
         }
 
         @Override
-        void serve() throws Exception {
-            if (sslContext == null) {
-                handler.handle(socket, peer);
-                return;
-            }
-            try (TlsSocket tls = TlsSocket.server(socket, sslContext, sslParameters)) {
-                Duration timeout = socket.getTimeout();
-                socket.setTimeout(handshakeTimeout);
-                tls.handshake();
-                socket.setTimeout(timeout);
-                tlsHandler.handle(tls, peer);
+        public void run() {
+            try {
+                if (server.sslContext == null) {
+                    server.handler.handle(socket, peer);
+                } else {
+                    server.serveTls(socket, peer);
+                }
+            } catch (Throwable t) {
+                failed(t);
+            } finally {
+                close();
             }
         }
 
