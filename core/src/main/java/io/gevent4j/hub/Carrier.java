@@ -51,6 +51,8 @@ final class Carrier implements Runnable {
     /** Set by the owner, interrupted in an interruptible wait: the carrier hands the turn back after its loop iteration. */
     private volatile boolean handBack;
     private Throwable failure;
+    /** When the side that had the turn handed it over ({@link System#nanoTime()}), written before {@code turn}. */
+    private long handOffNanos;
     private final AdaptiveSpin ownerSpin = new AdaptiveSpin();
     private final AdaptiveSpin carrierSpin = new AdaptiveSpin();
     private final BooleanSupplier ownerTurnOrInterrupt = () -> turn == OWNER || Thread.currentThread().isInterrupted();
@@ -107,11 +109,14 @@ final class Carrier implements Runnable {
     private boolean handOver(BooleanSupplier waiting, boolean interruptible) {
         work = waiting;
         failure = null;
+        handOffNanos = System.nanoTime();
         turn = CARRIER;
         LockSupport.unpark(thread);
-        ownerSpin.spinUntil(ownerTurnOrInterrupt);
         boolean interrupted = false;
+        boolean parked = false;
+        ownerSpin.spinUntil(ownerTurnOrInterrupt);
         while (turn == CARRIER) {
+            parked = true;
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;
@@ -120,6 +125,9 @@ final class Carrier implements Runnable {
                     hub.loop.selector.wakeup();
                 }
             }
+        }
+        if (parked) {
+            ownerSpin.wokenUp(System.nanoTime() - handOffNanos);
         }
         work = null;
         handBack = false;
@@ -164,6 +172,7 @@ final class Carrier implements Runnable {
                 f = t;
             }
             failure = f;
+            handOffNanos = System.nanoTime();
             turn = OWNER;
             LockSupport.unpark(owner);
         }
@@ -174,6 +183,7 @@ final class Carrier implements Runnable {
      * turns came back soon; returns false when the carrier must exit instead.
      */
     private boolean awaitTurn() {
+        boolean parked = false;
         carrierSpin.spinUntil(carrierTurn);
         while (turn != CARRIER) {
             if (hub.state() == Hub.State.CLOSED) {
@@ -183,7 +193,11 @@ final class Carrier implements Runnable {
                 hub.close();
                 return false;
             }
+            parked = true;
             LockSupport.parkNanos(this, IDLE_CHECK_NANOS);
+        }
+        if (parked) {
+            carrierSpin.wokenUp(System.nanoTime() - handOffNanos);
         }
         return true;
     }
