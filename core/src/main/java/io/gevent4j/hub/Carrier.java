@@ -83,7 +83,7 @@ final class Carrier implements Runnable {
             boolean greenletNext = false;
             while (!greenletNext && waiting.getAsBoolean()) {
                 greenletNext = hub.loop.runOnceUntilGreenlet();
-                // an interrupt wakes the selector at once: keep it for later rather than spin
+                // an interrupt ends the loop's sleep at once: keep it for later rather than spin
                 if (Thread.interrupted()) {
                     interrupted = true;
                     if (interruptible) {
@@ -122,7 +122,10 @@ final class Carrier implements Runnable {
                 interrupted = true;
                 if (interruptible && !handBack) {
                     handBack = true;
+                    // the carrier's loop sleeps in its selector, or parked if no channel is
+                    // registered: both wake-ups stick until that sleep, if it is yet to come
                     hub.loop.selector.wakeup();
+                    LockSupport.unpark(thread);
                 }
             }
         }
