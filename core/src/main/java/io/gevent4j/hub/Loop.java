@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -72,6 +73,15 @@ public final class Loop implements AutoCloseable {
      * that claims the wake-up reads it after its claim and knows how to wake it.
      */
     private Thread parkedSleeper;
+    /** When a producer last unparked the loop ({@link System#nanoTime()}): how long its wake-up took. */
+    private volatile long unparkNanos;
+    /**
+     * Before it parks, the loop spins a little while its recent sleeps were short (a main
+     * thread awaiting another thread's quick answer): the owner and the carrier take turns
+     * with it, never at once.
+     */
+    private final AdaptiveSpin sleepSpin = new AdaptiveSpin();
+    private final BooleanSupplier handedOrInterrupted = () -> !inbox.isEmpty() || Thread.currentThread().isInterrupted();
     private final Consumer<SelectionKey> onSelected = Loop::dispatch;
     /** How long {@link #closeChannel} from another thread lets the hub release the channel. */
     private static final long FOREIGN_CLOSE_WAIT_NANOS = 100_000_000;
@@ -582,10 +592,19 @@ public final class Loop implements AutoCloseable {
      */
     private void sleep(long timeoutNanos) throws IOException {
         if (parkedSleeper != null) {
+            if ((timeoutNanos == 0 || timeoutNanos > AdaptiveSpin.MAX_SPIN_NANOS)
+                    && sleepSpin.spinUntil(handedOrInterrupted)) {
+                return;
+            }
+            long parkedAt = System.nanoTime();
             if (timeoutNanos == 0) {
                 LockSupport.park(this);
             } else {
                 LockSupport.parkNanos(this, timeoutNanos);
+            }
+            long unparkedAt = unparkNanos;
+            if (unparkedAt - parkedAt > 0) {
+                sleepSpin.wokenUp(System.nanoTime() - unparkedAt);
             }
             return;
         }
@@ -600,6 +619,7 @@ public final class Loop implements AutoCloseable {
     private void wakeSleeper() {
         Thread parked = parkedSleeper;
         if (parked != null) {
+            unparkNanos = System.nanoTime();
             LockSupport.unpark(parked);
         } else {
             selector.wakeup();
