@@ -52,11 +52,12 @@ final class Carrier implements Runnable {
     /** Set by the owner, interrupted in an interruptible wait: the carrier hands the turn back after its loop iteration. */
     private volatile boolean handBack;
     private Throwable failure;
-    /** When the side that had the turn handed it over ({@link System#nanoTime()}), written before {@code turn}. */
+    /** When the side that had the turn handed it over ({@link System#nanoTime()}); written before {@code turn}. */
     private long handOffNanos;
     private final AdaptiveSpin ownerSpin = new AdaptiveSpin();
     private final AdaptiveSpin carrierSpin = new AdaptiveSpin();
-    private final BooleanSupplier ownerTurnOrInterrupt = () -> turn == OWNER || Thread.currentThread().isInterrupted();
+    private final BooleanSupplier ownerTurnOrInterrupt =
+            () -> turn == OWNER || Thread.currentThread().isInterrupted();
     private final BooleanSupplier carrierTurn = () -> turn == CARRIER;
 
     Carrier(Hub hub, Thread owner) {
