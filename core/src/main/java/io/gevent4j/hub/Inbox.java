@@ -7,7 +7,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The thread-safe way into a loop: other threads offer tasks, the loop drains them, and a
- * handshake decides who wakes the loop's sleeping selector.
+ * handshake decides who wakes the loop when it sleeps (in its selector, or parked).
  *
  * <p><b>Protocol.</b> Before it blocks, the loop calls {@link #prepareToSleep()}: it
  * publishes {@code sleeping = 1}, then looks at the queue and stays awake if a task is

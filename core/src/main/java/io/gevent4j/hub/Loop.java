@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -39,9 +41,15 @@ import java.util.function.Consumer;
  * else until the next timer; expire timers,
  * dispatch I/O readiness, run check watchers and, if nothing else is pending, idle
  * watchers; invoke the pending callbacks in that order. {@link #breakLoop()} makes
- * {@code runOnce} return early; the next call resumes the iteration in the phase it left. The poll sleeps through the
- * {@link Inbox}'s handshake, so a task handed over by another thread is never left unseen
- * and the selector is woken at most once per sleep.
+ * {@code runOnce} return early; the next call resumes the iteration in the phase it left.
+ * The loop sleeps in its selector, or, while no channel is registered (nothing to select
+ * on: a main thread that waits for other threads, say), parked, after a short adaptive
+ * spin ({@link AdaptiveSpin}) on its inbox: another thread ends a park with one futex
+ * wake, where a selector's wake-up costs an eventfd write, the epoll return and a read to
+ * drain it ({@code SwitchBench.mainGetFromOtherHub}, 2 cores shared with other work: 23 µs
+ * in the selector, 8 µs parked). Either way it sleeps through the {@link Inbox}'s
+ * handshake, so a task handed over by another thread is never left unseen and the sleep is
+ * woken at most once.
  */
 public final class Loop implements AutoCloseable {
 
@@ -60,6 +68,22 @@ public final class Loop implements AutoCloseable {
     private final ArrayDeque<Object> notified = new ArrayDeque<>();
     private boolean notifying;
     private final Inbox inbox = new Inbox();
+    /**
+     * The thread about to park in the loop's sleep, {@code null} if it sleeps in the
+     * selector: written before the inbox's handshake announces the sleep, so the producer
+     * that claims the wake-up reads it after its claim and knows how to wake it.
+     */
+    private Thread parkedSleeper;
+    /** When a producer last unparked the loop ({@link System#nanoTime()}): how long its wake-up took. */
+    private volatile long unparkNanos;
+    /**
+     * Before it parks, the loop spins a little while its recent sleeps were short (a main
+     * thread awaiting another thread's quick answer): the owner and the carrier take turns
+     * with it, never at once.
+     */
+    private final AdaptiveSpin sleepSpin = new AdaptiveSpin();
+    private final BooleanSupplier handedOrInterrupted =
+            () -> !inbox.isEmpty() || Thread.currentThread().isInterrupted();
     private final Consumer<SelectionKey> onSelected = Loop::dispatch;
     /** How long {@link #closeChannel} from another thread lets the hub release the channel. */
     private static final long FOREIGN_CLOSE_WAIT_NANOS = 100_000_000;
@@ -410,7 +434,7 @@ public final class Loop implements AutoCloseable {
     /**
      * The hub's scheduler entry: from the loop thread the task joins the ready queue (at
      * its head when {@link #runNext} is set, for an immediate switch); from another thread
-     * it goes through the inbox and wakes the selector if the loop sleeps.
+     * it goes through the inbox and wakes the loop if it sleeps.
      */
     void executeFromAnyThread(Runnable task) {
         if (onLoopThread()) {
@@ -424,7 +448,7 @@ public final class Loop implements AutoCloseable {
             }
         } else {
             if (inbox.offer(task)) {
-                selector.wakeup();
+                wakeSleeper();
             }
         }
     }
@@ -530,30 +554,30 @@ public final class Loop implements AutoCloseable {
                 return;
             }
             busyIterations = 0;
-            long timeoutMillis = 0; // 0: no timer, sleep until woken
-            boolean noTimer = timers.size() == 0;
+            long timeoutNanos = 0; // 0: no timer, sleep until woken
             if (activeRefs == 0 && !hub.hasGreenletsInJdkCalls()) {
                 // nothing referenced could wake a sleep (an unreferenced timer does not keep
                 // the loop alive): let the hub see that (LoopExit) instead of sleeping
                 pollNow();
                 return;
             }
-            if (!noTimer) {
-                long nanos = timers.firstDeadline() - System.nanoTime();
-                if (nanos <= 0) {
+            if (timers.size() > 0) {
+                timeoutNanos = timers.firstDeadline() - System.nanoTime();
+                if (timeoutNanos <= 0) {
                     pollNow();
                     return;
                 }
-                timeoutMillis = Math.max(1, (nanos + 999_999) / 1_000_000);
             }
+            // no channel registered: no readiness to wait for, so park, which another
+            // thread ends with an unpark, cheaper than a selector's wake-up
+            parkedSleeper = selector.keys().isEmpty() ? Thread.currentThread() : null;
             if (!inbox.prepareToSleep()) {
                 pollNow();
                 return;
             }
             SLEEPING.setOpaque(this, true);
             try {
-                polls++;
-                selector.select(onSelected, timeoutMillis);
+                sleep(timeoutNanos);
             } finally {
                 SLEEPING.setOpaque(this, false);
                 inbox.awake();
@@ -561,6 +585,46 @@ public final class Loop implements AutoCloseable {
             lastPoll = System.nanoTime();
         } catch (IOException e) {
             hub.handleError(this, e);
+        }
+    }
+
+    /**
+     * Sleeps until woken, or {@code timeoutNanos} (0: no limit): parked if
+     * {@link #parkedSleeper} is set, else in the selector, dispatching what becomes ready.
+     */
+    private void sleep(long timeoutNanos) throws IOException {
+        if (parkedSleeper != null) {
+            if ((timeoutNanos == 0 || timeoutNanos > AdaptiveSpin.MAX_SPIN_NANOS)
+                    && sleepSpin.spinUntil(handedOrInterrupted)) {
+                return;
+            }
+            long parkedAt = System.nanoTime();
+            if (timeoutNanos == 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, timeoutNanos);
+            }
+            long unparkedAt = unparkNanos;
+            if (unparkedAt - parkedAt > 0) {
+                sleepSpin.wokenUp(System.nanoTime() - unparkedAt);
+            }
+            return;
+        }
+        polls++;
+        selector.select(onSelected, timeoutNanos == 0 ? 0 : Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+    }
+
+    /**
+     * Wakes the loop that sleeps now, for the caller that claimed the wake-up through the
+     * inbox: the thread that parked (see {@link #sleep}), or the selector.
+     */
+    private void wakeSleeper() {
+        Thread parked = parkedSleeper;
+        if (parked != null) {
+            unparkNanos = System.nanoTime();
+            LockSupport.unpark(parked);
+        } else {
+            selector.wakeup();
         }
     }
 

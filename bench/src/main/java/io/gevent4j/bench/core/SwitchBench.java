@@ -3,6 +3,7 @@ package io.gevent4j.bench.core;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.HubGroup;
 import io.gevent4j.hub.RawGreenlet;
 import io.gevent4j.hub.Waiter;
 
@@ -22,6 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -54,6 +57,13 @@ import java.util.concurrent.locks.LockSupport;
  *       two OS-thread hand-offs, what every platform thread pays when a greenlet wakes it.</li>
  *   <li>{@code mainJoin_jdk}: a platform thread starts an empty virtual thread of the JDK's
  *       default scheduler and joins it: the same two hand-offs between OS threads.</li>
+ *   <li>{@code mainGetFromOtherHub}: the main greenlet gets the result of a greenlet it
+ *       spawned on another hub (of a {@link HubGroup}): the task goes to that hub's thread
+ *       and the result comes back through this hub's inbox, two hand-offs between OS
+ *       threads, each waking a loop that sleeps for want of work.</li>
+ *   <li>{@code mainGetFromOtherHub_jdk}: a platform thread submits a task to a
+ *       single-thread {@link ExecutorService} and gets its {@code Future}: the same two
+ *       hand-offs.</li>
  * </ul>
  *
  * <p>The hub is the JMH worker thread's own (a platform thread, so {@link Hub#current()}).
@@ -75,10 +85,16 @@ public class SwitchBench {
     private static final Object STOP = new Object();
 
     private Hub hub;
+    private HubGroup otherHubs;
+    private Hub otherHub;
+    private ExecutorService otherThread;
 
     @Setup(Level.Trial)
     public void setUp() {
         hub = Hub.current();
+        otherHubs = HubGroup.start(1);
+        otherHub = otherHubs.next();
+        otherThread = Executors.newSingleThreadExecutor();
     }
 
     @Setup(Level.Iteration)
@@ -91,6 +107,8 @@ public class SwitchBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        otherThread.close();
+        otherHubs.close();
         hub.close();
     }
 
@@ -150,6 +168,16 @@ public class SwitchBench {
     @Benchmark
     public void mainJoin_jdk() throws InterruptedException {
         Thread.ofVirtual().start(() -> { }).join();
+    }
+
+    @Benchmark
+    public Object mainGetFromOtherHub() {
+        return Gevent.spawnOn(otherHub, () -> STOP).get();
+    }
+
+    @Benchmark
+    public Object mainGetFromOtherHub_jdk() throws Exception {
+        return otherThread.submit(() -> STOP).get();
     }
 
     @Benchmark
