@@ -116,6 +116,24 @@ public abstract class AbstractResult<T> extends Linkable implements Waitable {
         throw new CompletionException(error);
     }
 
+    /**
+     * Undoes the error rule for one checked type: throws the cause of {@code wrapped} as it is
+     * if it is a {@code checked}, else rethrows {@code wrapped}. For a task whose checked
+     * exceptions are all of that type (a file or process operation's {@code IOException}):
+     * {@code catch (CompletionException e) { throw unwrap(e, IOException.class); }}. Declared
+     * to return an exception so that a caller can write {@code throw unwrap(...)}; any thread.
+     *
+     * @throws X the cause of {@code wrapped}, if it is an {@code X}
+     * @throws CompletionException {@code wrapped} otherwise
+     */
+    public static <X extends Exception> RuntimeException unwrap(CompletionException wrapped, Class<X> checked) throws X {
+        Throwable cause = wrapped.getCause();
+        if (checked.isInstance(cause)) {
+            throw checked.cast(cause);
+        }
+        throw wrapped;
+    }
+
     /** Whether the outcome is there. Any thread. */
     @Override
     public boolean ready() {

@@ -1,5 +1,6 @@
 package io.gevent4j.fileobject;
 
+import io.gevent4j.AbstractResult;
 import io.gevent4j.lock.Semaphore;
 import io.gevent4j.threadpool.ThreadPool;
 import io.gevent4j.threadpool.ThreadResult;
@@ -129,10 +130,7 @@ final class Offload {
         try {
             return result.get();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
+            throw AbstractResult.unwrap(e, IOException.class);
         } finally {
             if (result.ready()) {
                 pending = null;

@@ -21,9 +21,9 @@ public final class CallbackWatcher extends Watcher implements Runnable {
     @Override
     public void run() {
         if (active && pending) {
-            Runnable cb = callback;
+            Object cb = callback;
             stop();
-            cb.run();
+            call(cb);
         }
     }
 }

@@ -56,6 +56,8 @@ public final class HubGroup implements Executor, AutoCloseable {
      * and returns once they all run.
      *
      * @throws IllegalArgumentException if {@code n < 1}
+     * @throws IllegalStateException if a hub cannot start (the JVM lacks the flag gevent4j
+     *         needs, which the message names); the hubs that started are stopped first
      */
     public static HubGroup start(int n) {
         if (n < 1) {
@@ -64,16 +66,25 @@ public final class HubGroup implements Executor, AutoCloseable {
         int group = GROUPS.incrementAndGet();
         Hub[] hubs = new Hub[n];
         AsyncWatcher[] stops = new AsyncWatcher[n];
+        Throwable[] failures = new Throwable[n];
         Thread[] threads = new Thread[n];
         CountDownLatch running = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
             int index = i;
             threads[i] = new Thread(() -> {
-                Hub hub = Hub.current();
-                AsyncWatcher stop = hub.loop().async();
-                hubs[index] = hub;
-                stops[index] = stop;
-                running.countDown();
+                Hub hub;
+                AsyncWatcher stop;
+                try {
+                    hub = Hub.current();
+                    stop = hub.loop().async();
+                    hubs[index] = hub;
+                    stops[index] = stop;
+                } catch (RuntimeException | Error e) { // the JVM lacks the flag: start() throws it
+                    failures[index] = e;
+                    return;
+                } finally {
+                    running.countDown();
+                }
                 try {
                     hub.await(stop);
                 } catch (IllegalStateException e) {
@@ -93,6 +104,17 @@ public final class HubGroup implements Executor, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the hubs started", e);
+        }
+        for (Throwable failure : failures) {
+            if (failure != null) {
+                for (AsyncWatcher stop : stops) {
+                    if (stop != null) {
+                        stop.send();
+                    }
+                }
+                joinUninterruptibly(List.of(threads));
+                throw new IllegalStateException("a hub of the group could not start: " + failure.getMessage(), failure);
+            }
         }
         return new HubGroup(List.of(hubs), List.of(stops), List.of(threads));
     }
@@ -181,6 +203,11 @@ public final class HubGroup implements Executor, AutoCloseable {
         for (AsyncWatcher stop : stops) {
             stop.send();
         }
+        joinUninterruptibly(threads);
+    }
+
+    /** Waits for {@code threads} to end; an interrupt meanwhile is kept for the caller. */
+    private static void joinUninterruptibly(List<Thread> threads) {
         boolean interrupted = false;
         for (Thread t : threads) {
             while (true) {

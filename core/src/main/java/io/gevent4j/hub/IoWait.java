@@ -39,13 +39,14 @@ import java.util.Objects;
  * socket's read, this method and the JDK's park. As a waiter's value does, readiness that
  * arrived wins over a kill or {@code Timeout} raised in the same turn, which stays pending
  * for the next wait. The watchers and the timer share one callback, the wait itself
- * ({@link #run}): it ends the wait as timed out if the timer fired, as ready otherwise (a
- * watcher may fire for readiness an earlier wait saw: the caller retries), and disarms the
- * watchers when nobody waits. An idle wait holds its watchers, nothing else; a wait on one
- * channel keeps its watcher in a field, not an array; the timer is made on the first wait
- * with a timeout.
+ * ({@link #fire}: a {@link LoopCallback}, which only the loop can run, where a public
+ * {@code Runnable} would let any caller end a wait): it ends the wait as timed out if the
+ * timer fired, as ready otherwise (a watcher may fire for readiness an earlier wait saw: the
+ * caller retries), and disarms the watchers when nobody waits. An idle wait holds its
+ * watchers, nothing else; a wait on one channel keeps its watcher in a field, not an array;
+ * the timer is made on the first wait with a timeout.
  */
-public final class IoWait implements AutoCloseable, Runnable {
+public final class IoWait extends LoopCallback implements AutoCloseable {
 
     /** {@link #outcome} while the wait goes on, and its three ends. */
     private static final byte WAITING = 0, READY = 1, TIMED_OUT = 2, CANCELLED = 3;
@@ -247,10 +248,10 @@ public final class IoWait implements AutoCloseable, Runnable {
     /**
      * The callback of the watchers and the timer, run by the loop: ends the wait, as timed
      * out if its timer fired (a fired one-shot timer is inactive when its callback runs) and
-     * as ready otherwise, or disarms the watchers when nobody waits. Not for callers.
+     * as ready otherwise, or disarms the watchers when nobody waits.
      */
     @Override
-    public void run() {
+    void fire() {
         if (waiting == null) {
             for (int i = 0; i < channelCount(); i++) {
                 IoWatcher w = watcher(i);

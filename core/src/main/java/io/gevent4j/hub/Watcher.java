@@ -19,7 +19,8 @@ public abstract sealed class Watcher implements AutoCloseable
         SignalWatcher, ChildWatcher {
 
     final Loop loop;
-    Runnable callback;
+    /** A {@link Runnable}, or the {@link LoopCallback} of a class of this package. */
+    Object callback;
     boolean active;
     boolean pending;
     boolean closed;
@@ -42,7 +43,15 @@ public abstract sealed class Watcher implements AutoCloseable
      *         off the hub's thread
      */
     public void start(Runnable callback) {
-        Objects.requireNonNull(callback, "callback");
+        begin(Objects.requireNonNull(callback, "callback"));
+    }
+
+    /** {@link #start(Runnable)} with a callback that only the loop can run. */
+    final void start(LoopCallback callback) {
+        begin(Objects.requireNonNull(callback, "callback"));
+    }
+
+    private void begin(Object callback) {
         loop.checkThread();
         if (closed) {
             throw new IllegalStateException("watcher is closed");
@@ -133,7 +142,16 @@ public abstract sealed class Watcher implements AutoCloseable
 
     /** Runs the callback for a pending event; called by the loop only. */
     void invoke() {
-        callback.run();
+        call(callback);
+    }
+
+    /** Runs {@code callback}, a {@link Runnable} or a {@link LoopCallback}. */
+    static void call(Object callback) {
+        if (callback instanceof LoopCallback c) {
+            c.fire();
+        } else {
+            ((Runnable) callback).run();
+        }
     }
 
     void onStart() {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,7 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Threads.</b> Thread-safe. Each socket has a reader, a daemon platform thread
  * named {@code gevent4j-dns-reader}, that waits in a selector of its own for the answers
- * and hands each to the thread waiting for it; it closes the socket when it ends. Callers
+ * and hands each to the thread waiting for it; it closes the socket when it ends (a reader
+ * that cannot start, for want of memory or of native threads, closes it at once and fails
+ * the queries registered on it, so none waits out its deadline). Callers
  * block in {@link #exchange}; an interrupt ends only the interrupted caller's wait, with
  * {@link InterruptedIOException} (a thread interrupted before it sends sends nothing). The
  * socket is non-blocking, so an interrupt never closes it (a blocking NIO write would, and
@@ -52,6 +55,18 @@ final class ThreadDnsSockets {
     private final ConcurrentHashMap<InetSocketAddress, Shared> sockets = new ConcurrentHashMap<>();
     /** The sockets open now: those taking queries and those that no longer do but are not closed yet. */
     private final AtomicInteger open = new AtomicInteger();
+    /** Starts each socket's reader. */
+    private final Executor readers;
+
+    /** Sockets whose readers are daemon platform threads. */
+    ThreadDnsSockets() {
+        this(reader -> Thread.ofPlatform().daemon().name("gevent4j-dns-reader").start(reader));
+    }
+
+    /** Sockets whose readers {@code readers} starts (a test's may fail as a thread that cannot start does). */
+    ThreadDnsSockets(Executor readers) {
+        this.readers = readers;
+    }
 
     /**
      * Sends {@code questions} to {@code server} over the shared socket for it and blocks the
@@ -62,6 +77,7 @@ final class ThreadDnsSockets {
      * @throws SocketTimeoutException at the deadline if nothing arrived
      * @throws DnsMessage.MalformedException at the deadline if only rejected answers arrived
      * @throws java.net.PortUnreachableException if the server's port refused the datagrams
+     * @throws IOException at once if the socket's reader thread cannot start
      * @throws InterruptedIOException if the thread is interrupted meanwhile (its interrupt status is set)
      */
     DnsMessage.Response[] exchange(InetSocketAddress server, DnsTransport.Question[] questions, long deadline)
@@ -172,8 +188,21 @@ final class ThreadDnsSockets {
             }
         }
 
-        void startReader() {
-            Thread.ofPlatform().daemon().name("gevent4j-dns-reader").start(this::read);
+        /**
+         * Starts the reader. If it cannot start, closes the socket, which then takes no query
+         * and leaves the registry, and fails the queries other threads registered meanwhile.
+         *
+         * @throws IOException if the reader cannot start, with the reason as its cause
+         */
+        void startReader() throws IOException {
+            try {
+                owner.readers.execute(this::read);
+            } catch (RuntimeException | Error e) { // OutOfMemoryError: unable to create native thread
+                IOException failure = new IOException("cannot start the DNS socket's reader thread", e);
+                close(); // first: a query registered after failAll's snapshot would wait out its deadline
+                failAll(failure);
+                throw failure;
+            }
         }
 
         /** Gives each question an id free on this socket; {@code null} if the socket takes no more queries. */

@@ -1,5 +1,6 @@
 package io.gevent4j.resolver;
 
+import io.gevent4j.AbstractResult;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.threadpool.ThreadPool;
 
@@ -53,10 +54,7 @@ public final class ThreadResolver implements Resolver {
         try {
             return (pool != null ? pool : ThreadPool.of(Hub.current())).apply(lookup);
         } catch (CompletionException e) {
-            if (e.getCause() instanceof UnknownHostException u) {
-                throw u;
-            }
-            throw e;
+            throw AbstractResult.unwrap(e, UnknownHostException.class);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.gevent4j.subprocess;
 
+import io.gevent4j.AbstractResult;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.Timeout;
@@ -97,10 +98,7 @@ public final class Popen implements Waitable.Linked, AutoCloseable {
         try {
             return pool.apply(builder::start);
         } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
+            throw AbstractResult.unwrap(e, IOException.class);
         }
     }
 

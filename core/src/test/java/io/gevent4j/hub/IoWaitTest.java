@@ -4,11 +4,15 @@ import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.gevent4j.FreshHub.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +30,16 @@ class IoWaitTest {
         p.source().configureBlocking(false);
         p.sink().configureBlocking(false);
         return p;
+    }
+
+    @Test
+    void noCallerCanEndAWaitAsTheLoopDoes() {
+        Set<String> api = Arrays.stream(IoWait.class.getMethods())
+                .filter(m -> m.getDeclaringClass() != Object.class)
+                .map(Method::getName)
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("await", "hub", "readyOps", "waiting", "cancel", "close", "toString"), api,
+                "the callback of the watchers and the timer (which ends a wait as ready) is no public run()");
     }
 
     @Test

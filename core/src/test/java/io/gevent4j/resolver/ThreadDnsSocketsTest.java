@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -268,5 +270,47 @@ class ThreadDnsSocketsTest {
             assertInstanceOf(java.net.PortUnreachableException.class, e.getCause());
         }
         await(() -> sockets.openSockets() == 0, "closed once no query waits");
+    }
+
+    @Test
+    void aReaderThatCannotStartFailsTheQueriesOnItsSocketAtOnceAndLeavesNothingOpen() throws Exception {
+        try (DnsTestServer dns = new DnsTestServer(ThreadDnsSocketsTest::immediate)) {
+            InetSocketAddress address = addressOf(dns);
+            AtomicInteger starts = new AtomicInteger();
+            AtomicReference<ThreadDnsSockets> shared = new AtomicReference<>();
+            AtomicReference<CompletableFuture<DnsMessage.Response[]>> meanwhile = new AtomicReference<>();
+            shared.set(new ThreadDnsSockets(reader -> {
+                if (starts.getAndIncrement() > 0) {
+                    Thread.ofPlatform().daemon().name("gevent4j-dns-reader").start(reader);
+                    return;
+                }
+                // before the first reader fails to start, another thread finds its socket and sends its queries
+                meanwhile.set(onThread(shared.get(), address, "meanwhile.test", TimeUnit.MINUTES.toNanos(10)));
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (dns.queries().size() < 2 && System.nanoTime() < end) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                }
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource limits reached");
+            }));
+            ThreadDnsSockets sockets = shared.get();
+
+            Throwable failure = null;
+            try {
+                sockets.exchange(address, aAndAaaa("first.test"), System.nanoTime() + DEADLINE_NANOS);
+            } catch (Throwable e) { // not assertThrows: JUnit rethrows an OutOfMemoryError at once
+                failure = e;
+            }
+            assertInstanceOf(java.io.IOException.class, failure, "the starting thread's lookup fails as I/O does");
+            assertInstanceOf(OutOfMemoryError.class, failure.getCause());
+            assertEquals(2, dns.queries().size(), "the other thread sent its queries on the socket without a reader");
+            ExecutionException other = assertThrows(ExecutionException.class, () -> meanwhile.get().get(60, TimeUnit.SECONDS),
+                    "the other thread's queries fail at once, not at their deadline 10 minutes away");
+            assertEquals(failure, other.getCause());
+            assertEquals(0, sockets.openSockets(), "the socket was closed");
+
+            assertEquals("next.test", sockets.exchange(address, aAndAaaa("next.test"),
+                    System.nanoTime() + DEADLINE_NANOS)[0].qname(), "the next lookup gets a fresh socket with a reader");
+            await(() -> sockets.openSockets() == 0, "closed once idle");
+        }
     }
 }

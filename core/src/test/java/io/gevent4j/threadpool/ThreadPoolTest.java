@@ -1,5 +1,6 @@
 package io.gevent4j.threadpool;
 
+import io.gevent4j.AbstractResult;
 import io.gevent4j.FreshHub;
 import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
@@ -36,6 +37,27 @@ class ThreadPoolTest {
             });
             assertNotSame(hubThread, ran);
             assertFalse(ran.isVirtual());
+            pool.kill();
+        });
+    }
+
+    @Test
+    void unwrapThrowsATasksCheckedExceptionOfTheGivenTypeAsItIs() {
+        FreshHub.run(() -> {
+            ThreadPool pool = new ThreadPool(1);
+            IOException io = new java.io.FileNotFoundException("missing");
+            CompletionException wrapped = assertThrows(CompletionException.class, () -> pool.apply(() -> {
+                throw io;
+            }));
+            assertSame(io, assertThrows(IOException.class, () -> {
+                throw AbstractResult.unwrap(wrapped, IOException.class);
+            }), "a subclass of the type is thrown as it is");
+            CompletionException other = assertThrows(CompletionException.class, () -> pool.apply(() -> {
+                throw new java.util.concurrent.TimeoutException("late");
+            }));
+            assertSame(other, assertThrows(CompletionException.class, () -> {
+                throw AbstractResult.unwrap(other, IOException.class);
+            }), "another checked type stays wrapped");
             pool.kill();
         });
     }

@@ -16,7 +16,8 @@ import java.time.Duration;
 
 /**
  * One accepted connection, served by its own greenlet ({@link #serve()}): reads request
- * heads, runs one exchange at a time (pipelined requests are answered in order), keeps the
+ * heads, runs one exchange at a time (pipelined requests are answered in order, their
+ * responses gathered into one write, see {@link ConnectionOutput}), keeps the
  * connection alive as HTTP/1.1 and 1.0 allow, and answers refused requests with their status
  * before closing. While it waits for the next request it holds no buffer. After
  * {@value #MAX_EXCHANGES_IN_A_ROW} exchanges answered without a switch it yields (gevent's
@@ -53,8 +54,8 @@ final class Connection {
         this.here = here;
         this.transport = transport;
         this.limits = server.limits();
-        this.in = new ConnectionInput(transport, here.pool(), here.scratch());
-        this.out = new ConnectionOutput(transport, here.pool(), limits.ioTimeout());
+        this.out = new ConnectionOutput(transport, here.pool(), limits.ioTimeout(), here.loop());
+        this.in = new ConnectionInput(transport, out, here.pool(), here.scratch());
         this.remote = remote;
         this.local = local;
     }
@@ -80,6 +81,7 @@ final class Connection {
                 RequestHead head = readHead();
                 again = head != null && exchange(head);
             }
+            out.finish();
         } catch (HttpStatusException e) {
             refuse(e);
         } catch (IOException e) {
@@ -218,7 +220,11 @@ final class Connection {
         } catch (IOException e) {
             again = false;
         }
-        out.finish();
+        if (again && in.available() > 0) {
+            out.endResponse(true);
+        } else {
+            out.finish();
+        }
         busy = false;
         if (AccessLog.enabled()) {
             HttpPrincipal p = exchange.getPrincipal();
@@ -255,10 +261,13 @@ final class Connection {
         }
     }
 
-    /** Closes the socket and gives the buffers back. Idempotent. */
+    /**
+     * Closes the socket and gives the buffers back; output held for a pipelined response
+     * gets what the socket takes at once. Idempotent.
+     */
     private void close() {
         in.release();
-        out.release();
+        out.close();
         try {
             transport.close();
         } catch (IOException e) {

@@ -8,7 +8,10 @@ import java.time.Duration;
  * The bytes a connection has received and not yet consumed. Every read lands in the
  * server's one scratch buffer and is copied into an array from the pool at once, before
  * the greenlet can switch, so a connection waiting for its next request holds no buffer
- * of its own: {@link #releaseIfEmpty()} returns it. Hub-thread only.
+ * of its own: {@link #releaseIfEmpty()} returns it. A read that has to wait first sends the
+ * output the connection holds (responses to pipelined requests wait there to leave in one
+ * write), so the peer never waits for a response while this side waits for the peer.
+ * Hub-thread only.
  *
  * <p>A read that has to wait lets other connections' greenlets run, and their reads use the
  * scratch buffer meanwhile: when this one resumes, the buffer may be left full (position at
@@ -21,14 +24,16 @@ import java.time.Duration;
 final class ConnectionInput {
 
     private final Transport transport;
+    private final ConnectionOutput out;
     private final BufferPool pool;
     private final ByteBuffer scratch;
     private byte[] a;
     private int start;
     private int end;
 
-    ConnectionInput(Transport transport, BufferPool pool, ByteBuffer scratch) {
+    ConnectionInput(Transport transport, ConnectionOutput out, BufferPool pool, ByteBuffer scratch) {
         this.transport = transport;
+        this.out = out;
         this.pool = pool;
         this.scratch = scratch;
     }
@@ -54,12 +59,14 @@ final class ConnectionInput {
     }
 
     /**
-     * Waits up to {@code timeout} for more bytes and appends them.
+     * Sends the output held back, then waits up to {@code timeout} for more bytes and
+     * appends them.
      *
      * @return how many arrived, or -1 at end of stream
      * @throws java.net.SocketTimeoutException if none arrive in time
      */
     int fill(Duration timeout) throws IOException {
+        out.finishHeld();
         transport.setTimeout(timeout);
         int n;
         do {

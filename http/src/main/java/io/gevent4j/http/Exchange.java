@@ -52,7 +52,7 @@ final class Exchange extends HttpExchange {
         this.out = out;
         this.requestHeaders = head.headers();
         this.requestBody = new RequestBody(in, head, limits, head.expectContinue() ? this::sendContinue : null);
-        this.responseBody = new ResponseBody(out);
+        this.responseBody = new ResponseBody(out, in);
         this.userIn = requestBody;
         this.userOut = responseBody;
     }

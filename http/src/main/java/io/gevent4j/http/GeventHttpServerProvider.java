@@ -31,6 +31,12 @@ import java.util.Objects;
  * is kept for {@code getExecutor} and otherwise ignored: blocking calls in a handler let
  * the hub serve other connections, so no pool is needed.
  *
+ * <p><b>Pipelining.</b> Responses to pipelined requests leave together: a response that ends
+ * while the next request is buffered already is held until the connection's greenlet blocks
+ * (in any call: a read, a lock, a sleep, a JDK call), ends, or has answered 16 requests in a
+ * row. A handler that computes without blocking (or blocks its hub's thread, as JDK file I/O
+ * does) so delays the responses held before it, as it delays every greenlet of its hub.
+ *
  * <p><b>Limits.</b> The server enforces {@link HttpServerLimits}: {@link HttpServerLimits#defaults()}
  * (gevent4j's configuration: {@code gevent4j.http.maxRequestLineBytes} and the other {@code http.*} settings) for servers made through the JDK's
  * {@code create} methods, or those given to {@link #GeventHttpServerProvider(HttpServerLimits)}.

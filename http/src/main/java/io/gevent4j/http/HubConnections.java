@@ -11,11 +11,11 @@ import java.util.function.Consumer;
 
 /**
  * A server's connections on one hub and what they share there: the buffer pool, the scratch
- * buffer every read lands in, the cached date and the request targets seen lately. A server served by one hub has one; a
- * server spread over a {@link io.gevent4j.hub.HubGroup} has one per hub of the group, so
- * that nothing here is shared between threads. Once the server stops and the hub's last
- * connection has ended, the record is released (the server drops it, with its buffers).
- * Hub-thread only.
+ * buffer every read lands in, the direct buffer plain writes go through, the cached date and
+ * the request targets seen lately. A server served by one hub has one; a server spread over
+ * a {@link io.gevent4j.hub.HubGroup} has one per hub of the group, so that nothing here is
+ * shared between threads. Once the server stops and the hub's last connection has ended, the
+ * record is released (the server drops it, with its buffers). Hub-thread only.
  */
 final class HubConnections {
 
@@ -25,6 +25,7 @@ final class HubConnections {
     private final HttpDate date = new HttpDate();
     private final RequestTargets targets = new RequestTargets();
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(BufferPool.SIZE);
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(BufferPool.SIZE);
     private final Set<Connection> connections = new LinkedHashSet<>();
     private boolean draining;
 
@@ -52,6 +53,11 @@ final class HubConnections {
 
     ByteBuffer scratch() {
         return scratch;
+    }
+
+    /** The direct buffer the connections' plain writes go through (see {@link Transport}). */
+    ByteBuffer writeBuffer() {
+        return writeBuffer;
     }
 
     /** A connection's greenlet began; once the server stops it is drained at once. */

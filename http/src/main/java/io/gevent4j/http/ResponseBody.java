@@ -12,8 +12,10 @@ import java.util.Objects;
  * (as pywsgi drops it). Writing before the headers are sent, past the
  * announced length or after {@link #close()} throws {@link IOException}; closing short of the
  * announced length throws too and the connection is closed. {@link #close()} completes the
- * response and sends it. Blocks the connection's greenlet while the peer is slow to read.
- * Hub-thread only.
+ * response and sends it, unless the next request is buffered already (pipelined): then it is
+ * held for the next response to join it, and leaves at the latest when the connection's
+ * greenlet next blocks (see {@link ConnectionOutput}). Blocks the connection's greenlet while
+ * the peer is slow to read. Hub-thread only.
  */
 final class ResponseBody extends OutputStream {
 
@@ -24,13 +26,15 @@ final class ResponseBody extends OutputStream {
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ConnectionOutput out;
+    private final ConnectionInput in;
     private Framing framing;
     private long remaining;
     private long written;
     private boolean closed;
 
-    ResponseBody(ConnectionOutput out) {
+    ResponseBody(ConnectionOutput out, ConnectionInput in) {
         this.out = out;
+        this.in = in;
     }
 
     void begin(Framing framing, long length) {
@@ -107,7 +111,7 @@ final class ResponseBody extends OutputStream {
         if (framing == Framing.CHUNKED) {
             out.write(LAST_CHUNK, 0, LAST_CHUNK.length);
         }
-        out.flush();
+        out.endResponse(in.available() > 0);
         if (framing == Framing.FIXED && remaining > 0) {
             throw new IOException("insufficient bytes written to stream: " + remaining + " left of the announced length");
         }

@@ -281,7 +281,7 @@ final class ServerCore {
         }
         InetSocketAddress local = (InetSocketAddress) socket.getLocalAddress();
         HubConnections here = connectionsHere();
-        Connection c = new Connection(this, here, new Transport(socket, secure), (InetSocketAddress) peer, local);
+        Connection c = new Connection(this, here, new Transport(socket, secure, here.writeBuffer()), (InetSocketAddress) peer, local);
         here.add(c);
         c.serve();
     }

@@ -1,6 +1,7 @@
 package io.gevent4j.http;
 
 import io.gevent4j.Gevent;
+import io.gevent4j.hub.Hub;
 import io.gevent4j.socket.ListeningSocket;
 import io.gevent4j.socket.StreamSocket;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,9 @@ class ConnectionInputTest {
                  StreamSocket client = StreamSocket.open(listener.getLocalAddress());
                  StreamSocket accepted = listener.accept()) {
                 BufferPool pool = new BufferPool();
-                ConnectionInput in = new ConnectionInput(new Transport(accepted, null), pool, ByteBuffer.allocateDirect(BufferPool.SIZE));
+                Transport transport = new Transport(accepted, null, ByteBuffer.allocateDirect(BufferPool.SIZE));
+                ConnectionOutput out = new ConnectionOutput(transport, pool, Duration.ofSeconds(20), Hub.current().loop());
+                ConnectionInput in = new ConnectionInput(transport, out, pool, ByteBuffer.allocateDirect(BufferPool.SIZE));
                 assertNull(in.array(), "nothing held before the first byte");
 
                 client.sendAll("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));

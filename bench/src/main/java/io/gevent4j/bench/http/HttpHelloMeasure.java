@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * executor) — each run {@value #RUNS} times, the median reported. Per server it prints
  * {@code RESULT} lines: {@code http.HttpHelloMeasure.request} (wall time per request, the
  * inverse of requests/s), {@code .cpu} (the server process's CPU time per request, from
- * {@code /proc/PID/stat}) and {@code .p99} (wrk's 99th-percentile latency). Needs
+ * {@code /proc/PID/stat}) and {@code .p99} (wrk's 99th-percentile latency); then
+ * {@code .pipelined} and {@code .pipelinedCpu}, the same two with each of wrk's connections
+ * sending {@value #PIPELINED} requests at a time (a wrk script, HTTP/1.1 pipelining). Needs
  * {@code wrk} on the PATH; the client shares the machine, so compare ratios within one run.
  */
 public final class HttpHelloMeasure {
@@ -28,6 +30,16 @@ public final class HttpHelloMeasure {
     private static final int RUNS = 3;
     private static final String DURATION = "5s";
     private static final double TICK_NS = 1e9 / 100;
+    private static final int PIPELINED = 16;
+    /** A wrk script whose every request is {@value #PIPELINED} GETs of {@code /} sent together. */
+    private static final String PIPELINE_SCRIPT = """
+            init = function(args)
+               local r = {}
+               for i = 1, %d do r[i] = wrk.format(nil, "/") end
+               req = table.concat(r)
+            end
+            request = function() return req end
+            """.formatted(PIPELINED);
     private static final List<String[]> SERVERS = List.of(
             new String[] {"gevent4j", "io.gevent4j.http.GeventHttpServerProvider", ""},
             new String[] {"robaho", "robaho.net.httpserver.DefaultHttpServerProvider", ""},
@@ -39,17 +51,20 @@ public final class HttpHelloMeasure {
 
     public static void main(String[] args) throws Exception {
         Path logging = Files.createTempFile("http-bench", ".properties");
+        Path pipeline = Files.createTempFile("http-bench-pipeline", ".lua");
         Files.writeString(logging, "io.gevent4j.http.access.level = OFF\n");
+        Files.writeString(pipeline, PIPELINE_SCRIPT);
         try {
             for (String[] server : SERVERS) {
-                measure(server[0], server[1], server[2], logging);
+                measure(server[0], server[1], server[2], logging, pipeline);
             }
         } finally {
             Files.deleteIfExists(logging);
+            Files.deleteIfExists(pipeline);
         }
     }
 
-    private static void measure(String name, String provider, String mode, Path logging) throws Exception {
+    private static void measure(String name, String provider, String mode, Path logging, Path pipeline) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dcom.sun.net.httpserver.HttpServerProvider=" + provider,
                 "-Djava.util.logging.config.file=" + logging, "-cp", System.getProperty("java.class.path"),
@@ -65,25 +80,9 @@ public final class HttpHelloMeasure {
                 throw new IllegalStateException(name + " did not start: " + line);
             }
             String url = "http://127.0.0.1:" + line.substring("listening ".length()) + "/";
-            wrk(url, "2s");
-            double[] perRequest = new double[RUNS];
-            double[] cpu = new double[RUNS];
-            double[] p99 = new double[RUNS];
-            for (int i = 0; i < RUNS; i++) {
-                long before = cpuTicks(server.pid());
-                String report = wrk(url, DURATION);
-                long ticks = cpuTicks(server.pid()) - before;
-                double rps = number(report, "Requests/sec:\\s+([0-9.]+)");
-                long requests = (long) number(report, "(\\d+) requests in");
-                perRequest[i] = 1e9 / rps;
-                cpu[i] = ticks * TICK_NS / requests;
-                p99[i] = latencyNs(report);
-                System.out.printf("%s run %d: %.0f req/s, %.1f us CPU/request, p99 %.0f us%n",
-                        name, i + 1, rps, cpu[i] / 1000, p99[i] / 1000);
-            }
-            System.out.printf("RESULT http.HttpHelloMeasure.request %s %.1f ns%n", name, median(perRequest));
-            System.out.printf("RESULT http.HttpHelloMeasure.cpu %s %.1f ns%n", name, median(cpu));
-            System.out.printf("RESULT http.HttpHelloMeasure.p99 %s %.1f ns%n", name, median(p99));
+            wrk(url, "2s", null);
+            series(name, server.pid(), url, null, "request", "cpu", "p99");
+            series(name, server.pid(), url, pipeline, "pipelined", "pipelinedCpu", null);
         } finally {
             server.destroy();
             if (!server.waitFor(10, TimeUnit.SECONDS)) {
@@ -92,8 +91,42 @@ public final class HttpHelloMeasure {
         }
     }
 
-    private static String wrk(String url, String duration) throws IOException, InterruptedException {
-        Process wrk = new ProcessBuilder("wrk", "-t2", "-c100", "-d" + duration, "--latency", url).redirectErrorStream(true).start();
+    /**
+     * {@value #RUNS} wrk runs against the server at {@code url} (with {@code script}, if not
+     * null); prints each, then the medians as {@code RESULT} lines under the keys given
+     * ({@code p99Key} null: none).
+     */
+    private static void series(String name, long pid, String url, Path script, String requestKey, String cpuKey,
+                               String p99Key) throws IOException, InterruptedException {
+        double[] perRequest = new double[RUNS];
+        double[] cpu = new double[RUNS];
+        double[] p99 = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long before = cpuTicks(pid);
+            String report = wrk(url, DURATION, script);
+            long ticks = cpuTicks(pid) - before;
+            double rps = number(report, "Requests/sec:\\s+([0-9.]+)");
+            long requests = (long) number(report, "(\\d+) requests in");
+            perRequest[i] = 1e9 / rps;
+            cpu[i] = ticks * TICK_NS / requests;
+            p99[i] = latencyNs(report);
+            System.out.printf("%s %s run %d: %.0f req/s, %.1f us CPU/request, p99 %.0f us%n",
+                    name, requestKey, i + 1, rps, cpu[i] / 1000, p99[i] / 1000);
+        }
+        System.out.printf("RESULT http.HttpHelloMeasure.%s %s %.1f ns%n", requestKey, name, median(perRequest));
+        System.out.printf("RESULT http.HttpHelloMeasure.%s %s %.1f ns%n", cpuKey, name, median(cpu));
+        if (p99Key != null) {
+            System.out.printf("RESULT http.HttpHelloMeasure.%s %s %.1f ns%n", p99Key, name, median(p99));
+        }
+    }
+
+    private static String wrk(String url, String duration, Path script) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c100", "-d" + duration, "--latency"));
+        if (script != null) {
+            command.addAll(List.of("-s", script.toString()));
+        }
+        command.add(url);
+        Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
         String report = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (wrk.waitFor() != 0 || report.contains("Non-2xx")) {
             throw new IllegalStateException("wrk failed:\n" + report);

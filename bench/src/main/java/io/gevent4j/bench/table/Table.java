@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  *   <li>{@code idle}: what an idle connection costs each echo server, in a process that
  *       served nothing before ({@link IdleRun}): resident set growth per connection, key
  *       {@code table.idle:conns=N.rss}, and for the JVM servers the live heap after a full
- *       GC, key {@code table.idle:conns=N.heap}.</li>
+ *       GC, key {@code table.idle:conns=N.heap}, and the same for a second wave of as many
+ *       connections once the first is closed, key {@code table.idle:conns=N.heapWarm}.</li>
  * </ul>
  *
  * <p>Each server process is warmed up once before its first measured run (8 s of load at
@@ -209,6 +210,9 @@ public final class Table {
         results.add(key + ".rss", contender.impl(), cost.rssBytes(), "B");
         if (cost.heapBytes().isPresent()) {
             results.add(key + ".heap", contender.impl(), cost.heapBytes().getAsDouble(), "B");
+        }
+        if (cost.warmHeapBytes().isPresent()) {
+            results.add(key + ".heapWarm", contender.impl(), cost.warmHeapBytes().getAsDouble(), "B");
         }
     }
 }

@@ -28,7 +28,7 @@ public final class TableReport {
     private static final String ONE_HUB = "gevent4j";
     private static final String ALL_HUBS = "gevent4j-hubs";
     private static final Pattern RESULT = Pattern.compile("RESULT (\\S+) (\\S+) (\\S+) (\\S+)");
-    private static final Pattern IDLE = Pattern.compile("table\\.idle:conns=(\\d+)\\.(rss|heap)");
+    private static final Pattern IDLE = Pattern.compile("table\\.idle:conns=(\\d+)\\.(rss|heap|heapWarm)");
 
     /**
      * A row: where gevent4j's figures and the peers' come from, and which way is better.
@@ -120,6 +120,7 @@ public final class TableReport {
                     rows.add(Row.cost(String.format(Locale.ROOT, "%,d idle connections: server RSS per connection", conns),
                             key + ".rss"));
                     rows.add(Row.cost("  live heap per connection after a full GC (JVMs)", key + ".heap"));
+                    rows.add(Row.cost("  the same for a second wave, once the JIT compiled the server", key + ".heapWarm"));
                 });
         return rows;
     }
