@@ -12,7 +12,7 @@ import java.util.concurrent.Executor;
  * has inheritable thread-locals (what a thread made on it would inherit), and (for the
  * blocking monitor) the carrier a virtual thread is mounted on.
  *
- * <p>All three live in {@code java.lang}, so the JVM must run with
+ * <p>All of them live in {@code java.lang}, so the JVM must run with
  * {@code --add-opens java.base/java.lang=ALL-UNNAMED} on the class path, or
  * {@code =io.gevent4j} on the module path. Without it the lookup
  * fails once, and every call that needs it throws an {@link IllegalStateException} that

@@ -34,7 +34,9 @@ import java.util.function.Function;
  * it runs. Made by the loop, the thread inherits nothing from the thread that made it; so
  * this is done only when the starting thread has nothing to hand down (no inheritable
  * thread-locals, the system context class loader), and otherwise, as for a switch, which
- * runs the target at once, the thread is made and started on the spot. A greenlet blocks in the library by
+ * runs the target at once, the thread is made and started on the spot.
+ *
+ * <p>A greenlet blocks in the library by
  * {@link #suspend()}: a virtual thread parks until {@link #resume()} unparks it; the main
  * greenlet hands its turn to the hub's carrier, which runs the loop until the task that
  * {@code resume()} queued (behind the greenlets woken before it) hands the turn back. A switch puts the value in the target's
