@@ -97,7 +97,7 @@ class GreenletStartTest {
     }
 
     @Test
-    void aGreenletKilledBeforeItsTurnNeverGetsAThreadAndLeavesTheHub() {
+    void aGreenletKilledBeforeItsTurnNeverRunsItsBodyAndLeavesTheHub() {
         run(() -> {
             Hub hub = Hub.current();
             List<String> ran = new ArrayList<>();
