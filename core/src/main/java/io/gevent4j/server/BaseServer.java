@@ -395,61 +395,94 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     }
 
     /**
-     * Spawns, in {@code handlers}, a greenlet that runs {@code body} for {@code peer}, reports
-     * what escapes it (but a kill) and closes {@code resource} (if any) when it ends, or once
-     * it is dead if it was killed before it ran. If the greenlet cannot be spawned,
-     * {@code resource} is closed before this throws.
+     * Spawns, in {@code handlers}, a greenlet that runs {@code handling}, which releases what
+     * it holds when it ends; killed before it ran, the greenlet releases it at its kill. If
+     * the greenlet cannot be spawned (or its hub closed before it could start), what it holds
+     * is released before this returns or throws.
      */
-    final void spawnHandler(Group handlers, SocketAddress peer, HandlerBody body, AutoCloseable resource) {
-        Handling handling = new Handling(peer, body, resource);
-        Greenlet<Void> handler = new Greenlet<Void>(handling);
+    final void spawnHandler(Group handlers, Handling<S> handling) {
+        HandlerGreenlet handler = new HandlerGreenlet(handling);
         try {
             handlers.start(handler);
         } catch (RuntimeException | Error e) {
             handling.close();
             throw e;
         }
-        // started, not run yet (the receiver has not blocked since); a body that ran has closed it already
-        handler.rawLink(handling::close);
+        if (handler.isDead()) {
+            handling.close(); // killed at its start: its hub was closed
+        }
     }
 
-    /** What a handler greenlet runs, and the close of its resource; on its hub. */
-    private final class Handling implements Runnable {
-        private final SocketAddress peer;
-        private final HandlerBody body;
-        /** The resource to close, {@code null} once it was (or if there is none). */
-        private AutoCloseable resource;
+    /**
+     * What a handler greenlet runs for one connection or datagram, on its server's hub. A
+     * subclass's {@link #run()} calls the user's handler, hands what escapes it to
+     * {@link #failed}, and ends with {@link #close()}, which releases what the handler holds
+     * (its socket, a permit) once. The handler is called from {@code run()} itself: no frame
+     * in between stays on the stack of every parked handler.
+     *
+     * @param <S> the server's type, whose handler a subclass calls
+     */
+    abstract static class Handling<S extends BaseServer<S>> implements Runnable {
+        final S server;
+        /** The peer's address, given to the handler and named in reports. */
+        final SocketAddress peer;
+        private boolean released;
 
-        Handling(SocketAddress peer, HandlerBody body, AutoCloseable resource) {
+        Handling(S server, SocketAddress peer) {
+            this.server = server;
             this.peer = peer;
-            this.body = body;
-            this.resource = resource;
         }
 
-        @Override
-        public void run() {
-            try {
-                body.run();
-            } catch (GreenletExit e) {
-                throw e;
-            } catch (Throwable t) {
-                report("handler for " + peer, t);
-            } finally {
-                close();
+        /** What escaped the handler: a kill is rethrown, anything else reported, with the peer's address. */
+        final void failed(Throwable error) {
+            if (error instanceof GreenletExit kill) {
+                throw kill;
             }
+            server.report("handler for " + peer, error);
         }
 
-        /** Closes the resource, the first time only; reports what its close throws. */
-        void close() {
-            AutoCloseable r = resource;
-            if (r == null) {
+        /** Releases what the handler holds; called once, by {@link #close()}. */
+        abstract void release() throws Exception;
+
+        /** Releases what the handler holds, the first time only; reports what that throws. */
+        final void close() {
+            if (released) {
                 return;
             }
-            resource = null;
+            released = true;
             try {
-                r.close();
+                release();
             } catch (Exception e) {
-                report("closing the connection from " + peer, e);
+                server.report("closing the connection from " + peer, e);
+            }
+        }
+    }
+
+    /**
+     * A handler's greenlet. Its {@link Handling} releases what it holds when its body ends;
+     * a greenlet killed before it ran never runs its body, so its kill releases it instead.
+     * That costs a handler no second link (the group's takes the greenlet's one inline slot,
+     * and a second would make the greenlet's linkable).
+     */
+    private static final class HandlerGreenlet extends Greenlet<Void> {
+        private final Handling<?> handling;
+
+        HandlerGreenlet(Handling<?> handling) {
+            super(handling);
+            this.handling = handling;
+        }
+
+        /**
+         * Kills as {@link Greenlet#kill(Throwable, boolean, Duration)} does; then, on the hub,
+         * once the greenlet is dead, releases what its handling holds if the body did not
+         * (it was killed before it ran). Every kill comes here: a group's, the hub's close, a
+         * kill handed over from another thread (which calls this on the hub).
+         */
+        @Override
+        public void kill(Throwable exception, boolean block, Duration timeout) {
+            super.kill(exception, block, timeout);
+            if (isDead() && hub().isCurrent()) {
+                handling.close();
             }
         }
     }
@@ -522,11 +555,5 @@ public abstract sealed class BaseServer<S extends BaseServer<S>> implements Auto
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + address() + ", " + state.name().toLowerCase(Locale.ROOT) + "]";
-    }
-
-    /** What a handler greenlet runs: the user's handler with its arguments bound. */
-    @FunctionalInterface
-    interface HandlerBody {
-        void run() throws Exception;
     }
 }

@@ -265,14 +265,14 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
         }
         Semaphore limit = spread != null ? spread.permits : null;
         if (limit == null) {
-            spawnHandler(handlers, receive(), null);
+            spawnHandler(handlers, new Received(this, receive(), null));
             return;
         }
         // receive first: a receiver waiting for a datagram that may never reach its hub's
         // socket must not hold a permit that the handlers of a busier hub need
         Datagram datagram = receive();
         limit.acquire();
-        spawnHandler(handlers, datagram, limit::release);
+        spawnHandler(handlers, new Received(this, datagram, limit));
     }
 
     /** Blocks the receiver until the next datagram, and returns it with its sender. */
@@ -286,8 +286,33 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
     private record Datagram(ByteBuffer data, SocketAddress from) {
     }
 
-    /** Spawns the handler of {@code datagram}; {@code ended} (if any) runs once it ended, or if it could not start. */
-    private void spawnHandler(Group handlers, Datagram datagram, AutoCloseable ended) {
-        spawnHandler(handlers, datagram.from(), () -> handler.handle(datagram.data(), datagram.from()), ended);
+    /** One datagram's handling, in its greenlet: the handler; then the hub group's {@code permit}, if any, is released. */
+    private static final class Received extends Handling<DatagramServer> {
+        private final ByteBuffer data;
+        private final Semaphore permit;
+
+        Received(DatagramServer server, Datagram datagram, Semaphore permit) {
+            super(server, datagram.from());
+            this.data = datagram.data();
+            this.permit = permit;
+        }
+
+        @Override
+        public void run() {
+            try {
+                server.handler.handle(data, peer);
+            } catch (Throwable t) {
+                failed(t);
+            } finally {
+                close();
+            }
+        }
+
+        @Override
+        void release() {
+            if (permit != null) {
+                permit.release();
+            }
+        }
     }
 }

@@ -261,8 +261,7 @@ public final class StreamServer extends BaseServer<StreamServer> {
             hubHandlers.acceptAndHandOff(listener, this::serveHandedOff);
             return;
         }
-        StreamSocket socket = listener.accept();
-        spawnHandler(handlers, socket, socket);
+        spawnHandler(handlers, listener.accept(), null);
     }
 
     @Override
@@ -296,7 +295,7 @@ public final class StreamServer extends BaseServer<StreamServer> {
         StreamSocket socket = null;
         try {
             socket = StreamSocket.adopt(channel);
-            spawnHandler(handlers, socket, new HandedOff(socket, ended));
+            spawnHandler(handlers, socket, ended);
         } catch (IOException | RuntimeException e) {
             if (socket == null) {
                 ended.run();
@@ -306,52 +305,79 @@ public final class StreamServer extends BaseServer<StreamServer> {
     }
 
     /**
-     * Spawns the handler of the accepted {@code socket}; {@code connection} closes it, when
-     * the handler ends or at once if the handler cannot be spawned.
+     * Spawns the handler of the accepted {@code socket}, which is closed, and then
+     * {@code ended} (if any) run, when the handler ends, or at once if it cannot be spawned.
      */
-    private void spawnHandler(Group handlers, StreamSocket socket, AutoCloseable connection) throws IOException {
+    private void spawnHandler(Group handlers, StreamSocket socket, Runnable ended) throws IOException {
         SocketAddress peer;
         try {
             peer = socket.getRemoteAddress();
         } catch (IOException | RuntimeException e) {
-            closeQuietly(connection, e);
+            try {
+                closeAccepted(socket, ended);
+            } catch (IOException c) {
+                e.addSuppressed(c);
+            }
             throw e;
         }
-        spawnHandler(handlers, peer, () -> serve(socket, peer), connection);
+        spawnHandler(handlers, new Connection(this, socket, peer, ended));
     }
 
-    private static void closeQuietly(AutoCloseable connection, Exception failure) {
+    /** Closes an accepted socket, then runs {@code ended}, if any: a hub group's permit is free again. */
+    private static void closeAccepted(StreamSocket socket, Runnable ended) throws IOException {
         try {
-            connection.close();
-        } catch (Exception e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    /** A connection handed to a hub: closing it closes its socket, then says it ended (its permit is free). */
-    private record HandedOff(StreamSocket socket, Runnable ended) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            try {
-                socket.close();
-            } finally {
+            socket.close();
+        } finally {
+            if (ended != null) {
                 ended.run();
             }
         }
     }
 
-    /** Runs in the connection's greenlet: the TLS handshake if any, then the handler. */
-    private void serve(StreamSocket socket, SocketAddress peer) throws Exception {
-        if (sslContext == null) {
-            handler.handle(socket, peer);
-            return;
-        }
+    /** In the connection's greenlet: the TLS handshake, then the TLS handler. */
+    private void serveTls(StreamSocket socket, SocketAddress peer) throws Exception {
         try (TlsSocket tls = TlsSocket.server(socket, sslContext, sslParameters)) {
             Duration timeout = socket.getTimeout();
             socket.setTimeout(handshakeTimeout);
             tls.handshake();
             socket.setTimeout(timeout);
             tlsHandler.handle(tls, peer);
+        }
+    }
+
+    /**
+     * One connection's handling, in its greenlet: the TLS handshake if any, then the handler;
+     * then the socket is closed and {@code ended} (if the connection was handed to a hub of
+     * the {@link #hubGroup}) run.
+     */
+    private static final class Connection extends Handling<StreamServer> {
+        private final StreamSocket socket;
+        private final Runnable ended;
+
+        Connection(StreamServer server, StreamSocket socket, SocketAddress peer, Runnable ended) {
+            super(server, peer);
+            this.socket = socket;
+            this.ended = ended;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (server.sslContext == null) {
+                    server.handler.handle(socket, peer);
+                } else {
+                    server.serveTls(socket, peer);
+                }
+            } catch (Throwable t) {
+                failed(t);
+            } finally {
+                close();
+            }
+        }
+
+        @Override
+        void release() throws IOException {
+            closeAccepted(socket, ended);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.UnixDomainSocketAddress;
@@ -27,6 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -272,6 +275,74 @@ class StreamServerTest {
             assertEquals(0, ran[0], "the handler never ran");
             server.stop();
         });
+    }
+
+    /**
+     * A handler killed after it was spawned and before it ran (by a greenlet queued ahead of
+     * it) has its connection closed by the kill: nothing else would, its body never runs.
+     */
+    @Test
+    void aHandlerKilledWhileScheduledHasItsConnectionClosed() {
+        FreshHub.run(() -> {
+            List<Greenlet<?>> killers = new ArrayList<>();
+            Group killedBeforeTheyRun = new Group() {
+                @Override
+                public <T> Greenlet<T> start(Greenlet<T> greenlet) {
+                    killers.add(Gevent.spawn(() -> greenlet.kill(new GreenletExit(), false, null)));
+                    return super.start(greenlet);
+                }
+            };
+            int[] ran = {0};
+            StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, address) -> ran[0]++)
+                    .spawnIn(killedBeforeTheyRun).start();
+            try (LineClient c = new LineClient(server.address())) {
+                assertNull(c.readLine(), "the connection its killed handler never served was closed");
+            }
+            assertEquals(0, ran[0], "the handler never ran");
+            assertEquals(1, killers.size());
+            assertTrue(killers.getFirst().successful());
+            server.stop();
+        });
+    }
+
+    /**
+     * A handler that its hub's close ended before it ran has its connection closed too: the
+     * hub's close kills it, and that kill releases the connection.
+     */
+    @Test
+    void aHandlerEndedByItsHubsCloseBeforeItRanHasItsConnectionClosed() throws Exception {
+        int[] ran = {0};
+        CompletableFuture<SocketAddress> address = new CompletableFuture<>();
+        AtomicReference<Throwable> ownerSaw = new AtomicReference<>();
+        Thread owner = Thread.ofPlatform().name("closed-hub-owner").start(() -> {
+            Hub hub = Hub.current();
+            Group closesItsHub = new Group() {
+                @Override
+                public <T> Greenlet<T> start(Greenlet<T> greenlet) {
+                    Gevent.spawn(hub::close); // queued ahead of the handler
+                    return super.start(greenlet);
+                }
+            };
+            try {
+                StreamServer server = new StreamServer(ANY_LOOPBACK_PORT, (socket, peer) -> ran[0]++)
+                        .spawnIn(closesItsHub).start();
+                address.complete(server.address());
+                server.serveForever();
+            } catch (Throwable t) {
+                ownerSaw.set(t);
+            } finally {
+                hub.close();
+            }
+        });
+        try (Socket client = new Socket()) {
+            client.connect(address.get(FreshHub.LIMIT.toSeconds(), TimeUnit.SECONDS));
+            client.setSoTimeout(10_000);
+            assertEquals(-1, client.getInputStream().read(), "the connection its killed handler never served was closed");
+        }
+        owner.join(FreshHub.LIMIT.toMillis());
+        assertFalse(owner.isAlive(), "the hub's owner ended");
+        assertEquals(0, ran[0], "the handler never ran");
+        assertNull(ownerSaw.get(), "serveForever ended when the hub closed");
     }
 
     @Test
