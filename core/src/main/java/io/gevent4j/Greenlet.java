@@ -534,7 +534,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
 
     /** Runs the inline link, if it was not removed meanwhile; the hub calls it after the end. */
     @Override
-    protected final void notifyLinks() {
+    protected final void runLinks() {
         Object target = link;
         link = null;
         if (target instanceof Waiting<?> iteration) {

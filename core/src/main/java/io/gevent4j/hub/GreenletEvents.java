@@ -19,7 +19,7 @@ final class GreenletEvents {
     private GreenletEvents() {
     }
 
-    /** Hub thread: {@code g}'s thread was started. */
+    /** Hub thread: {@code g} was started (queued to run; its thread may be made later). */
     static void started(RawGreenlet g) {
         commit(new Started(), g);
     }
@@ -51,7 +51,7 @@ final class GreenletEvents {
 
     @Name("io.gevent4j.GreenletStarted")
     @Label("Greenlet Started")
-    @Description("A greenlet's thread was started on its hub")
+    @Description("A greenlet was started on its hub (queued to run)")
     static final class Started extends GreenletEvent {
     }
 

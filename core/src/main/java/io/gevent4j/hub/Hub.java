@@ -81,6 +81,8 @@ public final class Hub implements AutoCloseable {
     private final BooleanSupplier mainWaits = this::mainWaits;
     private final Scheduler scheduler = new Scheduler(this);
     private final Thread.Builder.OfVirtual builder;
+    /** Makes threads that inherit nothing from the thread making them: a greenlet's queued start (see RawGreenlet). */
+    private final Thread.Builder.OfVirtual bareBuilder;
     private volatile BiConsumer<Object, Throwable> errorHandler;
     private volatile State state = State.NEW;
     private RawGreenlet liveHead;
@@ -90,6 +92,7 @@ public final class Hub implements AutoCloseable {
     private Hub(Thread thread) {
         Config.get();
         this.builder = JdkAccess.virtualThreadBuilder(scheduler);
+        this.bareBuilder = JdkAccess.virtualThreadBuilder(scheduler).inheritInheritableThreadLocals(false);
         this.thread = thread;
         this.carrier = new Carrier(this, thread);
         this.loop = new Loop(this, thread, carrier.thread);
@@ -556,8 +559,13 @@ public final class Hub implements AutoCloseable {
         return task != null && task.getClass() == Scheduler.continuationClass;
     }
 
-    Thread newThread(RawGreenlet.Handle handle) {
-        Thread t = builder.unstarted(handle);
+    /**
+     * A thread for {@code handle}'s greenlet; with {@code inherit} it inherits the calling
+     * thread's inheritable thread-locals and context class loader, else it has none and the
+     * system class loader.
+     */
+    Thread newThread(RawGreenlet.Handle handle, boolean inherit) {
+        Thread t = (inherit ? builder : bareBuilder).unstarted(handle);
         t.setUncaughtExceptionHandler(handle);
         return t;
     }

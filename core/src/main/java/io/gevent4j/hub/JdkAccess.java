@@ -8,10 +8,11 @@ import java.util.concurrent.Executor;
 
 /**
  * The JDK internals a hub needs, looked up once: the virtual-thread builder that takes a
- * scheduler, the scheduler of a virtual thread, the current carrier thread, and (for the
+ * scheduler, the scheduler of a virtual thread, the current carrier thread, whether a thread
+ * has inheritable thread-locals (what a thread made on it would inherit), and (for the
  * blocking monitor) the carrier a virtual thread is mounted on.
  *
- * <p>All three live in {@code java.lang}, so the JVM must run with
+ * <p>All of them live in {@code java.lang}, so the JVM must run with
  * {@code --add-opens java.base/java.lang=ALL-UNNAMED} on the class path, or
  * {@code =io.gevent4j} on the module path. Without it the lookup
  * fails once, and every call that needs it throws an {@link IllegalStateException} that
@@ -29,6 +30,7 @@ final class JdkAccess {
     private static final MethodHandle SCHEDULER;
     private static final MethodHandle CARRIER;
     private static final MethodHandle CARRIER_OF;
+    private static final MethodHandle INHERITABLE;
     private static final RuntimeException FAILURE;
 
     static {
@@ -36,6 +38,7 @@ final class JdkAccess {
         MethodHandle scheduler = null;
         MethodHandle carrier = null;
         MethodHandle carrierOf = null;
+        MethodHandle inheritable = null;
         RuntimeException failure = null;
         try {
             Class<?> builderClass = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
@@ -47,6 +50,8 @@ final class JdkAccess {
             carrierOf = vt.findGetter(virtualThread, "carrierThread", Thread.class).asType(FIELD_OF_THREAD);
             MethodHandles.Lookup th = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
             carrier = th.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+            inheritable = th.findGetter(Thread.class, "inheritableThreadLocals",
+                    Class.forName("java.lang.ThreadLocal$ThreadLocalMap")).asType(FIELD_OF_THREAD);
         } catch (ReflectiveOperationException | RuntimeException e) {
             failure = new IllegalStateException(
                     "gevent4j runs greenlets as virtual threads scheduled by a hub and needs the JVM flag "
@@ -56,6 +61,7 @@ final class JdkAccess {
         SCHEDULER = scheduler;
         CARRIER = carrier;
         CARRIER_OF = carrierOf;
+        INHERITABLE = inheritable;
         FAILURE = failure;
     }
 
@@ -90,6 +96,14 @@ final class JdkAccess {
      */
     static Thread carrierOf(Thread virtualThread) {
         return (Thread) field(CARRIER_OF, virtualThread);
+    }
+
+    /**
+     * Whether the calling thread holds inheritable thread-locals, which a thread made on it
+     * inherits (see {@link InheritableThreadLocal}); {@code true} when the flag is missing.
+     */
+    static boolean hasInheritableThreadLocals() {
+        return INHERITABLE == null || field(INHERITABLE, Thread.currentThread()) != null;
     }
 
     private static Object field(MethodHandle getter, Thread virtualThread) {

@@ -291,6 +291,20 @@ public final class Loop implements AutoCloseable {
     }
 
     /**
+     * Queues the start of {@code greenlet} where its thread's first run would be queued from
+     * this thread ({@link #executeFromAnyThread}); the loop runs it as the greenlet's notifier,
+     * which starts the thread, whose first run then comes right after it. Allocates nothing.
+     * Hub-thread only.
+     */
+    void scheduleStart(RawGreenlet greenlet) {
+        if (notifying) {
+            notified.addLast(greenlet);
+        } else {
+            ready.addLast(greenlet);
+        }
+    }
+
+    /**
      * Queues {@code callback} from any thread; it runs on the hub's thread. Never blocks,
      * never throws; after the loop closed the callback is dropped.
      */

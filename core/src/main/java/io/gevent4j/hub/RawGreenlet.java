@@ -25,8 +25,18 @@ import java.util.function.Function;
  * of the hub. All methods must be called on the hub's thread, except
  * {@link #current()}, which works on any thread with a hub.
  *
- * <p><b>Implementation overview.</b> {@code state} is NEW → RUNNING ⇄ SUSPENDED/RESUMED
- * → DEAD and is only touched on the hub's OS thread. A greenlet blocks in the library by
+ * <p><b>Implementation overview.</b> {@code state} is NEW (→ STARTING) → RUNNING ⇄
+ * SUSPENDED/RESUMED → DEAD and is only touched on the hub's OS thread. A greenlet started
+ * behind the ready ones is STARTING: the hub's ready queue holds the greenlet itself, and
+ * the loop makes and starts its thread when it reaches it, so that the thread's first run
+ * comes next; until then the greenlet costs only its own record (a burst of spawns holds
+ * no threads the garbage collector would copy), and the thread is fresh in the cache when
+ * it runs. Made by the loop, the thread inherits nothing from the thread that made it; so
+ * this is done only when the starting thread has nothing to hand down (no inheritable
+ * thread-locals, the system context class loader), and otherwise, as for a switch, which
+ * runs the target at once, the thread is made and started on the spot.
+ *
+ * <p>A greenlet blocks in the library by
  * {@link #suspend()}: a virtual thread parks until {@link #resume()} unparks it; the main
  * greenlet hands its turn to the hub's carrier, which runs the loop until the task that
  * {@code resume()} queued (behind the greenlets woken before it) hands the turn back. A switch puts the value in the target's
@@ -81,6 +91,7 @@ public class RawGreenlet {
     static final byte SUSPENDED = 2;
     static final byte RESUMED = 3;
     static final byte DEAD = 4;
+    static final byte STARTING = 5;
 
     private static final ThreadLocal<RawGreenlet> ADOPTED = new ThreadLocal<>();
     /** The empty {@code inbox}: a value nobody can switch (a {@code null} value can be). */
@@ -209,7 +220,8 @@ public class RawGreenlet {
     }
 
     /**
-     * The thread this greenlet runs on; {@code null} before it started and once its body has
+     * The thread this greenlet runs on; {@code null} before it started, possibly until its
+     * turn to run comes (the hub may make the thread only then), and once its body has
      * ended, so that a dead greenlet kept in a list holds no virtual thread (nor its
      * continuation) and costs the garbage collector only its own record.
      */
@@ -499,7 +511,7 @@ public class RawGreenlet {
     }
 
     /**
-     * Queues {@link #notifyLinks()} to run from the hub behind the greenlets ready now, as
+     * Queues {@link #runLinks()} to run from the hub behind the greenlets ready now, as
      * a {@link Linkable}'s notifier runs: the greenlets it wakes run right after it.
      * Allocates nothing. Hub thread only.
      */
@@ -512,7 +524,22 @@ public class RawGreenlet {
      * Called from the hub once per {@link #scheduleNotify()}; the default does nothing. A
      * subclass that keeps links of its own (a {@code Greenlet}'s first link) runs them here.
      */
-    protected void notifyLinks() {
+    protected void runLinks() {
+    }
+
+    /**
+     * The loop reached this greenlet in its ready queue: its queued start when STARTING
+     * (the thread's first run comes right after this, as the loop runs what a notifier
+     * queues), else what {@link #scheduleNotify()} queued.
+     */
+    final void notifyLinks() {
+        if (state == STARTING) {
+            state = NEW;
+            thread = hub.newThread(new Handle(this), false);
+            thread.start();
+        } else {
+            runLinks();
+        }
     }
 
     /**
@@ -529,14 +556,22 @@ public class RawGreenlet {
         }
     }
 
-    /** Starts the virtual thread; with {@code runNext} it runs before the greenlets already ready. */
+    /**
+     * Starts the greenlet: it runs after the greenlets already ready, or with {@code runNext}
+     * before them. Hub thread only.
+     */
     protected final void startThread(boolean runNext) {
-        if (thread != null || state == DEAD) {
+        if (thread != null || state != NEW) {
             throw new IllegalStateException("greenlet already started");
         }
-        thread = hub.newThread(new Handle(this));
         hub.started(this);
         GreenletEvents.started(this);
+        if (!runNext && handsDownNothing()) {
+            state = STARTING;
+            hub.loop.scheduleStart(this);
+            return;
+        }
+        thread = hub.newThread(new Handle(this), true);
         if (runNext) {
             hub.loop.setRunNext();
         }
@@ -545,6 +580,16 @@ public class RawGreenlet {
         } finally {
             hub.loop.clearRunNext();
         }
+    }
+
+    /**
+     * Whether a thread made now on the calling thread would inherit nothing from it: no
+     * inheritable thread-locals, and the system class loader as its context class loader,
+     * as a thread the hub makes later without inheriting has.
+     */
+    private static boolean handsDownNothing() {
+        return Thread.currentThread().getContextClassLoader() == ClassLoader.getSystemClassLoader()
+                && !JdkAccess.hasInheritableThreadLocals();
     }
 
     private Object transfer(Object value, Throwable error) {
@@ -627,6 +672,7 @@ public class RawGreenlet {
             case RUNNING -> "running";
             case SUSPENDED -> "suspended";
             case RESUMED -> "resumed";
+            case STARTING -> "starting";
             default -> "dead";
         };
         return (main ? "main greenlet[" : "RawGreenlet[") + name() + ", " + s + "]";
