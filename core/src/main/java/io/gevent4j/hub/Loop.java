@@ -654,14 +654,18 @@ public final class Loop implements AutoCloseable {
 
     /**
      * Hands the tasks still queued to run, except notifiers (a {@link Linkable}'s, a
-     * {@link RawGreenlet}'s), to {@code executor}; used by the hub as it closes, before
-     * {@link #close()} drops them. Hub-thread only.
+     * {@link RawGreenlet}'s), to {@code executor}, and makes the thread of a greenlet whose
+     * start is still queued, which the closed hub's scheduler hands on as it hands on any
+     * first run; used by the hub once it is closed, before {@link #close()} drops them.
+     * Hub-thread only.
      */
     void drainReadyTo(Executor executor) {
         for (ArrayDeque<Object> queue : List.of(ready, notified)) {
             Object task;
             while ((task = queue.pollFirst()) != null) {
-                if (!(task instanceof Linkable || task instanceof RawGreenlet)) {
+                if (task instanceof RawGreenlet g) {
+                    g.startIfQueued();
+                } else if (!(task instanceof Linkable)) {
                     executor.execute((Runnable) task);
                 }
             }

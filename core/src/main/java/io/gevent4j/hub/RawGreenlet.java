@@ -533,13 +533,24 @@ public class RawGreenlet {
      * queues), else what {@link #scheduleNotify()} queued.
      */
     final void notifyLinks() {
-        if (state == STARTING) {
-            state = NEW;
-            thread = hub.newThread(new Handle(this), false);
-            thread.start();
-        } else {
+        if (!startIfQueued()) {
             runLinks();
         }
+    }
+
+    /**
+     * Makes and starts the thread of this greenlet if its start is queued (STARTING), and
+     * says whether it was: its first run goes where the hub's scheduler puts it (the orphans'
+     * thread once the hub closed, so a greenlet ended by the close still runs to its end).
+     */
+    final boolean startIfQueued() {
+        if (state != STARTING) {
+            return false;
+        }
+        state = NEW;
+        thread = hub.newThread(new Handle(this), false);
+        thread.start();
+        return true;
     }
 
     /**

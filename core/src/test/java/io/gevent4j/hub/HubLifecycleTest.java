@@ -80,6 +80,40 @@ class HubLifecycleTest {
     }
 
     @Test
+    void aTaskWhoseStartIsStillQueuedWhenCloseGivesUpIsNotLost() {
+        FreshHub.run(() -> {
+            Hub hub = Hub.current();
+            CompletableFuture<String> outcome = new CompletableFuture<>();
+            AtomicBoolean queuedStart = new AtomicBoolean();
+            RawGreenlet stubborn = new RawGreenlet(arg -> {
+                try {
+                    new Waiter<>().get();
+                } catch (CancellationException closing) {
+                    // outlives the close's bound without switching, then queues a task's start
+                    // behind it: the close's last pass no longer reaches that start
+                    long end = System.nanoTime() + Hub.CLOSE_BOUND.toNanos() + TimeUnit.MILLISECONDS.toNanos(200);
+                    while (System.nanoTime() - end < 0) {
+                        Thread.onSpinWait();
+                    }
+                    Thread.currentThread().setContextClassLoader(ClassLoader.getSystemClassLoader());
+                    TaskGreenlet task = new TaskGreenlet(hub, () -> outcome.complete("ran"),
+                            notRun -> outcome.complete("handed on"));
+                    task.start();
+                    queuedStart.set(task.thread() == null);
+                }
+                return null;
+            });
+            Gevent.spawn(() -> stubborn.switchTo(null));
+            Gevent.sleep(0);
+            Gevent.sleep(0);
+            hub.close();
+            assertTrue(queuedStart.get(), "the task's start was queued, its thread not made yet");
+            String how = outcome.get(FreshHub.LIMIT.toSeconds() / 2, TimeUnit.SECONDS);
+            assertTrue(how.equals("ran") || how.equals("handed on"), how);
+        });
+    }
+
+    @Test
     void closingAHubWhoseLoopNeverRanStillEndsItsGreenlets() {
         FreshHub.run(() -> {
             Hub hub = Hub.current();
