@@ -124,7 +124,7 @@ public final class Loop implements AutoCloseable {
 
     /** Bumped with an opaque store (a plain store on x86) before every task and callback. */
     private long turns;
-    /** Set with opaque stores while the loop waits in its selector. */
+    /** Set with opaque stores while the loop waits for work: in its selector, or spinning and parked when no channel is registered. */
     private boolean sleeping;
 
     /**
@@ -135,7 +135,10 @@ public final class Loop implements AutoCloseable {
         return (long) TURNS.getOpaque(this);
     }
 
-    /** Whether the loop waits in its selector (nothing to run). Any thread, without a lock. */
+    /**
+     * Whether the loop waits for work (nothing to run): in its selector, or, with no channel
+     * registered, spinning briefly and then parked. Any thread, without a lock.
+     */
     public boolean isSleeping() {
         return (boolean) SLEEPING.getOpaque(this);
     }
