@@ -300,10 +300,18 @@ public final class Loop implements AutoCloseable {
      * Hub-thread only.
      */
     void scheduleStart(RawGreenlet greenlet) {
+        queueHere(greenlet);
+    }
+
+    /**
+     * Queues {@code task} from the loop's thread behind the greenlets ready now, or, while a
+     * notifier runs, behind those it woke, which run right after it.
+     */
+    private void queueHere(Object task) {
         if (notifying) {
-            notified.addLast(greenlet);
+            notified.addLast(task);
         } else {
-            ready.addLast(greenlet);
+            ready.addLast(task);
         }
     }
 
@@ -458,10 +466,8 @@ public final class Loop implements AutoCloseable {
             if (runNext) {
                 runNext = false;
                 ready.addFirst(task);
-            } else if (notifying) {
-                notified.addLast(task);
             } else {
-                ready.addLast(task);
+                queueHere(task);
             }
         } else {
             if (inbox.offer(task)) {
