@@ -38,8 +38,8 @@ import java.util.stream.Collectors;
  * with {@code --quick}, else three).
  * Arguments: {@code --out DIR} (required: logs and {@code results.txt} go there),
  * {@code --python PATH}, {@code --peers DIR} (where {@code servers.py} is), {@code --quick},
- * {@code --only echo,idle,http,pinned} (default: the first three), {@code --idle-conns N}. A server that fails is reported and
- * skipped (its cells stay empty); the exit status is then 1.
+ * {@code --only echo,idle,http,pinned} (default: the first three), {@code --idle-conns N}. A
+ * server that fails is reported and skipped (its cells stay empty); the exit status is then 1.
  */
 public final class Table {
 
