@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static io.gevent4j.server.HubGroupServerTest.assertNoGreenletLeft;
+import static io.gevent4j.server.HubGroupServerTest.awaitUninterruptibly;
 import static io.gevent4j.server.HubGroupServerTest.greenletsOn;
 import static io.gevent4j.server.StreamServerTest.ANY_LOOPBACK_PORT;
 import static io.gevent4j.server.StreamServerTest.assertOpenFds;
@@ -256,17 +257,6 @@ class HubGroupDatagramServerTest {
                 assertTrue(first.isClosed());
                 assertEquals(0, greenletsOn(hubs.hubs().get(1)), "no server was started on the other hub");
             });
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        while (true) {
-            try {
-                latch.await();
-                return;
-            } catch (InterruptedException e) {
-                // the hub's thread is held until the test lets it go
-            }
         }
     }
 
