@@ -1,8 +1,12 @@
 package io.gevent4j.hub;
 
 import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 import static io.gevent4j.FreshHub.run;
@@ -65,6 +69,32 @@ class GreenletStartFailureTest {
             assertSame(g.error, g.failure, "it ended failed with the error that kept it from starting");
             assertFalse(g.ran);
             assertFalse(hub.greenlets().contains(g), "it is no longer counted as live");
+            assertEquals(0, hub.greenletCount());
+        });
+    }
+
+    @Test
+    void aSpawnedGreenletThatGetsNoThreadFailsWithThatErrorItsLinksRunAndItsJoinersWake() {
+        run(() -> {
+            Hub hub = Hub.current();
+            List<Object> reported = new ArrayList<>();
+            hub.setErrorHandler((context, error) -> reported.add(error));
+            RejectedExecutionException error = new RejectedExecutionException("no thread for this greenlet");
+            Greenlet<String> g = new Greenlet<>(() -> "ran") {
+                @Override
+                Thread newThread(boolean inherit) {
+                    throw error;
+                }
+            };
+            List<Greenlet<String>> linked = new ArrayList<>();
+            g.link(linked::add);
+            Greenlet<Boolean> joiner = Gevent.spawn(() -> g.join(Duration.ofSeconds(60)));
+            g.start();
+            assertEquals(RawGreenlet.STARTING, ((RawGreenlet) g).state, "queued behind the joiner, which waits for it first");
+            assertTrue(joiner.get(), "its joiner woke");
+            assertSame(error, g.exception());
+            assertEquals(List.of(g), linked, "its link ran");
+            assertEquals(List.of(error), reported, "its error is reported once, as a body's would be");
             assertEquals(0, hub.greenletCount());
         });
     }
