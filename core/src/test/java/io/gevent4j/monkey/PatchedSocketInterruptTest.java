@@ -1,0 +1,137 @@
+package io.gevent4j.monkey;
+
+import io.gevent4j.FreshHub;
+import io.gevent4j.Gevent;
+import io.gevent4j.Greenlet;
+import io.gevent4j.Timeout;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A kill or {@code Timeout} that ends a patched socket's wait in a greenlet leaves the
+ * {@link Socket} (or {@link ServerSocket}) closed as the JDK's interrupt of a virtual thread
+ * does: the socket's own {@code isClosed()} says so, so a library that checks it (a pool's
+ * validation, Jedis's {@code isConnected}) discards the connection, and the exception is
+ * {@code SocketException("Closed by interrupt")}. Runs in the patched-socket JVM (core/pom.xml).
+ */
+class PatchedSocketInterruptTest {
+
+    @BeforeAll
+    static void patch() {
+        Monkey.patchSocket();
+    }
+
+    private static ServerSocket listen() throws Exception {
+        ServerSocket listener = new ServerSocket();
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return listener;
+    }
+
+    @Test
+    void aKillMidReadLeavesTheSocketClosed() {
+        FreshHub.run(() -> {
+            try (ServerSocket listener = listen();
+                 Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                 Socket peer = listener.accept()) {
+                InputStream in = client.getInputStream();
+                Greenlet<Integer> reader = Gevent.spawn(() -> in.read());
+                Gevent.sleep(0.01);
+                reader.kill();
+                assertTrue(reader.killed(), "the kill ended the reader: " + reader.exception());
+                assertTrue(client.isClosed(), "Socket.isClosed() after a kill ended its read");
+                assertEquals(-1, peer.getInputStream().read(), "the peer sees the connection end");
+            }
+        });
+    }
+
+    @Test
+    void aTimeoutMidReadInAGreenletIsClosedByInterruptAndLeavesTheSocketClosed() {
+        FreshHub.run(() -> {
+            try (ServerSocket listener = listen();
+                 Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                 Socket peer = listener.accept()) {
+                Greenlet<String> reader = Gevent.spawn(() -> {
+                    Timeout timeout = Timeout.start(Duration.ofMillis(20));
+                    SocketException e = assertThrows(SocketException.class, () -> client.getInputStream().read());
+                    assertSame(timeout, assertThrows(Timeout.class, () -> Gevent.sleep(0)));
+                    assertFalse(Thread.currentThread().isInterrupted(), "the raise's interrupt was consumed with it");
+                    return e.getMessage();
+                });
+                assertEquals("Closed by interrupt", reader.get());
+                assertTrue(client.isClosed(), "Socket.isClosed() after a Timeout ended its read");
+            }
+        });
+    }
+
+    @Test
+    void aKillMidWriteLeavesTheSocketClosed() {
+        FreshHub.run(() -> {
+            try (ServerSocket listener = listen();
+                 Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                 Socket peer = listener.accept()) {
+                OutputStream out = client.getOutputStream();
+                Greenlet<Void> writer = Gevent.spawn(() -> {
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int i = 0; i < 10_000; i++) { // at most 640 MB: the peer reads none, so a write waits long before
+                        out.write(chunk);
+                    }
+                    return null;
+                });
+                Gevent.sleep(0.05);
+                assertFalse(writer.ready(), "the writer waits for the peer to read");
+                writer.kill();
+                assertTrue(writer.killed(), "the kill ended the writer: " + writer.exception());
+                assertTrue(client.isClosed(), "Socket.isClosed() after a kill ended its write");
+            }
+        });
+    }
+
+    @Test
+    void aTimeoutMidConnectIsClosedByInterruptAndLeavesTheSocketClosed() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            java.util.List<java.nio.channels.SocketChannel> fillers = PatchedSocketTest.fillAcceptQueue(listener);
+            try {
+                FreshHub.run(() -> {
+                    Socket client = new Socket();
+                    Greenlet<SocketException> connecting = Gevent.spawn(() -> {
+                        Timeout timeout = Timeout.start(Duration.ofMillis(50));
+                        SocketException e = assertThrows(SocketException.class,
+                                () -> client.connect(listener.getLocalSocketAddress()));
+                        assertSame(timeout, assertThrows(Timeout.class, () -> Gevent.sleep(0)));
+                        return e;
+                    });
+                    assertEquals("Closed by interrupt", connecting.get().getMessage());
+                    assertTrue(client.isClosed(), "Socket.connect closes a socket that failed to connect");
+                });
+            } finally {
+                for (var c : fillers) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aKillMidAcceptLeavesTheServerSocketClosed() {
+        FreshHub.run(() -> {
+            try (ServerSocket listener = listen()) {
+                Greenlet<Socket> acceptor = Gevent.spawn(listener::accept);
+                Gevent.sleep(0.01);
+                acceptor.kill();
+                assertTrue(acceptor.killed(), "the kill ended the acceptor: " + acceptor.exception());
+                assertTrue(listener.isClosed(), "ServerSocket.isClosed() after a kill ended its accept");
+            }
+        });
+    }
+}
