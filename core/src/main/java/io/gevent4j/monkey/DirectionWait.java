@@ -24,8 +24,9 @@ import java.util.function.Function;
  * greenlet blocks; on any other thread it waits on a selector of its own, opened on first
  * use, as the JDK's socket would block that thread.
  *
- * <p>A kill or {@code Timeout} raised into a greenlet waiting here, or an interrupt of a
- * thread waiting on its own selector, closes the socket and ends the wait with the
+ * <p>A kill or {@code Timeout} raised into a greenlet waiting here, an interrupt of a
+ * virtual thread (a greenlet) waiting here, or an interrupt of a thread waiting on its own
+ * selector, closes the socket and ends the wait with the
  * exception that makes {@link java.net.Socket} close itself and throw
  * {@code SocketException("Closed by interrupt")}, as the JDK's socket does for virtual
  * threads; a greenlet's exception stays pending for its next gevent4j call.
@@ -85,9 +86,10 @@ final class DirectionWait {
      *
      * @throws SocketTimeoutException with {@code timeoutMessage} when the deadline passes
      * @throws SocketException "Socket closed" if {@link #close()} came first
-     * @throws IOException "Closed by interrupt" if a kill or {@code Timeout} ended the wait in
-     *         a greenlet, or an interrupt ended the wait on the thread's own selector: the socket is
-     *         closed then, as the JDK does for virtual threads ({@link #closedByInterruptException})
+     * @throws IOException "Closed by interrupt" if a kill, a {@code Timeout} or an interrupt
+     *         ended the wait in a greenlet, or an interrupt ended the wait on the thread's own
+     *         selector: the socket is closed then, as the JDK does for virtual threads
+     *         ({@link #closedByInterruptException})
      */
     void await(long deadline, String timeoutMessage) throws IOException {
         Duration timeout = null;
@@ -106,16 +108,33 @@ final class DirectionWait {
             awaitOnOwnSelector(timeout, timeoutMessage);
             return;
         }
+        boolean ready;
         try {
-            waiterFor(hub).await(timeout);
+            ready = awaitOn(waiterFor(hub), timeout);
         } catch (SocketTimeoutException e) {
             throw new SocketTimeoutException(timeoutMessage);
         } catch (AsynchronousCloseException e) {
             throw closedException();
         } catch (RuntimeException | Error raised) {
-            closedByRaise(raised);
+            throw closedByRaise(raised);
+        }
+        if (!ready) {
+            closedByInterrupt();
         }
         ensureOpen();
+    }
+
+    /**
+     * Waits on the hub: a virtual thread's wait (a greenlet's) also ends on the user's
+     * {@link Thread#interrupt()} ({@code false}), as the JDK's socket's wait in a virtual
+     * thread does; a main greenlet's, a platform thread's, does not.
+     */
+    private static boolean awaitOn(ChannelWaiter w, Duration timeout) throws IOException {
+        if (Thread.currentThread().isVirtual()) {
+            return w.awaitUntilInterrupted(timeout);
+        }
+        w.await(timeout);
+        return true;
     }
 
     /** Wakes a thread waiting in this direction and releases the selectors' registrations. Any thread; idempotent. */
@@ -203,13 +222,13 @@ final class DirectionWait {
      * {@code SocketException("Closed by interrupt")} from a {@code Socket} that is closed, so
      * it treats the connection as broken (a pool discards it) instead of being unwound mid-reply.
      */
-    private void closedByRaise(Throwable raised) throws IOException {
+    private IOException closedByRaise(Throwable raised) throws IOException {
         try {
             socket.close();
         } finally {
             RawGreenlet.current().raiseLater(raised);
         }
-        throw closedByInterruptException();
+        return closedByInterruptException();
     }
 
     private void closedByInterrupt() throws IOException {

@@ -33,7 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * greenlet other than a main one) and the library gets
  * {@code SocketException("Closed by interrupt")}, so a connection pool discards the
  * connection instead of reusing one left mid-reply; the exception itself is raised at the
- * greenlet's next gevent4j call (a {@code Timeout} closed meanwhile withdraws it).
+ * greenlet's next gevent4j call (a {@code Timeout} closed meanwhile withdraws it). A
+ * {@link Thread#interrupt()} of a greenlet waiting here closes the socket as well, as the
+ * JDK's socket does in a virtual thread (a {@code StructuredTaskScope} cancelling its forks).
  * Where it differs: an interrupt of a thread without a hub closes the socket whether the
  * thread is virtual or not; urgent data and {@code SO_OOBINLINE} are not supported.
  */

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 
+import static io.gevent4j.monkey.PatchedSocketTest.listen;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -30,12 +30,6 @@ class PatchedSocketInterruptTest {
     @BeforeAll
     static void patch() {
         Monkey.patchSocket();
-    }
-
-    private static ServerSocket listen() throws Exception {
-        ServerSocket listener = new ServerSocket();
-        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        return listener;
     }
 
     @Test
@@ -120,6 +114,42 @@ class PatchedSocketInterruptTest {
                 }
             }
         }
+    }
+
+    /**
+     * {@code Thread.interrupt()} of a virtual thread reading a {@code java.net.Socket} closes
+     * the socket and ends the read (JDK contract): what a {@code StructuredTaskScope} that
+     * cancels its other forks, or an executor's {@code shutdownNow}, relies on. A virtual
+     * thread started in a greenlet runs on the greenlet's hub and waits on its selector.
+     */
+    @Test
+    void anInterruptOfAVirtualThreadOnTheHubEndsItsReadAndClosesTheSocket() {
+        FreshHub.run(() -> {
+            try (ServerSocket listener = listen();
+                 Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                 Socket peer = listener.accept()) {
+                Greenlet<Throwable> driver = Gevent.spawn(() -> {
+                    java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+                    Thread reader = Thread.ofVirtual().start(() -> {
+                        try {
+                            client.getInputStream().read();
+                        } catch (Throwable t) {
+                            ended.set(t);
+                        }
+                    });
+                    Gevent.sleep(0.02);
+                    reader.interrupt();
+                    boolean ended5s = reader.join(Duration.ofSeconds(5));
+                    client.close(); // ends a read the interrupt did not
+                    reader.join();
+                    assertTrue(ended5s, "the interrupt did not end the read");
+                    return ended.get();
+                });
+                SocketException e = assertInstanceOf(SocketException.class, driver.get());
+                assertEquals("Closed by interrupt", e.getMessage());
+                assertTrue(client.isClosed());
+            }
+        });
     }
 
     @Test

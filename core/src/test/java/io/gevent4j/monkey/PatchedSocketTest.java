@@ -43,7 +43,7 @@ class PatchedSocketTest {
         assertTrue(Monkey.isSocketPatched());
     }
 
-    private static ServerSocket listen() throws Exception {
+    static ServerSocket listen() throws Exception {
         ServerSocket listener = new ServerSocket();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         return listener;
