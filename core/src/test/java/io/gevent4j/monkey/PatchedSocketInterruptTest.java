@@ -152,6 +152,35 @@ class PatchedSocketInterruptTest {
         });
     }
 
+    /** The JDK's {@code SSLSocket} over a patched socket: a kill mid-read ends the read and closes it, as over the JDK's socket. */
+    @Test
+    void aKillMidReadOfAnSslSocketClosesIt() throws Exception {
+        io.gevent4j.socket.TestCerts certs = io.gevent4j.socket.TestCerts.get();
+        FreshHub.run(() -> {
+            try (javax.net.ssl.SSLServerSocket listener = (javax.net.ssl.SSLServerSocket)
+                    certs.localhostServer.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                Greenlet<Void> server = Gevent.spawn(() -> {
+                    try (Socket peer = listener.accept()) {
+                        peer.getOutputStream().write(1);
+                        assertEquals(-1, peer.getInputStream().read(), "the peer sees the connection end");
+                    }
+                    return null;
+                });
+                javax.net.ssl.SSLSocket client = (javax.net.ssl.SSLSocket)
+                        certs.client.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                try (client) {
+                    assertEquals(1, client.getInputStream().read(), "the handshake and a first record went through");
+                    Greenlet<Integer> reader = Gevent.spawn(() -> client.getInputStream().read());
+                    Gevent.sleep(0.02);
+                    reader.kill();
+                    assertTrue(reader.killed(), "the kill ended the reader: " + reader.exception());
+                    assertTrue(client.isClosed(), "SSLSocket.isClosed() after a kill ended its read");
+                }
+                server.get();
+            }
+        });
+    }
+
     @Test
     void aKillMidAcceptLeavesTheServerSocketClosed() {
         FreshHub.run(() -> {
