@@ -168,12 +168,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
      */
     public Greenlet<T> start() {
         hub().checkCurrent(this);
-        if (phase == NEW) {
-            if (hub().isClosed()) {
-                hubClosedBeforeStart();
-                return this;
-            }
-            phase = SCHEDULED;
+        if (schedule()) {
             startThread(false);
         }
         return this;
@@ -188,12 +183,7 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("negative delay: " + delay);
         }
-        if (phase == NEW) {
-            if (hub().isClosed()) {
-                hubClosedBeforeStart();
-                return this;
-            }
-            phase = SCHEDULED;
+        if (schedule()) {
             startTimer = hub().loop().timer(delay);
             startsLater(true);
             startTimer.start(() -> {
@@ -205,6 +195,22 @@ public class Greenlet<T> extends RawGreenlet implements Waitable.Linked {
             });
         }
         return this;
+    }
+
+    /**
+     * A start's first step: from NEW to SCHEDULED, and says whether it went so. A greenlet
+     * started before stays as it is; on a closing hub it is killed at once instead.
+     */
+    private boolean schedule() {
+        if (phase != NEW) {
+            return false;
+        }
+        if (hub().isClosed()) {
+            hubClosedBeforeStart();
+            return false;
+        }
+        phase = SCHEDULED;
+        return true;
     }
 
     /** Whether the greenlet has finished: returned, raised, or was killed. Any thread. */

@@ -1,5 +1,7 @@
 package io.gevent4j.hub;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -53,11 +55,13 @@ public final class HubGroup implements Executor, AutoCloseable {
 
     /**
      * Starts {@code n} hubs, each on a new platform thread ({@code gevent4j-group<g>-hub<i>}),
-     * and returns once they all run.
+     * and returns once they all run. Blocks until each hub has started or failed to, an
+     * interrupt meanwhile included (a hub starts in no time).
      *
      * @throws IllegalArgumentException if {@code n < 1}
      * @throws IllegalStateException if a hub cannot start (the JVM lacks the flag gevent4j
-     *         needs, which the message names); the hubs that started are stopped first
+     *         needs, which the message names), or if the caller was interrupted (its interrupt
+     *         status is kept); either way the hubs that started are stopped first
      */
     public static HubGroup start(int n) {
         if (n < 1) {
@@ -67,56 +71,86 @@ public final class HubGroup implements Executor, AutoCloseable {
         Hub[] hubs = new Hub[n];
         AsyncWatcher[] stops = new AsyncWatcher[n];
         Throwable[] failures = new Throwable[n];
-        Thread[] threads = new Thread[n];
+        List<Thread> threads = new ArrayList<>(n);
         CountDownLatch running = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
-            int index = i;
-            threads[i] = new Thread(() -> {
-                Hub hub;
-                AsyncWatcher stop;
-                try {
-                    hub = Hub.current();
-                    stop = hub.loop().async();
-                    hubs[index] = hub;
-                    stops[index] = stop;
-                } catch (RuntimeException | Error e) { // the JVM lacks the flag: start() throws it
-                    failures[index] = e;
-                    return;
-                } finally {
+            Thread thread = hubThread("gevent4j-group" + group + "-hub" + i, i, hubs, stops, failures, running);
+            try {
+                thread.start();
+            } catch (RuntimeException | Error e) { // no thread for this hub (OutOfMemoryError): nor for the rest
+                failures[i] = e;
+                for (int rest = i; rest < n; rest++) {
                     running.countDown();
                 }
-                try {
-                    hub.await(stop);
-                } catch (IllegalStateException e) {
-                    // a greenlet closed this hub, which ends its main greenlet's wait so
-                    if (!hub.isClosed()) {
-                        throw e;
-                    }
-                } finally {
-                    stop.close();
-                    hub.close();
-                }
-            }, "gevent4j-group" + group + "-hub" + i);
-            threads[i].start();
+                break;
+            }
+            threads.add(thread);
         }
-        try {
-            running.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the hubs started", e);
+        boolean interrupted = awaitUninterruptibly(running);
+        Throwable failure = Arrays.stream(failures).filter(Objects::nonNull).findFirst().orElse(null);
+        if (failure == null && !interrupted) {
+            return new HubGroup(List.of(hubs), List.of(stops), List.copyOf(threads));
         }
-        for (Throwable failure : failures) {
-            if (failure != null) {
-                for (AsyncWatcher stop : stops) {
-                    if (stop != null) {
-                        stop.send();
-                    }
-                }
-                joinUninterruptibly(List.of(threads));
-                throw new IllegalStateException("a hub of the group could not start: " + failure.getMessage(), failure);
+        for (AsyncWatcher stop : stops) {
+            if (stop != null) {
+                stop.send();
             }
         }
-        return new HubGroup(List.of(hubs), List.of(stops), List.of(threads));
+        joinUninterruptibly(threads);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw new IllegalStateException("a hub of the group could not start: " + failure.getMessage(), failure);
+        }
+        throw new IllegalStateException("interrupted while the hubs of the group started; they are stopped");
+    }
+
+    /**
+     * The thread of hub {@code index}: it makes the hub, records it (or its failure) and
+     * counts {@code running} down, then waits as the hub's main greenlet for its stop.
+     */
+    private static Thread hubThread(String name, int index, Hub[] hubs, AsyncWatcher[] stops, Throwable[] failures,
+            CountDownLatch running) {
+        return new Thread(() -> {
+            Hub hub;
+            AsyncWatcher stop;
+            try {
+                hub = Hub.current();
+                stop = hub.loop().async();
+                hubs[index] = hub;
+                stops[index] = stop;
+            } catch (RuntimeException | Error e) { // the JVM lacks the flag: start() throws it
+                failures[index] = e;
+                return;
+            } finally {
+                running.countDown();
+            }
+            try {
+                hub.await(stop);
+            } catch (IllegalStateException e) {
+                // a greenlet closed this hub, which ends its main greenlet's wait so
+                if (!hub.isClosed()) {
+                    throw e;
+                }
+            } finally {
+                stop.close();
+                hub.close();
+            }
+        }, name);
+    }
+
+    /** Waits for {@code latch}; returns whether the caller was interrupted meanwhile (its status is then clear). */
+    private static boolean awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
     }
 
     /** How many hubs the group has. */

@@ -122,6 +122,38 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
         } finally {
             finish();
         }
+        return ended();
+    }
+
+    /**
+     * As {@link #await}, but the user's {@link Thread#interrupt()} of the waiting thread
+     * (an interrupt set before the call included) ends the wait too, as the timeout does:
+     * it returns {@code false} with the interrupt status still set, for the caller to tell
+     * the two apart. A kill or {@code Timeout} is thrown as in {@link #await}; readiness
+     * that arrived first wins. The wait of code that keeps the JDK's semantics for
+     * interrupts (the patched {@code java.net.Socket}).
+     *
+     * @return {@code true} if a channel was found ready, {@code false} if the timeout passed
+     *         or the thread was interrupted first
+     */
+    public boolean awaitUntilInterrupted(Duration timeout) {
+        RawGreenlet self = begin(timeout);
+        try {
+            while (outcome == WAITING) {
+                self.throwPending();
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                self.suspend(true);
+            }
+        } finally {
+            finish();
+        }
+        return ended();
+    }
+
+    /** The end of a wait, after {@link #finish()}: throws what {@link #cancel} gave it, else whether it found readiness. */
+    private boolean ended() {
         if (outcome == CANCELLED) {
             Throwable e = error;
             error = null;

@@ -62,7 +62,7 @@ public final class Loop implements AutoCloseable {
     final ArrayList<Watcher> prepareWatchers = new ArrayList<>();
     final ArrayList<Watcher> checkWatchers = new ArrayList<>();
     final ArrayList<Watcher> idleWatchers = new ArrayList<>();
-    /** {@link Runnable}s, and {@link Linkable}s whose notifier is due (queued as themselves: no task object). */
+    /** {@link Runnable}s, {@link CallbackWatcher}s, and {@link Linkable}s whose notifier is due (queued as themselves: no task object). */
     private final ArrayDeque<Object> ready = new ArrayDeque<>(256);
     /** What a running notifier makes ready; it runs right after the notifier, in that order. */
     private final ArrayDeque<Object> notified = new ArrayDeque<>();
@@ -663,7 +663,7 @@ public final class Loop implements AutoCloseable {
 
     /**
      * Hands the tasks still queued to run, except notifiers (a {@link Linkable}'s, a
-     * {@link RawGreenlet}'s), to {@code executor}, and makes the thread of a greenlet whose
+     * {@link RawGreenlet}'s) and callback watchers, to {@code executor}, and makes the thread of a greenlet whose
      * start is still queued, which the closed hub's scheduler hands on as it hands on any
      * first run; used by the hub once it is closed, before {@link #close()} drops them.
      * Hub-thread only.
@@ -674,8 +674,8 @@ public final class Loop implements AutoCloseable {
             while ((task = queue.pollFirst()) != null) {
                 if (task instanceof RawGreenlet g) {
                     g.startIfQueued();
-                } else if (!(task instanceof Linkable)) {
-                    executor.execute((Runnable) task);
+                } else if (task instanceof Runnable r) {
+                    executor.execute(r);
                 }
             }
         }
@@ -698,6 +698,8 @@ public final class Loop implements AutoCloseable {
         try {
             if (task instanceof Linkable || task instanceof RawGreenlet) {
                 runNotifier(task);
+            } else if (task instanceof CallbackWatcher w) {
+                w.invoke();
             } else {
                 ((Runnable) task).run();
             }

@@ -34,7 +34,9 @@ import java.util.function.Function;
  * it runs. Made by the loop, the thread inherits nothing from the thread that made it; so
  * this is done only when the starting thread has nothing to hand down (no inheritable
  * thread-locals, the system context class loader), and otherwise, as for a switch, which
- * runs the target at once, the thread is made and started on the spot.
+ * runs the target at once, the thread is made and started on the spot. A greenlet whose
+ * thread cannot be made or started (out of memory) goes from there to DEAD, failed with
+ * that error, as if its body had thrown it: its exit runs, the hub goes on.
  *
  * <p>A greenlet blocks in the library by
  * {@link #suspend()}: a virtual thread parks until {@link #resume()} unparks it; the main
@@ -542,14 +544,14 @@ public class RawGreenlet {
      * Makes and starts the thread of this greenlet if its start is queued (STARTING), and
      * says whether it was: its first run goes where the hub's scheduler puts it (the orphans'
      * thread once the hub closed, so a greenlet ended by the close still runs to its end).
+     * If the thread cannot be made or started, the greenlet ends failed (see {@link #launch}).
      */
     final boolean startIfQueued() {
         if (state != STARTING) {
             return false;
         }
         state = NEW;
-        thread = hub.newThread(new Handle(this), false);
-        thread.start();
+        launch(false, false);
         return true;
     }
 
@@ -582,15 +584,37 @@ public class RawGreenlet {
             hub.loop.scheduleStart(this);
             return;
         }
-        thread = hub.newThread(new Handle(this), true);
-        if (runNext) {
-            hub.loop.setRunNext();
-        }
+        launch(true, runNext);
+    }
+
+    /**
+     * Makes the greenlet's thread and starts it, its first run at the head of the hub's ready
+     * queue with {@code runNext}. If that fails (an {@link OutOfMemoryError}, a thread the JDK
+     * refuses), the greenlet ends at once, failed with that error, as if its body had thrown
+     * it before it began: {@link #exit} runs on the caller's thread, which goes on.
+     */
+    private void launch(boolean inherit, boolean runNext) {
         try {
-            thread.start();
-        } finally {
-            hub.loop.clearRunNext();
+            thread = newThread(inherit);
+            if (runNext) {
+                hub.loop.setRunNext();
+            }
+            try {
+                thread.start();
+            } finally {
+                hub.loop.clearRunNext();
+            }
+        } catch (RuntimeException | Error e) {
+            end(null, e);
         }
+    }
+
+    /**
+     * Makes this greenlet's thread, unstarted; with {@code inherit} it inherits the calling
+     * thread's inheritable thread-locals and context class loader (see {@link Hub#newThread}).
+     */
+    Thread newThread(boolean inherit) {
+        return hub.newThread(new Handle(this), inherit);
     }
 
     /**
@@ -660,18 +684,25 @@ public class RawGreenlet {
             result = run(arg);
         } catch (Throwable t) {
             failure = t;
-        } finally {
-            state = DEAD;
-            hub.ended(this);
-            GreenletEvents.ended(this);
         }
-        Throwable undelivered = pendingThrow;
+        if (pendingThrow != null && failure != null) {
+            failure = pendingThrow;
+        }
+        end(result, failure);
+    }
+
+    /**
+     * The greenlet is dead: it leaves the hub's live greenlets, drops the raises still
+     * pending and hands its outcome to {@link #exit}. On its own thread, whose end is near,
+     * or, if it never got one, on the hub's.
+     */
+    private void end(Object result, Throwable failure) {
+        state = DEAD;
+        hub.ended(this);
+        GreenletEvents.ended(this);
         pendingThrow = null;
         laterThrows = null;
         consumeInterrupt();
-        if (undelivered != null && failure != null) {
-            failure = undelivered;
-        }
         exit(result, failure);
         thread = null; // the thread ends now: a dead greenlet does not keep it reachable
     }

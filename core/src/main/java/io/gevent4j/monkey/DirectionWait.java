@@ -6,6 +6,7 @@ import io.gevent4j.socket.ChannelWaiter;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
@@ -23,8 +24,10 @@ import java.util.function.Function;
  * greenlet blocks; on any other thread it waits on a selector of its own, opened on first
  * use, as the JDK's socket would block that thread.
  *
- * <p>A kill or {@code Timeout} raised into a greenlet waiting here, or an interrupt of a
- * thread waiting on its own selector, closes the socket and ends the wait with
+ * <p>A kill or {@code Timeout} raised into a greenlet waiting here, an interrupt of a
+ * virtual thread (a greenlet) waiting here, or an interrupt of a thread waiting on its own
+ * selector, closes the socket and ends the wait with the
+ * exception that makes {@link java.net.Socket} close itself and throw
  * {@code SocketException("Closed by interrupt")}, as the JDK's socket does for virtual
  * threads; a greenlet's exception stays pending for its next gevent4j call.
  *
@@ -41,6 +44,9 @@ import java.util.function.Function;
  * one that checks later sees the flag.
  */
 final class DirectionWait {
+
+    /** The message of the exception that ends a wait an interrupt or a raise ended, the JDK's. */
+    static final String CLOSED_BY_INTERRUPT = "Closed by interrupt";
 
     private final Closeable socket;
     private final SelectableChannel channel;
@@ -79,9 +85,11 @@ final class DirectionWait {
      * ({@link System#nanoTime()}; {@code 0}: none).
      *
      * @throws SocketTimeoutException with {@code timeoutMessage} when the deadline passes
-     * @throws SocketException "Socket closed" if {@link #close()} came first, or
-     *         "Closed by interrupt" if the thread was interrupted while it waited on its own
-     *         selector (the socket is closed then, as the JDK does for virtual threads)
+     * @throws SocketException "Socket closed" if {@link #close()} came first
+     * @throws IOException "Closed by interrupt" if a kill, a {@code Timeout} or an interrupt
+     *         ended the wait in a greenlet, or an interrupt ended the wait on the thread's own
+     *         selector: the socket is closed then, as the JDK does for virtual threads
+     *         ({@link #closedByInterruptException})
      */
     void await(long deadline, String timeoutMessage) throws IOException {
         Duration timeout = null;
@@ -100,16 +108,33 @@ final class DirectionWait {
             awaitOnOwnSelector(timeout, timeoutMessage);
             return;
         }
+        boolean ready;
         try {
-            waiterFor(hub).await(timeout);
+            ready = awaitOn(waiterFor(hub), timeout);
         } catch (SocketTimeoutException e) {
             throw new SocketTimeoutException(timeoutMessage);
         } catch (AsynchronousCloseException e) {
             throw closedException();
         } catch (RuntimeException | Error raised) {
-            closedByRaise(raised);
+            throw closedByRaise(raised);
+        }
+        if (!ready) {
+            closedByInterrupt();
         }
         ensureOpen();
+    }
+
+    /**
+     * Waits on the hub: a virtual thread's wait (a greenlet's) also ends on the user's
+     * {@link Thread#interrupt()} ({@code false}), as the JDK's socket's wait in a virtual
+     * thread does; a main greenlet's, a platform thread's, does not.
+     */
+    private static boolean awaitOn(ChannelWaiter w, Duration timeout) throws IOException {
+        if (Thread.currentThread().isVirtual()) {
+            return w.awaitUntilInterrupted(timeout);
+        }
+        w.await(timeout);
+        return true;
     }
 
     /** Wakes a thread waiting in this direction and releases the selectors' registrations. Any thread; idempotent. */
@@ -194,16 +219,16 @@ final class DirectionWait {
      * An exception raised into the waiting greenlet (a kill, a {@code Timeout}) ends the wait
      * as an interrupt ends the JDK socket's: the socket is closed, the exception stays
      * pending for the greenlet's next gevent4j call, and the library gets
-     * {@code SocketException("Closed by interrupt")}, so it treats the connection as broken
-     * (a pool discards it) instead of being unwound mid-reply.
+     * {@code SocketException("Closed by interrupt")} from a {@code Socket} that is closed, so
+     * it treats the connection as broken (a pool discards it) instead of being unwound mid-reply.
      */
-    private void closedByRaise(Throwable raised) throws IOException {
+    private IOException closedByRaise(Throwable raised) throws IOException {
         try {
             socket.close();
         } finally {
             RawGreenlet.current().raiseLater(raised);
         }
-        throw new SocketException("Closed by interrupt");
+        return closedByInterruptException();
     }
 
     private void closedByInterrupt() throws IOException {
@@ -212,7 +237,24 @@ final class DirectionWait {
         } finally {
             Thread.currentThread().interrupt();
         }
-        throw new SocketException("Closed by interrupt");
+        throw closedByInterruptException();
+    }
+
+    /**
+     * What a wait ended by an interrupt or a raise throws, the socket closed. On an
+     * interrupted virtual thread (a greenlet, whose raise interrupted it), an
+     * {@link InterruptedIOException}, the JDK socket's own: {@link java.net.Socket}'s streams
+     * and {@link java.net.ServerSocket#accept} then close the {@code Socket} object itself
+     * (its {@code isClosed()} turns true, which the socket implementation cannot reach) and
+     * throw {@code SocketException("Closed by interrupt")}; a connect translates it so (see
+     * {@link GreenSocketImpl#connect}). Elsewhere (a main greenlet, a platform thread) that
+     * {@code SocketException} directly.
+     */
+    private static IOException closedByInterruptException() {
+        Thread t = Thread.currentThread();
+        return t.isVirtual() && t.isInterrupted()
+                ? new InterruptedIOException(CLOSED_BY_INTERRUPT)
+                : new SocketException(CLOSED_BY_INTERRUPT);
     }
 
     private void ensureOpen() throws SocketException {

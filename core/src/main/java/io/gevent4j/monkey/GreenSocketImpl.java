@@ -2,6 +2,7 @@ package io.gevent4j.monkey;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketImpl;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -27,10 +29,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * stays usable); one reader and one writer at a time (others wait their turn); a close from
  * any thread wakes blocked readers and writers with {@code SocketException("Socket closed")}.
  * A {@code Timeout} or kill raised in a greenlet waiting here ends the wait as the JDK's
- * interrupt does: the socket is closed and the library gets
+ * interrupt does: the socket is closed (the {@code Socket}'s {@code isClosed()} too, in a
+ * greenlet other than a main one) and the library gets
  * {@code SocketException("Closed by interrupt")}, so a connection pool discards the
  * connection instead of reusing one left mid-reply; the exception itself is raised at the
- * greenlet's next gevent4j call (a {@code Timeout} closed meanwhile withdraws it).
+ * greenlet's next gevent4j call (a {@code Timeout} closed meanwhile withdraws it). A
+ * {@link Thread#interrupt()} of a greenlet waiting here closes the socket as well, as the
+ * JDK's socket does in a virtual thread (a {@code StructuredTaskScope} cancelling its forks).
  * Where it differs: an interrupt of a thread without a hub closes the socket whether the
  * thread is virtual or not; urgent data and {@code SO_OOBINLINE} are not supported.
  */
@@ -105,6 +110,13 @@ final class GreenSocketImpl extends ChannelSocketImpl {
             }
         } catch (ClosedChannelException e) {
             throw new SocketException("Socket closed");
+        } catch (InterruptedIOException e) {
+            if (e instanceof SocketTimeoutException) {
+                throw e;
+            }
+            // Socket.connect passes its impl's exception on as it is, unlike its streams and
+            // ServerSocket.accept: the impl says "Closed by interrupt" itself, as the JDK's does
+            throw new SocketException(DirectionWait.CLOSED_BY_INTERRUPT, e);
         } finally {
             connecting.close(); // its watcher must not stay armed: a connected socket is always "connectable"
         }

@@ -171,7 +171,8 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
 
     /**
      * Starts a server on each hub of the group, one after the other (the first resolves the
-     * port); if one fails, closes those started and drops them.
+     * port); if one fails, or its hub closes before it starts it, closes those started and
+     * drops them.
      */
     private void openOnHubs() throws IOException {
         if (hubGroup().isClosed()) {
@@ -182,14 +183,18 @@ public final class DatagramServer extends BaseServer<DatagramServer> {
         }
         for (Hub on : hubGroup().hubs()) {
             SocketAddress address = address();
-            Started started = Gevent.spawnOn(on, () -> startHere(address)).get();
-            if (started.failure() != null) {
+            Greenlet<Started> starting = Gevent.spawnOn(on, () -> startHere(address));
+            Started started = starting.get();
+            Exception failure = starting.killed()
+                    ? new IllegalStateException(on + " closed before it started its server")
+                    : started.failure();
+            if (failure != null) {
                 closeSocket();
                 onHubs.clear();
-                if (started.failure() instanceof IOException io) {
+                if (failure instanceof IOException io) {
                     throw io;
                 }
-                throw (RuntimeException) started.failure();
+                throw (RuntimeException) failure;
             }
             markBound(started.address());
         }

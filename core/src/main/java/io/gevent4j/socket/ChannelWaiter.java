@@ -82,6 +82,30 @@ public final class ChannelWaiter implements AutoCloseable {
     }
 
     /**
+     * As {@link #await}, but the user's {@link Thread#interrupt()} of the waiting thread (an
+     * interrupt set before the call included) ends the wait too: for code that keeps the
+     * JDK's semantics of interrupts, as a {@code java.net.Socket} in a virtual thread does.
+     *
+     * @return {@code true} if the channel may be ready, {@code false} if the thread was
+     *         interrupted first (its interrupt status still set)
+     * @throws java.net.SocketTimeoutException if {@code timeout} passes first
+     * @throws java.nio.channels.AsynchronousCloseException if {@link #close()} ended the wait
+     * @throws ConcurrentObjectUseException if another greenlet waits on this waiter
+     * @throws IllegalStateException if called off the hub, or after {@link #close()}
+     */
+    public boolean awaitUntilInterrupted(Duration timeout) throws IOException {
+        hub.checkCurrent(this);
+        SocketWait.checkCanWait(wait, this, timeout, what);
+        if (wait.awaitUntilInterrupted(timeout)) {
+            return true;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return false;
+        }
+        throw SocketWait.timedOut();
+    }
+
+    /**
      * Wakes a greenlet waiting on this waiter with
      * {@link java.nio.channels.AsynchronousCloseException} and releases the channel's
      * registration in the hub's selector. Idempotent; does not close the channel.

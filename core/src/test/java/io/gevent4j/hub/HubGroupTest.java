@@ -170,4 +170,27 @@ class HubGroupTest {
             assertFalse(group.isClosed());
         }
     }
+
+    @Test
+    void startInterruptedStopsTheHubsItStartedAndKeepsTheInterrupt() {
+        Set<Thread> before = groupHubThreads();
+        Thread.currentThread().interrupt();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> HubGroup.start(3));
+        assertTrue(Thread.interrupted(), "the interrupt status is kept for the caller");
+        assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+        Set<Thread> left = groupHubThreads();
+        left.removeAll(before);
+        assertEquals(Set.of(), left, "the hubs it started are stopped and their threads ended");
+    }
+
+    /** The live threads of groups' hubs ({@code gevent4j-group<g>-hub<i>}). */
+    private static Set<Thread> groupHubThreads() {
+        Set<Thread> threads = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("gevent4j-group") && t.isAlive()) {
+                threads.add(t);
+            }
+        }
+        return threads;
+    }
 }

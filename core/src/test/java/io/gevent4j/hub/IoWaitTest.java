@@ -38,7 +38,7 @@ class IoWaitTest {
                 .filter(m -> m.getDeclaringClass() != Object.class)
                 .map(Method::getName)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of("await", "hub", "readyOps", "waiting", "cancel", "close", "toString"), api,
+        assertEquals(Set.of("await", "awaitUntilInterrupted", "hub", "readyOps", "waiting", "cancel", "close", "toString"), api,
                 "the callback of the watchers and the timer (which ends a wait as ready) is no public run()");
     }
 

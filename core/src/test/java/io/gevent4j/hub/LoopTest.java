@@ -4,6 +4,8 @@ import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -186,6 +188,14 @@ class LoopTest {
             Gevent.sleep(0);
             assertEquals(List.of("kept"), log);
         });
+    }
+
+    @Test
+    void onlyTheLoopCanRunAQueuedCallback() {
+        assertFalse(Runnable.class.isAssignableFrom(CallbackWatcher.class), "a caller cannot run it early");
+        for (Method m : CallbackWatcher.class.getDeclaredMethods()) {
+            assertFalse(Modifier.isPublic(m.getModifiers()), m + ": its public methods are those of every watcher");
+        }
     }
 
     @Test

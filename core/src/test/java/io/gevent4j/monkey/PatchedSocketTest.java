@@ -43,7 +43,7 @@ class PatchedSocketTest {
         assertTrue(Monkey.isSocketPatched());
     }
 
-    private static ServerSocket listen() throws Exception {
+    static ServerSocket listen() throws Exception {
         ServerSocket listener = new ServerSocket();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         return listener;
@@ -309,7 +309,7 @@ class PatchedSocketTest {
      * Connects to {@code listener} (backlog 1, never accepting) until its accept queue is
      * full: Linux then drops further SYNs, so a connect stays pending for a second or more.
      */
-    private static java.util.List<java.nio.channels.SocketChannel> fillAcceptQueue(ServerSocket listener)
+    static java.util.List<java.nio.channels.SocketChannel> fillAcceptQueue(ServerSocket listener)
             throws Exception {
         java.util.List<java.nio.channels.SocketChannel> fillers = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {

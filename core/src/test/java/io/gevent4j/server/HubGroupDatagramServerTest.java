@@ -20,8 +20,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static io.gevent4j.server.HubGroupServerTest.assertNoGreenletLeft;
+import static io.gevent4j.server.HubGroupServerTest.awaitUninterruptibly;
+import static io.gevent4j.server.HubGroupServerTest.greenletsOn;
 import static io.gevent4j.server.StreamServerTest.ANY_LOOPBACK_PORT;
 import static io.gevent4j.server.StreamServerTest.assertOpenFds;
 import static io.gevent4j.server.StreamServerTest.openFds;
@@ -225,6 +229,37 @@ class HubGroupDatagramServerTest {
             assertTrue(server.isClosed());
         });
     }
+
+    /**
+     * The first hub of the group closes after the server queued its start there and before
+     * that hub ran it: the start fails with an error that says so (not a NullPointerException)
+     * and closes the server. The hub is held in a loop callback until the caller blocks in
+     * its start (the greenlet spawned on the caller's hub runs only then), then closes itself.
+     */
+    @Test
+    void aHubThatClosesBeforeItStartsItsServerFailsTheStartClearly() throws Exception {
+        try (HubGroup hubs = HubGroup.start(2)) {
+            Hub first = hubs.hubs().getFirst();
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch startQueued = new CountDownLatch(1);
+            first.runThreadsafe(() -> {
+                held.countDown();
+                awaitUninterruptibly(startQueued);
+                first.close();
+            });
+            assertTrue(held.await(FreshHub.LIMIT.toSeconds(), TimeUnit.SECONDS));
+            FreshHub.run(() -> {
+                DatagramServer server = new DatagramServer(ANY_LOOPBACK_PORT, (data, from) -> { }).hubGroup(hubs);
+                Gevent.spawn(startQueued::countDown);
+                IllegalStateException e = assertThrows(IllegalStateException.class, server::start);
+                assertTrue(e.getMessage().contains("closed before it started"), e.getMessage());
+                assertTrue(server.isClosed());
+                assertTrue(first.isClosed());
+                assertEquals(0, greenletsOn(hubs.hubs().get(1)), "no server was started on the other hub");
+            });
+        }
+    }
+
     /**
      * A hub of the group closes on its own while the server serves: its server's socket is
      * closed with it, not left bound to the port (where it would take a share of the

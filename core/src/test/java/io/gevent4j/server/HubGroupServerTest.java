@@ -418,7 +418,8 @@ class HubGroupServerTest {
         }
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
+    /** Waits for {@code latch}, whatever interrupts: a hub's thread held up until the test releases it. */
+    static void awaitUninterruptibly(CountDownLatch latch) {
         while (true) {
             try {
                 latch.await();
