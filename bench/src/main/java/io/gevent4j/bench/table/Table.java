@@ -38,7 +38,10 @@ import java.util.stream.Collectors;
  * with {@code --quick}, else three).
  * Arguments: {@code --out DIR} (required: logs and {@code results.txt} go there),
  * {@code --python PATH}, {@code --peers DIR} (where {@code servers.py} is), {@code --quick},
- * {@code --only echo,idle,http,pinned} (default: the first three), {@code --idle-conns N}. A
+ * {@code --only echo,idle,http,pinned} (default: the first three), {@code --idle-conns N},
+ * {@code --server-flags "FLAGS"} (JVM flags, separated by spaces, given to every Java server
+ * and not to the load clients: e.g. a garbage collector's settings, to see what they do to the
+ * idle row; default: none, the JVM's defaults). A
  * server that fails is reported and skipped (its cells stay empty); the exit status is then 1.
  */
 public final class Table {
@@ -90,7 +93,7 @@ public final class Table {
             table = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("table: " + e.getMessage());
-            System.err.println("usage: Table --out DIR [--quick] [--python PATH] [--peers DIR] [--only echo,idle,http,pinned] [--idle-conns N]");
+            System.err.println("usage: Table --out DIR [--quick] [--python PATH] [--peers DIR] [--only echo,idle,http,pinned] [--idle-conns N] [--server-flags FLAGS]");
             System.exit(2);
             return;
         }
@@ -108,6 +111,7 @@ public final class Table {
         boolean quick = false;
         Set<Workload> only = EnumSet.of(Workload.ECHO, Workload.IDLE, Workload.HTTP);
         Integer idleConns = null;
+        List<String> serverFlags = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -117,6 +121,7 @@ public final class Table {
                 case "--only" -> only = Arrays.stream(value(args, ++i).split(",")).map(Workload::named)
                         .collect(Collectors.toCollection(() -> EnumSet.noneOf(Workload.class)));
                 case "--idle-conns" -> idleConns = Integer.parseInt(value(args, ++i));
+                case "--server-flags" -> serverFlags = serverFlags(value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
@@ -130,9 +135,20 @@ public final class Table {
         Path logging = out.resolve("no-access-log.properties");
         Files.writeString(logging, "io.gevent4j.http.access.level = OFF\n");
         Contenders contenders = new Contenders(Path.of(System.getProperty("java.home")),
-                System.getProperty("java.class.path"), python, peers, logging);
+                System.getProperty("java.class.path"), python, peers, logging, serverFlags);
         return new Table(contenders, out, quick, only,
                 idleConns != null ? idleConns : quick ? IDLE_CONNS_QUICK : IDLE_CONNS);
+    }
+
+    /** {@code --server-flags}' value as its flags; each must be a JVM option (start with '-'). */
+    static List<String> serverFlags(String value) {
+        List<String> flags = Arrays.stream(value.trim().split("\\s+")).filter(f -> !f.isEmpty()).toList();
+        for (String flag : flags) {
+            if (!flag.startsWith("-")) {
+                throw new IllegalArgumentException("--server-flags takes JVM options, not '" + flag + "'");
+            }
+        }
+        return flags;
     }
 
     private static String value(String[] args, int i) {
