@@ -5,17 +5,33 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class CpuPinningTest {
 
     @Test
-    void theServerGetsTheLastCpuAndTheClientTheOthers() {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        assumeTrue(cpus >= 2, "needs two CPUs");
+    void theServerGetsTheLastAllowedCpuAndTheClientTheOthers() {
+        assertEquals(new CpuPinning("1", "0"), CpuPinning.lastOf("0-1"));
+        assertEquals(new CpuPinning("3", "2"), CpuPinning.lastOf("2-3"));
+        assertEquals(new CpuPinning("8", "0,1,2,3"), CpuPinning.lastOf("0-3,8"));
+    }
+
+    @Test
+    void oneCpuOrAMalformedListIsRefused() {
+        assertThrows(IllegalStateException.class, () -> CpuPinning.lastOf("5"));
+        assertThrows(IllegalArgumentException.class, () -> CpuPinning.lastOf("0-x"));
+    }
+
+    @Test
+    void thisProcessesCpusAreRead() {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs two CPUs");
         CpuPinning pinning = CpuPinning.lastCpuForServer();
-        assertEquals(Integer.toString(cpus - 1), pinning.serverCpus());
-        assertEquals(cpus == 2 ? "0" : "0-" + (cpus - 2), pinning.clientCpus());
+        List<String> client = List.of(pinning.clientCpus().split(","));
+        assertFalse(client.contains(pinning.serverCpus()), pinning.toString());
+        assertTrue(Integer.parseInt(pinning.serverCpus()) > Integer.parseInt(client.getLast()), pinning.toString());
     }
 
     @Test
