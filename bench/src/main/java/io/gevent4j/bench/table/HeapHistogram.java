@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +31,11 @@ final class HeapHistogram {
     record Entry(String className, long instances, long bytes) {
     }
 
+    /**
+     * The JVM's fillers of dead heap space, which a histogram lists as objects (Serial GC
+     * leaves megabytes of them): not live, so neither counted nor listed.
+     */
+    private static final Set<String> FILLERS = Set.of("jdk.internal.vm.FillerObject", "[Ljdk.internal.vm.FillerElement;");
     /** How many of the classes that shrank {@link #describeGrowth} names. */
     private static final int SHRANK_LOGGED = 5;
 
@@ -73,13 +79,16 @@ final class HeapHistogram {
      */
     static HeapHistogram parse(List<String> lines) throws IOException {
         Map<String, Entry> classes = new HashMap<>();
+        long fillers = 0;
         for (String line : lines) {
             Matcher total = TOTAL_LINE.matcher(line);
             if (total.matches()) {
-                return new HeapHistogram(Long.parseLong(total.group(2)), classes);
+                return new HeapHistogram(Long.parseLong(total.group(2)) - fillers, classes);
             }
             Matcher m = CLASS_LINE.matcher(line);
-            if (m.matches()) {
+            if (m.matches() && FILLERS.contains(m.group(3))) {
+                fillers += Long.parseLong(m.group(2));
+            } else if (m.matches()) {
                 classes.merge(m.group(3), new Entry(m.group(3), Long.parseLong(m.group(1)), Long.parseLong(m.group(2))),
                         (a, b) -> new Entry(a.className(), a.instances() + b.instances(), a.bytes() + b.bytes()));
             }

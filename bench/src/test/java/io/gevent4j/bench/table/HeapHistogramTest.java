@@ -47,6 +47,16 @@ class HeapHistogramTest {
     }
 
     @Test
+    void theJvmsFillersOfDeadSpaceAreNeitherCountedNorListed() throws IOException {
+        HeapHistogram h = histogram(10000,
+                "   1:            10           6000  [Ljdk.internal.vm.FillerElement; (java.base@25.0.3)",
+                "   2:             5           1000  jdk.internal.vm.FillerObject (java.base@25.0.3)",
+                "   3:            10           3000  [B (java.base@25.0.3)");
+        assertEquals(3000, h.totalBytes());
+        assertEquals(List.of(new HeapHistogram.Entry("[B", 10, 3000)), h.changesSince(histogram(0)));
+    }
+
+    @Test
     void anOutputWithoutTotalIsAnError() {
         assertThrows(IOException.class, () -> HeapHistogram.parse(List.of("4242:", "Could not attach")));
     }
