@@ -51,4 +51,24 @@ class PatchedSocketErrorsTest {
             }
         });
     }
+
+    /** {@code shutdownInput} from another greenlet ends a read waiting for the peer with end of stream, as the JDK's does. */
+    @Test
+    void shutdownInputEndsAWaitingReadWithEndOfStream() {
+        FreshHub.run(() -> {
+            try (ServerSocket listener = listen();
+                 Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                 Socket peer = listener.accept()) {
+                java.io.InputStream in = client.getInputStream();
+                io.gevent4j.Greenlet<Integer> reader = Gevent.spawn(() -> in.read());
+                Gevent.sleep(0.02);
+                assertFalse(reader.ready(), "the reader waits for the peer");
+                client.shutdownInput();
+                assertEquals(-1, reader.get());
+                peer.getOutputStream().write(1);
+                assertEquals(-1, in.read(), "what arrives after is discarded");
+                assertEquals(0, in.available());
+            }
+        });
+    }
 }
