@@ -10,7 +10,6 @@ import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -117,24 +116,12 @@ final class DirectionWait {
         } catch (AsynchronousCloseException e) {
             throw closedException();
         } catch (RuntimeException | Error raised) {
-            if (closedUnderTheWait(raised)) {
-                throw closedException();
-            }
             throw closedByRaise(raised);
         }
         if (!ready) {
             closedByInterrupt();
         }
         ensureOpen();
-    }
-
-    /**
-     * Whether {@code e} is the hub's refusal to register a channel that is closed: another
-     * thread's {@link #close()} came between this wait's check and its registration. A close,
-     * not a kill or {@code Timeout} raised into the greenlet.
-     */
-    private static boolean closedUnderTheWait(Throwable e) {
-        return e instanceof IllegalStateException && e.getCause() instanceof ClosedChannelException;
     }
 
     /**
