@@ -74,9 +74,10 @@ public final class HubGroup implements Executor, AutoCloseable {
         List<Thread> threads = new ArrayList<>(n);
         CountDownLatch running = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
-            Thread thread = hubThread("gevent4j-group" + group + "-hub" + i, i, hubs, stops, failures, running);
             try {
+                Thread thread = hubThread("gevent4j-group" + group + "-hub" + i, i, hubs, stops, failures, running);
                 thread.start();
+                threads.add(thread);
             } catch (RuntimeException | Error e) { // no thread for this hub (OutOfMemoryError): nor for the rest
                 failures[i] = e;
                 for (int rest = i; rest < n; rest++) {
@@ -84,7 +85,6 @@ public final class HubGroup implements Executor, AutoCloseable {
                 }
                 break;
             }
-            threads.add(thread);
         }
         boolean interrupted = awaitUninterruptibly(running);
         Throwable failure = Arrays.stream(failures).filter(Objects::nonNull).findFirst().orElse(null);

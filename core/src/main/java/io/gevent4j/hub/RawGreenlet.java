@@ -571,7 +571,10 @@ public class RawGreenlet {
 
     /**
      * Starts the greenlet: it runs after the greenlets already ready, or with {@code runNext}
-     * before them. Hub thread only.
+     * before them. A greenlet whose thread cannot be made or started does not run: it ends
+     * failed with that error ({@link #exit} runs), and this returns normally. Hub thread only.
+     *
+     * @throws IllegalStateException if the greenlet was started before
      */
     protected final void startThread(boolean runNext) {
         if (thread != null || state != NEW) {
