@@ -10,7 +10,8 @@ import java.util.List;
  * The servers the table measures, as the commands that start them, each in a process of its
  * own. Every JVM gets the same flags (gevent4j's {@code --add-opens}, and what Netty's
  * {@code Unsafe} and JNI use on JDK 25, so that no warning is printed), the benchmarks jar as
- * its class path and otherwise the JVM's defaults; the Python servers run
+ * its class path and otherwise the JVM's defaults, or the same server flags for every Java
+ * server when the table is given some; the Python servers run
  * {@code bench/peers/servers.py} on the given interpreter.
  */
 final class Contenders {
@@ -24,6 +25,7 @@ final class Contenders {
             "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
 
     private final List<String> java;
+    private final List<String> serverFlags;
     private final Path jcmd;
     private final Path python;
     private final Path servers;
@@ -35,13 +37,16 @@ final class Contenders {
      * @param python    the Python that has gevent and eventlet
      * @param peers     the folder of {@code servers.py}
      * @param logging   a {@code java.util.logging} configuration that turns gevent4j's HTTP access log off
+     * @param serverFlags JVM flags given to every Java server (not the load client) after the
+     *                  table's own, e.g. a garbage collector's settings; empty for the JVM's defaults
      */
-    Contenders(Path javaHome, String classpath, Path python, Path peers, Path logging) {
+    Contenders(Path javaHome, String classpath, Path python, Path peers, Path logging, List<String> serverFlags) {
         List<String> command = new ArrayList<>();
         command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(JVM_FLAGS);
         command.addAll(List.of("-cp", classpath));
         this.java = List.copyOf(command);
+        this.serverFlags = List.copyOf(serverFlags);
         this.jcmd = javaHome.resolve("bin").resolve("jcmd");
         this.python = python;
         this.servers = peers.resolve("servers.py");
@@ -101,6 +106,7 @@ final class Contenders {
     private List<String> javaMain(List<String> properties, Class<?> main, String... args) {
         List<String> command = new ArrayList<>(java.subList(0, 1));
         command.addAll(properties);
+        command.addAll(serverFlags);
         command.addAll(java.subList(1, java.size()));
         command.add(main.getName());
         command.addAll(List.of(args));

@@ -30,6 +30,9 @@ final class HeapHistogram {
     record Entry(String className, long instances, long bytes) {
     }
 
+    /** How many of the classes that shrank {@link #describeGrowth} names. */
+    private static final int SHRANK_LOGGED = 5;
+
     private final long totalBytes;
     private final Map<String, Entry> classes;
 
@@ -89,31 +92,41 @@ final class HeapHistogram {
         return totalBytes;
     }
 
-    /** What each class holds here beyond {@code before}, the classes that grew most first. */
-    List<Entry> growthSince(HeapHistogram before) {
-        List<Entry> growth = new ArrayList<>();
-        for (Entry e : classes.values()) {
-            Entry old = before.classes.getOrDefault(e.className(), new Entry(e.className(), 0, 0));
-            if (e.bytes() > old.bytes()) {
-                growth.add(new Entry(e.className(), e.instances() - old.instances(), e.bytes() - old.bytes()));
-            }
-        }
-        growth.sort(Comparator.comparingLong(Entry::bytes).reversed());
-        return growth;
+    /**
+     * How each class's bytes changed since {@code before} (classes that shrank or went
+     * included, negative), the largest growth first.
+     */
+    List<Entry> changesSince(HeapHistogram before) {
+        Map<String, Entry> all = new HashMap<>();
+        before.classes.forEach((name, e) -> all.put(name, new Entry(name, -e.instances(), -e.bytes())));
+        classes.forEach((name, e) -> all.merge(name, e,
+                (old, now) -> new Entry(name, now.instances() + old.instances(), now.bytes() + old.bytes())));
+        List<Entry> changes = new ArrayList<>(all.values().stream().filter(e -> e.bytes() != 0).toList());
+        changes.sort(Comparator.comparingLong(Entry::bytes).reversed());
+        return changes;
     }
 
     /**
      * The {@code top} classes that grew most since {@code before}, per connection of
-     * {@code conns}: one line each, bytes and instances per connection, then the class.
+     * {@code conns}: one line each, bytes and instances per connection, then the class; then
+     * the few that shrank most (what makes a total smaller than the growth listed).
      */
     String describeGrowth(HeapHistogram before, int conns, int top) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
                 "live heap growth: %,.0f B per connection; the classes that grew most, per connection:%n",
                 (double) (totalBytes - before.totalBytes) / conns));
-        for (Entry e : growthSince(before).stream().limit(top).toList()) {
-            out.append(String.format(Locale.ROOT, "%10.1f B %8.2f  %s%n",
-                    (double) e.bytes() / conns, (double) e.instances() / conns, e.className()));
+        List<Entry> changes = changesSince(before);
+        changes.stream().filter(e -> e.bytes() > 0).limit(top).forEach(e -> line(out, e, conns));
+        List<Entry> shrank = changes.reversed().stream().filter(e -> e.bytes() < 0).limit(SHRANK_LOGGED).toList();
+        if (!shrank.isEmpty()) {
+            out.append("the classes that shrank most, per connection:\n");
+            shrank.forEach(e -> line(out, e, conns));
         }
         return out.toString();
+    }
+
+    private static void line(StringBuilder out, Entry e, int conns) {
+        out.append(String.format(Locale.ROOT, "%10.1f B %8.2f  %s%n",
+                (double) e.bytes() / conns, (double) e.instances() / conns, e.className()));
     }
 }

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code echo}: 64-byte echo with {@link EchoLoad} over 50 and 1,000 connections;
  *       keys {@code table.echo:conns=N.rate|p50|p99|cpu|clientcpu}.</li>
+ *   <li>{@code pinned} (only when asked for): the same with every server on one CPU and the
+ *       load client on the others ({@link CpuPinning}); keys {@code table.pinned:conns=N.*}.</li>
  *   <li>{@code http}: {@code wrk -t2} at 100 and 1,000 connections against an HTTP hello
  *       world; keys {@code table.http:conns=N.*}, the same figures.</li>
  *   <li>{@code idle}: what an idle connection costs each echo server, in a process that
@@ -36,8 +38,11 @@ import java.util.stream.Collectors;
  * with {@code --quick}, else three).
  * Arguments: {@code --out DIR} (required: logs and {@code results.txt} go there),
  * {@code --python PATH}, {@code --peers DIR} (where {@code servers.py} is), {@code --quick},
- * {@code --only echo,idle,http}, {@code --idle-conns N}. A server that fails is reported and
- * skipped (its cells stay empty); the exit status is then 1.
+ * {@code --only echo,idle,http,pinned} (default: the first three), {@code --idle-conns N},
+ * {@code --server-flags "FLAGS"} (JVM flags, separated by spaces, given to every Java server
+ * and not to the load clients: e.g. a garbage collector's settings, to see what they do to the
+ * idle row; default: none, the JVM's defaults). A
+ * server that fails is reported and skipped (its cells stay empty); the exit status is then 1.
  */
 public final class Table {
 
@@ -48,7 +53,7 @@ public final class Table {
 
     /** The parts of the table that run servers, in the order they run. */
     private enum Workload {
-        ECHO, IDLE, HTTP;
+        ECHO, IDLE, HTTP, PINNED;
 
         static Workload named(String name) {
             for (Workload w : values()) {
@@ -56,7 +61,7 @@ public final class Table {
                     return w;
                 }
             }
-            throw new IllegalArgumentException("--only takes a list of echo, idle, http, not '" + name + "'");
+            throw new IllegalArgumentException("--only takes a list of echo, idle, http, pinned, not '" + name + "'");
         }
 
         @Override
@@ -88,7 +93,7 @@ public final class Table {
             table = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("table: " + e.getMessage());
-            System.err.println("usage: Table --out DIR [--quick] [--python PATH] [--peers DIR] [--only echo,idle,http] [--idle-conns N]");
+            System.err.println("usage: Table --out DIR [--quick] [--python PATH] [--peers DIR] [--only echo,idle,http,pinned] [--idle-conns N] [--server-flags FLAGS]");
             System.exit(2);
             return;
         }
@@ -104,8 +109,9 @@ public final class Table {
         Path python = Path.of("/usr/bin/python3");
         Path peers = Path.of("bench", "peers");
         boolean quick = false;
-        Set<Workload> only = EnumSet.allOf(Workload.class);
+        Set<Workload> only = EnumSet.of(Workload.ECHO, Workload.IDLE, Workload.HTTP);
         Integer idleConns = null;
+        List<String> serverFlags = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -115,6 +121,7 @@ public final class Table {
                 case "--only" -> only = Arrays.stream(value(args, ++i).split(",")).map(Workload::named)
                         .collect(Collectors.toCollection(() -> EnumSet.noneOf(Workload.class)));
                 case "--idle-conns" -> idleConns = Integer.parseInt(value(args, ++i));
+                case "--server-flags" -> serverFlags = serverFlags(value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
@@ -128,9 +135,20 @@ public final class Table {
         Path logging = out.resolve("no-access-log.properties");
         Files.writeString(logging, "io.gevent4j.http.access.level = OFF\n");
         Contenders contenders = new Contenders(Path.of(System.getProperty("java.home")),
-                System.getProperty("java.class.path"), python, peers, logging);
+                System.getProperty("java.class.path"), python, peers, logging, serverFlags);
         return new Table(contenders, out, quick, only,
                 idleConns != null ? idleConns : quick ? IDLE_CONNS_QUICK : IDLE_CONNS);
+    }
+
+    /** {@code --server-flags}' value as its flags; each must be a JVM option (start with '-'). */
+    static List<String> serverFlags(String value) {
+        List<String> flags = Arrays.stream(value.trim().split("\\s+")).filter(f -> !f.isEmpty()).toList();
+        for (String flag : flags) {
+            if (!flag.startsWith("-")) {
+                throw new IllegalArgumentException("--server-flags takes JVM options, not '" + flag + "'");
+            }
+        }
+        return flags;
     }
 
     private static String value(String[] args, int i) {
@@ -164,12 +182,15 @@ public final class Table {
 
     private void run(Workload workload) throws InterruptedException {
         List<Contenders.Contender> servers = workload == Workload.HTTP ? contenders.http() : contenders.echo();
+        CpuPinning pinning = workload == Workload.PINNED ? CpuPinning.lastCpuForServer() : null;
         for (Contenders.Contender server : servers) {
             Path log = out.resolve(workload + "-" + server.impl() + ".log");
             System.out.printf("table: %s on %s (log: %s)%n", workload, server.impl(), log);
-            try (ServerProcess process = ServerProcess.start(server.command(), log)) {
+            List<String> command = pinning != null ? pinning.server(server.command()) : server.command();
+            try (ServerProcess process = ServerProcess.start(command, log)) {
                 switch (workload) {
-                    case ECHO -> echo(process, server.impl(), log);
+                    case ECHO -> echo(process, server.impl(), "table.echo", contenders.java(), log);
+                    case PINNED -> echo(process, server.impl(), "table.pinned", pinning.client(contenders.java()), log);
                     case IDLE -> idle(process, server, log);
                     case HTTP -> http(process, server.impl(), log);
                 }
@@ -180,14 +201,16 @@ public final class Table {
         }
     }
 
-    private void echo(ServerProcess server, String impl, Path log) throws IOException, InterruptedException {
-        EchoRun.run(server, ECHO_CONNS[0], runWarmup(), serverWarmup(), contenders.java(), log);
+    /** The echo rows under keys {@code prefix:conns=N}, the load client started by {@code client}. */
+    private void echo(ServerProcess server, String impl, String prefix, List<String> client, Path log)
+            throws IOException, InterruptedException {
+        EchoRun.run(server, ECHO_CONNS[0], runWarmup(), serverWarmup(), client, log);
         for (int conns : ECHO_CONNS) {
             List<Figures> runs = new ArrayList<>();
             for (int i = 0; i < runs(); i++) {
-                runs.add(EchoRun.run(server, conns, runWarmup(), window(), contenders.java(), log));
+                runs.add(EchoRun.run(server, conns, runWarmup(), window(), client, log));
             }
-            results.add("table.echo:conns=" + conns, impl, Figures.median(runs));
+            results.add(prefix + ":conns=" + conns, impl, Figures.median(runs));
         }
     }
 

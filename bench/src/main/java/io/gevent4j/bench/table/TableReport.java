@@ -107,6 +107,14 @@ public final class TableReport {
             rows.add(Row.cost("  p99", key + ".p99"));
             rows.add(Row.cost("  server CPU per round trip", key + ".cpu"));
         }
+        if (values.keySet().stream().anyMatch(k -> k.startsWith("table.pinned:"))) {
+            for (int conns : new int[] {50, 1_000}) {
+                String key = "table.pinned:conns=" + conns;
+                rows.add(Row.rate("echo " + conns + " conns, server on 1 CPU, client on the rest: round trips/s", key + ".rate"));
+                rows.add(Row.cost("  p99", key + ".p99"));
+                rows.add(Row.cost("  server CPU per round trip", key + ".cpu"));
+            }
+        }
         for (int conns : new int[] {100, 1_000}) {
             String key = "table.http:conns=" + conns;
             rows.add(Row.rate("HTTP hello, wrk -t2 -c" + conns + ": requests/s", key + ".rate"));

@@ -19,7 +19,7 @@ class EchoRunTest {
 
     private static List<String> java() {
         return new Contenders(Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"),
-                Path.of("python3"), Path.of("peers"), Path.of("logging.properties")).java();
+                Path.of("python3"), Path.of("peers"), Path.of("logging.properties"), List.of()).java();
     }
 
     private static Path jcmd() {

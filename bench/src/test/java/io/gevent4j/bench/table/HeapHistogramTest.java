@@ -28,20 +28,22 @@ class HeapHistogramTest {
     }
 
     @Test
-    void growthIsPerClassAndLargestFirst() throws IOException {
-        HeapHistogram before = histogram(1000,
+    void changesArePerClassLargestGrowthFirstAndShrinkingClassesAreNamed() throws IOException {
+        HeapHistogram before = histogram(1500,
                 "   1:            10           1000  [B (java.base@25.0.3)",
-                "   2:             5            100  java.lang.String (java.base@25.0.3)");
-        HeapHistogram after = histogram(9000,
+                "   2:             5            100  java.lang.String (java.base@25.0.3)",
+                "   3:             1            400  [Ljava.lang.Object; (java.base@25.0.3)");
+        HeapHistogram after = histogram(9100,
                 "   1:            20           2000  [B (java.base@25.0.3)",
                 "   2:             5            100  java.lang.String (java.base@25.0.3)",
                 "   3:           100           6000  jdk.internal.vm.StackChunk (java.base@25.0.3)");
-        List<HeapHistogram.Entry> growth = after.growthSince(before);
         assertEquals(List.of(new HeapHistogram.Entry("jdk.internal.vm.StackChunk", 100, 6000),
-                new HeapHistogram.Entry("[B", 10, 1000)), growth);
+                new HeapHistogram.Entry("[B", 10, 1000),
+                new HeapHistogram.Entry("[Ljava.lang.Object;", -1, -400)), after.changesSince(before));
         String text = after.describeGrowth(before, 100, 1);
-        assertTrue(text.contains("80 B per connection") && text.contains("60.0 B") && text.contains("StackChunk")
+        assertTrue(text.contains("76 B per connection") && text.contains("60.0 B") && text.contains("StackChunk")
                 && !text.contains("[B"), text);
+        assertTrue(text.contains("shrank") && text.contains("-4.0 B") && text.contains("[Ljava.lang.Object;"), text);
     }
 
     @Test

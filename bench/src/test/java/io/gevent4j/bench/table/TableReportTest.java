@@ -114,6 +114,20 @@ class TableReportTest {
     }
 
     @Test
+    void thePinnedRowsAppearOnlyWithTheirFigures() {
+        TableReport report = new TableReport();
+        report.add("RESULT table.echo:conns=50.rate netty 90000.0 /s");
+        assertTrue(report.render(false).lines().noneMatch(l -> l.contains("server on 1 CPU")));
+        report.add("RESULT table.pinned:conns=50.rate netty 50000.0 /s");
+        report.add("RESULT table.pinned:conns=50.rate gevent4j 60000.0 /s");
+        String table = report.render(false);
+        String line = row(table, "echo 50 conns, server on 1 CPU, client on the rest");
+        assertTrue(line.contains("50.0k/s") && line.contains("60.0k/s"), line);
+        assertTrue(line.matches(".*\\s1\\.20 netty\\s+-"), line);
+        assertTrue(row(table, "echo 64 B, 50 conns").contains("90.0k/s"), table);
+    }
+
+    @Test
     void markdownHasAHeaderRuleAndOneLinePerRow() {
         TableReport report = new TableReport();
         report.add("RESULT core.MemoryMeasure.blocked gevent 7404.0 B");
