@@ -1,5 +1,6 @@
 package io.gevent4j.hub;
 
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.Objects;
@@ -104,7 +105,10 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
     /**
      * Blocks the current greenlet until a watched channel is ready, or {@code timeout} passes
      * ({@code null}: no limit; zero: one look at the loop). The wait may end on readiness an
-     * earlier operation consumed: retry the operation, and wait again if it finds nothing.
+     * earlier operation consumed: retry the operation, and wait again if it finds nothing. A
+     * wait on one channel that was closed before it could be registered (by another thread,
+     * between the caller's operation and this wait) ends at once as ready: the retried
+     * operation then fails as the closed channel's does.
      *
      * @return {@code true} if a channel was found ready, {@code false} if the timeout passed first
      * @throws IllegalStateException if another greenlet waits on it, it is closed, or off the hub's thread
@@ -191,8 +195,16 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
                     w.ref();
                 }
             }
-        } catch (RuntimeException | Error e) {
+        } catch (IllegalStateException e) {
             unrefWatchers(); // those armed before the one that failed (a closed channel) keep no loop alive
+            if (watchers != null || !(e.getCause() instanceof ClosedChannelException)) {
+                throw e;
+            }
+            // the one channel was closed before its first registration (another thread's close,
+            // after the caller's operation found nothing): ready, the caller's retry fails as the channel's
+            outcome = READY;
+        } catch (RuntimeException | Error e) {
+            unrefWatchers();
             throw e;
         }
         timed = timeout != null;

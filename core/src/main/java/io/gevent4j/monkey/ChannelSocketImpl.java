@@ -1,6 +1,7 @@
 package io.gevent4j.monkey;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -61,7 +62,10 @@ abstract sealed class ChannelSocketImpl extends SocketImpl permits GreenSocketIm
     /**
      * Runs {@code step} on the open socket holding {@code lock} (one reader, writer or acceptor
      * at a time; the others wait their turn); a channel closed meanwhile, by any thread, ends it
-     * with {@code SocketException("Socket closed")}.
+     * with {@code SocketException("Socket closed")}. Any other I/O error of the channel (a
+     * reset: "Connection reset by peer", "Broken pipe") is a {@link SocketException} too, as
+     * the JDK's socket makes it "to maintain compatibility"; timeouts and interrupts pass as
+     * they are.
      */
     final int holding(ReentrantLock lock, ChannelStep step, byte[] b, int off, int len) throws IOException {
         lock.lock();
@@ -70,6 +74,10 @@ abstract sealed class ChannelSocketImpl extends SocketImpl permits GreenSocketIm
             return step.run(b, off, len);
         } catch (ClosedChannelException e) {
             throw new SocketException("Socket closed");
+        } catch (SocketException | InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage(), e);
         } finally {
             lock.unlock();
         }

@@ -181,6 +181,57 @@ class PatchedSocketInterruptTest {
         });
     }
 
+    /** Sockets closed by kills, Timeouts and interrupts in their waits release every descriptor (and selector) they held. */
+    @Test
+    void socketsEndedByKillsTimeoutsAndInterruptsLeaveNoFileDescriptorBehind() throws Exception {
+        java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(fds), "needs /proc/self/fd");
+        endSockets(2); // warms up what the JDK opens once
+        long before = countFds(fds);
+        endSockets(30);
+        long deadline = System.nanoTime() + FreshHub.LIMIT.toNanos();
+        while (countFds(fds) > before && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(before, countFds(fds), "every socket the kills, Timeouts and interrupts closed released its descriptor");
+    }
+
+    /** Opens {@code n} connections on a fresh hub and ends a wait in each: a kill, a Timeout or an interrupt, in turn. */
+    private static void endSockets(int n) {
+        FreshHub.run(() -> {
+            io.gevent4j.hub.Hub.current().setErrorHandler((context, error) -> { }); // the interrupted readers fail, as expected
+            try (ServerSocket listener = listen()) {
+                for (int i = 0; i < n; i++) {
+                    Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                    try (Socket peer = listener.accept()) {
+                        int how = i % 3;
+                        Greenlet<Object> reader = Gevent.spawn(() -> {
+                            if (how == 1) {
+                                Timeout.start(Duration.ofMillis(5));
+                            }
+                            if (how == 2) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return client.getInputStream().read();
+                        });
+                        if (how == 0) {
+                            Gevent.sleep(0.005);
+                            reader.kill();
+                        }
+                        reader.join();
+                        assertTrue(client.isClosed(), "way " + how + " closed the socket: " + reader.exception());
+                    }
+                }
+            }
+        });
+    }
+
+    private static long countFds(java.nio.file.Path dir) throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(dir)) {
+            return s.count();
+        }
+    }
+
     @Test
     void aKillMidAcceptLeavesTheServerSocketClosed() {
         FreshHub.run(() -> {

@@ -28,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@code java.net.Socket} and {@code ServerSocket} after {@link Monkey#patchSocket()}: in
- * greenlets they wait on the hub's selector (a {@code Timeout} leaves the socket usable,
- * which the JDK's socket does not), on other threads they block as the JDK's do. Runs in a
- * JVM of its own (core/pom.xml), since the patch is JVM-wide.
+ * greenlets they wait on the hub's selector (a {@code Timeout} closes the socket, as the
+ * JDK's interrupt does), on other threads they block as the JDK's do. Runs in a JVM of its
+ * own (core/pom.xml), since the patch is JVM-wide.
  */
 class PatchedSocketTest {
 
