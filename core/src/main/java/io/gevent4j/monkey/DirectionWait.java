@@ -119,7 +119,7 @@ final class DirectionWait {
             throw closedByRaise(raised);
         }
         if (!ready) {
-            closedByInterrupt();
+            throw closedByInterrupt();
         }
         ensureOpen();
     }
@@ -186,7 +186,7 @@ final class DirectionWait {
             s.selectedKeys().clear();
             ensureOpen();
             if (Thread.interrupted()) {
-                closedByInterrupt();
+                throw closedByInterrupt();
             }
             if (n == 0 && timeout != null) {
                 throw new SocketTimeoutException(timeoutMessage);
@@ -231,13 +231,14 @@ final class DirectionWait {
         return closedByInterruptException();
     }
 
-    private void closedByInterrupt() throws IOException {
+    /** An interrupt ended the wait: closes the socket, keeps the interrupt status, and returns what to throw. */
+    private IOException closedByInterrupt() throws IOException {
         try {
             socket.close();
         } finally {
             Thread.currentThread().interrupt();
         }
-        throw closedByInterruptException();
+        return closedByInterruptException();
     }
 
     /**
