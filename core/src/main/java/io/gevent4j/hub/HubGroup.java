@@ -86,7 +86,8 @@ public final class HubGroup implements Executor, AutoCloseable {
                 break;
             }
         }
-        boolean interrupted = awaitUninterruptibly(running);
+        Loop.awaitUninterruptibly(running, Long.MAX_VALUE);
+        boolean interrupted = Thread.currentThread().isInterrupted();
         Throwable failure = Arrays.stream(failures).filter(Objects::nonNull).findFirst().orElse(null);
         if (failure == null && !interrupted) {
             return new HubGroup(List.of(hubs), List.of(stops), List.copyOf(threads));
@@ -97,9 +98,6 @@ public final class HubGroup implements Executor, AutoCloseable {
             }
         }
         joinUninterruptibly(threads);
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
         if (failure != null) {
             throw new IllegalStateException("a hub of the group could not start: " + failure.getMessage(), failure);
         }
@@ -138,19 +136,6 @@ public final class HubGroup implements Executor, AutoCloseable {
                 hub.close();
             }
         }, name);
-    }
-
-    /** Waits for {@code latch}; returns whether the caller was interrupted meanwhile (its status is then clear). */
-    private static boolean awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                return interrupted;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
     }
 
     /** How many hubs the group has. */

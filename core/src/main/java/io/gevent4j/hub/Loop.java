@@ -389,8 +389,12 @@ public final class Loop implements AutoCloseable {
         selector.wakeup();
     }
 
-    /** Waits up to {@code nanos} for {@code latch}; an interrupt meanwhile is kept for the caller. */
-    private static boolean awaitUninterruptibly(CountDownLatch latch, long nanos) {
+    /**
+     * Waits up to {@code nanos} ({@code Long.MAX_VALUE}: no limit) for {@code latch}; an
+     * interrupt meanwhile, or set before, is kept for the caller. Returns whether the latch
+     * reached zero.
+     */
+    static boolean awaitUninterruptibly(CountDownLatch latch, long nanos) {
         boolean interrupted = false;
         long deadline = System.nanoTime() + nanos;
         try {
