@@ -6,11 +6,11 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubGroup;
 import io.gevent4j.lock.Semaphore;
 import io.gevent4j.pool.Group;
+import io.gevent4j.socket.DetachedSocket;
 import io.gevent4j.socket.ListeningSocket;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,19 +22,19 @@ import java.util.function.Consumer;
 
 /**
  * The handlers of a {@link StreamServer} that serves from a {@link HubGroup}: one
- * {@link Group} on each hub of the group, the hand-off of each accepted channel to the
+ * {@link Group} on each hub of the group, the hand-off of each accepted connection to the
  * next open hub, round robin, where the connection lives for its whole life, and the
  * server's {@link BaseServer#maxConcurrency limit} over all of them.
  *
  * <p>Made and used on the server's hub. Each group is made on its own hub, by the first
  * hand-off or stop that reaches it, dropped by the stop, and touched only there (hand-offs
  * and stops run there through {@link Hub#runThreadsafe}). Hand-offs and stops go through the same per-hub
- * callback queue, in order, so a stop reaches a hub after every channel handed to it before.
+ * callback queue, in order, so a stop reaches a hub after every connection handed to it before.
  *
- * <p><b>Implementation overview.</b> A channel handed off is in {@code handed} until the
+ * <p><b>Implementation overview.</b> A connection ({@link DetachedSocket}) handed off is in {@code handed} until the
  * hub's callback takes it; whoever removes it from there owns it. A hub that closes drops
  * the callbacks it has not run and runs their {@code ifClosed} instead
- * ({@link Hub#runThreadsafe(Runnable, Runnable)}), so a channel handed to a hub found closed
+ * ({@link Hub#runThreadsafe(Runnable, Runnable)}), so a connection handed to a hub found closed
  * right after is closed by the hand-off, and one whose hub closed later, before taking it, by
  * that {@code ifClosed}, at once (its permit is then free); {@link #stop} closes any left.
  *
@@ -49,20 +49,20 @@ final class HubHandlerGroups {
     /** How long {@link #stop} waits for a hub beyond the handlers' timeout: the kill's second, and the hop. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
-    /** Serves a channel handed to a hub, on that hub. */
+    /** Serves a connection handed to a hub, on that hub. */
     @FunctionalInterface
     interface Serve {
         /**
-         * Serves {@code channel} in a handler spawned in {@code handlers}, and runs
-         * {@code ended} once: when that handler has ended and closed the channel, or at once
-         * if no handler could be spawned (the channel then closed).
+         * Serves {@code connection} in a handler spawned in {@code handlers}, and runs
+         * {@code ended} once: when that handler has ended and closed the connection, or at once
+         * if no handler could be spawned (the connection then closed).
          */
-        void serve(SocketChannel channel, Group handlers, Runnable ended);
+        void serve(DetachedSocket connection, Group handlers, Runnable ended);
     }
 
     private final HubGroup hubs;
     private final Map<Hub, Group> groups = new ConcurrentHashMap<>();
-    private final Set<SocketChannel> handed = ConcurrentHashMap.newKeySet();
+    private final Set<DetachedSocket> handed = ConcurrentHashMap.newKeySet();
     /** One permit per connection the limit allows; {@code null} without a limit. */
     private final Semaphore permits;
 
@@ -92,52 +92,52 @@ final class HubHandlerGroups {
         if (permits != null) {
             permits.acquire();
         }
-        SocketChannel channel;
+        DetachedSocket connection;
         try {
-            channel = listener.acceptChannel();
+            connection = listener.acceptDetached();
         } catch (IOException | RuntimeException | Error e) {
             connectionEnded();
             throw e;
         }
-        handOff(channel, serve);
+        handOff(connection, serve);
     }
 
-    private void handOff(SocketChannel channel, Serve serve) throws IOException {
+    private void handOff(DetachedSocket connection, Serve serve) throws IOException {
         Hub hub = nextOpenHub();
         if (hub == null) {
-            closeUnserved(channel);
+            closeUnserved(connection);
             throw new IOException("every hub of " + hubs + " is closed: the connection is closed unserved");
         }
-        handed.add(channel);
+        handed.add(connection);
         hub.runThreadsafe(() -> {
-            if (handed.remove(channel)) {
-                serve.serve(channel, groupHere(), this::connectionEnded);
+            if (handed.remove(connection)) {
+                serve.serve(connection, groupHere(), this::connectionEnded);
             }
-        }, () -> closeIfStillHanded(channel));
-        if (hub.isClosed() && handed.remove(channel)) {
-            closeUnserved(channel);
+        }, () -> closeIfStillHanded(connection));
+        if (hub.isClosed() && handed.remove(connection)) {
+            closeUnserved(connection);
         }
     }
 
     /**
-     * The hand-off's {@code ifClosed}: its hub closed before taking {@code channel}, which is
+     * The hand-off's {@code ifClosed}: its hub closed before taking {@code connection}, which is
      * closed unserved unless something else took it; a failure to close is thrown for the
      * closing hub to log. On the thread that found the hand-off dropped.
      */
-    private void closeIfStillHanded(SocketChannel channel) {
-        if (handed.remove(channel)) {
+    private void closeIfStillHanded(DetachedSocket connection) {
+        if (handed.remove(connection)) {
             try {
-                closeUnserved(channel);
+                closeUnserved(connection);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
     }
 
-    /** Closes a channel no handler took, and gives its permit back. */
-    private void closeUnserved(SocketChannel channel) throws IOException {
+    /** Closes a connection no handler took, and gives its permit back. */
+    private void closeUnserved(DetachedSocket connection) throws IOException {
         try {
-            channel.close();
+            connection.close();
         } finally {
             connectionEnded();
         }
@@ -177,14 +177,14 @@ final class HubHandlerGroups {
 
     /**
      * Runs {@code stop} with each open hub's group, in a greenlet of that hub, all at once,
-     * then drops that group (every channel handed to the hub was taken before: they share
+     * then drops that group (every connection handed to the hub was taken before: they share
      * its callback queue), and blocks the calling greenlet until every one has returned
      * (waiting for each at most {@code timeout} and a margin: a hub that closes meanwhile may
      * never run it); then
-     * drops the groups of hubs that closed and closes the channels handed to them before they
+     * drops the groups of hubs that closed and closes the connections handed to them before they
      * took them.
      *
-     * @throws IOException if closing such a channel failed (the others are closed still)
+     * @throws IOException if closing such a connection failed (the others are closed still)
      */
     void stop(Consumer<Group> stop, Duration timeout) throws IOException {
         List<Greenlet<Void>> stopping = new ArrayList<>();
@@ -206,10 +206,10 @@ final class HubHandlerGroups {
         }
         groups.keySet().removeIf(Hub::isClosed);
         IOException failure = null;
-        for (SocketChannel channel : List.copyOf(handed)) {
+        for (DetachedSocket connection : List.copyOf(handed)) {
             try {
-                if (handed.remove(channel)) {
-                    closeUnserved(channel);
+                if (handed.remove(connection)) {
+                    closeUnserved(connection);
                 }
             } catch (IOException e) {
                 if (failure == null) {

@@ -5,6 +5,7 @@ import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.HubGroup;
 import io.gevent4j.pool.Group;
 import io.gevent4j.socket.AbstractSocket;
+import io.gevent4j.socket.DetachedSocket;
 import io.gevent4j.socket.ListeningSocket;
 import io.gevent4j.socket.StreamSocket;
 import io.gevent4j.socket.TlsSocket;
@@ -13,7 +14,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -288,13 +288,13 @@ public final class StreamServer extends BaseServer<StreamServer> {
     }
 
     /**
-     * On the hub {@code channel} was handed to, as a loop callback: serves it there, and runs
-     * {@code ended} once the connection is closed.
+     * On the hub {@code connection} was handed to, as a loop callback: serves it there, and
+     * runs {@code ended} once the connection is closed.
      */
-    private void serveHandedOff(SocketChannel channel, Group handlers, Runnable ended) {
+    private void serveHandedOff(DetachedSocket connection, Group handlers, Runnable ended) {
         StreamSocket socket = null;
         try {
-            socket = StreamSocket.adopt(channel);
+            socket = StreamSocket.adopt(connection);
             spawnHandler(handlers, socket, ended);
         } catch (IOException | RuntimeException e) {
             if (socket == null) {

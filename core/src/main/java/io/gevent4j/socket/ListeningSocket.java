@@ -21,7 +21,7 @@ import java.nio.channels.SocketChannel;
  * }
  * }</pre>
  *
- * <p>Accepted sockets belong to the same hub ({@link #acceptChannel()} takes a connection
+ * <p>Accepted sockets belong to the same hub ({@link #acceptDetached()} takes a connection
  * to hand to another hub). TCP listening sockets get
  * {@code SO_REUSEADDR}, as gevent's servers do. Hub-thread only, see {@link AbstractSocket}.
  */
@@ -111,10 +111,24 @@ public final class ListeningSocket extends AbstractSocket {
     }
 
     /**
+     * Accepts a connection as {@link #accept()} does, but owned by no hub yet, to hand to
+     * another hub, which makes it a socket of its own with
+     * {@link StreamSocket#adopt(DetachedSocket)}. The caller owns it and must close it if it
+     * cannot hand it on.
+     *
+     * @throws java.net.SocketTimeoutException if the socket's timeout passes first
+     * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
+     */
+    public DetachedSocket acceptDetached() throws IOException {
+        return new DetachedSocket(acceptChannel());
+    }
+
+    /**
      * Accepts a connection as {@link #accept()} does, but returns its bare channel, registered
      * nowhere, to hand to another hub, which makes it a socket of its own with
-     * {@link StreamSocket#adopt}. The caller owns the channel and must close it if it cannot
-     * hand it on.
+     * {@link StreamSocket#adopt(SocketChannel)}. The caller owns the channel and must close
+     * it if it cannot hand it on. {@link #acceptDetached()} does the same for every kind of
+     * listening socket.
      *
      * @throws java.net.SocketTimeoutException if the socket's timeout passes first
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile

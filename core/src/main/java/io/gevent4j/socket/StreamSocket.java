@@ -1,6 +1,7 @@
 package io.gevent4j.socket;
 
 import io.gevent4j.hub.IoWait;
+import io.gevent4j.hub.Watcher;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,6 +113,18 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      */
     public static StreamSocket adopt(SocketChannel channel) throws IOException {
         return new StreamSocket(Objects.requireNonNull(channel, "channel"));
+    }
+
+    /**
+     * Makes a socket of the current hub from {@code detached}, a connection accepted with
+     * {@link ListeningSocket#acceptDetached()}, maybe on another hub. The socket owns the
+     * connection from then on; if this throws, the connection is closed.
+     *
+     * @throws IllegalStateException if it was adopted or closed already
+     */
+    public static StreamSocket adopt(DetachedSocket detached) throws IOException {
+        detached.take();
+        return new StreamSocket(detached.channel());
     }
 
     static ProtocolFamily familyOf(SocketAddress address) {
@@ -359,6 +372,30 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         } finally {
             src.limit(limit);
         }
+    }
+
+    /**
+     * One write that never waits: what the kernel takes of {@code src} now, maybe nothing
+     * (for a caller that waits with its own {@link #writableWatcher()}). From a greenlet of
+     * the socket's hub or a loop callback of that hub.
+     *
+     * @return the number of bytes written, 0 if the socket's send buffer is full or
+     *         {@code src} is empty
+     */
+    public int writeNow(ByteBuffer src) throws IOException {
+        ensureOpen();
+        return writeSome(src);
+    }
+
+    /**
+     * A new, stopped watcher of this socket becoming writable, in its hub's loop, for a
+     * caller that writes with {@link #writeNow} and waits with callbacks rather than in a
+     * greenlet: start it after a write that took less than it was given. The caller owns it
+     * and closes it before it closes the socket. Hub-thread only.
+     */
+    public Watcher writableWatcher() {
+        hub().checkCurrent(this);
+        return hub().loop().io(channel(), SelectionKey.OP_WRITE);
     }
 
     /** Writes all of {@code data}; see {@link #sendAll(ByteBuffer)}. */

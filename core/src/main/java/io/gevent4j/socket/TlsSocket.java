@@ -303,7 +303,7 @@ public final class TlsSocket implements ByteChannel {
     private void sendNow() throws IOException {
         netOut.flip();
         try {
-            ((SocketChannel) socket.channel()).write(netOut);
+            socket.writeNow(netOut);
         } finally {
             netOut.compact();
         }

@@ -96,4 +96,50 @@ class ListeningSocketTest {
             });
         }
     }
+
+    @Test
+    void aDetachedConnectionAcceptedOnOneHubIsAdoptedByAnother() {
+        try (HubGroup hubs = HubGroup.start(1)) {
+            Hub other = hubs.hubs().get(0);
+            FreshHub.run(() -> {
+                try (ListeningSocket server = Net.listen();
+                     StreamSocket client = StreamSocket.open(addressOf(server))) {
+                    DetachedSocket accepted = server.acceptDetached();
+                    Greenlet<String> echo = Gevent.spawnOn(other, () -> {
+                        try (StreamSocket adopted = StreamSocket.adopt(accepted)) {
+                            byte[] got = adopted.recv(16);
+                            adopted.sendAll(got);
+                            return Hub.current() == other ? new String(got) : "wrong hub";
+                        }
+                    });
+                    client.sendAll("ping".getBytes());
+                    client.setTimeout(Duration.ofSeconds(10));
+                    ByteBuffer back = ByteBuffer.allocate(4);
+                    while (back.hasRemaining()) {
+                        client.read(back);
+                    }
+                    assertEquals("ping", echo.get());
+                    assertEquals("ping", new String(back.array()));
+                    assertThrows(IllegalStateException.class, () -> StreamSocket.adopt(accepted),
+                            "a connection is adopted once");
+                    accepted.close(); // adopted: the socket owns it, closing the detached value does nothing
+                }
+            });
+        }
+    }
+
+    @Test
+    void aDetachedConnectionClosedUnadoptedClosesTheConnectionAndCannotBeAdopted() {
+        FreshHub.run(() -> {
+            try (ListeningSocket server = Net.listen();
+                 StreamSocket client = StreamSocket.open(addressOf(server))) {
+                DetachedSocket accepted = server.acceptDetached();
+                accepted.close();
+                accepted.close();
+                client.setTimeout(Duration.ofSeconds(10));
+                assertEquals(-1, client.read(ByteBuffer.allocate(1)), "the peer sees the close");
+                assertThrows(IllegalStateException.class, () -> StreamSocket.adopt(accepted));
+            }
+        });
+    }
 }

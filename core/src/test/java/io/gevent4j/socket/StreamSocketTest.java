@@ -5,6 +5,7 @@ import io.gevent4j.Gevent;
 import io.gevent4j.Greenlet;
 import io.gevent4j.Timeout;
 import io.gevent4j.hub.Hub;
+import io.gevent4j.hub.Watcher;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -590,6 +591,48 @@ class StreamSocketTest {
             other.join();
             assertInstanceOf(IllegalStateException.class, error.get());
             assertNotNull(error.get().getMessage());
+            p[0].close();
+            p[1].close();
+        });
+    }
+
+    @Test
+    void writeNowNeverWaitsAndTheWritableWatcherFiresOnceThePeerReads() {
+        FreshHub.run(() -> {
+            StreamSocket[] p = Net.pair();
+            ByteBuffer chunk = ByteBuffer.allocateDirect(64 << 10);
+            long written = 0;
+            int n;
+            int writes = 0;
+            while ((n = p[0].writeNow(chunk.clear())) > 0 && writes++ < 10_000) {
+                written += n;
+            }
+            assertEquals(0, n, "the send buffer filled up and writeNow returned 0 rather than waiting");
+            Watcher writable = p[0].writableWatcher();
+            try {
+                assertFalse(writable.isActive(), "made stopped");
+                AtomicInteger fired = new AtomicInteger();
+                writable.start(() -> {
+                    fired.incrementAndGet();
+                    writable.stop();
+                });
+                Gevent.sleep(0.05);
+                assertEquals(0, fired.get(), "not writable while the peer reads nothing");
+                p[1].setTimeout(Duration.ofSeconds(10));
+                ByteBuffer sink = ByteBuffer.allocate(64 << 10);
+                for (long read = 0; read < written; read += p[1].read(sink.clear())) {
+                    if (fired.get() > 0) {
+                        break;
+                    }
+                }
+                for (int i = 0; i < 1000 && fired.get() == 0; i++) {
+                    Gevent.sleep(0.01);
+                }
+                assertEquals(1, fired.get(), "fired once the peer read");
+                assertTrue(p[0].writeNow(ByteBuffer.wrap(new byte[] {1})) == 1);
+            } finally {
+                writable.close();
+            }
             p[0].close();
             p[1].close();
         });

@@ -1,6 +1,6 @@
 package io.gevent4j.http;
 
-import io.gevent4j.hub.IoWatcher;
+import io.gevent4j.hub.Watcher;
 import io.gevent4j.hub.Loop;
 
 import java.io.IOException;
@@ -53,7 +53,7 @@ final class ConnectionOutput {
     /** The write watcher's callback. */
     private Runnable writeHeld;
     /** Made on the first held write the socket did not take whole. */
-    private IoWatcher writable;
+    private Watcher writable;
     private IOException failure;
 
     ConnectionOutput(Transport transport, BufferPool pool, Duration timeout, Loop loop) {
@@ -191,7 +191,7 @@ final class ConnectionOutput {
         }
         if (sent < count) {
             if (writable == null) {
-                writable = transport.writableWatcher(loop);
+                writable = transport.writableWatcher();
             }
             if (!writable.isActive()) {
                 writable.start(writeHeld);

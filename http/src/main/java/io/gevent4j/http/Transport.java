@@ -1,14 +1,12 @@
 package io.gevent4j.http;
 
-import io.gevent4j.hub.IoWatcher;
-import io.gevent4j.hub.Loop;
+import io.gevent4j.hub.Watcher;
 import io.gevent4j.socket.StreamSocket;
 import io.gevent4j.socket.TlsSocket;
 
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.time.Duration;
 
 /**
@@ -85,12 +83,12 @@ final class Transport implements AutoCloseable {
     int writeNow(byte[] b, int off, int len) throws IOException {
         direct.clear();
         direct.put(b, off, Math.min(len, direct.capacity())).flip();
-        return socket.channel().write(direct);
+        return socket.writeNow(direct);
     }
 
-    /** A new, stopped watcher of the socket becoming writable, in {@code loop} (the socket's hub's). */
-    IoWatcher writableWatcher(Loop loop) {
-        return loop.io(socket.channel(), SelectionKey.OP_WRITE);
+    /** A new, stopped watcher of the socket becoming writable, in its hub's loop. */
+    Watcher writableWatcher() {
+        return socket.writableWatcher();
     }
 
     @Override
