@@ -9,12 +9,9 @@ import io.gevent4j.internal.linux.NetOptions;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
@@ -60,24 +57,6 @@ import java.util.Set;
 public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         permits StreamSocket, ListeningSocket, UdpSocket {
 
-    /** {@link #fdState}: the descriptor is the socket's. */
-    private static final byte FD_OPEN = 0;
-    /** {@link #fdState}: another thread's {@link #close()} is replacing the connection ({@link Net#preClose}). */
-    private static final byte FD_PRECLOSING = 1;
-    /** {@link #fdState}: the connection was replaced; the number waits for the hub to close it. */
-    private static final byte FD_PRECLOSED = 2;
-    /** {@link #fdState}: the hub closed the descriptor. */
-    private static final byte FD_RELEASED = 3;
-    private static final VarHandle FD_STATE;
-
-    static {
-        try {
-            FD_STATE = MethodHandles.lookup().findVarHandle(AbstractSocket.class, "fdState", byte.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** The wait for reading (or accepting); its hub is the socket's. */
     final IoWait reader;
     /** Made on the first wait for writing: a connection that only waits to read holds none. */
@@ -88,9 +67,9 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     final int fd;
     private Duration timeout;
     private boolean closed;
-    /** Where {@link #fd} stands between the hub's close and another thread's: {@link #FD_OPEN}... */
-    @SuppressWarnings("unused") // through FD_STATE
-    private volatile byte fdState;
+    /** Where {@link #fd} stands between the hub's close and another thread's: see {@link NativeFd}. */
+    @SuppressWarnings("unused") // through NativeFd's VarHandle
+    volatile byte fdState;
     /** The callbacks of {@link #rawLink}, made on the first: a connection nobody waits on holds none. */
     private SocketLinks links;
     /** The hub's buffer and system calls, looked up once: at birth for a file descriptor, on the first {@code recv} for a channel. */
@@ -227,7 +206,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         if (channel != null) {
             return ((NetworkChannel) channel).getLocalAddress();
         }
-        if (closed || closedMeanwhile()) {
+        if (closed || NativeFd.gone(this)) {
             throw new ClosedChannelException();
         }
         if (hub().isCurrent()) {
@@ -263,7 +242,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
             if (channel != null) {
                 hub().loop().closeChannel(channel);
             } else {
-                preClose();
+                NativeFd.preClose(this);
             }
             hub().loop().runCallbackThreadsafe(this::closeOnHub);
             return;
@@ -283,7 +262,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
             if (channel != null) {
                 hub().loop().closeChannel(channel);
             } else {
-                releaseFd();
+                NativeFd.release(this, net());
             }
         }
     }
@@ -297,48 +276,6 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     }
 
     /**
-     * Another thread's close of a socket of gevent4j's own: replaces the connection at once
-     * ({@link Net#preClose}) unless the hub released the descriptor or another thread did it.
-     */
-    private void preClose() throws IOException {
-        if (!FD_STATE.compareAndSet(this, FD_OPEN, FD_PRECLOSING)) {
-            return;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            new Net(arena).preClose(fd);
-        } finally {
-            FD_STATE.setVolatile(this, FD_PRECLOSED);
-        }
-    }
-
-    /**
-     * The hub's close of the descriptor, its watchers closed: waits for another thread's
-     * {@link #preClose} under way (a {@code dup2} onto the number), which must not land on
-     * a number released and maybe reused.
-     */
-    private void releaseFd() throws IOException {
-        while (!FD_STATE.compareAndSet(this, FD_OPEN, FD_RELEASED)
-                && !FD_STATE.compareAndSet(this, FD_PRECLOSED, FD_RELEASED)) {
-            Thread.onSpinWait();
-        }
-        net().close(fd);
-    }
-
-    /**
-     * What a failed or ended call on the descriptor means: {@code e} itself, or an
-     * {@link AsynchronousCloseException} if another thread's {@link #close()} replaced the
-     * connection meanwhile.
-     */
-    final IOException closedMeanwhileOr(IOException e) {
-        return fdState != FD_OPEN ? new AsynchronousCloseException() : e;
-    }
-
-    /** Whether another thread's {@link #close()} replaced the connection (a read then finds end of stream). */
-    final boolean closedMeanwhile() {
-        return fdState != FD_OPEN;
-    }
-
-    /**
      * Whether waiting on this socket would return at once. Without a system call this is
      * only known for a closed socket; see the class comment.
      */
@@ -349,27 +286,11 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
 
     /**
      * Whether a socket of gevent4j's own is readable now (or has an error or end of stream to
-     * report); see {@link #readyOpsNow}. {@code false} for a channel, whose selector reports
+     * report); see {@link NativeIo#readyOps}. {@code false} for a channel, whose selector reports
      * a readable channel in any case.
      */
     final boolean readableNow() throws IOException {
-        return channel == null && !closed && readyOpsNow(SelectionKey.OP_READ) != 0;
-    }
-
-    /**
-     * The operations among {@code ops} ({@link SelectionKey} bits) that this socket of
-     * gevent4j's own is ready for now, all of them if it has an error or hung up: one
-     * {@code poll} system call, needed before a wait that no operation which found nothing
-     * came before, because the socket's watchers are edge-triggered and an edge consumed
-     * earlier never comes again.
-     */
-    final int readyOpsNow(int ops) throws IOException {
-        int reading = ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
-        int writing = ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
-        int events = net().poll(fd, (short) ((reading != 0 ? Net.POLLIN : 0) | (writing != 0 ? Net.POLLOUT : 0)));
-        int failed = events & (Net.POLLERR | Net.POLLHUP);
-        return ((events & Net.POLLIN) != 0 || failed != 0 ? reading : 0)
-                | ((events & Net.POLLOUT) != 0 || failed != 0 ? writing : 0);
+        return channel == null && !closed && NativeIo.readyOps(this, SelectionKey.OP_READ) != 0;
     }
 
     /**

@@ -200,7 +200,7 @@ public final class ListeningSocket extends AbstractSocket {
             try {
                 fd = net().accept(this.fd);
             } catch (IOException e) {
-                throw closedMeanwhileOr(e);
+                throw NativeFd.failure(this, e);
             }
             if (fd >= 0) {
                 return fd;

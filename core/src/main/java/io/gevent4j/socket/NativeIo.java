@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SelectionKey;
 
 /**
  * One read or write of a socket of gevent4j's own, without waiting, with a
@@ -56,7 +57,7 @@ final class NativeIo {
                 }
             }
         } catch (IOException e) {
-            throw socket.closedMeanwhileOr(e);
+            throw NativeFd.failure(socket, e);
         }
         return checkEnd(socket, n);
     }
@@ -73,7 +74,7 @@ final class NativeIo {
         try {
             n = buffer.net().read(socket.fd, buffer.segment(), maxBytes);
         } catch (IOException e) {
-            throw socket.closedMeanwhileOr(e);
+            throw NativeFd.failure(socket, e);
         }
         checkEnd(socket, n);
         if (n == 0) {
@@ -112,15 +113,31 @@ final class NativeIo {
             }
             return total;
         } catch (IOException e) {
-            throw socket.closedMeanwhileOr(e);
+            throw NativeFd.failure(socket, e);
         }
     }
 
     /** {@code n}, unless it is the end of stream a replaced connection shows. */
     private static int checkEnd(AbstractSocket socket, int n) throws AsynchronousCloseException {
-        if (n < 0 && socket.closedMeanwhile()) {
+        if (n < 0 && NativeFd.gone(socket)) {
             throw new AsynchronousCloseException();
         }
         return n;
+    }
+
+    /**
+     * The operations among {@code ops} ({@link SelectionKey} bits) that the socket is ready
+     * for now, all of them if it has an error or hung up: one {@code poll} system call, for a
+     * wait that no operation which found nothing came before (the socket's watchers are
+     * edge-triggered: an edge consumed earlier never comes again).
+     */
+    static int readyOps(AbstractSocket socket, int ops) throws IOException {
+        int reading = ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+        int writing = ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
+        short asked = (short) ((reading != 0 ? Net.POLLIN : 0) | (writing != 0 ? Net.POLLOUT : 0));
+        int events = socket.net().poll(socket.fd, asked);
+        boolean failed = (events & (Net.POLLERR | Net.POLLHUP)) != 0;
+        return ((events & Net.POLLIN) != 0 || failed ? reading : 0)
+                | ((events & Net.POLLOUT) != 0 || failed ? writing : 0);
     }
 }

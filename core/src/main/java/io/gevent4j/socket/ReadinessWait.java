@@ -57,7 +57,7 @@ final class ReadinessWait {
                 }
                 AbstractSocket own = nativeSocketOf(sources[i]);
                 if (own != null) {
-                    ready[i] = own.readyOpsNow(ops[i]);
+                    ready[i] = NativeIo.readyOps(own, ops[i]);
                     now |= ready[i] != 0;
                     watchers[i] = loop.fdWatcher(own.fd, ops[i]);
                 } else {
