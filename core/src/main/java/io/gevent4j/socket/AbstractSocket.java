@@ -209,11 +209,15 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         if (closed || NativeFd.gone(this)) {
             throw new ClosedChannelException();
         }
-        if (hub().isCurrent()) {
-            return net().localAddress(fd);
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            return new Net(arena).localAddress(fd);
+        try {
+            if (hub().isCurrent()) {
+                return net().localAddress(fd);
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                return new Net(arena).localAddress(fd);
+            }
+        } catch (IOException e) {
+            throw NativeFd.failure(this, e);
         }
     }
 
