@@ -52,7 +52,7 @@ import java.util.Set;
  * <p><b>Threads.</b> A socket belongs to the hub that created it: it must be used by that
  * hub's greenlets (or its platform thread); an operation from another thread throws
  * {@link IllegalStateException}, whether or not it would have to wait, except
- * {@link #close()}, which any thread may call.
+ * {@link #close()} and {@link #getLocalAddress()}, which any thread may call.
  */
 public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         permits StreamSocket, ListeningSocket, UdpSocket {
