@@ -180,7 +180,6 @@ public final class ListeningSocket extends AbstractSocket {
      *
      * @throws UnsupportedOperationException if this is a socket of gevent4j's own, which
      *         accepts no JDK channels
-     *
      * @throws java.net.SocketTimeoutException if the socket's timeout passes first
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
      */
