@@ -67,8 +67,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     final int fd;
     private Duration timeout;
     private boolean closed;
-    /** Where {@link #fd} stands between the hub's close and another thread's: see {@link NativeFd}. */
-    @SuppressWarnings("unused") // through NativeFd's VarHandle
+    /** Where {@link #fd} stands between the hub's close and another thread's: read and changed by {@link NativeFd}. */
     volatile byte fdState;
     /** The callbacks of {@link #rawLink}, made on the first: a connection nobody waits on holds none. */
     private SocketLinks links;
