@@ -21,11 +21,12 @@ import java.util.List;
  * returns at once without parking. So no edge is lost between an {@code EAGAIN} and the
  * wait that follows it.
  *
- * <p><b>Costs.</b> The first watcher of a descriptor registers it with the loop's epoll once,
- * for reading and writing; starting and stopping a watcher costs no system call, nor does
- * closing one. Several watchers may watch one descriptor (a reader and a writer). The
- * descriptor's owner must close its watchers before it closes the descriptor: a watcher
- * left open would take the events of whatever the descriptor's number is reused for.
+ * <p><b>Costs.</b> Making a watcher registers its descriptor with the loop's epoll, for
+ * reading and writing (one {@code epoll_ctl}); starting and stopping a watcher costs no system
+ * call, nor does closing one. Several watchers may watch one descriptor (a reader and a
+ * writer). The descriptor's owner should close its watchers before it closes the
+ * descriptor: a watcher left open (another greenlet's select, say) sees the events of
+ * whatever the descriptor's number is reused for until it is closed, as spurious readiness.
  * Hub-thread only.
  */
 public final class FdWatcher extends AbstractIoWatcher {
@@ -34,11 +35,20 @@ public final class FdWatcher extends AbstractIoWatcher {
     private static final int WRITING = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
     private static final int READABLE = Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR;
     private static final int WRITABLE = Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR;
+    private static final int HUNG_UP = Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR;
 
     private final EpollPoller poller;
     private final int fd;
     /** The watched operations reported ready and not yet consumed by a firing (the remembered edge). */
     private byte edgeOps;
+    /**
+     * The descriptor hung up or failed ({@code EPOLLRDHUP}, {@code EPOLLHUP}, {@code EPOLLERR}):
+     * it stays readable for good (end of stream, or the error), and no new edge will say so,
+     * so its reading readiness is remembered again after each firing consumes it. A reader
+     * that stopped short of {@code EAGAIN} (a read that got fewer bytes than it asked for
+     * takes the queue to be empty) then still learns of the end of stream.
+     */
+    private boolean hungUp;
     /** The next watcher of the same descriptor, or {@code null}: {@link EpollPoller}'s slot list. */
     FdWatcher next;
 
@@ -69,8 +79,13 @@ public final class FdWatcher extends AbstractIoWatcher {
             return false;
         }
         readyOps = edgeOps;
-        edgeOps = 0;
+        edgeOps = stickyOps();
         return true;
+    }
+
+    /** What stays remembered after a firing: the reading operations once {@link #hungUp}. */
+    private byte stickyOps() {
+        return hungUp ? (byte) (ops & READING) : 0;
     }
 
     @Override
@@ -90,7 +105,7 @@ public final class FdWatcher extends AbstractIoWatcher {
     void invoke() {
         if (edgeOps != 0) {
             readyOps = edgeOps;
-            edgeOps = 0;
+            edgeOps = stickyOps();
         }
         super.invoke();
     }
@@ -101,6 +116,7 @@ public final class FdWatcher extends AbstractIoWatcher {
         for (FdWatcher w = this; w != null; w = w.next) {
             int mine = ready & w.ops;
             if (mine != 0) {
+                w.hungUp |= (events & HUNG_UP) != 0;
                 w.edgeOps |= (byte) mine;
                 w.feed();
             }

@@ -1,9 +1,9 @@
 package io.gevent4j.hub;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import io.gevent4j.config.Config;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.ClosedSelectorException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -188,13 +188,14 @@ public final class Loop implements AutoCloseable {
      *         available, naming what is missing
      */
     private static Poller openPoller(String mode) {
-        String unavailable = EpollPoller.unavailableReason();
-        if (mode.equals("epoll") && unavailable != null) {
-            throw new IllegalStateException("-D" + Config.LOOP.propertyName()
-                    + "=epoll, but the loop cannot poll through epoll: " + unavailable);
-        }
         try {
             Selector selector = Selector.open();
+            String unavailable = EpollPoller.unavailableReason(selector);
+            if (mode.equals("epoll") && unavailable != null) {
+                selector.close();
+                throw new IllegalStateException(Config.LOOP.propertyName()
+                        + " is epoll, but the loop cannot poll through epoll: " + unavailable);
+            }
             return mode.equals("selector") || unavailable != null
                     ? new SelectorPoller(selector) : EpollPoller.open(selector);
         } catch (IOException e) {
@@ -238,21 +239,25 @@ public final class Loop implements AutoCloseable {
 
     /**
      * An inactive watcher of {@code ops} ({@link SelectionKey} bits) on the raw file
-     * descriptor {@code fd}: see {@link FdWatcher}. The descriptor's first watcher registers it
-     * with the loop's epoll (a system call); later ones cost none.
+     * descriptor {@code fd}: see {@link FdWatcher}. Making it registers the descriptor with the
+     * loop's epoll (a system call); starting and stopping it cost none.
      *
      * @throws IllegalStateException if this loop does not {@linkplain #watchesFds() watch
-     *         descriptors}, or off the hub's thread
+     *         descriptors} or is closed, or off the hub's thread
      * @throws IllegalArgumentException if {@code ops} is empty or not {@code SelectionKey}
      *         bits, or {@code fd} is not open, is the loop's own or cannot be watched (a
      *         regular file)
      */
     public FdWatcher fdWatcher(int fd, int ops) {
         checkThread();
+        if (isClosed()) {
+            throw new IllegalStateException("the loop is closed");
+        }
         if (!(poller instanceof EpollPoller epoll)) {
+            String unavailable = EpollPoller.unavailableReason(selector);
             throw new IllegalStateException("this loop polls the JDK's selector and watches no file descriptors ("
-                    + Config.LOOP.propertyName() + "=" + Config.get().loop() + (EpollPoller.unavailableReason() == null
-                    ? ")" : "; epoll: " + EpollPoller.unavailableReason() + ")"));
+                    + Config.LOOP.propertyName() + "=" + Config.get().loop()
+                    + (unavailable == null ? ")" : "; epoll: " + unavailable + ")"));
         }
         return new FdWatcher(this, epoll, fd, ops);
     }
@@ -433,9 +438,11 @@ public final class Loop implements AutoCloseable {
      * channels closed meanwhile. The readiness this select finds is not dispatched and not
      * lost: the JDK's selectors are level-triggered, so the hub's next select reports it
      * again. But a select also consumes a pending {@link java.nio.channels.Selector#wakeup},
-     * which may be the one a producer sent through the {@link Inbox} handshake to a hub about
-     * to block (that hub would then sleep with a task in its inbox and no one left to wake
-     * it), so this wakes the poller again: at worst the hub polls once for nothing.
+     * which on a {@link SelectorPoller} may be the one a producer sent through the
+     * {@link Inbox} handshake to a hub about to block (that hub would then sleep with a task
+     * in its inbox and no one left to wake it), so this wakes the poller again: at worst the
+     * hub polls once for nothing. ({@link EpollPoller}'s wake-up is an eventfd of its own,
+     * which no select consumes.)
      */
     private void releaseFromThisThread() throws IOException {
         selector.selectNow(key -> { });
