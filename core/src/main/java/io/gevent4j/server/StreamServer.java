@@ -261,7 +261,7 @@ public final class StreamServer extends BaseServer<StreamServer> {
             hubHandlers.acceptAndHandOff(listener, this::serveHandedOff);
             return;
         }
-        spawnHandler(handlers, listener.accept(), null);
+        serve(listener.acceptDetached(), handlers, null);
     }
 
     @Override
@@ -292,35 +292,30 @@ public final class StreamServer extends BaseServer<StreamServer> {
      * runs {@code ended} once the connection is closed.
      */
     private void serveHandedOff(DetachedSocket connection, Group handlers, Runnable ended) {
-        StreamSocket socket = null;
         try {
-            socket = StreamSocket.adopt(connection);
-            spawnHandler(handlers, socket, ended);
+            serve(connection, handlers, ended);
         } catch (IOException | RuntimeException e) {
-            if (socket == null) {
-                ended.run();
-            }
             report("failed to serve a connection handed to " + Hub.current(), e);
         }
     }
 
     /**
-     * Spawns the handler of the accepted {@code socket}, which is closed, and then
-     * {@code ended} (if any) run, when the handler ends, or at once if it cannot be spawned.
+     * Makes {@code connection} a socket of the current hub and spawns its handler, with the
+     * peer's address as the accept found it (a peer that reset the connection since has one
+     * still); the socket is closed, and then {@code ended} (if any) run, when the handler
+     * ends, or at once if the socket or its handler cannot be made.
      */
-    private void spawnHandler(Group handlers, StreamSocket socket, Runnable ended) throws IOException {
-        SocketAddress peer;
+    private void serve(DetachedSocket connection, Group handlers, Runnable ended) throws IOException {
+        StreamSocket socket;
         try {
-            peer = socket.getRemoteAddress();
-        } catch (IOException | RuntimeException e) {
-            try {
-                closeAccepted(socket, ended);
-            } catch (IOException c) {
-                e.addSuppressed(c);
+            socket = StreamSocket.adopt(connection);
+        } catch (IOException | RuntimeException | Error e) {
+            if (ended != null) {
+                ended.run();
             }
             throw e;
         }
-        spawnHandler(handlers, new Connection(this, socket, peer, ended));
+        spawnHandler(handlers, new Connection(this, socket, connection.remoteAddress(), ended));
     }
 
     /** Closes an accepted socket, then runs {@code ended}, if any: a hub group's permit is free again. */
