@@ -53,7 +53,8 @@ public final class Epoll implements AutoCloseable {
     private static final MethodHandle READ;
     /**
      * {@code write} without {@code errno}, for {@link #wakeup()} from any thread: it needs no
-     * call state of its own (it can only fail once the epoll is closed, which is ignored).
+     * call state of its own (a write of 1 to an open eventfd fails only when its counter would
+     * overflow, which takes 2^64 - 2 writes the loop did not read).
      */
     private static final MethodHandle WRITE_ANY_THREAD;
     /** The 8-byte counter increment {@link #wakeup()} writes, shared read-only by every thread. */
