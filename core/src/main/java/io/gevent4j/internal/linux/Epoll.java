@@ -16,7 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * One Linux epoll instance over FFM downcalls, with an eventfd of its own through which
  * another thread ends a wait ({@link #wakeup()}), and the native memory it needs: an array of
  * {@code struct epoll_event} that {@link #await} fills, a one-event segment for
- * {@link #control}, and a call-state segment for {@code errno}, all allocated once in an
+ * {@link #control}, the 8 bytes {@link #clearWakeup()} reads the eventfd's counter into, and
+ * a call-state segment for {@code errno}, all allocated once in an
  * arena of its own and freed by {@link #close()}. Each registration's user data is its file
  * descriptor: {@link #fd(int)} reads it back. Internal to gevent4j.
  *
@@ -52,7 +53,8 @@ public final class Epoll implements AutoCloseable {
     private static final MethodHandle READ;
     /**
      * {@code write} without {@code errno}, for {@link #wakeup()} from any thread: it needs no
-     * call state of its own (it can only fail once the epoll is closed, which is ignored).
+     * call state of its own (a write of 1 to an open eventfd fails only when its counter would
+     * overflow, which takes 2^64 - 2 writes the loop did not read).
      */
     private static final MethodHandle WRITE_ANY_THREAD;
     /** The 8-byte counter increment {@link #wakeup()} writes, shared read-only by every thread. */
@@ -80,6 +82,7 @@ public final class Epoll implements AutoCloseable {
     private final MemorySegment callState;
     private final MemorySegment events;
     private final MemorySegment control;
+    private final MemorySegment counter;
     private final int maxEvents;
     private final int epfd;
     private final int wakeFd;
@@ -93,6 +96,7 @@ public final class Epoll implements AutoCloseable {
         this.callState = Native.newCallState(arena);
         this.events = arena.allocate(maxEvents * EVENT_SIZE, 8);
         this.control = arena.allocate(EVENT_SIZE, 8);
+        this.counter = arena.allocate(JAVA_LONG);
         try {
             epfd = (int) EPOLL_CREATE1.invokeExact(callState, EPOLL_CLOEXEC);
             if (epfd < 0) {
@@ -169,7 +173,7 @@ public final class Epoll implements AutoCloseable {
     /** Resets the wake-up eventfd, after {@link #await} reported it: one {@code read}. */
     public void clearWakeup() {
         try {
-            long read = (long) READ.invokeExact(callState, wakeFd, events, 8L);
+            long read = (long) READ.invokeExact(callState, wakeFd, counter, 8L);
             assert read == 8 || errno() == Errno.EAGAIN : read;
         } catch (Throwable t) {
             throw Native.rethrow(t);
