@@ -66,7 +66,8 @@ public final class HttpHelloMeasure {
 
     private static void measure(String name, String provider, String mode, Path logging, Path pipeline) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dcom.sun.net.httpserver.HttpServerProvider=" + provider,
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-Dcom.sun.net.httpserver.HttpServerProvider=" + provider,
                 "-Djava.util.logging.config.file=" + logging, "-cp", System.getProperty("java.class.path"),
                 HelloApp.class.getName(), "0"));
         if (!mode.isEmpty()) {

@@ -77,7 +77,7 @@ import java.util.function.IntFunction;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsPrepend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsPrepend = {"--add-opens=java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"})
 public class EchoBench {
 
     /** Round trips per invocation. */
@@ -449,7 +449,7 @@ public class EchoBench {
 
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
-    @Fork(value = 1, jvmArgsPrepend = "--add-opens=java.base/java.lang=ALL-UNNAMED", jvmArgsAppend = "-Djdk.pollerMode=1")
+    @Fork(value = 1, jvmArgsPrepend = {"--add-opens=java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"}, jvmArgsAppend = "-Djdk.pollerMode=1")
     public void echoJavaNetPollerMode1(JavaNetInGreenlets st) {
         Gevent.spawn(() -> javaNetClients(st)).get();
     }
