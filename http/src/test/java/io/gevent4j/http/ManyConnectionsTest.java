@@ -41,7 +41,7 @@ class ManyConnectionsTest {
         server.start();
         try {
             Process clients = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Xss1m", "-cp", System.getProperty("java.class.path"),
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED", "-Xss1m", "-cp", System.getProperty("java.class.path"),
                     GreenClients.class.getName(), Integer.toString(server.getAddress().getPort()), Integer.toString(CONNECTIONS))
                     .redirectErrorStream(true).start();
             String out = new String(clients.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
