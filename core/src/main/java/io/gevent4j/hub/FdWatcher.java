@@ -27,6 +27,9 @@ import java.util.List;
  * writer). The descriptor's owner should close its watchers before it closes the
  * descriptor: a watcher left open (another greenlet's select, say) sees the events of
  * whatever the descriptor's number is reused for until it is closed, as spurious readiness.
+ * Closing the last watcher of a descriptor that stays open leaves it in the loop's epoll,
+ * whose events for it are then ignored: a descriptor handed to another hub should get its
+ * watchers there only, or each of its events would also wake this loop for nothing.
  * Hub-thread only.
  */
 public final class FdWatcher extends AbstractIoWatcher {
