@@ -15,9 +15,9 @@ import java.nio.channels.SocketChannel;
  * hub that serves it makes it a socket with {@link StreamSocket#adopt(DetachedSocket)};
  * whoever gives up on it before that {@link #close() closes} it.
  *
- * <p>It holds the accepted connection only (its JDK channel, or its file descriptor when the
- * listening socket is one of gevent4j's own): no hub, no buffer, no address. It is
- * adopted at most once. Any thread may hand it on, adopt it or close it; adopting and
+ * <p>It holds the accepted connection (its JDK channel, or its file descriptor when the
+ * listening socket is one of gevent4j's own) and its peer's address as the accept found it:
+ * no hub, no buffer. It is adopted at most once. Any thread may hand it on, adopt it or close it; adopting and
  * closing are atomic with each other, so exactly one of them takes the connection.
  */
 public final class DetachedSocket implements AutoCloseable {

@@ -189,7 +189,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         throw new IllegalArgumentException("unsupported address type: " + address.getClass().getName());
     }
 
-    /** Binds the socket to a local address before connecting; returns this socket. */
+    /** Binds the socket to a local address before connecting ({@code null}: the wildcard address, any port); returns this socket. */
     public StreamSocket bind(SocketAddress local) throws IOException {
         bindChannel(local);
         return this;
