@@ -124,9 +124,9 @@ final class Carrier implements Runnable {
                 interrupted = true;
                 if (interruptible && !handBack) {
                     handBack = true;
-                    // the carrier's loop sleeps in its selector, or parked if no channel is
+                    // the carrier's loop sleeps in its poller, or parked if no channel is
                     // registered: both wake-ups stick until that sleep, if it is yet to come
-                    hub.loop.selector.wakeup();
+                    hub.loop.poller.wakeup();
                     LockSupport.unpark(thread);
                 }
             }

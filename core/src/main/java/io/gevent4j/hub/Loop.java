@@ -35,14 +35,15 @@ import java.util.function.Consumer;
  * into the ready queue; run the tasks that were ready when the iteration began (tasks made
  * ready meanwhile wait for the next iteration, so {@code sleep(0)} lets every ready
  * greenlet run once, except the greenlets a {@link Linkable}'s notifier wakes, which run
- * right after it, as gevent's notifier switches into them); run prepare watchers; poll the selector, without sleeping if
+ * right after it, as gevent's notifier switches into them); run prepare watchers; poll for I/O, without sleeping if
  * anything is ready, pending or idle-watched (and then only every 64 iterations or
  * 50 µs, since a poll is a syscall and a switch between greenlets should not cost one),
  * else until the next timer; expire timers,
  * dispatch I/O readiness, run check watchers and, if nothing else is pending, idle
  * watchers; invoke the pending callbacks in that order. {@link #breakLoop()} makes
  * {@code runOnce} return early; the next call resumes the iteration in the phase it left.
- * The loop sleeps in its selector, or, while no channel is registered (nothing to select
+ * I/O is polled through a {@link Poller}: the JDK {@link Selector} ({@link SelectorPoller}).
+ * The loop sleeps in its poller, or, while no channel is registered (nothing to select
  * on: a main thread that waits for other threads, say), parked, after a short adaptive
  * spin ({@link AdaptiveSpin}) on its inbox: another thread ends a park with one futex
  * wake, where a selector's wake-up costs an eventfd write, the epoll return and a read to
@@ -56,6 +57,9 @@ public final class Loop implements AutoCloseable {
     private final Hub hub;
     private final Thread thread;
     private final Thread carrier;
+    /** How the loop polls and sleeps. */
+    final Poller poller;
+    /** The poller's JDK selector, in which {@link IoWatcher}s register their channels. */
     final Selector selector;
     final TimerHeap timers = new TimerHeap();
     final ArrayList<Watcher> pendingWatchers = new ArrayList<>();
@@ -84,7 +88,6 @@ public final class Loop implements AutoCloseable {
     private final AdaptiveSpin sleepSpin = new AdaptiveSpin();
     private final BooleanSupplier handedOrInterrupted =
             () -> !inbox.isEmpty() || Thread.currentThread().isInterrupted();
-    private final Consumer<SelectionKey> onSelected = Loop::dispatch;
     /** How long {@link #closeChannel} from another thread lets the hub release the channel. */
     private static final long FOREIGN_CLOSE_WAIT_NANOS = 100_000_000;
     int activeRefs;
@@ -173,10 +176,11 @@ public final class Loop implements AutoCloseable {
         this.thread = thread;
         this.carrier = carrier;
         try {
-            this.selector = Selector.open();
+            this.poller = new SelectorPoller(Selector.open());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the loop's selector", e);
         }
+        this.selector = poller.selector;
         this.now = System.nanoTime();
     }
 
@@ -198,7 +202,7 @@ public final class Loop implements AutoCloseable {
         now = System.nanoTime();
     }
 
-    /** How many times the loop has polled its selector (each poll costs a system call). Hub-thread only. */
+    /** How many times the loop has polled for I/O (each poll costs a system call). Hub-thread only. */
     public long polls() {
         return polls;
     }
@@ -349,7 +353,7 @@ public final class Loop implements AutoCloseable {
         try {
             if (onLoopThread()) {
                 if (!(channel instanceof SocketChannel)) {
-                    pollNow();
+                    selectChannelsNow();
                 }
                 return;
             }
@@ -357,7 +361,7 @@ public final class Loop implements AutoCloseable {
             executeFromAnyThread(() -> {
                 try {
                     if (channel.isRegistered() && !isClosed()) {
-                        pollNow();
+                        selectChannelsNow();
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -382,11 +386,11 @@ public final class Loop implements AutoCloseable {
      * again. But a select also consumes a pending {@link java.nio.channels.Selector#wakeup},
      * which may be the one a producer sent through the {@link Inbox} handshake to a hub about
      * to block (that hub would then sleep with a task in its inbox and no one left to wake
-     * it), so this wakes the selector again: at worst the hub polls once for nothing.
+     * it), so this wakes the poller again: at worst the hub polls once for nothing.
      */
     private void releaseFromThisThread() throws IOException {
         selector.selectNow(key -> { });
-        selector.wakeup();
+        poller.wakeup();
     }
 
     /**
@@ -419,10 +423,10 @@ public final class Loop implements AutoCloseable {
 
     /** Whether the loop was closed. Any thread. */
     public boolean isClosed() {
-        return !selector.isOpen();
+        return !poller.isOpen();
     }
 
-    /** Closes the selector; queued work is dropped. Idempotent; hub-thread only. */
+    /** Closes the poller (its selector and what else it holds); queued work is dropped. Idempotent; hub-thread only. */
     @Override
     public void close() {
         if (isClosed()) {
@@ -430,7 +434,7 @@ public final class Loop implements AutoCloseable {
         }
         checkThread();
         try {
-            selector.close();
+            poller.close();
         } catch (IOException e) {
             hub.handleError(this, e);
         }
@@ -492,7 +496,7 @@ public final class Loop implements AutoCloseable {
     /** Drops the selector's cancelled keys so that a channel can register again. */
     void flushCancelledKeys() {
         try {
-            pollNow();
+            selectChannelsNow();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -595,9 +599,9 @@ public final class Loop implements AutoCloseable {
                     return;
                 }
             }
-            // no channel registered: no readiness to wait for, so park, which another
-            // thread ends with an unpark, cheaper than a selector's wake-up
-            parkedSleeper = selector.keys().isEmpty() ? Thread.currentThread() : null;
+            // nothing registered: no readiness to wait for, so park, which another
+            // thread ends with an unpark, cheaper than a poller's wake-up
+            parkedSleeper = poller.watchesNothing() ? Thread.currentThread() : null;
             if (!inbox.prepareToSleep()) {
                 pollNow();
                 return;
@@ -617,7 +621,7 @@ public final class Loop implements AutoCloseable {
 
     /**
      * Sleeps until woken, or {@code timeoutNanos} (0: no limit): parked if
-     * {@link #parkedSleeper} is set, else in the selector, dispatching what becomes ready.
+     * {@link #parkedSleeper} is set, else in the poller, dispatching what becomes ready.
      */
     private void sleep(long timeoutNanos) throws IOException {
         if (parkedSleeper != null) {
@@ -638,12 +642,12 @@ public final class Loop implements AutoCloseable {
             return;
         }
         polls++;
-        selector.select(onSelected, timeoutNanos == 0 ? 0 : Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+        poller.sleep(timeoutNanos);
     }
 
     /**
      * Wakes the loop that sleeps now, for the caller that claimed the wake-up through the
-     * inbox: the thread that parked (see {@link #sleep}), or the selector.
+     * inbox: the thread that parked (see {@link #sleep}), or the poller.
      */
     private void wakeSleeper() {
         Thread parked = parkedSleeper;
@@ -651,18 +655,20 @@ public final class Loop implements AutoCloseable {
             unparkNanos = System.nanoTime();
             LockSupport.unpark(parked);
         } else {
-            selector.wakeup();
+            poller.wakeup();
         }
     }
 
-    /** Polls the selector without waiting, dispatching what is ready (and releasing cancelled keys). */
+    /** Polls without waiting, dispatching what is ready (and releasing the channels closed meanwhile). */
     private void pollNow() throws IOException {
         polls++;
-        selector.selectNow(onSelected);
+        poller.pollNow();
     }
 
-    private static void dispatch(SelectionKey key) {
-        ((IoWatcher) key.attachment()).dispatch(key.readyOps());
+    /** Selects the JDK selector without waiting: see {@link Poller#selectChannelsNow()}. */
+    private void selectChannelsNow() throws IOException {
+        polls++;
+        poller.selectChannelsNow();
     }
 
     /**
