@@ -166,6 +166,26 @@ class EdgeReviewTest {
         });
     }
 
+    @Test
+    void readFullyOfALargeArrayThroughTheInputStreamGetsEverything() {
+        FreshHub.run(() -> {
+            StreamSocket[] p = Net.pair();
+            p[1].setTimeout(BOUND);
+            byte[] sent = pattern(400_000);
+            Greenlet<Void> writer = Gevent.spawn(() -> {
+                p[0].sendAll(sent);
+                return null;
+            });
+            writer.join(Duration.ofSeconds(1));
+            byte[] got = new byte[sent.length];
+            new java.io.DataInputStream(p[1].getInputStream()).readFully(got);
+            assertArrayEquals(sent, got);
+            writer.get();
+            p[0].close();
+            p[1].close();
+        });
+    }
+
     /** A reader consumed the readiness of ten bytes but read four: six wait, and nothing signals them again. */
     private static StreamSocket[] pairWithBytesLeftAfterAWait() throws Exception {
         StreamSocket[] p = Net.pair();
