@@ -84,6 +84,11 @@ public final class Config {
     public static final Setting<Duration> HTTP_IO_TIMEOUT = new Setting<>("http.ioTimeout", "60",
             "how long one wait to read a request body or to write a response may last before the connection ends",
             Values.DURATION);
+    /** How a hub's loop waits for I/O: {@code auto}, {@code epoll} or {@code selector}. */
+    public static final Setting<String> LOOP = new Setting<>("loop", "auto",
+            "how a hub's loop waits for I/O (gevent's GEVENT_LOOP): epoll (an epoll of its own, Linux, needs native"
+                    + " access), selector (the JDK's selector), auto (epoll where available, else selector)",
+            Values.choice("auto", "epoll", "selector"));
     /** How many hubs a server runs on: a number or {@code cores}. */
     public static final Setting<Integer> HUBS_PER_SERVER = new Setting<>("hubsPerServer", "cores",
             "how many hubs a server spreads its connections over", Values.cores(1024));
@@ -91,7 +96,7 @@ public final class Config {
     private static final List<Setting<?>> SETTINGS = List.of(RESOLVER, DNS, DNS_RESOLV_CONF, DNS_HOSTS, DNS_PORT,
             THREADPOOL_SIZE, MONITOR_THREAD, MAX_BLOCKING_TIME, MEMORY_MONITOR_PERIOD, MAX_MEMORY_USAGE,
             HTTP_MAX_REQUEST_LINE_BYTES, HTTP_MAX_HEADER_BYTES, HTTP_MAX_HEADER_COUNT, HTTP_MAX_BODY_BYTES,
-            HTTP_HEADER_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_IO_TIMEOUT, HUBS_PER_SERVER);
+            HTTP_HEADER_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_IO_TIMEOUT, HUBS_PER_SERVER, LOOP);
 
     private static volatile Config current;
 
@@ -249,6 +254,11 @@ public final class Config {
     /** {@link #HUBS_PER_SERVER}: {@code cores} is the number of available processors. */
     public int hubsPerServer() {
         return value(HUBS_PER_SERVER);
+    }
+
+    /** {@link #LOOP}. */
+    public String loop() {
+        return value(LOOP);
     }
 
     private static Map<String, String> toMap(Properties properties) {

@@ -23,18 +23,16 @@ import java.util.List;
  * cancelled when the last watcher on it is closed. The operations are kept in bytes (the
  * four of {@code SelectionKey} fit), which keeps a watcher at 40 bytes.
  */
-public final class IoWatcher extends Watcher {
+public final class IoWatcher extends AbstractIoWatcher {
 
     private final SelectableChannel channel;
-    private final byte ops;
-    private byte readyOps;
     /** The channel's key in the loop's selector, from the first start until {@link #close()}. */
     private SelectionKey key;
     /** The next watcher on the same key, or {@code null}. */
     private IoWatcher next;
 
     IoWatcher(Loop loop, SelectableChannel channel, int ops) {
-        super(loop);
+        super(loop, ops);
         if (ops == 0 || (ops & ~channel.validOps()) != 0) {
             throw new IllegalArgumentException("operations " + ops + " are not valid for " + channel);
         }
@@ -42,27 +40,11 @@ public final class IoWatcher extends Watcher {
             throw new IllegalArgumentException("the channel must be in non-blocking mode: " + channel);
         }
         this.channel = channel;
-        this.ops = (byte) ops;
     }
 
     /** The watched channel. */
     public SelectableChannel channel() {
         return channel;
-    }
-
-    /** The watched {@link SelectionKey} operations. */
-    public int ops() {
-        return ops;
-    }
-
-    /** The watched operations found ready when the watcher last fired (0 if it did not since {@link IoWait} cleared them). */
-    public int readyOps() {
-        return readyOps;
-    }
-
-    /** {@link IoWait}, as a wait begins: {@link #readyOps()} tells what fired during that wait only. */
-    void clearReadyOps() {
-        readyOps = 0;
     }
 
     @Override
@@ -87,6 +69,7 @@ public final class IoWatcher extends Watcher {
         if (first == this) {
             if (next == null) {
                 key.cancel();
+                loop.poller.channelsChanged();
             } else {
                 key.attach(next);
             }
@@ -137,6 +120,7 @@ public final class IoWatcher extends Watcher {
         }
         try {
             key = channel.register(loop.selector, 0, this);
+            loop.poller.channelsChanged();
         } catch (ClosedChannelException e) {
             throw new IllegalStateException("channel is closed: " + channel, e);
         } catch (CancelledKeyException e) {
@@ -157,6 +141,7 @@ public final class IoWatcher extends Watcher {
         try {
             if (key.interestOps() != interest) {
                 key.interestOps(interest);
+                loop.poller.channelsChanged();
             }
         } catch (CancelledKeyException e) {
             // the channel was closed under the watcher: nothing left to watch

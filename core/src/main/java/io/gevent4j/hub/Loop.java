@@ -2,6 +2,8 @@ package io.gevent4j.hub;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.gevent4j.config.Config;
+
 import java.nio.channels.ClosedSelectorException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -19,7 +21,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * A hub's event loop, libev's role: a FIFO of ready tasks (greenlets to resume and
@@ -42,7 +43,10 @@ import java.util.function.Consumer;
  * dispatch I/O readiness, run check watchers and, if nothing else is pending, idle
  * watchers; invoke the pending callbacks in that order. {@link #breakLoop()} makes
  * {@code runOnce} return early; the next call resumes the iteration in the phase it left.
- * I/O is polled through a {@link Poller}: the JDK {@link Selector} ({@link SelectorPoller}).
+ * I/O is polled through a {@link Poller}, chosen by the setting {@code gevent4j.loop}
+ * ({@link Config#LOOP}): on Linux with native access an epoll of the loop's own, in which the
+ * JDK {@link Selector} of its channels is nested and raw file descriptors are watched
+ * ({@link EpollPoller}, {@link FdWatcher}), else the JDK {@link Selector} ({@link SelectorPoller}).
  * The loop sleeps in its poller, or, while no channel is registered (nothing to select
  * on: a main thread that waits for other threads, say), parked, after a short adaptive
  * spin ({@link AdaptiveSpin}) on its inbox: another thread ends a park with one futex
@@ -159,11 +163,7 @@ public final class Loop implements AutoCloseable {
         List<Watcher> all = new ArrayList<>();
         timers.forEach(all::add);
         if (!isClosed()) {
-            for (SelectionKey key : selector.keys()) {
-                if (key.attachment() instanceof IoWatcher first) {
-                    first.collectActive(all);
-                }
-            }
+            poller.collectActive(all);
         }
         all.addAll(prepareWatchers);
         all.addAll(checkWatchers);
@@ -175,13 +175,31 @@ public final class Loop implements AutoCloseable {
         this.hub = hub;
         this.thread = thread;
         this.carrier = carrier;
-        try {
-            this.poller = new SelectorPoller(Selector.open());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the loop's selector", e);
-        }
+        this.poller = openPoller(Config.get().loop());
         this.selector = poller.selector;
         this.now = System.nanoTime();
+    }
+
+    /**
+     * The poller of {@code mode}, a value of {@link Config#LOOP}: {@code auto} is epoll where
+     * it is available.
+     *
+     * @throws IllegalStateException if {@code mode} is {@code epoll} and epoll is not
+     *         available, naming what is missing
+     */
+    private static Poller openPoller(String mode) {
+        String unavailable = EpollPoller.unavailableReason();
+        if (mode.equals("epoll") && unavailable != null) {
+            throw new IllegalStateException("-D" + Config.LOOP.propertyName()
+                    + "=epoll, but the loop cannot poll through epoll: " + unavailable);
+        }
+        try {
+            Selector selector = Selector.open();
+            return mode.equals("selector") || unavailable != null
+                    ? new SelectorPoller(selector) : EpollPoller.open(selector);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the loop's poller", e);
+        }
     }
 
     /** The hub that owns this loop. */
@@ -216,6 +234,35 @@ public final class Loop implements AutoCloseable {
     public IoWatcher io(SelectableChannel channel, int ops) {
         checkThread();
         return new IoWatcher(this, Objects.requireNonNull(channel, "channel"), ops);
+    }
+
+    /**
+     * An inactive watcher of {@code ops} ({@link SelectionKey} bits) on the raw file
+     * descriptor {@code fd}: see {@link FdWatcher}. The descriptor's first watcher registers it
+     * with the loop's epoll (a system call); later ones cost none.
+     *
+     * @throws IllegalStateException if this loop does not {@linkplain #watchesFds() watch
+     *         descriptors}, or off the hub's thread
+     * @throws IllegalArgumentException if {@code ops} is empty or not {@code SelectionKey}
+     *         bits, or {@code fd} is not open, is the loop's own or cannot be watched (a
+     *         regular file)
+     */
+    public FdWatcher fdWatcher(int fd, int ops) {
+        checkThread();
+        if (!(poller instanceof EpollPoller epoll)) {
+            throw new IllegalStateException("this loop polls the JDK's selector and watches no file descriptors ("
+                    + Config.LOOP.propertyName() + "=" + Config.get().loop() + (EpollPoller.unavailableReason() == null
+                    ? ")" : "; epoll: " + EpollPoller.unavailableReason() + ")"));
+        }
+        return new FdWatcher(this, epoll, fd, ops);
+    }
+
+    /**
+     * Whether this loop watches raw file descriptors ({@link #fdWatcher}): it polls through an
+     * epoll of its own. Any thread.
+     */
+    public boolean watchesFds() {
+        return poller instanceof EpollPoller;
     }
 
     /** An inactive timer firing {@code after} from its start, then every {@code repeat} unless zero. */
@@ -352,7 +399,9 @@ public final class Loop implements AutoCloseable {
         }
         try {
             if (onLoopThread()) {
-                if (!(channel instanceof SocketChannel)) {
+                if (channel instanceof SocketChannel) {
+                    poller.channelsChanged();
+                } else {
                     selectChannelsNow();
                 }
                 return;

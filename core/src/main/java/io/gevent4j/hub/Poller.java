@@ -3,18 +3,21 @@ package io.gevent4j.hub;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * How a {@link Loop} waits for I/O: the poll, the blocking sleep and its wake-up from another
  * thread. Every poller keeps the JDK {@link Selector} in which {@link IoWatcher}s register
- * their channels; {@link SelectorPoller} sleeps in it.
+ * their channels; {@link SelectorPoller} sleeps in it, {@link EpollPoller} sleeps in an epoll
+ * of its own in which that selector is nested, and also watches raw file descriptors
+ * ({@link FdWatcher}).
  *
  * <p>Threads: {@link #wakeup()} and {@link #isOpen()} may be called from any thread, the rest
  * from the loop's thread only. Readiness found by a poll is dispatched at once to the watchers
  * (which become pending); nothing here runs a callback.
  */
-abstract sealed class Poller permits SelectorPoller {
+abstract sealed class Poller permits SelectorPoller, EpollPoller {
 
     final Selector selector;
     final Consumer<SelectionKey> onSelected = Poller::dispatch;
@@ -46,9 +49,26 @@ abstract sealed class Poller permits SelectorPoller {
         selector.selectNow(onSelected);
     }
 
-    /** Whether nothing could become ready: no channel registered. */
+    /** Whether nothing could become ready: no channel registered and no descriptor watched. */
     boolean watchesNothing() {
         return selector.keys().isEmpty();
+    }
+
+    /**
+     * A channel's registration, interest set or key changed, or a registered channel was
+     * closed: the JDK applies that at its selector's next select, which must come before the
+     * loop sleeps.
+     */
+    void channelsChanged() {
+    }
+
+    /** Run info: adds the active watchers, of channels and of descriptors. */
+    void collectActive(List<Watcher> into) {
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof IoWatcher first) {
+                first.collectActive(into);
+            }
+        }
     }
 
     /** Whether the poller is open. Any thread. */

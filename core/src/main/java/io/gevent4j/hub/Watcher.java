@@ -15,7 +15,7 @@ import java.util.Objects;
  * {@link Hub#handleError} and the loop goes on. Callbacks must not block.
  */
 public abstract sealed class Watcher implements AutoCloseable
-        permits IoWatcher, TimerWatcher, PhaseWatcher, AsyncWatcher, CallbackWatcher,
+        permits AbstractIoWatcher, TimerWatcher, PhaseWatcher, AsyncWatcher, CallbackWatcher,
         SignalWatcher, ChildWatcher {
 
     final Loop loop;

@@ -1,5 +1,6 @@
 package io.gevent4j.monitor;
 
+import io.gevent4j.hub.FdWatcher;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.IoWatcher;
 import io.gevent4j.hub.RawGreenlet;
@@ -153,6 +154,7 @@ public final class RunInfo {
             case TimerWatcher t -> "timer after " + millis(t.afterNanos())
                     + (t.repeatNanos() > 0 ? ", every " + millis(t.repeatNanos()) : "");
             case IoWatcher io -> "io " + operations(io.ops()) + " on " + io.channel();
+            case FdWatcher fd -> "io " + operations(fd.ops()) + " on fd " + fd.fd();
             default -> w.getClass().getSimpleName().replace("Watcher", "").toLowerCase(Locale.ROOT);
         };
     }

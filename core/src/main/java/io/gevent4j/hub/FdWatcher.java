@@ -1,0 +1,118 @@
+package io.gevent4j.hub;
+
+import io.gevent4j.internal.linux.Epoll;
+
+import java.nio.channels.SelectionKey;
+import java.util.List;
+
+/**
+ * Fires when a raw file descriptor (a socket of gevent4j's own, a pipe) is ready for some of
+ * its operations, given as {@link SelectionKey} bits: {@code OP_READ} or {@code OP_ACCEPT}
+ * fire when it is readable, at end of stream or on an error; {@code OP_WRITE} or
+ * {@code OP_CONNECT} when it is writable, hung up or on an error. Made by
+ * {@link Loop#fdWatcher}, on a loop that {@linkplain Loop#watchesFds() watches descriptors}.
+ *
+ * <p><b>Edge-triggered.</b> The watcher fires once per change of readiness reported by the
+ * kernel, not once per iteration while the descriptor stays ready: its owner must read (or
+ * write, or accept) until the call would block ({@code EAGAIN}) before it waits again.
+ * Readiness reported while the watcher is not active is remembered (as is readiness that
+ * fired while a stop cleared the pending callback) and consumed by the next firing:
+ * {@link #start} then fires at once, in the current iteration, and an {@link IoWait} over it
+ * returns at once without parking. So no edge is lost between an {@code EAGAIN} and the
+ * wait that follows it.
+ *
+ * <p><b>Costs.</b> The first watcher of a descriptor registers it with the loop's epoll once,
+ * for reading and writing; starting and stopping a watcher costs no system call, nor does
+ * closing one. Several watchers may watch one descriptor (a reader and a writer). The
+ * descriptor's owner must close its watchers before it closes the descriptor: a watcher
+ * left open would take the events of whatever the descriptor's number is reused for.
+ * Hub-thread only.
+ */
+public final class FdWatcher extends AbstractIoWatcher {
+
+    private static final int READING = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
+    private static final int WRITING = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
+    private static final int READABLE = Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR;
+    private static final int WRITABLE = Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR;
+
+    private final EpollPoller poller;
+    private final int fd;
+    /** The watched operations reported ready and not yet consumed by a firing (the remembered edge). */
+    private byte edgeOps;
+    /** The next watcher of the same descriptor, or {@code null}: {@link EpollPoller}'s slot list. */
+    FdWatcher next;
+
+    FdWatcher(Loop loop, EpollPoller poller, int fd, int ops) {
+        super(loop, ops);
+        if (fd < 0) {
+            throw new IllegalArgumentException("negative file descriptor: " + fd);
+        }
+        if (ops == 0 || (ops & ~(READING | WRITING)) != 0) {
+            throw new IllegalArgumentException("operations " + ops + " are not SelectionKey operations");
+        }
+        this.poller = poller;
+        this.fd = fd;
+        poller.add(this);
+    }
+
+    /** The watched file descriptor. */
+    public int fd() {
+        return fd;
+    }
+
+    /**
+     * {@link IoWait}, before it parks: consumes the remembered readiness into
+     * {@link #readyOps()}; returns whether there was any.
+     */
+    boolean takeReadiness() {
+        if (edgeOps == 0) {
+            return false;
+        }
+        readyOps = edgeOps;
+        edgeOps = 0;
+        return true;
+    }
+
+    @Override
+    void onStart() {
+        if (edgeOps != 0) {
+            feed();
+        }
+    }
+
+    @Override
+    void onClose() {
+        edgeOps = 0;
+        poller.remove(this);
+    }
+
+    @Override
+    void invoke() {
+        if (edgeOps != 0) {
+            readyOps = edgeOps;
+            edgeOps = 0;
+        }
+        super.invoke();
+    }
+
+    /** The poller: the epoll reported {@code events} for the descriptor of this watcher, the first of its list. */
+    void dispatch(int events) {
+        int ready = ((events & READABLE) != 0 ? READING : 0) | ((events & WRITABLE) != 0 ? WRITING : 0);
+        for (FdWatcher w = this; w != null; w = w.next) {
+            int mine = ready & w.ops;
+            if (mine != 0) {
+                w.edgeOps |= (byte) mine;
+                w.feed();
+            }
+        }
+    }
+
+    /** Run info: adds the active watchers of the list this watcher begins. */
+    void collectActive(List<Watcher> into) {
+        for (FdWatcher w = this; w != null; w = w.next) {
+            if (w.active) {
+                into.add(w);
+            }
+        }
+    }
+}
