@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The one wait of a greenlet until channels are ready (gevent's {@code wait_on_watcher}):
- * every socket, TLS, {@code select}, resolver and {@code waitRead}/{@code waitWrite} wait is
- * one of these. It watches one or more non-blocking channels, each for its
+ * The one wait of a greenlet until channels or file descriptors are ready (gevent's
+ * {@code wait_on_watcher}): every socket, TLS, {@code select}, resolver and
+ * {@code waitRead}/{@code waitWrite} wait is one of these. It watches one or more
+ * non-blocking channels ({@link IoWatcher}) or raw file descriptors ({@link FdWatcher}, on a
+ * loop that {@linkplain Loop#watchesFds() watches them}), each for its
  * {@link java.nio.channels.SelectionKey} operations; {@link #await} blocks the calling
  * greenlet until one of them is ready, the timeout passes, or an exception is thrown into it
  * ({@link #cancel}, a kill, a {@code Timeout}).
@@ -46,6 +48,13 @@ import java.util.Objects;
  * caller retries), and disarms the watchers when nobody waits. An idle wait holds its
  * watchers, nothing else; a wait on one channel keeps its watcher in a field, not an array;
  * the timer is made on the first wait with a timeout.
+ *
+ * <p><b>File descriptors.</b> A descriptor's watcher is edge-triggered and costs no system
+ * call to start or stop, so it is not disarmed lazily: it is started as a wait begins and
+ * stopped as it ends, and readiness reported in between is remembered by the watcher. A wait
+ * that finds such remembered readiness returns {@code true} at once, without parking and
+ * without a system call; the readiness is consumed, so the caller must then read (write,
+ * accept) until its call would block before it waits again.
  */
 public final class IoWait extends LoopCallback implements AutoCloseable {
 
@@ -53,10 +62,10 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
     private static final byte WAITING = 0, READY = 1, TIMED_OUT = 2, CANCELLED = 3;
 
     private final Loop loop;
-    /** The watcher of a wait on one channel, {@code null} for several. */
-    private final IoWatcher watcher;
-    /** The watchers of a wait on several channels ({@code null} where not watched), {@code null} for one. */
-    private final IoWatcher[] watchers;
+    /** The watcher of a wait on one channel or descriptor, {@code null} for several. */
+    private final AbstractIoWatcher watcher;
+    /** The watchers of a wait on several channels or descriptors ({@code null} where not watched), {@code null} for one. */
+    private final AbstractIoWatcher[] watchers;
     private TimerWatcher timer;
     /** The greenlet parked in {@link #await}, or {@code null}. */
     private RawGreenlet waiting;
@@ -103,14 +112,54 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
     }
 
     /**
-     * Blocks the current greenlet until a watched channel is ready, or {@code timeout} passes
-     * ({@code null}: no limit; zero: one look at the loop). The wait may end on readiness an
+     * A wait on the raw file descriptor {@code fd} for {@code ops} ({@code SelectionKey} bits)
+     * on {@code hub}, whose loop must {@linkplain Loop#watchesFds() watch descriptors}: see
+     * {@link FdWatcher} for what fires. Close it before closing the descriptor.
+     *
+     * @throws IllegalArgumentException if {@code ops} is empty or not {@code SelectionKey}
+     *         bits, or {@code fd} is not open or cannot be watched
+     * @throws IllegalStateException if the hub's loop watches no descriptors, or called off
+     *         the hub's thread
+     */
+    public IoWait(Hub hub, int fd, int ops) {
+        this.loop = hub.loop();
+        this.watcher = loop.fdWatcher(fd, ops);
+        this.watchers = null;
+    }
+
+    /**
+     * A wait until any of {@code watchers} is ready for its operations (a {@code null} entry
+     * is not watched), on {@code hub}: channels and descriptors mixed, each an inactive
+     * watcher made by the hub's loop ({@link Loop#io}, {@link Loop#fdWatcher}) for this wait
+     * alone. The wait starts and stops them, and {@link #close()} closes them;
+     * {@link #readyOps(int)} indexes them as the array does.
+     *
+     * @throws IllegalArgumentException if a watcher belongs to another loop, is active or is closed
+     * @throws IllegalStateException if called off the hub's thread
+     */
+    public IoWait(Hub hub, AbstractIoWatcher[] watchers) {
+        this.loop = hub.loop();
+        loop.checkThread();
+        this.watcher = null;
+        this.watchers = watchers.clone();
+        for (AbstractIoWatcher w : this.watchers) {
+            if (w != null && (w.loop() != loop || w.isActive() || w.closed)) {
+                throw new IllegalArgumentException("not an inactive watcher of this hub's loop: " + w);
+            }
+        }
+    }
+
+    /**
+     * Blocks the current greenlet until a watched channel or descriptor is ready, or
+     * {@code timeout} passes ({@code null}: no limit; zero: one look at the loop); readiness a
+     * descriptor's watcher remembered since the last wait ends it at once, without parking.
+     * The wait may end on readiness an
      * earlier operation consumed: retry the operation, and wait again if it finds nothing. A
      * wait on one channel that was closed before it could be registered (by another thread,
      * between the caller's operation and this wait) ends at once as ready: the retried
      * operation then fails as the closed channel's does.
      *
-     * @return {@code true} if a channel was found ready, {@code false} if the timeout passed first
+     * @return {@code true} if a channel or descriptor was found ready, {@code false} if the timeout passed first
      * @throws IllegalStateException if another greenlet waits on it, it is closed, or off the hub's thread
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws RuntimeException or {@link Error}: what was thrown into the waiting greenlet
@@ -183,12 +232,46 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
             throw new IllegalStateException("another greenlet already waits here: " + waiting);
         }
         RawGreenlet self = RawGreenlet.current();
-        outcome = WAITING;
+        outcome = takeRemembered() ? READY : WAITING;
+        timed = false;
+        if (outcome == WAITING) {
+            arm();
+            timed = timeout != null;
+            if (timed) {
+                timer(timeout).start(this);
+            }
+        }
+        waiting = self;
+        return self;
+    }
+
+    /**
+     * Clears every watcher's ready operations and consumes the readiness the descriptors'
+     * watchers remembered since the last wait; returns whether there was any (the wait is
+     * then over before it began).
+     */
+    private boolean takeRemembered() {
+        boolean found = false;
+        for (int i = 0; i < channelCount(); i++) {
+            AbstractIoWatcher w = watcher(i);
+            if (w != null) {
+                w.clearReadyOps();
+                if (w instanceof FdWatcher fd && fd.takeReadiness()) {
+                    found = true;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Starts (or, for a channel's watcher still armed from the last wait, references) every watcher. */
+    private void arm() {
         try {
             for (int i = 0; i < channelCount(); i++) {
-                IoWatcher w = watcher(i);
-                if (w != null) {
-                    w.clearReadyOps();
+                AbstractIoWatcher w = watcher(i);
+                if (w instanceof FdWatcher) {
+                    w.start(this);
+                } else if (w != null) {
                     if (!w.isActive()) {
                         w.start(this);
                     }
@@ -196,7 +279,7 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
                 }
             }
         } catch (IllegalStateException e) {
-            unrefWatchers(); // those armed before the one that failed (a closed channel) keep no loop alive
+            disarm(); // those armed before the one that failed (a closed channel) keep no loop alive
             if (watchers != null || !(e.getCause() instanceof ClosedChannelException)) {
                 throw e;
             }
@@ -204,30 +287,30 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
             // after the caller's operation found nothing): ready, the caller's retry fails as the channel's
             outcome = READY;
         } catch (RuntimeException | Error e) {
-            unrefWatchers();
+            disarm();
             throw e;
         }
-        timed = timeout != null;
-        if (timed) {
-            timer(timeout).start(this);
-        }
-        waiting = self;
-        return self;
     }
 
-    /** {@link #await} after its park, however it ended: un-references the watchers and stops the timer. */
+    /** {@link #await} after its park, however it ended: disarms the watchers and stops the timer. */
     private void finish() {
         waiting = null;
-        unrefWatchers();
+        disarm();
         if (timed) {
             timer.stop();
         }
     }
 
-    private void unrefWatchers() {
+    /**
+     * Stops the descriptors' watchers (readiness from now on is remembered by them) and
+     * un-references the channels' (disarmed lazily: see the class comment).
+     */
+    private void disarm() {
         for (int i = 0; i < channelCount(); i++) {
-            IoWatcher w = watcher(i);
-            if (w != null) {
+            AbstractIoWatcher w = watcher(i);
+            if (w instanceof FdWatcher) {
+                w.stop();
+            } else if (w != null) {
                 w.unref();
             }
         }
@@ -238,10 +321,10 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
         return loop.hub();
     }
 
-    /** The operations channel {@code index} was found ready for during the last wait, 0 if none. */
+    /** The operations channel (or descriptor) {@code index} was found ready for during the last wait, 0 if none. */
     public int readyOps(int index) {
         Objects.checkIndex(index, channelCount());
-        IoWatcher w = watcher(index);
+        AbstractIoWatcher w = watcher(index);
         return w == null ? 0 : w.readyOps();
     }
 
@@ -279,7 +362,7 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
         }
         closed = true;
         for (int i = 0; i < channelCount(); i++) {
-            IoWatcher w = watcher(i);
+            AbstractIoWatcher w = watcher(i);
             if (w != null) {
                 w.close();
             }
@@ -298,7 +381,7 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
     void fire() {
         if (waiting == null) {
             for (int i = 0; i < channelCount(); i++) {
-                IoWatcher w = watcher(i);
+                AbstractIoWatcher w = watcher(i);
                 if (w != null) {
                     w.stop();
                 }
@@ -319,8 +402,8 @@ public final class IoWait extends LoopCallback implements AutoCloseable {
         return watchers == null ? 1 : watchers.length;
     }
 
-    /** The watcher of channel {@code index}, {@code null} if that channel is not watched. */
-    private IoWatcher watcher(int index) {
+    /** The watcher of channel (or descriptor) {@code index}, {@code null} if it is not watched. */
+    private AbstractIoWatcher watcher(int index) {
         return watchers == null ? watcher : watchers[index];
     }
 
