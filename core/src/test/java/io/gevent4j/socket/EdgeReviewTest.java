@@ -411,6 +411,58 @@ class EdgeReviewTest {
         });
     }
 
+    /** Sends a few bytes each way over a new connection of {@code server}, each read waiting first. */
+    private static void exchangeOverANewConnection(ListeningSocket server) throws Exception {
+        StreamSocket client = StreamSocket.open(Net.addressOf(server));
+        StreamSocket conn = server.accept();
+        client.setTimeout(BOUND);
+        conn.setTimeout(BOUND);
+        Greenlet<byte[]> atConn = Gevent.spawn(() -> conn.recv(100));
+        Greenlet<byte[]> atClient = Gevent.spawn(() -> client.recv(100));
+        Gevent.sleep(0.05); // both wait
+        client.sendAll(bytes("up"));
+        conn.sendAll(bytes("down"));
+        assertEquals("up", new String(atConn.get(), StandardCharsets.US_ASCII));
+        assertEquals("down", new String(atClient.get(), StandardCharsets.US_ASCII));
+        client.close();
+        conn.close();
+    }
+
+    @Test
+    void aSocketClosedWhileAnotherGreenletSelectsOnItLeavesItsNumberUsable() {
+        FreshHub.run(() -> {
+            try (ListeningSocket server = Net.listen()) {
+                StreamSocket client = StreamSocket.open(Net.addressOf(server));
+                StreamSocket conn = server.accept();
+                Greenlet<?> selecting = Gevent.spawn(() -> Select.select(List.of(conn, client), List.of(), BOUND));
+                Gevent.sleep(0.05); // it waits on both
+                conn.close(); // their numbers are free again while the select still waits
+                client.close();
+                exchangeOverANewConnection(server); // most likely on the same two numbers
+                selecting.kill();
+            }
+        });
+    }
+
+    @Test
+    void aSocketClosedWhileAnotherGreenletPollsItLeavesItsNumberUsable() {
+        FreshHub.run(() -> {
+            try (ListeningSocket server = Net.listen()) {
+                StreamSocket client = StreamSocket.open(Net.addressOf(server));
+                StreamSocket conn = server.accept();
+                Poll<StreamSocket> poll = new Poll<>();
+                poll.register(conn, Poll.IN);
+                poll.register(client, Poll.IN);
+                Greenlet<?> polling = Gevent.spawn(() -> poll.poll(BOUND));
+                Gevent.sleep(0.05);
+                conn.close();
+                client.close();
+                exchangeOverANewConnection(server);
+                polling.kill();
+            }
+        });
+    }
+
     @Test
     void aHubWhoseOnlyIoIsOneSocketWakesWhenAnotherThreadSends() throws Exception {
         java.nio.channels.ServerSocketChannel listener = java.nio.channels.ServerSocketChannel.open()
