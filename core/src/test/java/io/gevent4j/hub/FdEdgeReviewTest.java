@@ -74,4 +74,28 @@ class FdEdgeReviewTest {
             }
         });
     }
+
+    @Test
+    void aNumberReusedWhileAnotherWaitStillWatchesTheClosedDescriptorIsWatched() {
+        run(() -> {
+            Hub hub = epollHub();
+            int[] closed = Fds.socketPair();
+            // another greenlet's wait on the descriptor (as Select or Poll over a socket makes):
+            // the descriptor's owner cannot close that watcher, only its own
+            IoWait other = new IoWait(hub, new AbstractIoWatcher[] {hub.loop().fdWatcher(closed[0], SelectionKey.OP_READ)});
+            Greenlet<Boolean> selecting = Gevent.spawn(() -> other.await(BOUND));
+            Gevent.sleep(Duration.ofMillis(10));
+            Fds.close(closed);
+            int[] fresh = Fds.socketPair(); // the lowest free numbers: the same ones
+            assumeTrue(fresh[0] == closed[0], "the kernel gave another number");
+            try (IoWait wait = new IoWait(hub, fresh[0], SelectionKey.OP_READ)) {
+                Fds.write(fresh[1], new byte[] {1});
+                assertTrue(wait.await(BOUND), "a byte for the descriptor that reuses the number never woke its wait");
+            } finally {
+                selecting.kill();
+                other.close();
+                Fds.close(fresh);
+            }
+        });
+    }
 }

@@ -97,6 +97,20 @@ class EdgeReviewTest {
         });
     }
 
+    /**
+     * Two connected sockets, [writer, reader], whose kernel buffers hold far more than the
+     * hub's 64 KiB read buffer: everything a test sends is queued at the reader before it reads.
+     */
+    private static StreamSocket[] roomyPair() throws IOException {
+        try (ListeningSocket server = Net.listen()) {
+            server.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20); // inherited, and scaled into the window
+            StreamSocket writer = StreamSocket.open();
+            writer.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+            writer.connect(Net.addressOf(server));
+            return new StreamSocket[] {writer, server.accept()};
+        }
+    }
+
     /** Reads {@code size} bytes with reads into {@code into}, which is bigger than anything the peer sends at once. */
     private static byte[] readFully(StreamSocket s, int size, ByteBuffer into) throws IOException {
         byte[] got = new byte[size];
@@ -113,7 +127,7 @@ class EdgeReviewTest {
 
     private static void largeBufferGetsEverything(boolean direct) {
         FreshHub.run(() -> {
-            StreamSocket[] p = Net.pair();
+            StreamSocket[] p = roomyPair();
             p[1].setTimeout(BOUND);
             byte[] sent = pattern(400_000);
             Greenlet<Void> writer = Gevent.spawn(() -> {
@@ -143,7 +157,7 @@ class EdgeReviewTest {
     @Test
     void aLargeRecvGetsEverythingTheKernelHolds() {
         FreshHub.run(() -> {
-            StreamSocket[] p = Net.pair();
+            StreamSocket[] p = roomyPair();
             p[1].setTimeout(BOUND);
             byte[] sent = pattern(400_000);
             Greenlet<Void> writer = Gevent.spawn(() -> {
@@ -169,7 +183,7 @@ class EdgeReviewTest {
     @Test
     void readFullyOfALargeArrayThroughTheInputStreamGetsEverything() {
         FreshHub.run(() -> {
-            StreamSocket[] p = Net.pair();
+            StreamSocket[] p = roomyPair();
             p[1].setTimeout(BOUND);
             byte[] sent = pattern(400_000);
             Greenlet<Void> writer = Gevent.spawn(() -> {
@@ -363,23 +377,31 @@ class EdgeReviewTest {
         }
     }
 
+    private static void closeFromAnotherThread(StreamSocket s) throws InterruptedException {
+        Thread closer = Thread.ofPlatform().start(() -> {
+            try {
+                s.close();
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        closer.join();
+    }
+
     @Test
     void closeFromAnotherThreadWakesAReaderAndThePeerAndReleasesTheDescriptor() {
         FreshHub.run(() -> {
+            StreamSocket[] warm = Net.pair();
+            closeFromAnotherThread(warm[0]); // anything made once per process is made now
+            warm[1].close();
+            Gevent.sleep(0.05);
             long before = openFds();
             StreamSocket[] p = Net.pair();
             p[0].setTimeout(BOUND);
             p[1].setTimeout(BOUND);
             Greenlet<byte[]> reader = Gevent.spawn(() -> p[0].recv(100));
             Gevent.sleep(0.05);
-            Thread closer = Thread.ofPlatform().start(() -> {
-                try {
-                    p[0].close();
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            });
-            closer.join();
+            closeFromAnotherThread(p[0]);
             reader.join();
             assertInstanceOf(AsynchronousCloseException.class, reader.exception());
             assertEquals(0, p[1].recv(100).length, "the peer sees the close");
