@@ -34,11 +34,20 @@ public final class FdWatcher extends AbstractIoWatcher {
     private static final int WRITING = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
     private static final int READABLE = Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR;
     private static final int WRITABLE = Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR;
+    private static final int HUNG_UP = Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR;
 
     private final EpollPoller poller;
     private final int fd;
     /** The watched operations reported ready and not yet consumed by a firing (the remembered edge). */
     private byte edgeOps;
+    /**
+     * The descriptor hung up or failed ({@code EPOLLRDHUP}, {@code EPOLLHUP}, {@code EPOLLERR}):
+     * it stays readable for good (end of stream, or the error), and no new edge will say so,
+     * so its reading readiness is remembered again after each firing consumes it. A reader
+     * that stopped short of {@code EAGAIN} (a read that got fewer bytes than it asked for
+     * takes the queue to be empty) then still learns of the end of stream.
+     */
+    private boolean hungUp;
     /** The next watcher of the same descriptor, or {@code null}: {@link EpollPoller}'s slot list. */
     FdWatcher next;
 
@@ -69,8 +78,13 @@ public final class FdWatcher extends AbstractIoWatcher {
             return false;
         }
         readyOps = edgeOps;
-        edgeOps = 0;
+        edgeOps = stickyOps();
         return true;
+    }
+
+    /** What stays remembered after a firing: the reading operations once {@link #hungUp}. */
+    private byte stickyOps() {
+        return hungUp ? (byte) (ops & READING) : 0;
     }
 
     @Override
@@ -90,7 +104,7 @@ public final class FdWatcher extends AbstractIoWatcher {
     void invoke() {
         if (edgeOps != 0) {
             readyOps = edgeOps;
-            edgeOps = 0;
+            edgeOps = stickyOps();
         }
         super.invoke();
     }
@@ -101,6 +115,7 @@ public final class FdWatcher extends AbstractIoWatcher {
         for (FdWatcher w = this; w != null; w = w.next) {
             int mine = ready & w.ops;
             if (mine != 0) {
+                w.hungUp |= (events & HUNG_UP) != 0;
                 w.edgeOps |= (byte) mine;
                 w.feed();
             }

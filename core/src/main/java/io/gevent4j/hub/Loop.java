@@ -1,9 +1,9 @@
 package io.gevent4j.hub;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import io.gevent4j.config.Config;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.ClosedSelectorException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -190,8 +190,8 @@ public final class Loop implements AutoCloseable {
     private static Poller openPoller(String mode) {
         String unavailable = EpollPoller.unavailableReason();
         if (mode.equals("epoll") && unavailable != null) {
-            throw new IllegalStateException("-D" + Config.LOOP.propertyName()
-                    + "=epoll, but the loop cannot poll through epoll: " + unavailable);
+            throw new IllegalStateException(Config.LOOP.propertyName()
+                    + " is epoll, but the loop cannot poll through epoll: " + unavailable);
         }
         try {
             Selector selector = Selector.open();
@@ -242,13 +242,16 @@ public final class Loop implements AutoCloseable {
      * with the loop's epoll (a system call); later ones cost none.
      *
      * @throws IllegalStateException if this loop does not {@linkplain #watchesFds() watch
-     *         descriptors}, or off the hub's thread
+     *         descriptors} or is closed, or off the hub's thread
      * @throws IllegalArgumentException if {@code ops} is empty or not {@code SelectionKey}
      *         bits, or {@code fd} is not open, is the loop's own or cannot be watched (a
      *         regular file)
      */
     public FdWatcher fdWatcher(int fd, int ops) {
         checkThread();
+        if (isClosed()) {
+            throw new IllegalStateException("the loop is closed");
+        }
         if (!(poller instanceof EpollPoller epoll)) {
             throw new IllegalStateException("this loop polls the JDK's selector and watches no file descriptors ("
                     + Config.LOOP.propertyName() + "=" + Config.get().loop() + (EpollPoller.unavailableReason() == null

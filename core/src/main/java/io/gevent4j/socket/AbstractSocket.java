@@ -3,22 +3,36 @@ package io.gevent4j.socket;
 import io.gevent4j.Waitable;
 import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.IoWait;
-import io.gevent4j.hub.IoWatcher;
+import io.gevent4j.hub.Watcher;
+import io.gevent4j.internal.linux.Net;
+import io.gevent4j.internal.linux.NetOptions;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * What every cooperative socket has: a non-blocking NIO channel registered in the loop of
- * the hub that created the socket, a timeout, socket options and {@link #close()}.
+ * What every cooperative socket has: a non-blocking socket watched by the loop of the hub
+ * that created it, a timeout, socket options and {@link #close()}.
+ *
+ * <p><b>Two kinds.</b> A TCP socket ({@link StreamSocket}, {@link ListeningSocket}) made on a
+ * hub whose loop {@linkplain io.gevent4j.hub.Loop#watchesFds() watches file descriptors}
+ * (Linux, native access granted, {@code -Dgevent4j.loop} not {@code selector}) is gevent4j's
+ * own: a file descriptor driven by system calls, with no JDK channel, selection key or
+ * address object behind it; {@link #channel()} throws {@link UnsupportedOperationException}
+ * for it. Every other socket (UNIX-domain, UDP, any socket on a selector loop, an adopted
+ * channel) is a non-blocking NIO channel registered in the hub's selector. Both keep the
+ * contracts below.
  *
  * <p><b>Blocking.</b> Operations that must wait (read, write, accept, connect) block the
  * calling greenlet only: the hub runs other greenlets until the channel is ready. Each wait
@@ -47,12 +61,19 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     final IoWait reader;
     /** Made on the first wait for writing: a connection that only waits to read holds none. */
     private IoWait writer;
+    /** The channel, {@code null} for a socket of gevent4j's own. */
     private final SelectableChannel channel;
+    /** The file descriptor of a socket of gevent4j's own, -1 for a channel. */
+    final int fd;
     private Duration timeout;
     private boolean closed;
+    /** Where {@link #fd} stands between the hub's close and another thread's: see {@link NativeFd}. */
+    @SuppressWarnings("unused") // through NativeFd's VarHandle
+    volatile byte fdState;
     /** The callbacks of {@link #rawLink}, made on the first: a connection nobody waits on holds none. */
-    private List<Runnable> links;
-    private IoWatcher linkWatcher;
+    private SocketLinks links;
+    /** The hub's buffer and system calls, looked up once: at birth for a file descriptor, on the first {@code recv} for a channel. */
+    private RecvBuffer recvBuffer;
 
     /**
      * Makes {@code channel} non-blocking and registers it in the current hub's loop; if this
@@ -61,6 +82,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
      */
     AbstractSocket(SelectableChannel channel) throws IOException {
         this.channel = channel;
+        this.fd = -1;
         try {
             Hub hub = Hub.current();
             channel.configureBlocking(false);
@@ -71,9 +93,51 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         }
     }
 
-    /** The underlying non-blocking channel, for {@code select}, {@code waitRead} and options the class lacks. */
+    /**
+     * A socket of gevent4j's own over {@code fd}, a non-blocking TCP socket, watched for
+     * {@code readOps} ({@code OP_READ} or {@code OP_ACCEPT}) by {@code hub}'s loop, which
+     * {@linkplain io.gevent4j.hub.Loop#watchesFds() watches file descriptors}; if this throws,
+     * {@code fd} is closed.
+     */
+    AbstractSocket(Hub hub, int fd, int readOps) throws IOException {
+        this.channel = null;
+        this.fd = fd;
+        this.recvBuffer = RecvBuffer.of(hub);
+        try {
+            this.reader = new IoWait(hub, fd, readOps);
+        } catch (RuntimeException | Error e) {
+            recvBuffer.net().close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Whether a TCP socket made now on the current hub is one of gevent4j's own: its loop
+     * watches file descriptors.
+     */
+    static boolean nativeHere() {
+        return Hub.current().loop().watchesFds();
+    }
+
+    /**
+     * The underlying non-blocking channel, for {@code select}, {@code waitRead} and options the
+     * class lacks.
+     *
+     * @throws UnsupportedOperationException if the socket is one of gevent4j's own (see the
+     *         class comment): run with {@code -Dgevent4j.loop=selector} to have every socket
+     *         over a JDK channel
+     */
     public SelectableChannel channel() {
+        if (channel == null) {
+            throw new UnsupportedOperationException(this + " is gevent4j's own socket over a file descriptor, "
+                    + "with no JDK channel: run with -Dgevent4j.loop=selector for sockets over JDK channels");
+        }
         return channel;
+    }
+
+    /** Whether this is a socket of gevent4j's own over a file descriptor, not a JDK channel. */
+    final boolean isNative() {
+        return channel == null;
     }
 
     /**
@@ -98,20 +162,59 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         return timeout;
     }
 
-    /** Sets a socket option ({@link java.net.StandardSocketOptions}); returns this socket. */
+    /**
+     * Sets a socket option ({@link java.net.StandardSocketOptions}); returns this socket.
+     *
+     * @throws UnsupportedOperationException if the socket does not support the option
+     * @throws IllegalArgumentException if the value is not valid for it
+     */
     public <T> AbstractSocket setOption(SocketOption<T> name, T value) throws IOException {
-        ((NetworkChannel) channel).setOption(name, value);
+        if (channel != null) {
+            ((NetworkChannel) channel).setOption(name, value);
+        } else {
+            ensureOpen();
+            NetOptions.set(net(), fd, nativeOptions(), name, value);
+        }
         return this;
     }
 
-    /** The value of a socket option. */
+    /**
+     * The value of a socket option.
+     *
+     * @throws UnsupportedOperationException if the socket does not support the option
+     */
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        return ((NetworkChannel) channel).getOption(name);
+        if (channel != null) {
+            return ((NetworkChannel) channel).getOption(name);
+        }
+        ensureOpen();
+        return NetOptions.get(net(), fd, nativeOptions(), name);
     }
 
-    /** The address this socket is bound to, or {@code null} if it is not bound. */
+    /** The options a socket of gevent4j's own of this kind supports. */
+    Set<SocketOption<?>> nativeOptions() {
+        return NetOptions.STREAM;
+    }
+
+    /**
+     * The address this socket is bound to, or {@code null} if it is not bound. Any thread, as
+     * the JDK channel's.
+     *
+     * @throws ClosedChannelException if the socket is closed
+     */
     public SocketAddress getLocalAddress() throws IOException {
-        return ((NetworkChannel) channel).getLocalAddress();
+        if (channel != null) {
+            return ((NetworkChannel) channel).getLocalAddress();
+        }
+        if (closed || NativeFd.gone(this)) {
+            throw new ClosedChannelException();
+        }
+        if (hub().isCurrent()) {
+            return net().localAddress(fd);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            return new Net(arena).localAddress(fd);
+        }
     }
 
     /** Whether {@link #close()} was called. */
@@ -122,12 +225,13 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     /**
      * Closes the socket: its file descriptor is released before this returns (a listening
      * socket's port is free, a peer sees the close, as gevent's {@code close()}; a stream
-     * connection closed on its hub is seen closed by its peer at once, but its descriptor is
-     * released by the hub's next poll, so that closing many costs no poll each: see
-     * {@link io.gevent4j.hub.Loop#closeChannel}), greenlets waiting on it are woken with {@link java.nio.channels.AsynchronousCloseException} and
+     * connection over a JDK channel closed on its hub is seen closed by its peer at once, but
+     * its descriptor is released by the hub's next poll, so that closing many costs no poll
+     * each: see {@link io.gevent4j.hub.Loop#closeChannel}), greenlets waiting on it are woken with {@link java.nio.channels.AsynchronousCloseException} and
      * its watchers are released. Idempotent. Any thread: from another thread than the hub's,
-     * the channel is closed at once and the rest is handed to the hub, so {@link #isClosed()}
-     * turns true when the hub next runs.
+     * the connection is closed at once (the port freed, the peer sees the close) and the rest
+     * is handed to the hub, so {@link #isClosed()} turns true, and the descriptor's number is
+     * released, when the hub next runs.
      */
     @Override
     public void close() throws IOException {
@@ -135,23 +239,31 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
             return;
         }
         if (!hub().isCurrent()) {
-            hub().loop().closeChannel(channel);
+            if (channel != null) {
+                hub().loop().closeChannel(channel);
+            } else {
+                NativeFd.preClose(this);
+            }
             hub().loop().runCallbackThreadsafe(this::closeOnHub);
             return;
         }
         closed = true;
         try {
-            if (linkWatcher != null) {
-                linkWatcher.close();
+            if (links != null) {
+                links.close();
+                links.fireSoon();
             }
-            becameReady();
             SocketWait.close(reader);
             if (writer != null) {
                 SocketWait.close(writer);
             }
             onClose();
         } finally {
-            hub().loop().closeChannel(channel);
+            if (channel != null) {
+                hub().loop().closeChannel(channel);
+            } else {
+                NativeFd.release(this, net());
+            }
         }
     }
 
@@ -173,38 +285,44 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     }
 
     /**
+     * Whether a socket of gevent4j's own is readable now (or has an error or end of stream to
+     * report); see {@link NativeIo#readyOps}. {@code false} for a channel, whose selector reports
+     * a readable channel in any case.
+     */
+    final boolean readableNow() throws IOException {
+        return channel == null && !closed && NativeIo.readyOps(this, SelectionKey.OP_READ) != 0;
+    }
+
+    /**
+     * A new, stopped watcher of this socket becoming readable (or acceptable: for a file
+     * descriptor {@code OP_READ} and {@code OP_ACCEPT} are the same readiness).
+     */
+    final Watcher readableWatcher() {
+        return channel != null ? hub().loop().io(channel, Sockets.readOps(channel))
+                : hub().loop().fdWatcher(fd, SelectionKey.OP_READ);
+    }
+
+    /**
      * Runs {@code callback} once, from a loop callback on the hub's thread, when the socket
      * can be read (or accepted from), is {@link #ready()} or is closed; it does not consume anything.
      */
     @Override
     public void rawLink(Runnable callback) {
-        java.util.Objects.requireNonNull(callback, "callback");
+        Objects.requireNonNull(callback, "callback");
         hub().checkCurrent(this);
         if (links == null) {
-            links = new ArrayList<>(1);
+            links = new SocketLinks(this);
         }
-        links.add(callback);
-        if (ready()) {
-            if (links.size() == 1) {
-                hub().loop().runCallback(this::fireLinks);
-            }
-            return;
-        }
-        if (linkWatcher == null) {
-            linkWatcher = hub().loop().io(channel, Sockets.readOps(channel));
-        }
-        if (!linkWatcher.isActive()) {
-            linkWatcher.start(this::fireLinks);
+        try {
+            links.add(callback);
+        } catch (IOException e) {
+            links.fireSoon(); // the socket is broken: a read reports why
         }
     }
 
     @Override
     public boolean unlinkRaw(Runnable callback) {
-        boolean removed = links != null && links.remove(callback);
-        if (removed && links.isEmpty() && linkWatcher != null) {
-            linkWatcher.stop();
-        }
-        return removed;
+        return links != null && links.remove(callback);
     }
 
     /**
@@ -212,23 +330,8 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
      * back to it): runs the links waiting for readiness, from a loop callback.
      */
     final void becameReady() {
-        if (links != null && !links.isEmpty()) {
-            hub().loop().runCallback(this::fireLinks);
-        }
-    }
-
-    private void fireLinks() {
-        if (linkWatcher != null) {
-            linkWatcher.stop();
-        }
-        List<Runnable> now = List.copyOf(links);
-        links.clear();
-        for (Runnable r : now) {
-            try {
-                r.run();
-            } catch (Throwable t) {
-                hub().handleError(r, t);
-            }
+        if (links != null) {
+            links.fireSoon();
         }
     }
 
@@ -236,7 +339,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     void onClose() {
     }
 
-    /** Waits until the channel can be read (or accepted from). */
+    /** Waits until the channel can be read (or accepted from), after an operation found nothing. */
     final void awaitReadable() throws IOException {
         ensureOpen();
         SocketWait.await(reader, this, timeout, "reading");
@@ -247,9 +350,11 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         return writer != null && SocketWait.busy(writer);
     }
 
-    private IoWait writer() {
+    /** The wait for writing (or, on a socket of gevent4j's own, for a connection under way). */
+    final IoWait writer() {
         if (writer == null) {
-            writer = new IoWait(hub(), channel, SelectionKey.OP_WRITE);
+            writer = channel != null ? new IoWait(hub(), channel, SelectionKey.OP_WRITE)
+                    : new IoWait(hub(), fd, SelectionKey.OP_WRITE);
         }
         return writer;
     }
@@ -272,10 +377,40 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         SocketWait.await(writer(), this, left, "writing");
     }
 
-    /** Binds the channel to {@code local} (port 0: any free port), on the socket's hub, the socket open. */
+    /** Binds the socket to {@code local} (port 0: any free port), on the socket's hub, the socket open. */
     final void bindChannel(SocketAddress local) throws IOException {
         ensureOpen();
-        ((NetworkChannel) channel).bind(local);
+        if (channel != null) {
+            ((NetworkChannel) channel).bind(local);
+        } else {
+            net().bind(fd, inet(local));
+        }
+    }
+
+    /**
+     * {@code address} as the address of a socket of gevent4j's own.
+     *
+     * @throws UnsupportedAddressTypeException if it is not an {@link InetSocketAddress}, as a JDK TCP channel's
+     */
+    static InetSocketAddress inet(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet;
+        }
+        Objects.requireNonNull(address, "address");
+        throw new UnsupportedAddressTypeException();
+    }
+
+    /** The native memory of the socket's hub. Hub-thread only. */
+    final RecvBuffer recvBuffer() {
+        if (recvBuffer == null) {
+            recvBuffer = RecvBuffer.of(hub());
+        }
+        return recvBuffer;
+    }
+
+    /** The system calls of the socket's hub. Hub-thread only. */
+    final Net net() {
+        return recvBuffer().net();
     }
 
     /** The hub whose greenlets may use this socket: the one that created it. */
@@ -293,6 +428,6 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + (closed ? "closed" : channel.toString()) + "]";
+        return getClass().getSimpleName() + "[" + (closed ? "closed" : channel != null ? channel.toString() : "fd " + fd) + "]";
     }
 }

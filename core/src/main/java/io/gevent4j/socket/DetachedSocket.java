@@ -1,6 +1,9 @@
 package io.gevent4j.socket;
 
+import io.gevent4j.internal.linux.Net;
+
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.SocketChannel;
@@ -12,7 +15,8 @@ import java.util.Objects;
  * hub that serves it makes it a socket with {@link StreamSocket#adopt(DetachedSocket)};
  * whoever gives up on it before that {@link #close() closes} it.
  *
- * <p>It holds the accepted connection only: no hub, no buffer. It is
+ * <p>It holds the accepted connection only (its JDK channel, or its file descriptor when the
+ * listening socket is one of gevent4j's own): no hub, no buffer, no address. It is
  * adopted at most once. Any thread may hand it on, adopt it or close it; adopting and
  * closing are atomic with each other, so exactly one of them takes the connection.
  */
@@ -28,19 +32,42 @@ public final class DetachedSocket implements AutoCloseable {
         }
     }
 
+    /** The accepted channel, {@code null} for a file descriptor. */
     private final SocketChannel channel;
+    /** The accepted file descriptor, -1 for a channel. */
+    private final int fd;
     /** Whether {@link #take} or {@link #close} took the connection; set once, atomically. */
     @SuppressWarnings("unused") // through TAKEN
     private volatile boolean taken;
 
-    /** A detached JDK channel, connected and registered nowhere. */
-    DetachedSocket(SocketChannel channel) {
-        this.channel = Objects.requireNonNull(channel, "channel");
+    private DetachedSocket(SocketChannel channel, int fd) {
+        this.channel = channel;
+        this.fd = fd;
     }
 
-    /** The channel. */
+    /** A detached JDK channel, connected and registered nowhere. */
+    static DetachedSocket of(SocketChannel channel) {
+        return new DetachedSocket(Objects.requireNonNull(channel, "channel"), -1);
+    }
+
+    /** A detached connected non-blocking TCP socket's file descriptor, watched nowhere. */
+    static DetachedSocket ofFd(int fd) {
+        return new DetachedSocket(null, fd);
+    }
+
+    /** Whether it holds a file descriptor rather than a JDK channel. */
+    boolean isFd() {
+        return channel == null;
+    }
+
+    /** The channel, {@code null} for a file descriptor. */
     SocketChannel channel() {
         return channel;
+    }
+
+    /** The file descriptor, -1 for a channel. */
+    int fd() {
+        return fd;
     }
 
     /**
@@ -63,11 +90,22 @@ public final class DetachedSocket implements AutoCloseable {
         if (!TAKEN.compareAndSet(this, false, true)) {
             return;
         }
-        channel.close();
+        if (channel != null) {
+            channel.close();
+        } else {
+            closeFd(fd);
+        }
+    }
+
+    /** Closes a file descriptor that no hub watches, from any thread. */
+    static void closeFd(int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            new Net(arena).close(fd);
+        }
     }
 
     @Override
     public String toString() {
-        return "DetachedSocket[" + channel + "]";
+        return "DetachedSocket[" + (channel != null ? channel : "fd " + fd) + "]";
     }
 }

@@ -1,16 +1,25 @@
 package io.gevent4j.socket;
 
+import io.gevent4j.hub.Hub;
+import io.gevent4j.internal.linux.Net;
+import io.gevent4j.internal.linux.NetOptions;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Set;
 
 /**
- * A cooperative listening socket, TCP or UNIX-domain, over a non-blocking
- * {@link ServerSocketChannel} registered in the hub's selector; {@link #accept()} blocks
- * the calling greenlet only.
+ * A cooperative listening socket, TCP or UNIX-domain: a TCP socket of gevent4j's own over a
+ * file descriptor where the hub's loop watches file descriptors, else a non-blocking
+ * {@link ServerSocketChannel} registered in the hub's selector (see {@link AbstractSocket});
+ * {@link #accept()} blocks the calling greenlet only.
  *
  * <pre>{@code
  * try (ListeningSocket server = ListeningSocket.bind(new InetSocketAddress("127.0.0.1", 0))) {
@@ -30,11 +39,17 @@ public final class ListeningSocket extends AbstractSocket {
     /** The backlog {@link #bind(SocketAddress)} uses, as gevent's servers. */
     public static final int DEFAULT_BACKLOG = 128;
 
+    /** The channel, {@code null} for a socket of gevent4j's own. */
     private final ServerSocketChannel channel;
 
     private ListeningSocket(ServerSocketChannel channel) throws IOException {
         super(channel);
         this.channel = channel;
+    }
+
+    private ListeningSocket(Hub hub, int fd) throws IOException {
+        super(hub, fd, SelectionKey.OP_ACCEPT);
+        this.channel = null;
     }
 
     /** A socket listening on {@code local} (port 0: any free port) with the default backlog. */
@@ -81,6 +96,9 @@ public final class ListeningSocket extends AbstractSocket {
             throw new IllegalArgumentException("backlog must be positive: " + backlog);
         }
         var family = StreamSocket.familyOf(local);
+        if (family != StandardProtocolFamily.UNIX && nativeHere()) {
+            return bindNative((InetSocketAddress) local, backlog, reusePort);
+        }
         ServerSocketChannel ch = ServerSocketChannel.open(family);
         try {
             if (family != StandardProtocolFamily.UNIX) {
@@ -100,6 +118,31 @@ public final class ListeningSocket extends AbstractSocket {
         return new ListeningSocket(ch);
     }
 
+    private static ListeningSocket bindNative(InetSocketAddress local, int backlog, boolean reusePort)
+            throws IOException {
+        Hub hub = Hub.current();
+        Net net = RecvBuffer.of(hub).net();
+        int fd = net.socket(StreamSocket.familyOf(local) == StandardProtocolFamily.INET6);
+        ListeningSocket s = new ListeningSocket(hub, fd);
+        try {
+            s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (reusePort) {
+                s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            net.bind(fd, local);
+            net.listen(fd, backlog);
+        } catch (IOException | RuntimeException | Error e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    @Override
+    Set<SocketOption<?>> nativeOptions() {
+        return NetOptions.LISTENING;
+    }
+
     /**
      * Accepts a connection, blocking the greenlet until one arrives.
      *
@@ -107,7 +150,7 @@ public final class ListeningSocket extends AbstractSocket {
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
      */
     public StreamSocket accept() throws IOException {
-        return new StreamSocket(acceptChannel());
+        return isNative() ? new StreamSocket(hub(), acceptFd()) : new StreamSocket(acceptChannel());
     }
 
     /**
@@ -120,7 +163,7 @@ public final class ListeningSocket extends AbstractSocket {
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
      */
     public DetachedSocket acceptDetached() throws IOException {
-        return new DetachedSocket(acceptChannel());
+        return isNative() ? DetachedSocket.ofFd(acceptFd()) : DetachedSocket.of(acceptChannel());
     }
 
     /**
@@ -130,15 +173,39 @@ public final class ListeningSocket extends AbstractSocket {
      * it if it cannot hand it on. {@link #acceptDetached()} does the same for every kind of
      * listening socket.
      *
+     * @throws UnsupportedOperationException if this is a socket of gevent4j's own, which
+     *         accepts no JDK channels
+     *
      * @throws java.net.SocketTimeoutException if the socket's timeout passes first
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
      */
     public SocketChannel acceptChannel() throws IOException {
+        if (isNative()) {
+            throw new UnsupportedOperationException(this + " is gevent4j's own socket and accepts file descriptors, "
+                    + "not JDK channels: use acceptDetached(), or run with -Dgevent4j.loop=selector");
+        }
         ensureOpen();
         SocketChannel c;
         while ((c = channel.accept()) == null) {
             awaitReadable();
         }
         return c;
+    }
+
+    /** Accepts on a socket of gevent4j's own: tries first, waits only when nothing was there. */
+    private int acceptFd() throws IOException {
+        ensureOpen();
+        int fd;
+        while (true) {
+            try {
+                fd = net().accept(this.fd);
+            } catch (IOException e) {
+                throw NativeFd.failure(this, e);
+            }
+            if (fd >= 0) {
+                return fd;
+            }
+            awaitReadable();
+        }
     }
 }

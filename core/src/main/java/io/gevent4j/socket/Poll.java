@@ -38,7 +38,7 @@ public final class Poll<T> {
 
     /** Watches {@code source} for {@code events} ({@link #IN}, {@link #PRI}, {@link #OUT}), replacing earlier ones. */
     public void register(T source, int events) {
-        ReadinessWait.channelOf(source);
+        ReadinessWait.check(source);
         if ((events & ~(IN | PRI | OUT)) != 0) {
             throw new IllegalArgumentException("unknown poll events: 0x" + Integer.toHexString(events));
         }
@@ -82,34 +82,32 @@ public final class Poll<T> {
     public List<Event<T>> poll(Duration timeout) {
         List<T> sources = new ArrayList<>(registered.keySet());
         int n = sources.size();
-        SelectableChannel[] channels = new SelectableChannel[n];
         int[] closed = new int[n];
         boolean readyNow = false;
-        List<SelectableChannel> open = new ArrayList<>();
+        List<Object> open = new ArrayList<>();
         List<Integer> openOps = new ArrayList<>();
         List<Integer> openIndex = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             T s = sources.get(i);
             int events = registered.get(s);
-            channels[i] = ReadinessWait.channelOf(s);
-            if (!channels[i].isOpen() || (s instanceof AbstractSocket a && a.isClosed())) {
+            if (ReadinessWait.isClosed(s)) {
                 closed[i] = NVAL;
                 readyNow = true;
                 continue;
             }
             int o = 0;
             if ((events & (IN | PRI)) != 0) {
-                o |= Sockets.readOps(channels[i]);
+                o |= ReadinessWait.readOps(s);
                 readyNow |= ReadinessWait.hasBufferedInput(s);
             }
             if ((events & OUT) != 0) {
-                o |= Sockets.writeOps(channels[i]);
+                o |= ReadinessWait.writeOps(s);
             }
-            open.add(channels[i]);
+            open.add(s);
             openOps.add(o);
             openIndex.add(i);
         }
-        int[] ready = ReadinessWait.await(open.toArray(new SelectableChannel[0]),
+        int[] ready = ReadinessWait.await(open.toArray(),
                 openOps.stream().mapToInt(Integer::intValue).toArray(), timeout, readyNow);
         int[] readyOps = new int[n];
         for (int k = 0; k < ready.length; k++) {

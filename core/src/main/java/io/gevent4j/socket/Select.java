@@ -43,20 +43,22 @@ public final class Select {
         List<R> rs = List.copyOf(readables);
         List<W> ws = List.copyOf(writables);
         int n = rs.size() + ws.size();
-        SelectableChannel[] channels = new SelectableChannel[n];
+        Object[] sources = new Object[n];
         int[] ops = new int[n];
         boolean readyNow = false;
         for (int i = 0; i < rs.size(); i++) {
-            channels[i] = ReadinessWait.channelOf(rs.get(i));
-            ops[i] = Sockets.readOps(channels[i]);
+            sources[i] = rs.get(i);
+            ReadinessWait.check(sources[i]);
+            ops[i] = ReadinessWait.readOps(sources[i]);
             readyNow |= ReadinessWait.hasBufferedInput(rs.get(i));
         }
         for (int i = 0; i < ws.size(); i++) {
             int k = rs.size() + i;
-            channels[k] = ReadinessWait.channelOf(ws.get(i));
-            ops[k] = Sockets.writeOps(channels[k]);
+            sources[k] = ws.get(i);
+            ReadinessWait.check(sources[k]);
+            ops[k] = ReadinessWait.writeOps(sources[k]);
         }
-        int[] ready = ReadinessWait.await(channels, ops, timeout, readyNow);
+        int[] ready = ReadinessWait.await(sources, ops, timeout, readyNow);
         List<R> readable = new ArrayList<>();
         for (int i = 0; i < rs.size(); i++) {
             if (ready[i] != 0 || ReadinessWait.hasBufferedInput(rs.get(i))) {

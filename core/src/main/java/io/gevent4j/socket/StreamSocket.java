@@ -1,11 +1,14 @@
 package io.gevent4j.socket;
 
+import io.gevent4j.hub.Hub;
 import io.gevent4j.hub.IoWait;
 import io.gevent4j.hub.Watcher;
+import io.gevent4j.internal.linux.Net;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -15,12 +18,14 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * A cooperative connected stream socket, TCP or UNIX-domain (gevent's {@code socket} with
- * {@code SOCK_STREAM}), over a non-blocking {@link SocketChannel} registered in the hub's
- * selector.
+ * {@code SOCK_STREAM}): a TCP socket of gevent4j's own over a file descriptor where the
+ * hub's loop watches file descriptors, else a non-blocking {@link SocketChannel} registered
+ * in the hub's selector (see {@link AbstractSocket}).
  *
  * <pre>{@code
  * try (StreamSocket s = Sockets.createConnection(new InetSocketAddress("127.0.0.1", 8080), Duration.ofSeconds(5), null)) {
@@ -57,22 +62,33 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     /**
      * The last read got fewer bytes than it had room for, so the kernel's buffer is almost
      * surely empty: the next read waits for readiness first instead of spending a system
-     * call to learn that nothing is there. The selector is level-triggered, so bytes that
-     * arrived meanwhile wake the wait at the next poll.
+     * call to learn that nothing is there. Bytes that arrived meanwhile end the wait at once:
+     * the selector is level-triggered, and a file descriptor's watcher remembers the edges
+     * it saw while nobody waited (and, once the peer hung up, that the socket stays readable).
+     * Every read of a socket of gevent4j's own is one system call ({@link NativeIo}), so a
+     * short read does mean an empty queue.
      */
     private boolean drained;
     /** Bytes read past the end of TLS by {@link TlsSocket#unwrap()}: the next reads return them first. */
     private ByteBuffer unread;
     private IoWait connecting;
-    /** The hub's buffer that {@link #recv} reads through, looked up on the first {@code recv} that fits it. */
-    private RecvBuffer recvBuffer;
     private ChannelStreams streams;
 
     StreamSocket(SocketChannel channel) throws IOException {
         super(channel);
     }
 
-    /** The underlying non-blocking channel, for {@code select}, {@code waitRead} and options the class lacks. */
+    /** A socket of gevent4j's own over {@code fd}, a connected (or unconnected) non-blocking TCP socket, on {@code hub}. */
+    StreamSocket(Hub hub, int fd) throws IOException {
+        super(hub, fd, SelectionKey.OP_READ);
+    }
+
+    /**
+     * The underlying non-blocking channel, for {@code select}, {@code waitRead} and options the class lacks.
+     *
+     * @throws UnsupportedOperationException if the socket is one of gevent4j's own over a file
+     *         descriptor (run with {@code -Dgevent4j.loop=selector} to have JDK channels)
+     */
     @Override
     public SocketChannel channel() {
         return (SocketChannel) super.channel();
@@ -80,12 +96,21 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /** An unconnected TCP socket (IPv6 where the platform has it, accepting IPv4 too). */
     public static StreamSocket open() throws IOException {
-        return new StreamSocket(SocketChannel.open());
+        return nativeHere() ? openNative(true) : new StreamSocket(SocketChannel.open());
     }
 
     /** An unconnected socket of {@code family}: {@link StandardProtocolFamily#INET}, {@code INET6} or {@code UNIX}. */
     public static StreamSocket open(ProtocolFamily family) throws IOException {
-        return new StreamSocket(SocketChannel.open(Objects.requireNonNull(family, "family")));
+        Objects.requireNonNull(family, "family");
+        if (family != StandardProtocolFamily.UNIX && nativeHere()) {
+            return openNative(family == StandardProtocolFamily.INET6);
+        }
+        return new StreamSocket(SocketChannel.open(family));
+    }
+
+    private static StreamSocket openNative(boolean inet6) throws IOException {
+        Hub hub = Hub.current();
+        return new StreamSocket(hub, RecvBuffer.of(hub).net().socket(inet6));
     }
 
     /**
@@ -120,11 +145,21 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      * {@link ListeningSocket#acceptDetached()}, maybe on another hub. The socket owns the
      * connection from then on; if this throws, the connection is closed.
      *
-     * @throws IllegalStateException if it was adopted or closed already
+     * @throws IllegalStateException if it was adopted or closed already, or it is a socket of
+     *         gevent4j's own and the current hub's loop does not watch file descriptors
      */
     public static StreamSocket adopt(DetachedSocket detached) throws IOException {
         detached.take();
-        return new StreamSocket(detached.channel());
+        if (!detached.isFd()) {
+            return new StreamSocket(detached.channel());
+        }
+        Hub hub = Hub.current();
+        if (!hub.loop().watchesFds()) {
+            DetachedSocket.closeFd(detached.fd());
+            throw new IllegalStateException("a connection accepted by gevent4j's own listening socket needs a hub "
+                    + "whose loop watches file descriptors, and " + hub + "'s does not");
+        }
+        return new StreamSocket(hub, detached.fd());
     }
 
     static ProtocolFamily familyOf(SocketAddress address) {
@@ -158,6 +193,10 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     public void connect(SocketAddress remote) throws IOException {
         ensureOpen();
         Objects.requireNonNull(remote, "remote");
+        if (isNative()) {
+            connectNative(inet(remote));
+            return;
+        }
         if (channel().connect(remote)) {
             return;
         }
@@ -171,14 +210,35 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         connecting = null;
     }
 
+    /** {@link #connect} of a socket of gevent4j's own: waits for writability after {@code EINPROGRESS}. */
+    private void connectNative(InetSocketAddress remote) throws IOException {
+        if (net().connect(fd, remote)) {
+            return;
+        }
+        do {
+            SocketWait.await(writer(), this, getTimeout(), "connecting");
+        } while (!net().finishConnect(fd));
+    }
+
     /** Whether the socket is connected. */
     public boolean isConnected() {
-        return channel().isConnected();
+        if (!isNative()) {
+            return channel().isConnected();
+        }
+        try {
+            return !isClosed() && net().remoteAddress(fd) != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The address of the peer, or {@code null} if not connected. */
     public SocketAddress getRemoteAddress() throws IOException {
-        return channel().getRemoteAddress();
+        if (!isNative()) {
+            return channel().getRemoteAddress();
+        }
+        ensureOpen();
+        return net().remoteAddress(fd);
     }
 
     /**
@@ -203,7 +263,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
                     throw SocketWait.timedOut();
                 }
             }
-            n = channel().read(dst);
+            n = isNative() ? NativeIo.read(this, dst) : channel().read(dst);
             if (n != 0 || !dst.hasRemaining()) {
                 break;
             }
@@ -259,19 +319,31 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      * @return the bytes read, empty at end of stream, {@code null} if none were there
      */
     private byte[] recvNow(int maxBytes) throws IOException {
-        if (recvBuffer == null && maxBytes <= RecvBuffer.SIZE) {
-            recvBuffer = RecvBuffer.of(hub());
+        byte[] data;
+        if (maxBytes > RecvBuffer.SIZE) {
+            data = recvLarge(maxBytes);
+        } else if (isNative()) {
+            data = NativeIo.recv(this, maxBytes);
+        } else {
+            ByteBuffer b = recvBuffer().take(maxBytes);
+            int n = channel().read(b);
+            data = n == 0 ? null : new byte[Math.max(n, 0)];
+            if (data != null) {
+                b.get(0, data);
+            }
         }
-        ByteBuffer b = recvBuffer != null && maxBytes <= RecvBuffer.SIZE
-                ? recvBuffer.take(maxBytes) : ByteBuffer.allocate(maxBytes);
-        int n = channel().read(b);
+        drained = data != null && data.length > 0 && data.length < maxBytes;
+        return data;
+    }
+
+    /** {@link #recvNow} of more than the hub's buffer holds, into a buffer of its own. */
+    private byte[] recvLarge(int maxBytes) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(maxBytes);
+        int n = isNative() ? NativeIo.read(this, b) : channel().read(b);
         if (n == 0) {
             return null;
         }
-        drained = n > 0 && n < maxBytes;
-        byte[] data = new byte[Math.max(n, 0)];
-        b.get(0, data);
-        return data;
+        return n < 0 ? new byte[0] : Arrays.copyOf(b.array(), n);
     }
 
     /** Moves what fits of {@link #unread} into {@code dst}; forgets it once empty. */
@@ -362,6 +434,9 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      * a large buffer drained slowly by the peer would be copied again and again.
      */
     private int writeSome(ByteBuffer src) throws IOException {
+        if (isNative()) {
+            return NativeIo.write(this, src);
+        }
         if (src.isDirect() || src.remaining() <= MAX_HEAP_WRITE) {
             return channel().write(src);
         }
@@ -395,7 +470,8 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      */
     public Watcher writableWatcher() {
         hub().checkCurrent(this);
-        return hub().loop().io(channel(), SelectionKey.OP_WRITE);
+        return isNative() ? hub().loop().fdWatcher(fd, SelectionKey.OP_WRITE)
+                : hub().loop().io(channel(), SelectionKey.OP_WRITE);
     }
 
     /** Writes all of {@code data}; see {@link #sendAll(ByteBuffer)}. */
@@ -406,13 +482,21 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
     /** Ends the reading half: further reads return end of stream. */
     public void shutdownInput() throws IOException {
         ensureOpen();
-        channel().shutdownInput();
+        if (isNative()) {
+            net().shutdown(fd, Net.SHUT_RD);
+        } else {
+            channel().shutdownInput();
+        }
     }
 
     /** Ends the writing half (half-close): the peer reads end of stream; this side can still read. */
     public void shutdownOutput() throws IOException {
         ensureOpen();
-        channel().shutdownOutput();
+        if (isNative()) {
+            net().shutdown(fd, Net.SHUT_WR);
+        } else {
+            channel().shutdownOutput();
+        }
     }
 
     /** Whether the socket is open. */

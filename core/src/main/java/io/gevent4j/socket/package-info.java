@@ -1,11 +1,13 @@
 /**
- * Cooperative TCP, UDP and UNIX-domain sockets on the hub's selector, their streams, TLS and
+ * Cooperative TCP, UDP and UNIX-domain sockets on the hub's loop, their streams, TLS and
  * select (gevent.socket, gevent.ssl, gevent.select).
  *
  * <ul>
  *   <li>{@link io.gevent4j.socket.StreamSocket} (TCP or UNIX-domain, connected),
  *       {@link io.gevent4j.socket.ListeningSocket}, {@link io.gevent4j.socket.UdpSocket}:
- *       non-blocking NIO channels registered in the loop of the hub that made them. Reads,
+ *       watched by the loop of the hub that made them: TCP sockets are gevent4j's own over
+ *       file descriptors where the loop watches them (Linux's epoll), the others non-blocking
+ *       NIO channels registered in the hub's selector. Reads,
  *       writes, accepts and connects block the calling greenlet only, honour the socket's
  *       {@code setTimeout} ({@link java.net.SocketTimeoutException}) and can be interrupted
  *       by a {@link io.gevent4j.Timeout} or a kill without harming the socket.

@@ -104,7 +104,7 @@ class EpollLoopTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM ended");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertNotEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("IllegalStateException") && out.contains("gevent4j.loop=epoll"), out);
+        assertTrue(out.contains("IllegalStateException") && out.contains("gevent4j.loop is epoll"), out);
         assertTrue(out.contains("--enable-native-access=ALL-UNNAMED"), out);
     }
 

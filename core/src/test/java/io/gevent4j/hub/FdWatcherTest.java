@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -178,7 +179,8 @@ class FdWatcherTest {
                 AtomicInteger writes = new AtomicInteger();
                 reader.start(reads::incrementAndGet);
                 writer.start(writes::incrementAndGet);
-                assertTrue(loop.activeWatchers().containsAll(java.util.List.of(reader, writer)));
+                assertTrue(loop.activeWatchers().containsAll(List.of(reader, writer)));
+                assertTrue(Gevent.formatRunInfo().contains("on fd " + pair[0]), "run info lists the fd watchers");
                 until(() -> writes.get() == 1);
                 assertEquals(0, reads.get(), "writable, nothing to read: the reader sleeps");
                 reader.close();
