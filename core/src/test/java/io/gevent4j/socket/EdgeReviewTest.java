@@ -435,9 +435,11 @@ class EdgeReviewTest {
 
     /** Sends a few bytes each way over a new connection of {@code server}, each read waiting first. */
     private static void exchangeOverANewConnection(ListeningSocket server) throws Exception {
-        StreamSocket client = StreamSocket.open(Net.addressOf(server));
-        StreamSocket conn = server.accept();
+        StreamSocket client = StreamSocket.open();
         client.setTimeout(BOUND);
+        client.connect(Net.addressOf(server));
+        server.setTimeout(BOUND);
+        StreamSocket conn = server.accept();
         conn.setTimeout(BOUND);
         Greenlet<byte[]> atConn = Gevent.spawn(() -> conn.recv(100));
         Greenlet<byte[]> atClient = Gevent.spawn(() -> client.recv(100));
