@@ -65,14 +65,9 @@ final class EpollPoller extends Poller {
     /**
      * An epoll poller over {@code selector}, which it closes if it fails.
      *
-     * @throws IllegalStateException if not available (see {@link #unavailableReason()})
+     * @throws IllegalStateException if not available (see {@link #unavailableReason})
      */
     static EpollPoller open(Selector selector) throws IOException {
-        String reason = unavailableReason();
-        if (reason != null) {
-            selector.close();
-            throw new IllegalStateException(reason);
-        }
         Epoll epoll = null;
         try {
             epoll = Epoll.open(MAX_EVENTS);
@@ -86,12 +81,15 @@ final class EpollPoller extends Poller {
         }
     }
 
-    /** Why the loop cannot poll through epoll on this JVM (a missing flag, the platform), {@code null} if it can. */
-    static String unavailableReason() {
+    /**
+     * Why a loop whose channels register with {@code selector} cannot poll through epoll on
+     * this JVM (a missing flag, the platform, another selector), {@code null} if it can.
+     */
+    static String unavailableReason(Selector selector) {
         if (!Native.available()) {
             return Native.unavailableReason();
         }
-        return SelectorFd.unavailableReason();
+        return SelectorFd.unavailableReason(selector);
     }
 
     @Override

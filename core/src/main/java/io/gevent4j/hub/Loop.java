@@ -188,13 +188,14 @@ public final class Loop implements AutoCloseable {
      *         available, naming what is missing
      */
     private static Poller openPoller(String mode) {
-        String unavailable = EpollPoller.unavailableReason();
-        if (mode.equals("epoll") && unavailable != null) {
-            throw new IllegalStateException(Config.LOOP.propertyName()
-                    + " is epoll, but the loop cannot poll through epoll: " + unavailable);
-        }
         try {
             Selector selector = Selector.open();
+            String unavailable = EpollPoller.unavailableReason(selector);
+            if (mode.equals("epoll") && unavailable != null) {
+                selector.close();
+                throw new IllegalStateException(Config.LOOP.propertyName()
+                        + " is epoll, but the loop cannot poll through epoll: " + unavailable);
+            }
             return mode.equals("selector") || unavailable != null
                     ? new SelectorPoller(selector) : EpollPoller.open(selector);
         } catch (IOException e) {
@@ -253,9 +254,10 @@ public final class Loop implements AutoCloseable {
             throw new IllegalStateException("the loop is closed");
         }
         if (!(poller instanceof EpollPoller epoll)) {
+            String unavailable = EpollPoller.unavailableReason(selector);
             throw new IllegalStateException("this loop polls the JDK's selector and watches no file descriptors ("
-                    + Config.LOOP.propertyName() + "=" + Config.get().loop() + (EpollPoller.unavailableReason() == null
-                    ? ")" : "; epoll: " + EpollPoller.unavailableReason() + ")"));
+                    + Config.LOOP.propertyName() + "=" + Config.get().loop()
+                    + (unavailable == null ? ")" : "; epoll: " + unavailable + ")"));
         }
         return new FdWatcher(this, epoll, fd, ops);
     }
@@ -436,9 +438,11 @@ public final class Loop implements AutoCloseable {
      * channels closed meanwhile. The readiness this select finds is not dispatched and not
      * lost: the JDK's selectors are level-triggered, so the hub's next select reports it
      * again. But a select also consumes a pending {@link java.nio.channels.Selector#wakeup},
-     * which may be the one a producer sent through the {@link Inbox} handshake to a hub about
-     * to block (that hub would then sleep with a task in its inbox and no one left to wake
-     * it), so this wakes the poller again: at worst the hub polls once for nothing.
+     * which on a {@link SelectorPoller} may be the one a producer sent through the
+     * {@link Inbox} handshake to a hub about to block (that hub would then sleep with a task
+     * in its inbox and no one left to wake it), so this wakes the poller again: at worst the
+     * hub polls once for nothing. ({@link EpollPoller}'s wake-up is an eventfd of its own,
+     * which no select consumes.)
      */
     private void releaseFromThisThread() throws IOException {
         selector.selectNow(key -> { });

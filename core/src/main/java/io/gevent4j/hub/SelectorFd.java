@@ -40,23 +40,23 @@ final class SelectorFd {
     private SelectorFd() {
     }
 
-    /** Why {@link #of} cannot work on this JVM, {@code null} if it can. */
-    static String unavailableReason() {
+    /** Why {@link #of} cannot read {@code selector}'s descriptor on this JVM, {@code null} if it can. */
+    static String unavailableReason(Selector selector) {
+        if (FAILURE == null && !selector.getClass().getName().equals(SELECTOR_CLASS)) {
+            return "the selector is not the JDK's Linux epoll selector but " + selector.getClass().getName();
+        }
         return FAILURE;
     }
 
     /**
      * The epoll descriptor of {@code selector}.
      *
-     * @throws IllegalStateException if {@link #unavailableReason()} is not null, or
-     *         {@code selector} is not the JDK's Linux selector
+     * @throws IllegalStateException if {@link #unavailableReason} is not null
      */
     static int of(Selector selector) {
-        if (EPFD == null) {
-            throw new IllegalStateException(FAILURE);
-        }
-        if (!selector.getClass().getName().equals(SELECTOR_CLASS)) {
-            throw new IllegalStateException("not the JDK's Linux epoll selector: " + selector.getClass().getName());
+        String reason = unavailableReason(selector);
+        if (reason != null) {
+            throw new IllegalStateException(reason);
         }
         try {
             return (int) EPFD.invokeExact(selector);

@@ -231,7 +231,8 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
      * its watchers are released. Idempotent. Any thread: from another thread than the hub's,
      * the connection is closed at once (the port freed, the peer sees the close) and the rest
      * is handed to the hub, so {@link #isClosed()} turns true, and the descriptor's number is
-     * released, when the hub next runs.
+     * released, when the hub next runs (the number of a socket of gevent4j's own at once if
+     * the hub is closed; a hub neither closed nor run any more keeps it).
      */
     @Override
     public void close() throws IOException {
@@ -245,6 +246,9 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
                 NativeFd.preClose(this);
             }
             hub().loop().runCallbackThreadsafe(this::closeOnHub);
+            if (channel == null && hub().loop().isClosed()) {
+                releaseAfterTheHub();
+            }
             return;
         }
         closed = true;
@@ -264,6 +268,16 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
             } else {
                 NativeFd.release(this, net());
             }
+        }
+    }
+
+    /**
+     * Another thread's close of a socket whose hub's loop is closed, which drops the close
+     * handed to it: the number is closed here, as nothing can use it any more.
+     */
+    private void releaseAfterTheHub() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            NativeFd.release(this, new Net(arena));
         }
     }
 

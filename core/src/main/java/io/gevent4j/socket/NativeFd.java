@@ -60,14 +60,23 @@ final class NativeFd {
     }
 
     /**
-     * The hub's close of the descriptor, once its watchers are closed: waits for another
-     * thread's {@link #preClose} under way (a system call's time), then closes it. Hub-thread only.
+     * Closes the descriptor, once its watchers are closed, unless it was released already:
+     * waits for another thread's {@link #preClose} under way (a system call's time). The
+     * hub's thread, or any thread once the hub's loop is closed (nothing can use the number
+     * any more).
      */
     static void release(AbstractSocket socket, Net net) throws IOException {
-        while (!STATE.compareAndSet(socket, OPEN, RELEASED) && !STATE.compareAndSet(socket, PRECLOSED, RELEASED)) {
+        while (true) {
+            byte state = (byte) STATE.getVolatile(socket);
+            if (state == RELEASED) {
+                return;
+            }
+            if (state != PRECLOSING && STATE.compareAndSet(socket, state, RELEASED)) {
+                net.close(socket.fd);
+                return;
+            }
             Thread.onSpinWait();
         }
-        net.close(socket.fd);
     }
 
     /** Whether the descriptor is no longer the connection: replaced by another thread's close, or released. Any thread. */

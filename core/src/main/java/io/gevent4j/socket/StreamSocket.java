@@ -96,7 +96,11 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /** An unconnected TCP socket (IPv6 where the platform has it, accepting IPv4 too). */
     public static StreamSocket open() throws IOException {
-        return nativeHere() ? openNative(true) : new StreamSocket(SocketChannel.open());
+        if (nativeHere()) {
+            Hub hub = Hub.current();
+            return new StreamSocket(hub, RecvBuffer.of(hub).net().socket());
+        }
+        return new StreamSocket(SocketChannel.open());
     }
 
     /** An unconnected socket of {@code family}: {@link StandardProtocolFamily#INET}, {@code INET6} or {@code UNIX}. */

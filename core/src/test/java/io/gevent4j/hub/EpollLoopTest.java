@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static io.gevent4j.FreshHub.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -78,6 +80,38 @@ class EpollLoopTest {
                     assertTrue(done.await(Duration.ofSeconds(30)), "woken by the other thread");
                     other.join();
                 }
+            } finally {
+                Fds.close(pair);
+            }
+        });
+    }
+
+    @Test
+    void aWatchedDescriptorKeepsTheLoopSleepingInItsEpollNotParked() {
+        run(() -> {
+            Loop loop = epollLoop();
+            int[] pair = Fds.socketPair();
+            try (FdWatcher watched = loop.fdWatcher(pair[0], SelectionKey.OP_READ)) {
+                watched.start(() -> { });
+                Thread hubThread = Thread.currentThread();
+                Event done = new Event();
+                AtomicReference<Thread.State> parked = new AtomicReference<>();
+                Thread other = Thread.ofPlatform().start(() -> {
+                    while (!loop.isSleeping()) {
+                        Thread.onSpinWait();
+                    }
+                    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+                    while (System.nanoTime() - end < 0 && loop.isSleeping()) {
+                        Thread.State state = hubThread.getState();
+                        if (state != Thread.State.RUNNABLE) {
+                            parked.set(state);
+                        }
+                    }
+                    loop.runCallbackThreadsafe(done::set);
+                });
+                assertTrue(done.await(Duration.ofSeconds(30)));
+                other.join();
+                assertNull(parked.get(), "the loop slept in epoll_wait (a native call), never parked");
             } finally {
                 Fds.close(pair);
             }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -293,5 +294,27 @@ class NativeSocketTest {
                 assertEquals(0, second.recv(10).length);
             }
         });
+    }
+
+    @Test
+    void aSocketClosedByAnotherThreadAfterItsHubClosedReleasesItsDescriptor() throws Exception {
+        AtomicReference<StreamSocket[]> made = new AtomicReference<>();
+        Thread owner = Thread.ofPlatform().start(() -> {
+            try {
+                if (Hub.current().loop().watchesFds()) {
+                    made.set(Net.pair());
+                }
+                Hub.current().close();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        owner.join(FreshHub.LIMIT.toMillis());
+        assumeTrue(made.get() != null, "the loop watches file descriptors");
+        for (StreamSocket s : made.get()) {
+            assertTrue(isOpen(s.fd));
+            s.close();
+            assertFalse(isOpen(s.fd), "fd " + s.fd + " released: its closed hub runs nothing any more");
+        }
     }
 }

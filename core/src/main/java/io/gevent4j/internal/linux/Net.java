@@ -102,6 +102,22 @@ public final class Net {
      * @return its file descriptor
      */
     public int socket(boolean inet6) throws IOException {
+        return check(open(inet6), "socket");
+    }
+
+    /**
+     * A new non-blocking TCP socket for any peer: IPv6 taking IPv4 peers as well, or IPv4
+     * where the kernel has no IPv6 (as the JDK's {@code SocketChannel.open()}).
+     *
+     * @return its file descriptor
+     */
+    public int socket() throws IOException {
+        int fd = open(true);
+        return fd >= 0 || Native.errno(state) != Errno.EAFNOSUPPORT ? check(fd, "socket") : socket(false);
+    }
+
+    /** {@code socket}, IPv6 ones made dual-stack; -1 with {@code errno} in the call state if it failed. */
+    private int open(boolean inet6) throws IOException {
         int fd;
         try {
             fd = (int) SOCKET.invokeExact(state, inet6 ? (int) SockAddr.AF_INET6 : (int) SockAddr.AF_INET,
@@ -109,8 +125,7 @@ public final class Net {
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
-        check(fd, "socket");
-        if (inet6) {
+        if (fd >= 0 && inet6) {
             try {
                 setInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
             } catch (IOException e) {

@@ -109,6 +109,9 @@ class NetTest {
         assertNull(net.remoteAddress(fd));
         assertTrue(net.isInet6(fd));
         assertFalse(net.isInet6(socket(false)));
+        int any = net.socket();
+        fds.add(any);
+        assertTrue(net.isInet6(any), "IPv6, taking IPv4 peers too, on a kernel with IPv6");
     }
 
     @Test
