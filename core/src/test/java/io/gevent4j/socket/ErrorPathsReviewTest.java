@@ -252,4 +252,32 @@ class ErrorPathsReviewTest {
             p[1].close();
         });
     }
+
+    @Test
+    void aListeningSocketClosedByAnotherThreadFreesItsPortAtOnceAndWakesItsAcceptor() {
+        FreshHub.run(() -> {
+            ListeningSocket server = Net.listen();
+            InetSocketAddress address = Net.addressOf(server);
+            Greenlet<StreamSocket> acceptor = Gevent.spawn(server::accept);
+            Gevent.sleep(0.05); // it waits
+            java.util.concurrent.atomic.AtomicReference<Throwable> rebind = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    server.close();
+                    java.nio.channels.ServerSocketChannel.open().bind(address).close();
+                } catch (Throwable t) {
+                    rebind.set(t);
+                } finally {
+                    done.set(true);
+                }
+            });
+            while (!done.get()) {
+                Thread.onSpinWait(); // the hub does not run meanwhile: the port must be free without it
+            }
+            assertEquals(null, rebind.get(), "the port was free once close() returned");
+            acceptor.join();
+            assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, acceptor.exception());
+        });
+    }
 }
