@@ -514,6 +514,46 @@ class EdgeReviewTest {
     }
 
     @Test
+    void aSocketThatSwitchedBeforeConnectingWaitsForDataWithoutSpinning() throws Exception {
+        java.nio.channels.ServerSocketChannel listener = java.nio.channels.ServerSocketChannel.open()
+                .bind(new InetSocketAddress(Net.LOOPBACK, 0));
+        try (listener) {
+            InetSocketAddress address = (InetSocketAddress) listener.getLocalAddress();
+            java.util.concurrent.CountDownLatch receiving = new java.util.concurrent.CountDownLatch(1);
+            Thread peer = Thread.ofPlatform().start(() -> {
+                try (java.nio.channels.SocketChannel c = listener.accept()) {
+                    receiving.await();
+                    Thread.sleep(300);
+                    c.write(ByteBuffer.wrap(bytes("late")));
+                    c.read(ByteBuffer.allocate(1)); // until the hub closes
+                } catch (IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            int ticks = FreshHub.call(() -> {
+                try (StreamSocket s = StreamSocket.open()) {
+                    Gevent.sleep(0.05); // the loop polls while the socket is not connected yet
+                    s.connect(address);
+                    s.setTimeout(BOUND);
+                    java.util.concurrent.atomic.AtomicInteger ticked = new java.util.concurrent.atomic.AtomicInteger();
+                    Greenlet<Void> ticker = Gevent.spawn(() -> {
+                        while (true) {
+                            Gevent.sleep(0.01);
+                            ticked.incrementAndGet();
+                        }
+                    });
+                    receiving.countDown();
+                    assertEquals("late", new String(s.recv(100), StandardCharsets.US_ASCII));
+                    ticker.kill();
+                    return ticked.get();
+                }
+            });
+            peer.join();
+            assertTrue(ticks >= 5, "the hub ran nothing else while recv waited 300 ms (" + ticks + " ticks): it spun");
+        }
+    }
+
+    @Test
     void dataLeftAfterATimedOutReadIsReadByTheNextOne() {
         FreshHub.run(() -> {
             StreamSocket[] p = Net.pair();
