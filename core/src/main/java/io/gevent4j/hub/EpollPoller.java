@@ -28,13 +28,20 @@ import java.util.List;
  * can consume a wake-up meant for the loop.
  *
  * <p><b>File descriptors.</b> The watchers of one descriptor share a slot of a table indexed
- * by descriptor. The first watcher of a descriptor registers it once, edge-triggered, for
- * reading and writing ({@code EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET}, as Go's netpoller does):
- * starting and stopping watchers then costs no system call. Closing the last watcher of a
- * descriptor empties its slot without one: its owner closes the descriptor next, which takes
- * it out of the epoll set; an event for an empty slot is ignored. A descriptor whose slot
- * was emptied while it stayed open is registered again by its next first watcher
- * ({@code EEXIST}: the registration is modified).
+ * by descriptor. A descriptor is registered edge-triggered, for reading and writing
+ * ({@code EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET}, as Go's netpoller does), as each watcher of
+ * it is made: starting and stopping watchers then costs no system call. Closing the last
+ * watcher of a descriptor empties its slot without one: its owner closes the descriptor
+ * next, which takes it out of the epoll set; an event for an empty slot is ignored. A
+ * watcher joining a slot that others hold registers the descriptor again
+ * ({@code EPOLL_CTL_MOD}, or an add if the descriptor is not in the set): the slot cannot
+ * tell whether its watchers still watch the descriptor open under that number, or one
+ * closed meanwhile whose number was reused (a wait elsewhere, a select's, may still hold a
+ * watcher of the closed one until it ends; that watcher then sees the new descriptor's
+ * events, which a caller retrying its operation tolerates). The first watcher of an empty
+ * slot adds the descriptor (its registration is modified if it stayed in the set,
+ * {@code EEXIST}: a descriptor whose watchers were all closed while it stayed open). So
+ * each watcher made costs one {@code epoll_ctl}, and no wait ever does.
  *
  * <p>Loop thread only, except {@link #wakeup()} and {@link #isOpen()}.
  */
@@ -56,7 +63,7 @@ final class EpollPoller extends Poller {
         super(selector);
         this.epoll = epoll;
         this.selectorFd = SelectorFd.of(selector);
-        int errno = epoll.control(selectorFd, Epoll.EPOLLIN);
+        int errno = epoll.control(selectorFd, Epoll.EPOLLIN, false);
         if (errno != 0) {
             throw new IOException("cannot nest the JDK selector in the loop's epoll: " + Native.describe(errno));
         }
@@ -154,8 +161,8 @@ final class EpollPoller extends Poller {
     }
 
     /**
-     * Adds {@code watcher} to the watchers of its descriptor, registering the descriptor if it
-     * is the first.
+     * Adds {@code watcher} to the watchers of its descriptor, registering the descriptor (see
+     * the class comment).
      *
      * @throws IllegalArgumentException if the descriptor is not open, is the loop's own, or
      *         cannot be watched by epoll (a regular file)
@@ -165,19 +172,19 @@ final class EpollPoller extends Poller {
         if (fd >= byFd.length) {
             byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
         }
+        if (fd == selectorFd || fd == epoll.fd() || fd == epoll.wakeupFd()) {
+            throw new IllegalArgumentException("file descriptor " + fd + " is the loop's own");
+        }
         FdWatcher first = byFd[fd];
+        int errno = epoll.control(fd, FD_EVENTS, first != null);
+        if (errno != 0) {
+            String why = errno == Errno.EBADF ? "is not open" : "cannot be watched: " + Native.describe(errno);
+            throw new IllegalArgumentException("file descriptor " + fd + " " + why);
+        }
         if (first != null) {
             watcher.next = first.next;
             first.next = watcher;
             return;
-        }
-        if (fd == selectorFd || fd == epoll.fd() || fd == epoll.wakeupFd()) {
-            throw new IllegalArgumentException("file descriptor " + fd + " is the loop's own");
-        }
-        int errno = epoll.control(fd, FD_EVENTS);
-        if (errno != 0) {
-            String why = errno == Errno.EBADF ? "is not open" : "cannot be watched: " + Native.describe(errno);
-            throw new IllegalArgumentException("file descriptor " + fd + " " + why);
         }
         byFd[fd] = watcher;
         watchedFds++;

@@ -21,11 +21,12 @@ import java.util.List;
  * returns at once without parking. So no edge is lost between an {@code EAGAIN} and the
  * wait that follows it.
  *
- * <p><b>Costs.</b> The first watcher of a descriptor registers it with the loop's epoll once,
- * for reading and writing; starting and stopping a watcher costs no system call, nor does
- * closing one. Several watchers may watch one descriptor (a reader and a writer). The
- * descriptor's owner must close its watchers before it closes the descriptor: a watcher
- * left open would take the events of whatever the descriptor's number is reused for.
+ * <p><b>Costs.</b> Making a watcher registers its descriptor with the loop's epoll, for
+ * reading and writing (one {@code epoll_ctl}); starting and stopping a watcher costs no system
+ * call, nor does closing one. Several watchers may watch one descriptor (a reader and a
+ * writer). The descriptor's owner should close its watchers before it closes the
+ * descriptor: a watcher left open (another greenlet's select, say) sees the events of
+ * whatever the descriptor's number is reused for until it is closed, as spurious readiness.
  * Hub-thread only.
  */
 public final class FdWatcher extends AbstractIoWatcher {

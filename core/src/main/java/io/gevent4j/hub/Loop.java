@@ -239,8 +239,8 @@ public final class Loop implements AutoCloseable {
 
     /**
      * An inactive watcher of {@code ops} ({@link SelectionKey} bits) on the raw file
-     * descriptor {@code fd}: see {@link FdWatcher}. The descriptor's first watcher registers it
-     * with the loop's epoll (a system call); later ones cost none.
+     * descriptor {@code fd}: see {@link FdWatcher}. Making it registers the descriptor with the
+     * loop's epoll (a system call); starting and stopping it cost none.
      *
      * @throws IllegalStateException if this loop does not {@linkplain #watchesFds() watch
      *         descriptors} or is closed, or off the hub's thread

@@ -52,7 +52,7 @@ import java.util.Set;
  * <p><b>Threads.</b> A socket belongs to the hub that created it: it must be used by that
  * hub's greenlets (or its platform thread); an operation from another thread throws
  * {@link IllegalStateException}, whether or not it would have to wait, except
- * {@link #close()}, which any thread may call.
+ * {@link #close()} and {@link #getLocalAddress()}, which any thread may call.
  */
 public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         permits StreamSocket, ListeningSocket, UdpSocket {
@@ -209,11 +209,15 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         if (closed || NativeFd.gone(this)) {
             throw new ClosedChannelException();
         }
-        if (hub().isCurrent()) {
-            return net().localAddress(fd);
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            return new Net(arena).localAddress(fd);
+        try {
+            if (hub().isCurrent()) {
+                return net().localAddress(fd);
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                return new Net(arena).localAddress(fd);
+            }
+        } catch (IOException e) {
+            throw NativeFd.failure(this, e);
         }
     }
 

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
-import java.util.Objects;
 
 /**
  * A connection accepted by {@link ListeningSocket#acceptDetached()} that no hub owns yet:
@@ -36,23 +36,42 @@ public final class DetachedSocket implements AutoCloseable {
     private final SocketChannel channel;
     /** The accepted file descriptor, -1 for a channel. */
     private final int fd;
+    private final SocketAddress remote;
     /** Whether {@link #take} or {@link #close} took the connection; set once, atomically. */
     @SuppressWarnings("unused") // through TAKEN
     private volatile boolean taken;
 
-    private DetachedSocket(SocketChannel channel, int fd) {
+    private DetachedSocket(SocketChannel channel, int fd, SocketAddress remote) {
         this.channel = channel;
         this.fd = fd;
+        this.remote = remote;
     }
 
-    /** A detached JDK channel, connected and registered nowhere. */
-    static DetachedSocket of(SocketChannel channel) {
-        return new DetachedSocket(Objects.requireNonNull(channel, "channel"), -1);
+    /**
+     * A detached JDK channel, connected and registered nowhere; if this throws, the channel
+     * is closed.
+     */
+    static DetachedSocket of(SocketChannel channel) throws IOException {
+        try {
+            return new DetachedSocket(channel, -1, channel.getRemoteAddress());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
-    /** A detached connected non-blocking TCP socket's file descriptor, watched nowhere. */
-    static DetachedSocket ofFd(int fd) {
-        return new DetachedSocket(null, fd);
+    /** A detached connected non-blocking TCP socket's file descriptor, watched nowhere, whose peer is {@code remote}. */
+    static DetachedSocket ofFd(int fd, SocketAddress remote) {
+        return new DetachedSocket(null, fd, remote);
+    }
+
+    /**
+     * The peer's address, as the accept found it: known even if the peer has reset the
+     * connection since (a socket of gevent4j's own asks the kernel for its peer's address
+     * when asked, and holds none). Any thread.
+     */
+    public SocketAddress remoteAddress() {
+        return remote;
     }
 
     /** Whether it holds a file descriptor rather than a JDK channel. */

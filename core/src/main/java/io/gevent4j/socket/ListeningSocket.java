@@ -155,15 +155,20 @@ public final class ListeningSocket extends AbstractSocket {
 
     /**
      * Accepts a connection as {@link #accept()} does, but owned by no hub yet, to hand to
-     * another hub, which makes it a socket of its own with
-     * {@link StreamSocket#adopt(DetachedSocket)}. The caller owns it and must close it if it
-     * cannot hand it on.
+     * another hub (or this one), which makes it a socket of its own with
+     * {@link StreamSocket#adopt(DetachedSocket)}; it knows the peer's address as the accept
+     * found it ({@link DetachedSocket#remoteAddress()}). The caller owns it and must close it
+     * if it cannot hand it on.
      *
      * @throws java.net.SocketTimeoutException if the socket's timeout passes first
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
      */
     public DetachedSocket acceptDetached() throws IOException {
-        return isNative() ? DetachedSocket.ofFd(acceptFd()) : DetachedSocket.of(acceptChannel());
+        if (!isNative()) {
+            return DetachedSocket.of(acceptChannel());
+        }
+        int fd = acceptFd();
+        return DetachedSocket.ofFd(fd, net().acceptedPeer());
     }
 
     /**
@@ -175,7 +180,6 @@ public final class ListeningSocket extends AbstractSocket {
      *
      * @throws UnsupportedOperationException if this is a socket of gevent4j's own, which
      *         accepts no JDK channels
-     *
      * @throws java.net.SocketTimeoutException if the socket's timeout passes first
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
      */

@@ -230,19 +230,27 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
             return channel().isConnected();
         }
         try {
-            return !isClosed() && net().remoteAddress(fd) != null;
+            return !isClosed() && !NativeFd.gone(this) && net().remoteAddress(fd) != null;
         } catch (IOException e) {
-            return false;
+            return false; // closed by another thread meanwhile
         }
     }
 
-    /** The address of the peer, or {@code null} if not connected. */
+    /**
+     * The address of the peer, or {@code null} if not connected. A socket of gevent4j's own
+     * asks the kernel each time (it holds no address): once the peer has reset the connection
+     * that may be {@code null}; {@link DetachedSocket#remoteAddress()} keeps what the accept found.
+     */
     public SocketAddress getRemoteAddress() throws IOException {
         if (!isNative()) {
             return channel().getRemoteAddress();
         }
         ensureOpen();
-        return net().remoteAddress(fd);
+        try {
+            return net().remoteAddress(fd);
+        } catch (IOException e) {
+            throw NativeFd.failure(this, e);
+        }
     }
 
     /**

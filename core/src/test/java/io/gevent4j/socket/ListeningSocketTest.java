@@ -100,6 +100,7 @@ class ListeningSocketTest {
                 try (ListeningSocket server = Net.listen();
                      StreamSocket client = StreamSocket.open(addressOf(server))) {
                     DetachedSocket accepted = server.acceptDetached();
+                    assertEquals(client.getLocalAddress(), accepted.remoteAddress());
                     Greenlet<String> echo = Gevent.spawnOn(other, () -> {
                         try (StreamSocket adopted = StreamSocket.adopt(accepted)) {
                             byte[] got = adopted.recv(16);

@@ -109,7 +109,7 @@ public final class Epoll implements AutoCloseable {
             closeFd(epfd);
             throw e;
         }
-        int errno = control(wakeFd, EPOLLIN | EPOLLET);
+        int errno = control(wakeFd, EPOLLIN | EPOLLET, false);
         if (errno != 0) {
             closeFd(wakeFd);
             closeFd(epfd);
@@ -177,13 +177,20 @@ public final class Epoll implements AutoCloseable {
     }
 
     /**
-     * Adds {@code fd} for {@code events} ({@code EPOLL*} bits), or, if it is already in the
-     * set ({@code EEXIST}), modifies its registration to them.
+     * Registers {@code fd} for {@code events} ({@code EPOLL*} bits), whether or not it is in
+     * the set already: one call when {@code registered} guesses right, two otherwise. If it is
+     * probably not in the set, it is added ({@code EPOLL_CTL_ADD}), and its registration
+     * modified if it was ({@code EEXIST}); if it probably is, its registration is modified
+     * ({@code EPOLL_CTL_MOD}), and it is added if it was not ({@code ENOENT}).
      *
      * @return 0, or the {@code errno} of the failed call ({@code EBADF}: not an open
      *         descriptor; {@code EPERM}: a descriptor epoll cannot watch, such as a regular file)
      */
-    public int control(int fd, int events) {
+    public int control(int fd, int events, boolean registered) {
+        if (registered) {
+            int errno = control(EPOLL_CTL_MOD, fd, events);
+            return errno == Errno.ENOENT ? control(EPOLL_CTL_ADD, fd, events) : errno;
+        }
         int errno = control(EPOLL_CTL_ADD, fd, events);
         return errno == Errno.EEXIST ? control(EPOLL_CTL_MOD, fd, events) : errno;
     }

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -166,16 +167,17 @@ public final class Net {
 
     /**
      * Accepts a connection waiting on the listening {@code fd}, made non-blocking and
-     * close-on-exec; a connection aborted before it was accepted is skipped.
+     * close-on-exec; a connection aborted before it was accepted is skipped. The peer's
+     * address is then {@link #acceptedPeer()}, until the next call.
      *
      * @return its file descriptor, or -1 if none waits
      */
     public int accept(int fd) throws IOException {
         while (true) {
+            length.set(JAVA_INT, 0, SockAddr.MAX_SIZE);
             int accepted;
             try {
-                accepted = (int) ACCEPT4.invokeExact(state, fd, MemorySegment.NULL, MemorySegment.NULL,
-                        SOCK_NONBLOCK | SOCK_CLOEXEC);
+                accepted = (int) ACCEPT4.invokeExact(state, fd, address, length, SOCK_NONBLOCK | SOCK_CLOEXEC);
             } catch (Throwable t) {
                 throw Native.rethrow(t);
             }
@@ -190,6 +192,14 @@ public final class Net {
                 throw NetErrors.exception("accept", errno);
             }
         }
+    }
+
+    /**
+     * The address of the peer of the connection the last {@link #accept} returned, as the
+     * kernel recorded it when the connection arrived (known even if the peer has reset since).
+     */
+    public InetSocketAddress acceptedPeer() {
+        return SockAddr.read(address);
     }
 
     /**
@@ -377,13 +387,21 @@ public final class Net {
         setsockopt(fd, SOL_SOCKET, SO_LINGER, 8);
     }
 
-    /** The address {@code fd} is bound to, or {@code null} if it is not. */
+    /**
+     * The address {@code fd} is bound to, or {@code null} if it is not.
+     *
+     * @throws SocketException if {@code fd} is not a TCP socket (any more: {@link #preClose})
+     */
     public InetSocketAddress localAddress(int fd) throws IOException {
         InetSocketAddress a = name(GETSOCKNAME, fd, "getsockname");
         return a == null || a.getPort() == 0 ? null : a;
     }
 
-    /** The address of {@code fd}'s peer, or {@code null} if it is not connected. */
+    /**
+     * The address of {@code fd}'s peer, or {@code null} if it is not connected.
+     *
+     * @throws SocketException if {@code fd} is not a TCP socket (any more: {@link #preClose})
+     */
     public InetSocketAddress remoteAddress(int fd) throws IOException {
         return name(GETPEERNAME, fd, "getpeername");
     }
@@ -401,6 +419,10 @@ public final class Net {
                 return null;
             }
             throw NetErrors.exception(what, Native.errno(state));
+        }
+        short family = address.get(ValueLayout.JAVA_SHORT, 0);
+        if (family != SockAddr.AF_INET && family != SockAddr.AF_INET6) {
+            throw new SocketException("not a TCP socket: address family " + family + " (" + what + ")");
         }
         return SockAddr.read(address);
     }

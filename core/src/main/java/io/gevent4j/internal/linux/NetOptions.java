@@ -3,6 +3,7 @@ package io.gevent4j.internal.linux;
 import java.io.IOException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -49,7 +50,8 @@ public final class NetOptions {
         if (name == StandardSocketOptions.IP_TOS && (v < 0 || v > 255)) {
             throw new IllegalArgumentException("Invalid IP_TOS value: " + v);
         }
-        net.setInt(fd, level(net, fd, name), number(net, fd, name), v);
+        Key key = key(net, fd, name);
+        net.setInt(fd, key.level(), key.name(), v);
     }
 
     /**
@@ -63,45 +65,40 @@ public final class NetOptions {
         if (name == StandardSocketOptions.SO_LINGER) {
             return (T) Integer.valueOf(net.getLinger(fd));
         }
-        int v = net.getInt(fd, level(net, fd, name), number(net, fd, name));
+        Key key = key(net, fd, name);
+        int v = net.getInt(fd, key.level(), key.name());
         return (T) (name.type() == Boolean.class ? Boolean.valueOf(v != 0) : Integer.valueOf(v));
     }
 
     private static void check(Set<SocketOption<?>> supported, SocketOption<?> name) {
-        if (!supported.contains(java.util.Objects.requireNonNull(name, "name"))) {
+        if (!supported.contains(Objects.requireNonNull(name, "name"))) {
             throw new UnsupportedOperationException("'" + name + "' not supported");
         }
     }
 
-    private static int level(Net net, int fd, SocketOption<?> name) throws IOException {
-        if (name == StandardSocketOptions.TCP_NODELAY) {
-            return Net.IPPROTO_TCP;
-        }
-        if (name == StandardSocketOptions.IP_TOS) {
-            return net.isInet6(fd) ? Net.IPPROTO_IPV6 : Net.IPPROTO_IP;
-        }
-        return Net.SOL_SOCKET;
+    /** An option's {@code setsockopt} level and name. */
+    private record Key(int level, int name) {
     }
 
-    private static int number(Net net, int fd, SocketOption<?> name) throws IOException {
+    private static Key key(Net net, int fd, SocketOption<?> name) throws IOException {
         if (name == StandardSocketOptions.TCP_NODELAY) {
-            return Net.TCP_NODELAY;
+            return new Key(Net.IPPROTO_TCP, Net.TCP_NODELAY);
         }
         if (name == StandardSocketOptions.IP_TOS) {
-            return net.isInet6(fd) ? Net.IPV6_TCLASS : Net.IP_TOS;
+            return net.isInet6(fd) ? new Key(Net.IPPROTO_IPV6, Net.IPV6_TCLASS) : new Key(Net.IPPROTO_IP, Net.IP_TOS);
         }
         if (name == StandardSocketOptions.SO_KEEPALIVE) {
-            return Net.SO_KEEPALIVE;
+            return new Key(Net.SOL_SOCKET, Net.SO_KEEPALIVE);
         }
         if (name == StandardSocketOptions.SO_RCVBUF) {
-            return Net.SO_RCVBUF;
+            return new Key(Net.SOL_SOCKET, Net.SO_RCVBUF);
         }
         if (name == StandardSocketOptions.SO_SNDBUF) {
-            return Net.SO_SNDBUF;
+            return new Key(Net.SOL_SOCKET, Net.SO_SNDBUF);
         }
         if (name == StandardSocketOptions.SO_REUSEADDR) {
-            return Net.SO_REUSEADDR;
+            return new Key(Net.SOL_SOCKET, Net.SO_REUSEADDR);
         }
-        return Net.SO_REUSEPORT;
+        return new Key(Net.SOL_SOCKET, Net.SO_REUSEPORT);
     }
 }
