@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -168,5 +169,33 @@ class NestedSelectorReviewTest {
         }
         long after = openFds();
         assertTrue(after <= before + 2, "descriptors before " + before + ", after " + after);
+    }
+
+    @Test
+    void oneSelectOverADatagramChannelAndAStreamSocketSeesEach() throws Exception {
+        try (DatagramChannel sender = DatagramChannel.open()) {
+            FreshHub.run(() -> {
+                StreamSocket[] p = Net.pair();
+                try (UdpSocket udp = UdpSocket.open(StandardProtocolFamily.INET)) {
+                    udp.bind(new InetSocketAddress(Net.LOOPBACK, 0));
+                    InetSocketAddress target = (InetSocketAddress) udp.getLocalAddress();
+                    Thread.ofPlatform().start(() -> {
+                        try {
+                            Thread.sleep(200);
+                            sender.send(ByteBuffer.wrap(new byte[] {1}), target);
+                        } catch (IOException | InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+                    List<Object> sources = List.of(udp, p[1]);
+                    assertEquals(List.of(udp), Select.select(sources, List.of(), BOUND).readable());
+                    udp.receive(ByteBuffer.allocate(10));
+                    p[0].sendAll(new byte[] {2});
+                    assertEquals(List.of(p[1]), Select.select(sources, List.of(), BOUND).readable());
+                }
+                p[0].close();
+                p[1].close();
+            });
+        }
     }
 }
