@@ -27,6 +27,9 @@ import java.util.List;
  * writer). The descriptor's owner should close its watchers before it closes the
  * descriptor: a watcher left open (another greenlet's select, say) sees the events of
  * whatever the descriptor's number is reused for until it is closed, as spurious readiness.
+ * Closing the last watcher of a descriptor that stays open leaves it in the loop's epoll,
+ * whose events for it are then ignored: a descriptor handed to another hub should get its
+ * watchers there only, or each of its events would also wake this loop for nothing.
  * Hub-thread only.
  */
 public final class FdWatcher extends AbstractIoWatcher {
@@ -35,15 +38,20 @@ public final class FdWatcher extends AbstractIoWatcher {
     private static final int WRITING = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
     private static final int READABLE = Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR;
     private static final int WRITABLE = Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR;
-    private static final int HUNG_UP = Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR;
+    /**
+     * What makes reading readiness sticky: the peer's FIN, our own {@code SHUT_RD} and a reset
+     * all report it; {@code EPOLLHUP} alone does not count, as a TCP socket not connected yet
+     * reports it too.
+     */
+    private static final int HUNG_UP = Epoll.EPOLLRDHUP;
 
     private final EpollPoller poller;
     private final int fd;
     /** The watched operations reported ready and not yet consumed by a firing (the remembered edge). */
     private byte edgeOps;
     /**
-     * The descriptor hung up or failed ({@code EPOLLRDHUP}, {@code EPOLLHUP}, {@code EPOLLERR}):
-     * it stays readable for good (end of stream, or the error), and no new edge will say so,
+     * The descriptor's reading half ended ({@code EPOLLRDHUP}: end of stream, or a reset):
+     * it stays readable for good, and no new edge will say so,
      * so its reading readiness is remembered again after each firing consumes it. A reader
      * that stopped short of {@code EAGAIN} (a read that got fewer bytes than it asked for
      * takes the queue to be empty) then still learns of the end of stream.

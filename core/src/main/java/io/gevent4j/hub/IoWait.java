@@ -17,13 +17,14 @@ import java.util.Objects;
  *
  * <p>An {@code IoWait} is made once per channel (or set of channels) and reused for every
  * wait: a wait allocates nothing. One greenlet may wait on it at a time. Hub-thread only:
- * every method must be called on the hub that made it. {@link #close()} releases its
- * registration in the selector; it is idempotent.
+ * every method must be called on the hub that made it. {@link #close()} closes its
+ * watchers (releasing a channel's registration in the selector, a descriptor's slot in the
+ * loop's table); it is idempotent.
  *
  * <p><b>Implementation overview.</b> The watchers and the timer are kept between waits.
  * {@link #await} references and (re)starts the watchers, starts the timer, parks, and in a
  * {@code finally} stops the timer and un-references the watchers, so an exception raised in
- * the waiting greenlet leaves the wait idle and reusable. The watchers are disarmed lazily:
+ * the waiting greenlet leaves the wait idle and reusable. The channels' watchers are disarmed lazily:
  * after a wait they stay in the selector's interest set, unreferenced (they keep no loop
  * alive), and they all stop the first time one fires with nobody waiting. A greenlet that
  * reads, finds nothing and waits again within one turn of the loop (every request/response

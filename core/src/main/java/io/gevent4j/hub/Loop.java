@@ -155,8 +155,8 @@ public final class Loop implements AutoCloseable {
     }
 
     /**
-     * Run info: the active timer, io, prepare, check and idle watchers, in that order (async,
-     * signal and child watchers are not listed). Hub-thread only.
+     * Run info: the active timer, io (channels', then descriptors'), prepare, check and idle
+     * watchers, in that order (async, signal and child watchers are not listed). Hub-thread only.
      */
     public List<Watcher> activeWatchers() {
         checkThread();

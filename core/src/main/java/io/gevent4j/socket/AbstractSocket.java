@@ -67,8 +67,7 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
     final int fd;
     private Duration timeout;
     private boolean closed;
-    /** Where {@link #fd} stands between the hub's close and another thread's: see {@link NativeFd}. */
-    @SuppressWarnings("unused") // through NativeFd's VarHandle
+    /** Where {@link #fd} stands between the hub's close and another thread's: read and changed by {@link NativeFd}. */
     volatile byte fdState;
     /** The callbacks of {@link #rawLink}, made on the first: a connection nobody waits on holds none. */
     private SocketLinks links;
@@ -395,14 +394,22 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         SocketWait.await(writer(), this, left, "writing");
     }
 
-    /** Binds the socket to {@code local} (port 0: any free port), on the socket's hub, the socket open. */
+    /**
+     * Binds the socket to {@code local} (port 0: any free port; {@code null}: the wildcard
+     * address and any port), on the socket's hub, the socket open.
+     */
     final void bindChannel(SocketAddress local) throws IOException {
         ensureOpen();
         if (channel != null) {
             ((NetworkChannel) channel).bind(local);
         } else {
-            net().bind(fd, inet(local));
+            net().bind(fd, local != null ? inet(local) : wildcard());
         }
+    }
+
+    /** The address a socket of gevent4j's own binds to when given none, as a JDK channel: its family's wildcard, any port. */
+    private InetSocketAddress wildcard() throws IOException {
+        return new InetSocketAddress(net().isInet6(fd) ? "::" : "0.0.0.0", 0);
     }
 
     /**

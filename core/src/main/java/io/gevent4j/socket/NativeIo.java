@@ -31,8 +31,12 @@ final class NativeIo {
      * hub's buffer, or through native memory of its own when it is larger.
      *
      * @return the number of bytes read, -1 at end of stream, 0 if none was there or {@code dst} is full
+     * @throws IllegalArgumentException if {@code dst} is read-only, as a JDK channel's read
      */
     static int read(AbstractSocket socket, ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
         RecvBuffer buffer = socket.recvBuffer();
         int size = dst.remaining();
         int n;

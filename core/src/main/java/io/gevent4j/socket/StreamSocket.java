@@ -15,6 +15,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -69,6 +70,12 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      * short read does mean an empty queue.
      */
     private boolean drained;
+    /**
+     * {@link #shutdownOutput()} was called: a socket of gevent4j's own then refuses writes as a
+     * JDK channel does ({@link ClosedChannelException}), where the kernel
+     * would say "Broken pipe" as if the peer had gone.
+     */
+    private boolean outputShut;
     /** Bytes read past the end of TLS by {@link TlsSocket#unwrap()}: the next reads return them first. */
     private ByteBuffer unread;
     private IoWait connecting;
@@ -182,7 +189,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         throw new IllegalArgumentException("unsupported address type: " + address.getClass().getName());
     }
 
-    /** Binds the socket to a local address before connecting; returns this socket. */
+    /** Binds the socket to a local address before connecting ({@code null}: the wildcard address, any port); returns this socket. */
     public StreamSocket bind(SocketAddress local) throws IOException {
         bindChannel(local);
         return this;
@@ -447,6 +454,9 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      */
     private int writeSome(ByteBuffer src) throws IOException {
         if (isNative()) {
+            if (outputShut) {
+                throw new ClosedChannelException();
+            }
             return NativeIo.write(this, src);
         }
         if (src.isDirect() || src.remaining() <= MAX_HEAP_WRITE) {
@@ -506,6 +516,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         ensureOpen();
         if (isNative()) {
             net().shutdown(fd, Net.SHUT_WR);
+            outputShut = true;
         } else {
             channel().shutdownOutput();
         }

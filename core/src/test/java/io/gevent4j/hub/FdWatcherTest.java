@@ -237,6 +237,35 @@ class FdWatcherTest {
     }
 
     @Test
+    void moreReadyDescriptorsThanOnePollReportsAllFire() {
+        run(() -> {
+            Loop loop = epollLoop();
+            int count = 600; // above the 512 events one epoll_wait reports
+            int[][] pairs = new int[count][];
+            FdWatcher[] readers = new FdWatcher[count];
+            AtomicInteger fired = new AtomicInteger();
+            try {
+                for (int i = 0; i < count; i++) {
+                    pairs[i] = Fds.socketPair();
+                    readers[i] = loop.fdWatcher(pairs[i][0], SelectionKey.OP_READ);
+                    readers[i].start(fired::incrementAndGet);
+                }
+                for (int[] pair : pairs) {
+                    Fds.write(pair[1], new byte[] {1});
+                }
+                until(() -> fired.get() == count);
+            } finally {
+                for (int i = 0; i < count && pairs[i] != null; i++) {
+                    if (readers[i] != null) {
+                        readers[i].close();
+                    }
+                    Fds.close(pairs[i]);
+                }
+            }
+        });
+    }
+
+    @Test
     void badDescriptorsAndOperationsAreRefused() {
         run(() -> {
             Loop loop = epollLoop();

@@ -391,6 +391,8 @@ class StreamSocketTest {
             StreamSocket[] p = Net.pair();
             p[0].sendAll("question".getBytes());
             p[0].shutdownOutput();
+            assertThrows(ClosedChannelException.class, () -> p[0].sendAll("more".getBytes()),
+                    "the writing half is shut, as a JDK channel's");
             byte[] all = p[1].getInputStream().readAllBytes();
             assertEquals("question", new String(all));
             p[1].sendAll("answer".getBytes());
