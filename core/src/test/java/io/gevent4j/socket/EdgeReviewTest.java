@@ -412,6 +412,44 @@ class EdgeReviewTest {
     }
 
     @Test
+    void aCloseFromAnotherThreadRacingTheHubsOwnCloseNeverHitsTheNumbersNextSocket() {
+        FreshHub.run(() -> {
+            try (ListeningSocket server = Net.listen()) {
+                server.setTimeout(BOUND);
+                for (int round = 0; round < 100; round++) {
+                    StreamSocket client = StreamSocket.open(Net.addressOf(server));
+                    StreamSocket conn = server.accept();
+                    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                    Thread racer = Thread.ofPlatform().start(() -> {
+                        try {
+                            go.await();
+                            conn.close();
+                        } catch (IOException | InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+                    go.countDown();
+                    conn.close(); // the hub's own close, racing the other thread's
+                    client.close();
+                    // the next connection most likely takes the numbers just released
+                    StreamSocket nextClient = StreamSocket.open(Net.addressOf(server));
+                    StreamSocket next = server.accept();
+                    racer.join();
+                    next.setTimeout(BOUND);
+                    nextClient.setTimeout(BOUND);
+                    nextClient.sendAll(bytes("r" + round));
+                    assertEquals("r" + round, new String(next.recv(100), StandardCharsets.US_ASCII),
+                            "a late close from the other thread replaced the next connection");
+                    next.sendAll(bytes("a"));
+                    assertEquals("a", new String(nextClient.recv(100), StandardCharsets.US_ASCII));
+                    next.close();
+                    nextClient.close();
+                }
+            }
+        });
+    }
+
+    @Test
     void sameDescriptorNumbersServeNewConnectionsAfterClose() {
         FreshHub.run(() -> {
             try (ListeningSocket server = Net.listen()) {

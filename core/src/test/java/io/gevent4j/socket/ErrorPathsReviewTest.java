@@ -281,4 +281,33 @@ class ErrorPathsReviewTest {
             assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, acceptor.exception());
         });
     }
+
+    @Test
+    void aReadIntoAReadOnlyBufferIsRefused() {
+        FreshHub.run(() -> {
+            StreamSocket[] p = Net.pair();
+            p[0].sendAll(bytes("data"));
+            ByteBuffer direct = ByteBuffer.allocateDirect(10);
+            ByteBuffer heap = ByteBuffer.allocate(10);
+            p[1].setTimeout(BOUND);
+            assertThrows(IllegalArgumentException.class, () -> p[1].read(direct.asReadOnlyBuffer()));
+            assertThrows(IllegalArgumentException.class, () -> p[1].read(heap.asReadOnlyBuffer()));
+            assertEquals(0, direct.get(0), "nothing written behind the read-only view");
+            assertEquals(4, p[1].read(heap), "the bytes are still there");
+            p[0].close();
+            p[1].close();
+        });
+    }
+
+    @Test
+    void bindingToNullTakesAnAutomaticAddressAsTheJdkChannel() {
+        FreshHub.run(() -> {
+            try (StreamSocket s = StreamSocket.open()) {
+                s.bind(null);
+                InetSocketAddress local = (InetSocketAddress) s.getLocalAddress();
+                assertNotNull(local);
+                assertTrue(local.getPort() > 0);
+            }
+        });
+    }
 }
