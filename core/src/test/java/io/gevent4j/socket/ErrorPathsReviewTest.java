@@ -310,4 +310,20 @@ class ErrorPathsReviewTest {
             }
         });
     }
+
+    @Test
+    void misuseOfTheConnectionStateThrowsTheJdkChannelsExceptions() {
+        FreshHub.run(() -> {
+            try (StreamSocket unconnected = StreamSocket.open()) {
+                assertThrows(java.nio.channels.NotYetConnectedException.class, () -> unconnected.read(ByteBuffer.allocate(1)));
+                assertThrows(java.nio.channels.NotYetConnectedException.class, () -> unconnected.recv(1));
+                assertThrows(java.nio.channels.NotYetConnectedException.class, () -> unconnected.write(ByteBuffer.wrap(bytes("x"))));
+                assertThrows(java.nio.channels.NotYetConnectedException.class, () -> unconnected.sendAll(bytes("x")));
+            }
+            StreamSocket[] p = Net.pair();
+            assertThrows(java.nio.channels.AlreadyConnectedException.class, () -> p[0].connect(p[1].getLocalAddress()));
+            p[0].close();
+            p[1].close();
+        });
+    }
 }
