@@ -319,6 +319,9 @@ class ErrorPathsReviewTest {
                 assertThrows(java.nio.channels.NotYetConnectedException.class, () -> unconnected.recv(1));
                 assertThrows(java.nio.channels.NotYetConnectedException.class, () -> unconnected.write(ByteBuffer.wrap(bytes("x"))));
                 assertThrows(java.nio.channels.NotYetConnectedException.class, () -> unconnected.sendAll(bytes("x")));
+                unconnected.bind(new InetSocketAddress(Net.LOOPBACK, 0));
+                assertThrows(java.nio.channels.AlreadyBoundException.class,
+                        () -> unconnected.bind(new InetSocketAddress(Net.LOOPBACK, 0)));
             }
             StreamSocket[] p = Net.pair();
             assertThrows(java.nio.channels.AlreadyConnectedException.class, () -> p[0].connect(p[1].getLocalAddress()));
