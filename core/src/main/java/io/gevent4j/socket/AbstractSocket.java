@@ -12,6 +12,7 @@ import java.lang.foreign.Arena;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
+import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
@@ -403,6 +404,9 @@ public abstract sealed class AbstractSocket implements AutoCloseable, Waitable
         if (channel != null) {
             ((NetworkChannel) channel).bind(local);
         } else {
+            if (net().localAddress(fd) != null) {
+                throw new AlreadyBoundException();
+            }
             net().bind(fd, local != null ? inet(local) : wildcard());
         }
     }

@@ -14,6 +14,7 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -189,7 +190,11 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
         throw new IllegalArgumentException("unsupported address type: " + address.getClass().getName());
     }
 
-    /** Binds the socket to a local address before connecting ({@code null}: the wildcard address, any port); returns this socket. */
+    /**
+     * Binds the socket to a local address before connecting ({@code null}: the wildcard address, any port); returns this socket.
+     *
+     * @throws java.nio.channels.AlreadyBoundException if it is bound already (connecting binds it)
+     */
     public StreamSocket bind(SocketAddress local) throws IOException {
         bindChannel(local);
         return this;
@@ -200,6 +205,7 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      *
      * @throws java.net.ConnectException if the peer refuses
      * @throws java.net.SocketTimeoutException if the socket's timeout passes first
+     * @throws java.nio.channels.AlreadyConnectedException if the socket is connected already
      */
     public void connect(SocketAddress remote) throws IOException {
         ensureOpen();
@@ -223,6 +229,9 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
 
     /** {@link #connect} of a socket of gevent4j's own: waits for writability after {@code EINPROGRESS}. */
     private void connectNative(InetSocketAddress remote) throws IOException {
+        if (net().remoteAddress(fd) != null) {
+            throw new AlreadyConnectedException(); // the kernel would connect "again" once, silently
+        }
         if (net().connect(fd, remote)) {
             return;
         }

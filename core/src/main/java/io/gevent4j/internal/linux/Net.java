@@ -8,6 +8,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -207,6 +210,9 @@ public final class Net {
      *
      * @return {@code true} if connected already, {@code false} if the connection is under
      *         way: wait until the socket is writable, then {@link #finishConnect}
+     * @throws AlreadyConnectedException if the socket is connected (the kernel says so from
+     *         the second call after a connection was made; the caller checks for the first)
+     * @throws ConnectionPendingException if an earlier connect is still under way
      */
     public boolean connect(int fd, InetSocketAddress remote) throws IOException {
         int size = SockAddr.write(remote, family(fd), address);
@@ -222,6 +228,12 @@ public final class Net {
         int errno = Native.errno(state);
         if (errno == Errno.EINPROGRESS || errno == Errno.EINTR) {
             return false;
+        }
+        if (errno == Errno.EISCONN) {
+            throw new AlreadyConnectedException();
+        }
+        if (errno == Errno.EALREADY) {
+            throw new ConnectionPendingException();
         }
         throw NetErrors.exception("connect", errno);
     }
@@ -244,6 +256,7 @@ public final class Net {
      * Reads at most {@code size} bytes into {@code into} (native memory).
      *
      * @return the number of bytes read, -1 at end of stream, 0 if none is there (or {@code size} is 0)
+     * @throws NotYetConnectedException if the socket was never connected
      */
     public int read(int fd, MemorySegment into, long size) throws IOException {
         while (true) {
@@ -263,6 +276,9 @@ public final class Net {
             if (errno == Errno.EAGAIN) {
                 return 0;
             }
+            if (errno == Errno.ENOTCONN) {
+                throw new NotYetConnectedException(); // only a socket never connected: one that was reads its end
+            }
             if (errno != Errno.EINTR) {
                 throw NetErrors.exception("read", errno);
             }
@@ -274,6 +290,7 @@ public final class Net {
      * {@code SIGPIPE} when the peer is gone.
      *
      * @return the number of bytes written, 0 if the socket's send buffer is full
+     * @throws NotYetConnectedException if the socket was never connected (nor bound)
      */
     public int write(int fd, MemorySegment from, long size) throws IOException {
         while (true) {
@@ -290,9 +307,21 @@ public final class Net {
             if (errno == Errno.EAGAIN) {
                 return 0;
             }
+            if (errno == Errno.EPIPE && neverBound(fd)) {
+                throw new NotYetConnectedException(); // a connected socket is bound: this one never was
+            }
             if (errno != Errno.EINTR) {
                 throw NetErrors.exception("write", errno);
             }
+        }
+    }
+
+    /** Whether {@code fd} has no local address: it was never bound, so never connected either. */
+    private boolean neverBound(int fd) {
+        try {
+            return localAddress(fd) == null;
+        } catch (IOException e) {
+            return false; // not a TCP socket any more (pre-closed): the caller's own error stands
         }
     }
 
