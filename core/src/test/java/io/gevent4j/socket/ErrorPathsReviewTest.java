@@ -329,4 +329,21 @@ class ErrorPathsReviewTest {
             p[1].close();
         });
     }
+
+    @Test
+    void aDualStackListenerSeesItsIpv4PeersAsIpv4() {
+        FreshHub.run(() -> {
+            try (ListeningSocket server = ListeningSocket.bind(new InetSocketAddress(InetAddress.getByName("::"), 0))) {
+                int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+                try (StreamSocket client = StreamSocket.open(new InetSocketAddress(Net.LOOPBACK, port))) {
+                    DetachedSocket accepted = server.acceptDetached();
+                    assertEquals(client.getLocalAddress(), accepted.remoteAddress());
+                    try (StreamSocket conn = StreamSocket.adopt(accepted)) {
+                        assertEquals(client.getLocalAddress(), conn.getRemoteAddress());
+                        assertEquals(new InetSocketAddress(Net.LOOPBACK, port), conn.getLocalAddress());
+                    }
+                }
+            }
+        });
+    }
 }
