@@ -3,7 +3,6 @@ package io.gevent4j.socket;
 import io.gevent4j.internal.linux.Net;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -13,10 +12,10 @@ import java.nio.channels.SelectionKey;
 /**
  * One read or write of a socket of gevent4j's own, without waiting, with a
  * {@link java.nio.channels.SocketChannel}'s results: a direct buffer is read into (written
- * from) directly, a heap buffer through the hub's {@link RecvBuffer}. A read is one system
- * call, whatever the buffer's size, so that a read that got fewer bytes than it had room for
- * means that the kernel's queue was found empty: the socket's watcher is edge-triggered, and
- * no new edge would announce bytes left behind. A connection that
+ * from) directly, a heap buffer through the hub's {@link RecvBuffer}. A read stops at its
+ * first system call that comes back short, so that a read that got fewer bytes than it had
+ * room for means that the kernel's queue was found empty: the socket's watcher is
+ * edge-triggered, and no new edge would announce bytes left behind. A connection that
  * another thread's {@code close()} replaced meanwhile reads and writes as closed
  * ({@link AsynchronousCloseException}), not as the end of stream or broken pipe the
  * replacement shows. Hub-thread only.
@@ -27,8 +26,8 @@ final class NativeIo {
     }
 
     /**
-     * Reads into {@code dst} what is there, in one system call: a heap buffer through the
-     * hub's buffer, or through native memory of its own when it is larger.
+     * Reads into {@code dst} what is there: a direct buffer in one system call, a heap buffer
+     * through the hub's buffer (see {@link #readThroughBuffer}).
      *
      * @return the number of bytes read, -1 at end of stream, 0 if none was there or {@code dst} is full
      * @throws IllegalArgumentException if {@code dst} is read-only, as a JDK channel's read
@@ -46,24 +45,39 @@ final class NativeIo {
                 if (n > 0) {
                     dst.position(dst.position() + n);
                 }
-            } else if (size <= RecvBuffer.SIZE) {
-                n = buffer.net().read(socket.fd, buffer.segment(), size);
-                if (n > 0) {
-                    dst.put(buffer.take(n));
-                }
             } else {
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment large = arena.allocate(size);
-                    n = buffer.net().read(socket.fd, large, size);
-                    if (n > 0) {
-                        dst.put(large.asSlice(0, n).asByteBuffer());
-                    }
-                }
+                n = readThroughBuffer(socket.fd, buffer, dst);
             }
         } catch (IOException e) {
             throw NativeFd.failure(socket, e);
         }
         return checkEnd(socket, n);
+    }
+
+    /**
+     * Reads into the heap buffer {@code dst} through the hub's buffer, {@link RecvBuffer#SIZE}
+     * bytes at most per system call, until a read comes back short or {@code dst} is full:
+     * fewer bytes than {@code dst} had room for still means that the kernel's queue was found
+     * empty, and a large buffer costs no native memory of its own (a read of a large array
+     * piece by piece would otherwise allocate and clear its whole remainder every time).
+     *
+     * @return the number of bytes read, -1 at end of stream before any, 0 if none was there
+     */
+    private static int readThroughBuffer(int fd, RecvBuffer buffer, ByteBuffer dst) throws IOException {
+        int total = 0;
+        while (dst.hasRemaining()) {
+            int chunk = Math.min(dst.remaining(), RecvBuffer.SIZE);
+            int n = buffer.net().read(fd, buffer.segment(), chunk);
+            if (n <= 0) {
+                return total > 0 ? total : n;
+            }
+            dst.put(buffer.take(n));
+            total += n;
+            if (n < chunk) {
+                break;
+            }
+        }
+        return total;
     }
 
     /**

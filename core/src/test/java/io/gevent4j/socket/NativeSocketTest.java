@@ -115,6 +115,40 @@ class NativeSocketTest {
         });
     }
 
+    @Test
+    void aLargeHeapBufferTakesWhatIsQueuedPastTheHubsBufferAndThenWaits() {
+        run(() -> {
+            StreamSocket[] p = Net.pair();
+            try {
+                byte[] sent = new byte[100_000];
+                for (int i = 0; i < sent.length; i++) {
+                    sent[i] = (byte) (i * 31);
+                }
+                p[0].sendAll(sent);
+                Gevent.sleep(0.2); // loopback: the bytes are in p[1]'s queue by then
+                ByteBuffer big = ByteBuffer.allocate(4 << 20);
+                int n = p[1].read(big);
+                assertTrue(n > RecvBuffer.SIZE, "one read took " + n + " bytes, past the hub's buffer");
+                while (big.position() < sent.length) {
+                    p[1].setTimeout(Duration.ofSeconds(30));
+                    assertTrue(p[1].read(big) > 0);
+                }
+                assertArrayEquals(sent, Arrays.copyOf(big.array(), big.position()));
+                Greenlet<Void> late = Gevent.spawn(() -> {
+                    Gevent.sleep(0.1);
+                    p[0].sendAll(new byte[] {42});
+                    return null;
+                });
+                assertEquals(1, p[1].read(big), "after the queue was drained the read waits for the next byte");
+                assertEquals(42, big.get(big.position() - 1));
+                late.get();
+            } finally {
+                p[0].close();
+                p[1].close();
+            }
+        });
+    }
+
     private static byte[] readFully(StreamSocket s, int n) throws IOException {
         ByteBuffer into = ByteBuffer.allocate(n);
         while (into.hasRemaining()) {
