@@ -67,8 +67,8 @@ public final class StreamSocket extends AbstractSocket implements ByteChannel {
      * call to learn that nothing is there. Bytes that arrived meanwhile end the wait at once:
      * the selector is level-triggered, and a file descriptor's watcher remembers the edges
      * it saw while nobody waited (and, once the peer hung up, that the socket stays readable).
-     * Every read of a socket of gevent4j's own is one system call ({@link NativeIo}), so a
-     * short read does mean an empty queue.
+     * A read of a socket of gevent4j's own stops at its first system call that comes back
+     * short ({@link NativeIo}), so a short read does mean an empty queue.
      */
     private boolean drained;
     /**
